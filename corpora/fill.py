@@ -1,0 +1,266 @@
+"""Invent plausible answers for a form and type them the way clerks do.
+
+`plan_values` decides the typed value of every slot (parts ≤ totals, percentages from their counts, a few
+deliberate inconsistencies); `type_value` turns a value into the text a clerk would type (`1.250`,
+`85,5%`, `không có`, `ngày 15 tháng 8 năm 2019` …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from corpora.formdesc import Blank, Choice, FormDesc, Line, ListColumn, ListTable, Option, Table
+
+POOLS = yaml.safe_load(Path(__file__).with_name("data").joinpath("pools.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass
+class SlotSpec:
+    """Everything the generator needs to know about one fillable slot."""
+
+    field_id: str
+    type: str
+    kind: str = "free"
+    min: float | None = None
+    max: float | None = None
+    part_of: str | None = None
+    rate_of: tuple[str, str] | None = None
+    options: list[Option] | None = None
+    sums_to_total: bool = False  # a column of a table whose total column is `part_of`
+
+
+@dataclass
+class Plan:
+    values: dict[str, Any]
+    list_rows: dict[str, list[dict[str, Any]]]
+    inconsistencies: list[dict[str, Any]] = field(default_factory=list)
+
+
+def slot_specs(desc: FormDesc) -> list[SlotSpec]:
+    """Every non-list slot of a form, in document order."""
+    specs: list[SlotSpec] = []
+
+    def from_blank(b: Blank) -> SlotSpec:
+        return SlotSpec(b.field, b.type, b.kind, b.min, b.max, b.part_of, b.rate_of)
+
+    for b in desc.body:
+        if isinstance(b, Line):
+            specs += [from_blank(s) for s in b.segments if isinstance(s, Blank)]
+        elif isinstance(b, Choice):
+            specs.append(SlotSpec(b.field, b.type, options=b.options))
+        elif isinstance(b, Table):
+            for r in b.rows:
+                if r.cells is not None:
+                    specs += [from_blank(s) for cell in r.cells for s in cell if isinstance(s, Blank)]
+                elif r.field:
+                    has_total = "" in b.columns and r.type in ("integer", "decimal")
+                    for q in b.columns:
+                        if q is None:
+                            continue
+                        fid = f"{r.field}.{q}" if q else r.field
+                        part = (f"{r.part_of}.{q}" if q else r.part_of) if r.part_of else None
+                        if has_total and q and not part:
+                            part = r.field
+                        specs.append(SlotSpec(fid, r.type or "text", "free", r.min, r.max, part,
+                                              options=r.options, sums_to_total=has_total and bool(q)))
+    return specs
+
+
+# -- values -------------------------------------------------------------------------------------------
+def _number(spec: SlotSpec, rng: random.Random) -> float:
+    lo = spec.min if spec.min is not None else 0
+    hi = spec.max if spec.max is not None else (100 if spec.type == "percent" else 500)
+    x = lo + (hi - lo) * rng.random() ** 1.7
+    if spec.type == "integer":
+        return int(round(x))
+    if spec.type == "percent":
+        return round(x, rng.choice([0, 0, 1]))
+    return round(x, rng.choice([0, 0, 1]))
+
+
+def _text(kind: str, rng: random.Random) -> str:
+    if kind in ("agency", "person", "position", "app_name", "address", "free", "period"):
+        return rng.choice(POOLS[kind])
+    if kind == "phone":
+        return rng.choice(["0257.3", "0299.3", "024.3", "0257 3"]) + f"{rng.randint(100000, 999999)}" \
+            if rng.random() < 0.5 else f"09{rng.randint(10000000, 99999999)}"
+    if kind == "email":
+        name = _ascii(rng.choice(POOLS["person"])).lower().split()
+        return f"{name[-1]}{name[0][0]}@{rng.choice(POOLS['domains'])}"
+    if kind == "url":
+        return rng.choice(["https://", "http://", ""]) + rng.choice(["stnmt", "skhdt", "syt", "stp", "snv"]) + \
+            "." + rng.choice(["phuyen", "soctrang"]) + ".gov.vn"
+    if kind == "docno":
+        return f"{rng.randint(12, 1999)}/{rng.choice(POOLS['docno_suffix'])}"
+    if kind == "year":
+        return str(rng.randint(2015, 2020))
+    if kind == "code":
+        return f"T-STG-{rng.randint(100000, 299999)}-TT"
+    raise ValueError(f"unknown text kind {kind!r}")
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _value(spec: SlotSpec, rng: random.Random) -> Any:
+    t = spec.type
+    if t in ("integer", "decimal", "percent"):
+        return _number(spec, rng)
+    if t == "boolean":
+        return rng.random() < 0.65
+    if t == "choice":
+        return rng.choice(spec.options).key if spec.options else None
+    if t == "multi_choice":
+        keys = [o.key for o in spec.options or []]
+        return sorted(rng.sample(keys, rng.randint(1, max(1, len(keys) - 1))), key=str)
+    if t == "ratio":
+        b = rng.randint(5, 400)
+        return [rng.randint(0, b), b]
+    if t == "date":
+        day = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randint(0, 4 * 365))
+        return day.isoformat()
+    return _text(spec.kind, rng)
+
+
+def plan_values(desc: FormDesc, rng: random.Random, empty_rate: float = 0.07,
+                inconsistency_rate: float = 0.15) -> Plan:
+    """Decide every slot's value: totals first, then parts, then rates; maybe one deliberate error."""
+    specs = slot_specs(desc)
+    by_id = {s.field_id: s for s in specs}
+    values: dict[str, Any] = {}
+    for s in specs:
+        if s.part_of or s.rate_of:
+            continue
+        values[s.field_id] = None if rng.random() < empty_rate else _value(s, rng)
+    parts: dict[str, list[SlotSpec]] = {}
+    for s in specs:
+        if s.part_of:
+            parts.setdefault(s.part_of, []).append(s)
+    for total_id, group in parts.items():
+        total = values.get(total_id)
+        if not isinstance(total, (int, float)) or isinstance(total, bool) or total <= 0:
+            for s in group:
+                values[s.field_id] = None if rng.random() < empty_rate else _value(s, rng)
+            continue
+        exact = 0.95 if any(s.sums_to_total for s in group) else 0.5
+        budget = total if rng.random() < exact else total * rng.uniform(0.5, 1.0)
+        shares = [rng.random() for _ in group]
+        for s, share in zip(group, shares):
+            v = budget * share / sum(shares) if len(group) > 1 else budget
+            values[s.field_id] = int(v) if s.type == "integer" else round(v, 1)
+        if group[0].sums_to_total and budget == total and total == int(total):
+            # the last column takes the rounding remainder so the row adds up exactly
+            rest = sum(values[s.field_id] for s in group[:-1])
+            values[group[-1].field_id] = type(values[group[-1].field_id])(total - rest)
+    for s in specs:
+        if s.rate_of:
+            num, den = (values.get(f) for f in s.rate_of)
+            if isinstance(num, (int, float)) and isinstance(den, (int, float)) and den > 0 and num <= den:
+                values[s.field_id] = round(100 * num / den, rng.choice([0, 1]))
+            else:
+                values[s.field_id] = None if rng.random() < empty_rate else _value(s, rng)
+    plan = Plan(values, _list_rows(desc, rng))
+    if rng.random() < inconsistency_rate:
+        _inconsistency(plan, specs, by_id, rng)
+    return plan
+
+
+def _inconsistency(plan: Plan, specs: list[SlotSpec], by_id: dict[str, SlotSpec], rng: random.Random) -> None:
+    v = plan.values
+    candidates = [("part_gt_total", s) for s in specs
+                  if s.part_of and isinstance(v.get(s.part_of), (int, float)) and v.get(s.field_id) is not None]
+    candidates += [("percent_mismatch", s) for s in specs
+                   if s.rate_of and isinstance(v.get(s.field_id), (int, float))
+                   and all(isinstance(v.get(f), (int, float)) for f in s.rate_of)]
+    if not candidates:
+        return
+    rule, s = rng.choice(candidates)
+    if rule == "part_gt_total":
+        v[s.field_id] = v[s.part_of] + rng.randint(1, 40)
+        if s.type != "integer":
+            v[s.field_id] = float(v[s.field_id])
+        fields = [s.field_id, s.part_of]
+    else:
+        old = v[s.field_id]
+        v[s.field_id] = round(min(100.0, old + rng.choice([-1, 1]) * rng.randint(15, 40)) if old < 60
+                              else max(0.0, old - rng.randint(15, 40)), 0)
+        fields = [s.field_id, *s.rate_of]
+    plan.inconsistencies.append({"rule": rule, "fields": fields})
+
+
+def _list_rows(desc: FormDesc, rng: random.Random) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for b in desc.body:
+        if isinstance(b, ListTable):
+            n = rng.choice([0, 1, 2, 2, 3, b.blank_rows, b.blank_rows + 1, b.blank_rows + 3])
+            out[b.field] = [{c.key: _list_value(c, rng) for c in b.columns if c.key} for _ in range(n)]
+    return out
+
+
+def _list_value(col: ListColumn, rng: random.Random) -> Any:
+    spec = SlotSpec(col.key or "", col.type, col.kind, col.min, col.max, options=col.options)
+    if rng.random() < 0.05 and col.type != "text":
+        return None
+    return _value(spec, rng)
+
+
+# -- typing ---------------------------------------------------------------------------------------------
+def _thousands(n: int, rng: random.Random) -> str:
+    if abs(n) < 1000:
+        return str(n)
+    sep = rng.choice([".", ".", ",", " ", ""])
+    s = f"{n:,}"
+    return s.replace(",", sep)
+
+
+def _decimal(x: float, rng: random.Random) -> str:
+    if float(x).is_integer():
+        return _thousands(int(x), rng)
+    whole, frac = f"{x}".split(".")
+    return _thousands(int(whole), rng) + "," + frac
+
+
+def type_value(value: Any, type_: str, rng: random.Random, options: list[Option] | None = None) -> str:
+    """The text a clerk types for `value` (never empty)."""
+    if type_ == "integer":
+        if value == 0 and rng.random() < 0.35:
+            return rng.choice(["không có", "Không có", "0"])
+        if 0 < value < 10 and rng.random() < 0.15:
+            return f"0{value}"
+        return _thousands(int(value), rng)
+    if type_ == "decimal":
+        return _decimal(value, rng)
+    if type_ == "percent":
+        num = _decimal(value, rng)
+        return rng.choice([num, num + "%", num + " %", num + "%"])
+    if type_ == "boolean":
+        return rng.choice(["Có", "có", "Có."]) if value else rng.choice(["Không", "không", "Không."])
+    if type_ == "ratio":
+        return rng.choice(["{}/{}", "{} / {}", "{}/{}"]).format(*value)
+    if type_ == "date":
+        d = dt.date.fromisoformat(value)
+        return rng.choice([f"ngày {d.day} tháng {d.month} năm {d.year}", f"{d.day:02d}/{d.month:02d}/{d.year}",
+                           f"{d.day}/{d.month}/{d.year}"])
+    if type_ in ("choice", "multi_choice"):
+        keys = value if isinstance(value, list) else [value]
+        texts = [o.text for o in options or [] if o.key in keys]
+        return "; ".join(texts)
+    return str(value)
+
+
+def type_list_cell(value: Any, col: ListColumn, rng: random.Random) -> str | None:
+    """Text typed into a list-table cell (`1`/`0` or `Có`/`Không` for booleans, `x` marks for choices)."""
+    if value is None:
+        return None
+    if col.type == "boolean":
+        return rng.choice(["1", "Có"]) if value else rng.choice(["0", "Không"])
+    return type_value(value, col.type, rng, col.options)

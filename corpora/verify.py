@@ -1,0 +1,125 @@
+"""Check that a generated return says what its truth says, where the truth says it.
+
+An independent re-read of the DOCX XML (not the extractor): every filled blank's typed text must stand in
+the paragraph or table cell named by its `location`, and every checkbox group must show the marks its
+truth records. ``python -m corpora.verify [CORPUS_DIR]`` checks a whole corpus.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from corpora.boxes import GLYPHS
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+EMPTY, CHECKED = "\u2610", "\u2612"
+_STATE = {ch: state for enc, (empty, checked) in GLYPHS.items() for state, chars in ((EMPTY, empty),
+                                                                                    (CHECKED, checked))
+          for ch in chars}
+
+
+def _q(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return f"{{{W if prefix == 'w' else W14}}}{local}"
+
+
+def element_text(el: etree._Element) -> str:
+    """Text of a paragraph, cell or table in document order, every checkbox as ☐ or ☒."""
+    out: list[str] = []
+    for node in el.iter():
+        tag = node.tag
+        if tag == _q("w:t"):
+            parent_sdt = next((a for a in node.iterancestors(_q("w:sdt"))), None)
+            if parent_sdt is not None and parent_sdt.find(f".//{_q('w14:checkbox')}") is not None:
+                continue  # the glyph inside a w14 checkbox duplicates its state
+            out.append("".join(_STATE.get(c, c) for c in node.text or ""))
+        elif tag == _q("w:tab"):
+            out.append("\t")
+        elif tag == _q("w:sym"):
+            out.append(_STATE.get(node.get(_q("w:char")), "?"))
+        elif tag == _q("w:checkBox"):
+            checked = node.find(_q("w:checked"))
+            on = checked is not None and checked.get(_q("w:val"), "1") not in ("0", "false")
+            out.append(CHECKED if on else EMPTY)
+        elif tag == _q("w14:checkbox"):
+            checked = node.find(_q("w14:checked"))
+            out.append(CHECKED if checked is not None and checked.get(_q("w14:val")) == "1" else EMPTY)
+        elif tag == _q("w:p"):
+            out.append("\n")
+    return "".join(out)
+
+
+def body_blocks(docx: Path | bytes) -> list[etree._Element]:
+    """Direct children of w:body (paragraphs and tables), as the renderer counts them."""
+    src = docx if isinstance(docx, Path) else io.BytesIO(docx)
+    with zipfile.ZipFile(src) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    body = root.find(_q("w:body"))
+    return [c for c in body if c.tag in (_q("w:p"), _q("w:tbl"))]
+
+
+def located_text(blocks: list[etree._Element], loc: dict[str, Any]) -> str:
+    el = blocks[loc["block"]]
+    if "row" in loc:
+        row = el.findall(_q("w:tr"))[loc["row"]]
+        return element_text(row.findall(_q("w:tc"))[loc["cell"]])
+    n = loc.get("blocks", 1)
+    return "".join(element_text(b) for b in blocks[loc["block"]:loc["block"] + n])
+
+
+def check_return(docx: Path, truth: dict[str, Any]) -> list[str]:
+    """Problems found (empty when the document matches its truth)."""
+    blocks = body_blocks(docx)
+    problems = []
+    for f in truth["fields"]:
+        where = f"{f['field_id']}[{f['row']}]" if f["row"] else f["field_id"]
+        try:
+            text = located_text(blocks, f["location"])
+        except IndexError:
+            problems.append(f"{where}: location {f['location']} not in the document")
+            continue
+        is_box = f["fill"] in ("native", "typed_x", "bracket_x", "deleted_others") or (
+            f["raw"] is None and f["type"] in ("choice", "multi_choice", "boolean")
+            and (EMPTY in text or CHECKED in text))
+        if f["raw"] is None:
+            if CHECKED in text and is_box:
+                problems.append(f"{where}: left empty in the truth but a box is checked")
+            continue
+        chosen = f["value"] if isinstance(f["value"], list) else [f["value"]]
+        if f["fill"] == "native" and text.count(CHECKED) != len(chosen):
+            problems.append(f"{where}: {text.count(CHECKED)} boxes checked, truth chose {len(chosen)}")
+        elif f["fill"] == "typed_x" and text.count("X") < len(chosen):
+            problems.append(f"{where}: typed X missing")
+        elif f["fill"] == "bracket_x" and text.count("[x]") != len(chosen):
+            problems.append(f"{where}: [x] missing")
+        elif f["fill"] == "deleted_others" and text.count(EMPTY) != len(chosen):
+            problems.append(f"{where}: {text.count(EMPTY)} options left, truth chose {len(chosen)}")
+        elif not is_box and f["raw"] not in text:
+            problems.append(f"{where}: typed {f['raw']!r} not found in {text.strip()[:80]!r}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    corpus = Path(argv[0]) if argv else Path(__file__).parent
+    bad = 0
+    truths = sorted((corpus / "truth").glob("*.json"))
+    for tp in truths:
+        truth = json.loads(tp.read_text(encoding="utf-8"))
+        for p in check_return(corpus / truth["files"]["docx"], truth):
+            print(f"{truth['return_id']}: {p}")
+            bad += 1
+    print(f"{len(truths)} returns checked, {bad} problems")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
