@@ -154,7 +154,7 @@ def plan_values(desc: FormDesc, rng: random.Random, empty_rate: float = 0.07,
         exact = 0.95 if any(s.sums_to_total for s in group) else 0.5
         budget = total if rng.random() < exact else total * rng.uniform(0.5, 1.0)
         shares = [rng.random() for _ in group]
-        for s, share in zip(group, shares):
+        for s, share in zip(group, shares, strict=True):
             v = budget * share / sum(shares) if len(group) > 1 else budget
             values[s.field_id] = int(v) if s.type == "integer" else round(v, 1)
         if group[0].sums_to_total and budget == total and total == int(total):

@@ -9,7 +9,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import regex
 import yaml
@@ -42,7 +42,7 @@ class Blank:
     rate_of: tuple[str, str] | None = None
 
 
-Segment = Union[str, Blank]
+Segment = str | Blank
 
 
 @dataclass
@@ -135,7 +135,7 @@ class Signature:
     lines: list[str]
 
 
-Block = Union[Heading, Para, Line, Choice, Table, ListTable, PageBreak, Signature]
+Block = Heading | Para | Line | Choice | Table | ListTable | PageBreak | Signature
 
 
 @dataclass

@@ -302,7 +302,7 @@ class Renderer:
         t.autofit = False
         widths = _column_widths(ncols, label_col)
         for row in t.rows:
-            for cell, w in zip(row.cells, widths):
+            for cell, w in zip(row.cells, widths, strict=True):
                 cell.width = w
         self._para()  # Word joins tables that touch; real forms keep an empty paragraph between them
         return t
