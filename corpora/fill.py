@@ -33,6 +33,7 @@ class SlotSpec:
     part_of: str | None = None
     rate_of: tuple[str, str] | None = None
     options: list[Option] | None = None
+    le: str | None = None  # value ≤ that field (not a share of it)
     sums_to_total: bool = False  # a column of a table whose total column is `part_of`
 
 
@@ -48,7 +49,7 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
     specs: list[SlotSpec] = []
 
     def from_blank(b: Blank) -> SlotSpec:
-        return SlotSpec(b.field, b.type, b.kind, b.min, b.max, b.part_of, b.rate_of)
+        return SlotSpec(b.field, b.type, b.kind, b.min, b.max, b.part_of, b.rate_of, le=b.le)
 
     for b in desc.body:
         if isinstance(b, Line):
@@ -62,7 +63,7 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
                 elif r.field:
                     has_total = "" in b.columns and r.type in ("integer", "decimal")
                     for q in b.columns:
-                        if q is None:
+                        if q is None or q in r.skip:
                             continue
                         fid = f"{r.field}.{q}" if q else r.field
                         part = (f"{r.part_of}.{q}" if q else r.part_of) if r.part_of else None
@@ -86,7 +87,8 @@ def _number(spec: SlotSpec, rng: random.Random) -> float:
 
 
 def _text(kind: str, rng: random.Random) -> str:
-    if kind in ("agency", "person", "position", "app_name", "address", "free", "period"):
+    if kind in ("agency", "person", "position", "app_name", "address", "free", "period", "service",
+                "service_group"):
         return rng.choice(POOLS[kind])
     if kind == "phone":
         return rng.choice(["0257.3", "0299.3", "024.3", "0257 3"]) + f"{rng.randint(100000, 999999)}" \
@@ -123,7 +125,7 @@ def _value(spec: SlotSpec, rng: random.Random) -> Any:
         keys = [o.key for o in spec.options or []]
         return sorted(rng.sample(keys, rng.randint(1, max(1, len(keys) - 1))), key=str)
     if t == "ratio":
-        b = rng.randint(5, 400)
+        b = rng.randint(int(spec.min) if spec.min is not None else 5, int(spec.max) if spec.max is not None else 400)
         return [rng.randint(0, b), b]
     if t == "date":
         day = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randint(0, 4 * 365))
@@ -138,7 +140,7 @@ def plan_values(desc: FormDesc, rng: random.Random, empty_rate: float = 0.07,
     by_id = {s.field_id: s for s in specs}
     values: dict[str, Any] = {}
     for s in specs:
-        if s.part_of or s.rate_of:
+        if s.part_of or s.rate_of or s.le:
             continue
         values[s.field_id] = None if rng.random() < empty_rate else _value(s, rng)
     parts: dict[str, list[SlotSpec]] = {}
@@ -161,6 +163,14 @@ def plan_values(desc: FormDesc, rng: random.Random, empty_rate: float = 0.07,
             # the last column takes the rounding remainder so the row adds up exactly
             rest = sum(values[s.field_id] for s in group[:-1])
             values[group[-1].field_id] = type(values[group[-1].field_id])(total - rest)
+    for s in specs:
+        if s.le:
+            bound = values.get(s.le)
+            if isinstance(bound, (int, float)) and not isinstance(bound, bool) and rng.random() > empty_rate:
+                v = bound * rng.uniform(0.3, 1.0)
+                values[s.field_id] = int(v) if s.type == "integer" else round(v, 1)
+            else:
+                values[s.field_id] = None if rng.random() < empty_rate else _value(s, rng)
     for s in specs:
         if s.rate_of:
             num, den = (values.get(f) for f in s.rate_of)

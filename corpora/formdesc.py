@@ -19,7 +19,7 @@ from extractor.errors import PatternError
 TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
 BOX_ENCODINGS = {"glyph", "glyph_square", "wingdings_sym", "wingdings2_sym", "wingdings_text", "formcheckbox", "sdt"}
 TEXT_KINDS = {"agency", "person", "phone", "email", "url", "docno", "position", "address", "app_name", "free",
-              "year", "period", "code"}
+              "year", "period", "code", "service", "service_group"}
 LAYOUTS = {"inline", "list", "same_line"}
 FIELD_ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 BLANK = regex.compile(r"\{([a-z0-9_.]+)\|([a-z_]+)((?:\|[^{}|]*)*)\}")
@@ -39,6 +39,7 @@ class Blank:
     min: float | None = None
     max: float | None = None
     part_of: str | None = None
+    le: str | None = None
     rate_of: tuple[str, str] | None = None
 
 
@@ -88,6 +89,7 @@ class TableRow:
     unit: str | None = None
     options: list[Option] | None = None
     group: bool = False
+    skip: list[str] = field(default_factory=list)  # qualifiers of value columns left without a blank
     min: float | None = None
     max: float | None = None
     part_of: str | None = None
@@ -229,8 +231,8 @@ class _Loader:
                 b.kind = val
             elif key in ("min", "max"):
                 setattr(b, key, self.number(val, key))
-            elif key == "part_of":
-                b.part_of = self.field_id(val)
+            elif key in ("part_of", "le"):
+                setattr(b, key, self.field_id(val))
             elif key == "rate_of":
                 num, _, den = val.partition("/")
                 b.rate_of = (self.field_id(num), self.field_id(den))
@@ -278,6 +280,7 @@ class _Loader:
                 row.min = self.number(r.get("min"), "min")
                 row.max = self.number(r.get("max"), "max")
                 row.part_of = r.get("part_of")
+                row.skip = [str(q) for q in r.get("skip") or []]
                 if row.type in ("boolean", "choice", "multi_choice"):
                     raw_opts = r.get("options") or [{"key": True, "text": "Có"}, {"key": False, "text": "Không"}]
                     row.options = self.options(raw_opts, row.type)
@@ -369,10 +372,10 @@ class _Loader:
                 raise self.fail(f"field id {fid!r} used twice ({seen[fid]} and {where})")
             seen[fid] = where
             if blank is not None:
-                refs += [r for r in (blank.part_of, *(blank.rate_of or ())) if r]
+                refs += [r for r in (blank.part_of, blank.le, *(blank.rate_of or ())) if r]
         missing = sorted({r for r in refs if r not in seen})
         if missing:
-            raise self.fail(f"part_of/rate_of name fields not on this form: {missing}")
+            raise self.fail(f"part_of/le/rate_of name fields not on this form: {missing}")
 
 
 def iter_field_ids(desc: FormDesc):
@@ -394,7 +397,7 @@ def iter_field_ids(desc: FormDesc):
                                 yield s.field, where, s
                 elif r.field:
                     for q in b.columns:
-                        if q is not None:
+                        if q is not None and q not in r.skip:
                             fid = f"{r.field}.{q}" if q else r.field
                             yield fid, where, Blank(fid, r.type or "text", part_of=_qualified(r.part_of, q))
         elif isinstance(b, ListTable):

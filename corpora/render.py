@@ -42,6 +42,7 @@ LEADERS = ["…...............", "……………", ".............", "….......
 NUMBERING = regex.compile(r"^\s*(?:(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[\.\)]\s*|[-+·•*]\s*)+")
 EDGE_JUNK = regex.compile(r"^[\s,;:\.…)]+|[\s,;:\.…(]+$")
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+COLUMN_NUMBER = regex.compile(r"^\(?\d+\)?$")  # "(1)", "(2)" … numbering rows under a header
 
 SlotKey = tuple[str, Any]  # (field_id, row-or-None)
 
@@ -189,10 +190,10 @@ class Renderer:
                 before += seg
                 continue
             label = seg.label or clean_label(before)
-            if seg.col:
+            if seg.col and not seg.label:
                 label = clean_label(regex.sub(r"\([^()]*\)\s*$", "", lead).replace(seg.col, ""))
             if not label:
-                label = clean_label(lead) or (default_label or "")
+                label = default_label or clean_label(lead)
             self._blank(p, seg, label, location, column=column)
             before = ""
 
@@ -282,10 +283,11 @@ class Renderer:
                 cell = table.cell(r, c)
                 if hc.colspan > 1 or hc.rowspan > 1:
                     cell = cell.merge(table.cell(r + hc.rowspan - 1, min(ncols, c + hc.colspan) - 1))
+                names_column = hc.text and hc.colspan < ncols and not COLUMN_NUMBER.match(hc.text)
                 for rr in range(r, r + hc.rowspan):
                     for cc in range(c, c + hc.colspan):
                         occupied.add((rr, cc))
-                        if hc.text:
+                        if names_column:
                             col_text[min(cc, ncols - 1)] = hc.text
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(hc.text)
@@ -332,7 +334,7 @@ class Renderer:
             if row.group:
                 continue
             for c, q in enumerate(b.columns):
-                if q is None:
+                if q is None or q in row.skip:
                     continue
                 fid = f"{row.field}.{q}" if q else row.field
                 loc = {"block": tno, "row": r, "cell": c}

@@ -1,0 +1,101 @@
+"""Plain data passed between the pipeline stages.
+
+    reader → Document(items: Block | Table) → slots → Slot(value text) → values → matching → Field → Result
+
+Readers know formats; every later stage sees only these objects. Each has ``to_dict()`` for JSON and
+debugging dumps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+EMPTY_BOX = "\u2610"  # ☐ — how every unchecked checkbox appears in Block.text
+CHECKED_BOX = "\u2612"  # ☒ — how every checked checkbox appears in Block.text
+UNKNOWN_BOX = "\u25a2"  # ▢ — a box whose state the reader could not tell
+
+
+@dataclass
+class Box:
+    """One checkbox in a block: where it stands in the block's text, its state and how it was encoded."""
+
+    offset: int
+    checked: bool | None  # None: the state could not be read (e.g. PDF glyphs that all look alike)
+    encoding: str  # glyph | sym | pua_text | formcheckbox | sdt | vector
+
+
+@dataclass
+class Block:
+    """A paragraph (or one paragraph of a table cell) with its text in reading order.
+
+    Checkboxes are written into `text` as ☐ / ☒ / ▢ at `Box.offset`, whatever their source encoding.
+    `location` is format-specific but JSON-plain: DOCX ``{"part": "body", "block": 12}`` (cells add
+    ``row``/``cell``), PDF ``{"page": 2, "bbox": [x0, top, x1, bottom]}``.
+    """
+
+    text: str
+    boxes: list[Box] = field(default_factory=list)
+    location: dict[str, Any] = field(default_factory=dict)
+    bold: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Cell:
+    """A table cell, merged cells given once with their span."""
+
+    row: int
+    col: int
+    blocks: list[Block] = field(default_factory=list)
+    colspan: int = 1
+    rowspan: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Table:
+    """A table as a grid of cells; `rows[r]` lists the cells starting in row r, left to right."""
+
+    rows: list[list[Cell]]
+    location: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ncols(self) -> int:
+        return max((c.col + c.colspan for row in self.rows for c in row), default=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": [[c.to_dict() for c in row] for row in self.rows], "location": self.location}
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str
+    format: str  # docx | pdf | doc …
+
+
+@dataclass
+class Document:
+    """What a reader produces: the body in reading order, format-free."""
+
+    source: Source
+    items: list[Block | Table]
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": asdict(self.source),
+            "pages": self.pages,
+            "warnings": list(self.warnings),
+            "items": [{"table" if isinstance(i, Table) else "block": i.to_dict()} for i in self.items],
+        }

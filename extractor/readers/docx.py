@@ -1,0 +1,604 @@
+"""DOCX reader: one lxml walk over word/document.xml (and its headers and footers) into the block model.
+
+    read_docx(data, source) -> Document
+    load_checkboxes(path) -> dict            # the checkbox table; CHECKBOXES is patterns/checkboxes.yaml
+
+python-docx's ``paragraph.text`` drops w:sym, fields, content controls, insertions and text boxes
+(/work/shared/PARSING-NOTES.md), so the XML is walked directly. What comes out:
+
+- Items: header blocks, then the body in document order (paragraphs → `Block`, tables → `Table`), then
+  footer blocks. Headers/footers are taken in the order the section properties reference them; a part
+  whose text repeats an earlier one (or is empty) is skipped.
+- Locations: a body paragraph ``{"part": "body", "block": i}``, i counting the direct w:p / w:tbl children
+  of w:body (the numbering of corpora/verify.py ``body_blocks``); a table cell's paragraphs add ``row`` (w:tr
+  index), ``cell`` (w:tc index within the row) and ``col`` (grid column); text-box paragraphs add
+  ``textbox`` (k-th text box anchored in block i); paragraphs of a nested table keep the outer cell's
+  location and add ``nested: [row, cell]`` of the innermost table; content of a body-level w:sdt or
+  w:customXml gets ``{"block": i, "sdt": j}`` (i: the number of direct blocks before it, j: its index
+  inside the wrapper). Headers/footers: ``part`` "header"/"footer", ``partname`` the zip path.
+- Tables: merged cells once. ``w:gridSpan`` gives colspan; a ``w:vMerge`` continuation extends the rowspan
+  of the cell above (its text, if any, is appended to that cell); ``w:gridBefore`` shifts grid columns; a
+  row deleted as a tracked change keeps its index with no cells. Nested tables are flattened: their
+  paragraphs join the containing cell's blocks in reading order (row by row, cell by cell).
+- Text boxes (w:txbxContent) become blocks right after the paragraph anchoring them; in
+  mc:AlternateContent only mc:Choice is read (mc:Fallback when there is no Choice), never both.
+- Tracked changes are read as accepted: w:ins / w:moveTo kept; w:del, w:delText, w:moveFrom dropped (a
+  warning says so). Fields: w:instrText skipped, results kept, w:fldSimple content kept; a drop-down form
+  field gives its selected entry. Content controls showing their placeholder text give nothing.
+- w:tab / w:ptab → "\\t", w:br / w:cr → "\\n", w:noBreakHyphen → "-", w:softHyphen dropped; math text kept.
+- Checkboxes: one token in `Block.text` (☐ unchecked, ☒ checked) with a `Box` at its offset. Encodings:
+  ``glyph`` (a glyph of CHECKBOXES["glyphs"] typed as text), ``sym`` (w:sym; a symbol font's code from the
+  table, an unlisted code of a symbol font is dropped; another font's code is Unicode and is read like
+  text), ``pua_text`` (a private-use character U+F0xx typed in a run whose w:rFonts names a symbol font
+  (any of ascii/hAnsi/cs/eastAsia) — a code that is not a box is dropped; in a run of another font, a
+  code of the ``unknown_font`` table is a box, other codes are kept; a character 0x20–0xFF in a run whose
+  ascii/hAnsi font is a symbol font is read as the same code F0xx), ``formcheckbox`` (legacy field: the
+  w:checkBox's w:checked, val absent = true, else w:default), ``sdt`` (w14:checkbox content control;
+  its content glyph is skipped so it counts once).
+- Block.bold: every run contributing non-space text (boxes aside) has w:b on (style bold is not read).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import etree
+
+from extractor.errors import InputError, PatternError
+from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Table
+from extractor.readers.sniff import main_part_name
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+RNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "checkboxes.yaml"
+MAX_PART_BYTES = 256 * 2**20  # an XML part unpacking to more than this is refused (zip bomb)
+_FALSE = frozenset({"0", "false", "off", "none"})
+
+
+def _w(local: str) -> str:
+    return f"{{{W}}}{local}"
+
+
+(P, R, T, RPR, PPR, TBL, TR, TC, TCPR, TRPR, BODY, RFONTS, B, VAL, TAB, PTAB, BR, CR, NBHYPHEN, SYM,
+ FLDCHAR, FFDATA, CHECKBOX, CHECKED, DEFAULT, DDLIST, RESULT, LISTENTRY, INS, DEL, MOVETO, MOVEFROM,
+ HYPERLINK, SMARTTAG, CUSTOMXML, FLDSIMPLE, DIR, BDO, SDT, SDTPR, SDTCONTENT, PLCHDR, DRAWING, PICT,
+ OBJECT, TXBX, RUBY, RUBYBASE, GRIDSPAN, VMERGE, HMERGE, GRIDBEFORE, SECTPR, HDRREF, FTRREF, FONT, CHAR,
+ FLDCHARTYPE) = map(_w, (
+    "p r t rPr pPr tbl tr tc tcPr trPr body rFonts b val tab ptab br cr noBreakHyphen sym fldChar ffData "
+    "checkBox checked default ddList result listEntry ins del moveTo moveFrom hyperlink smartTag customXml "
+    "fldSimple dir bdo sdt sdtPr sdtContent showingPlcHdr drawing pict object txbxContent ruby rubyBase "
+    "gridSpan vMerge hMerge gridBefore sectPr headerReference footerReference font char fldCharType").split())
+ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
+W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
+ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
+M_T, OMATH, OMATHPARA = f"{{{M}}}t", f"{{{M}}}oMath", f"{{{M}}}oMathPara"
+RID = f"{{{RNS}}}id"
+_TRANSPARENT = frozenset({HYPERLINK, SMARTTAG, CUSTOMXML, FLDSIMPLE, DIR, BDO})
+_TEXTBOX_HOSTS = frozenset({DRAWING, PICT, OBJECT})
+
+
+# -- the checkbox table (data: patterns/checkboxes.yaml) ---------------------------------------------------
+def _hex_code(text: Any, where: str, bad: Any) -> int:
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9A-Fa-f]{2,4}", text):
+        raise bad(f"{where}: {text!r} is not a quoted hex character code such as \"F0FE\"")
+    code = int(text, 16)
+    return code | 0xF000 if code < 0x100 else code
+
+
+def load_checkboxes(path: Path) -> dict[str, Any]:
+    """Load and validate a checkbox table; raises `PatternError` naming the file and the entry.
+
+    Returns ``{"glyphs": {char: checked}, "fonts": {casefolded font: {code: checked}},
+    "unknown_font": {code: checked}}`` (codes as ints, 0x20–0xFF normalised to 0xF020–0xF0FF).
+    """
+    def bad(msg: str) -> PatternError:
+        return PatternError(msg, path=str(path))
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise bad(f"cannot be read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise bad("is not valid YAML: " + " ".join(str(exc).split())) from None
+    if not isinstance(raw, dict) or set(raw) != {"glyphs", "fonts", "unknown_font"}:
+        raise bad("must be a mapping with exactly the keys glyphs, fonts, unknown_font")
+
+    def states(entry: Any, where: str, convert: Any) -> dict[Any, bool]:
+        if not isinstance(entry, dict) or set(entry) != {"empty", "checked"}:
+            raise bad(f"{where}: must be a mapping with exactly the keys empty, checked")
+        out: dict[Any, bool] = {}
+        for key, checked in (("empty", False), ("checked", True)):
+            if not isinstance(entry[key], list):
+                raise bad(f"{where}.{key}: must be a list")
+            for item in entry[key]:
+                k = convert(item, f"{where}.{key}")
+                if k in out:
+                    raise bad(f"{where}.{key}: {item!r} is listed twice")
+                out[k] = checked
+        return out
+
+    def glyph(item: Any, where: str) -> str:
+        if not isinstance(item, str) or len(item) != 1:
+            raise bad(f"{where}: {item!r} is not a single character")
+        return item
+
+    glyphs = states(raw["glyphs"], "glyphs", glyph)
+    if not isinstance(raw["fonts"], dict) or not raw["fonts"]:
+        raise bad("fonts: must be a mapping of font name to {empty, checked}")
+    fonts = {str(name).casefold(): states(entry, f"fonts.{name}", lambda i, w: _hex_code(i, w, bad))
+             for name, entry in raw["fonts"].items()}
+    unknown = str(raw["unknown_font"]).casefold()
+    if unknown not in fonts:
+        raise bad(f"unknown_font: {raw['unknown_font']!r} is not one of the fonts")
+    return {"glyphs": glyphs, "fonts": fonts, "unknown_font": fonts[unknown]}
+
+
+CHECKBOXES: dict[str, Any] = load_checkboxes(PATTERN_FILE)
+
+
+# -- one paragraph's text under construction ---------------------------------------------------------------
+class _Para:
+    __slots__ = ("parts", "boxes", "n", "text_runs", "bold_runs", "textboxes")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.boxes: list[Box] = []
+        self.n = 0
+        self.text_runs = 0
+        self.bold_runs = 0
+        self.textboxes: list[etree._Element] = []
+
+    def plain(self, s: str) -> None:
+        self.parts.append(s)
+        self.n += len(s)
+
+    def box(self, checked: bool, encoding: str) -> None:
+        self.boxes.append(Box(self.n, checked, encoding))
+        self.parts.append(CHECKED_BOX if checked else EMPTY_BOX)
+        self.n += 1
+
+    def counted(self, s: str, bold: bool) -> None:
+        if s and not s.isspace():
+            self.text_runs += 1
+            self.bold_runs += bold
+
+
+class _Walker:
+    """Walks one part; `tracked` records whether tracked changes were met."""
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        self.glyphs: dict[str, bool] = table["glyphs"]
+        self.fonts: dict[str, dict[int, bool]] = table["fonts"]
+        self.unknown: dict[int, bool] = table["unknown_font"]
+        self.special = re.compile("[" + re.escape("".join(self.glyphs)) + "\uf000-\uf0ff]")
+        self.font_cache: dict[tuple[str, ...], tuple[str, bool] | None] = {}
+        self.tracked = False
+        self.textbox_no = 0
+
+    # -- run properties ----------------------------------------------------------------------------
+    def _font(self, rfonts: etree._Element | None) -> tuple[str, bool] | None:
+        """(symbol font, whether it covers 0x20–0xFF characters) of a run, or None."""
+        if rfonts is None:
+            return None
+        key = tuple(rfonts.values())
+        if key in self.font_cache:
+            return self.font_cache[key]
+        found = None
+        for attr in (ASCII, HANSI, CS, EASTASIA):
+            name = (rfonts.get(attr) or "").casefold()
+            if name in self.fonts:
+                low = any((rfonts.get(a) or "").casefold() == name for a in (ASCII, HANSI))
+                found = (name, low)
+                break
+        self.font_cache[key] = found
+        return found
+
+    # -- text and symbols --------------------------------------------------------------------------
+    def _text(self, text: str, rpr: etree._Element | None, bold: bool, st: _Para) -> None:
+        font = self._font(rpr.find(RFONTS)) if rpr is not None else None
+        if font is None and not self.special.search(text):
+            st.plain(text)
+            st.counted(text, bold)
+            return
+        table = self.fonts[font[0]] if font else self.unknown
+        kept: list[str] = []
+        for ch in text:
+            code = ord(ch)
+            state = self.glyphs.get(ch)
+            if state is not None:
+                encoding = "glyph"
+            elif 0xF000 <= code <= 0xF0FF or (font and font[1] and 0x20 <= code <= 0xFF):
+                state = table.get(code | 0xF000)
+                encoding = "pua_text"
+                if state is None:
+                    if font is None or code < 0xF000:  # not a box: keep it (unknown font, or a plain character)
+                        st.plain(ch)
+                        kept.append(ch)
+                    continue  # a symbol font's private-use non-box symbol: dropped
+            else:
+                st.plain(ch)
+                kept.append(ch)
+                continue
+            st.box(state, encoding)
+        st.counted("".join(kept), bold)
+
+    def _sym(self, el: etree._Element, rpr: etree._Element | None, st: _Para) -> None:
+        try:
+            code = int(el.get(CHAR) or "", 16)
+        except ValueError:
+            return
+        name = (el.get(FONT) or "").casefold()
+        if not name and rpr is not None:
+            font = self._font(rpr.find(RFONTS))
+            name = font[0] if font else ""
+        table = self.fonts.get(name)
+        if table is None and 0xF000 <= code <= 0xF0FF:
+            table = self.unknown  # private-use code of an unknown font
+        if table is not None:
+            state = table.get(code | 0xF000 if code < 0x100 else code)
+            if state is not None:
+                st.box(state, "sym")
+            return
+        ch = chr(code) if 0x20 <= code < 0x110000 else ""
+        if ch in self.glyphs:
+            st.box(self.glyphs[ch], "sym")
+        elif ch.isprintable():
+            st.plain(ch)
+
+    @staticmethod
+    def _on(el: etree._Element | None, attr: str = VAL) -> bool:
+        return el is not None and (el.get(attr) or "true").lower() not in _FALSE
+
+    def _fldchar(self, el: etree._Element, st: _Para) -> None:
+        ff = el.find(FFDATA)
+        if ff is None or el.get(FLDCHARTYPE) != "begin":
+            return
+        cb = ff.find(CHECKBOX)
+        if cb is not None:
+            state = cb.find(CHECKED)
+            st.box(self._on(state) if state is not None else self._on(cb.find(DEFAULT)), "formcheckbox")
+            return
+        dd = ff.find(DDLIST)
+        if dd is not None:  # a drop-down shows its selected entry and has no result text
+            entries = dd.findall(LISTENTRY)
+            pick = dd.find(RESULT)
+            pick = pick if pick is not None else dd.find(DEFAULT)
+            i = int(pick.get(VAL) or 0) if pick is not None and (pick.get(VAL) or "0").isdigit() else 0
+            if 0 <= i < len(entries):
+                st.plain(entries[i].get(VAL) or "")
+
+    def _sdt(self, el: etree._Element, st: _Para) -> None:
+        pr = el.find(SDTPR)
+        if pr is not None:
+            cb = pr.find(W14_CHECKBOX)
+            if cb is not None:
+                checked = cb.find(W14_CHECKED)
+                st.box(checked is not None and (checked.get(W14_VAL) or "").lower() in ("1", "true", "on"), "sdt")
+                return
+            if pr.find(PLCHDR) is not None:
+                return  # placeholder prompt, nothing typed
+        content = el.find(SDTCONTENT)
+        if content is not None:
+            self._walk(content, st)
+
+    @staticmethod
+    def _choice(alt: etree._Element) -> etree._Element | None:
+        choice = alt.find(CHOICE)
+        return choice if choice is not None else alt.find(FALLBACK)
+
+    def _find_textboxes(self, el: etree._Element, out: list[etree._Element]) -> None:
+        for ch in el:
+            tag = ch.tag
+            if tag == TXBX:
+                out.append(ch)
+            elif tag == ALT:
+                branch = self._choice(ch)
+                if branch is not None:
+                    self._find_textboxes(branch, out)
+            elif isinstance(tag, str):
+                self._find_textboxes(ch, out)
+
+    # -- the inline walk: paragraph content and run content in one dispatch --------------------------
+    def _walk(self, parent: etree._Element, st: _Para, rpr: etree._Element | None = None,
+              bold: bool = False) -> None:
+        for ch in parent:
+            tag = ch.tag
+            if tag == T:
+                if ch.text:
+                    self._text(ch.text, rpr, bold, st)
+            elif tag == R:
+                self._walk(ch, st)
+            elif tag == RPR:
+                rpr, bold = ch, self._on(ch.find(B))
+            elif tag == TAB or tag == PTAB:
+                st.plain("\t")
+            elif tag == BR or tag == CR:
+                st.plain("\n")
+            elif tag in _TRANSPARENT:
+                self._walk(ch, st)
+            elif tag == INS or tag == MOVETO:
+                self.tracked = True
+                self._walk(ch, st)
+            elif tag == DEL or tag == MOVEFROM:
+                self.tracked = True
+            elif tag == SYM:
+                self._sym(ch, rpr, st)
+            elif tag == FLDCHAR:
+                self._fldchar(ch, st)
+            elif tag == SDT:
+                self._sdt(ch, st)
+            elif tag == NBHYPHEN:
+                st.plain("-")
+            elif tag == ALT:
+                branch = self._choice(ch)
+                if branch is not None:
+                    self._walk(branch, st, rpr, bold)
+            elif tag in _TEXTBOX_HOSTS:
+                if ch.find(f".//{TXBX}") is not None:
+                    self._find_textboxes(ch, st.textboxes)
+            elif tag == OMATH or tag == OMATHPARA:
+                for t in ch.iter(M_T):
+                    if t.text:
+                        self._text(t.text, None, bold, st)
+            elif tag == RUBY:
+                base = ch.find(RUBYBASE)
+                if base is not None:
+                    self._walk(base, st)
+            # anything else (pPr, bookmarks, proofErr, instrText, delText, softHyphen, ...) gives no text
+
+    # -- blocks ------------------------------------------------------------------------------------
+    def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
+        st = _Para()
+        self._walk(p, st)
+        bold = st.text_runs > 0 and st.bold_runs == st.text_runs
+        out.append(Block("".join(st.parts), st.boxes, loc, bold))
+        for tx in st.textboxes:
+            k = self.textbox_no
+            self.textbox_no += 1
+            self.content(tx, {**loc, "textbox": k}, out)
+
+    def content(self, container: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
+        """Paragraphs of a cell, text box or wrapper as blocks; nested tables flattened."""
+        for ch in container:
+            tag = ch.tag
+            if tag == P:
+                self.para(ch, loc, out)
+            elif tag == TBL:
+                for r, tr in enumerate(_children(ch, TR)):
+                    trpr = tr.find(TRPR)
+                    if trpr is not None and trpr.find(DEL) is not None:
+                        self.tracked = True
+                        continue
+                    for c, tc in enumerate(_children(tr, TC)):
+                        self.content(tc, {**loc, "nested": [r, c]}, out)
+            elif tag == SDT:
+                pr = ch.find(SDTPR)
+                inner = ch.find(SDTCONTENT)
+                if inner is not None and (pr is None or pr.find(PLCHDR) is None):
+                    self.content(inner, loc, out)
+            elif tag == CUSTOMXML:
+                self.content(ch, loc, out)
+            elif tag == ALT:
+                branch = self._choice(ch)
+                if branch is not None:
+                    self.content(branch, loc, out)
+
+    def table(self, tbl: etree._Element, loc: dict[str, Any]) -> Table:
+        rows: list[list[Cell]] = []
+        above: dict[int, Cell] = {}  # grid column -> cell open for a vertical merge
+        for r, tr in enumerate(_children(tbl, TR)):
+            row: list[Cell] = []
+            rows.append(row)
+            col = 0
+            trpr = tr.find(TRPR)
+            if trpr is not None:
+                if trpr.find(DEL) is not None:
+                    self.tracked = True
+                    continue
+                col = _int(trpr.find(GRIDBEFORE), 0)
+            for c, tc in enumerate(_children(tr, TC)):
+                span, vmerge, hmerge = 1, None, None
+                tcpr = tc.find(TCPR)
+                if tcpr is not None:
+                    span = max(1, _int(tcpr.find(GRIDSPAN), 1))
+                    vm, hm = tcpr.find(VMERGE), tcpr.find(HMERGE)
+                    vmerge = None if vm is None else (vm.get(VAL) or "continue")
+                    hmerge = None if hm is None else (hm.get(VAL) or "continue")
+                cell_loc = {**loc, "row": r, "cell": c, "col": col}
+                target = above.get(col) if vmerge == "continue" else None
+                if target is None and hmerge == "continue" and row:
+                    target = row[-1]
+                    target.colspan += span
+                if target is not None:
+                    if vmerge == "continue":
+                        target.rowspan = r - target.row + 1
+                    extra: list[Block] = []
+                    self.content(tc, cell_loc, extra)
+                    target.blocks.extend(b for b in extra if b.text.strip() or b.boxes)
+                else:
+                    cell = Cell(row=r, col=col, colspan=span)
+                    self.content(tc, cell_loc, cell.blocks)
+                    row.append(cell)
+                    for g in range(col, col + span):
+                        if vmerge == "restart":
+                            above[g] = cell
+                        else:
+                            above.pop(g, None)
+                col += span
+        return Table(rows, dict(loc))
+
+    def blocks(self, container: etree._Element, base: dict[str, Any]) -> list[Block | Table]:
+        """Items of a body, header or footer: direct w:p / w:tbl numbered, wrapped content sub-numbered."""
+        items: list[Any] = []
+        i = 0
+        for ch in container:
+            tag = ch.tag
+            if tag == P or tag == TBL:
+                self._item(ch, {**base, "block": i}, items)
+                i += 1
+            elif tag in (SDT, CUSTOMXML, ALT):
+                for j, el in enumerate(_wrapped(ch)):
+                    self._item(el, {**base, "block": i, "sdt": j}, items)
+        return items
+
+    def _item(self, el: etree._Element, loc: dict[str, Any], items: list[Any]) -> None:
+        self.textbox_no = 0
+        if el.tag == P:
+            self.para(el, loc, items)
+        else:
+            items.append(self.table(el, loc))
+
+
+def _int(el: etree._Element | None, default: int) -> int:
+    val = el.get(VAL) if el is not None else None
+    return int(val) if val is not None and val.isdigit() else default
+
+
+def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """Children with `tag`, looking through w:sdt / w:customXml wrappers (rows, cells)."""
+    out = []
+    for ch in parent:
+        if ch.tag == tag:
+            out.append(ch)
+        elif ch.tag == SDT:
+            inner = ch.find(SDTCONTENT)
+            if inner is not None:
+                out.extend(_children(inner, tag))
+        elif ch.tag == CUSTOMXML:
+            out.extend(_children(ch, tag))
+    return out
+
+
+def _wrapped(el: etree._Element) -> list[etree._Element]:
+    """w:p / w:tbl inside a block-level w:sdt, w:customXml or mc:AlternateContent, in order."""
+    if el.tag == SDT:
+        pr = el.find(SDTPR)
+        if pr is not None and pr.find(PLCHDR) is not None:
+            return []
+        el = el.find(SDTCONTENT)
+    elif el.tag == ALT:
+        el = _Walker._choice(el)
+    out: list[etree._Element] = []
+    for ch in el if el is not None else ():
+        if ch.tag in (P, TBL):
+            out.append(ch)
+        elif ch.tag in (SDT, CUSTOMXML, ALT):
+            out.extend(_wrapped(ch))
+    return out
+
+
+# -- the package ---------------------------------------------------------------------------------------------
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+                           remove_pis=True, huge_tree=False)
+
+
+def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
+    info = z.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise InputError("the document is password-protected; open it in Word, remove the password and save "
+                         "it again", path=path)
+    if info.file_size > MAX_PART_BYTES:
+        raise InputError(f"{name} unpacks to {info.file_size / 2**20:.0f} MB, more than a form can hold; the file "
+                         "is damaged or not a form", path=path)
+    try:
+        return z.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        raise InputError(f"{name} cannot be unpacked ({exc}); the file is damaged, ask for it again or re-save "
+                         "it in Word", path=path) from None
+
+
+def _parse(data: bytes, name: str, path: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{name} is not well-formed XML ({' '.join(str(exc).split())}); the file is damaged, "
+                         "ask for it again or re-save it in Word", path=path) from None
+
+
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element) -> list[tuple[str, str]]:
+    """(kind, part name) of the headers and footers the sections reference, in reference order."""
+    rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    if rels_name not in z.namelist():
+        return []
+    rels = _parse(z.read(rels_name), rels_name, "")
+    targets = {}
+    for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") != "External" and target:
+            full = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(main), target)
+            targets[rel.get("Id")] = posixpath.normpath(full)
+    sections = [*body.iterfind(f"{P}/{PPR}/{SECTPR}"), *body.iterfind(SECTPR)]
+    out: list[tuple[str, str]] = []
+    for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF)):
+        for sect in sections:
+            for ref in sect.iterfind(ref_tag):
+                name = targets.get(ref.get(RID))
+                if name and (kind, name) not in out:
+                    out.append((kind, name))
+    return out
+
+
+def _item_text(item: Block | Table) -> str:
+    if isinstance(item, Block):
+        return item.text
+    return "\n".join(c.text for row in item.rows for c in row)
+
+
+def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None) -> Document:
+    """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input."""
+    path = source.path
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"the file is a damaged ZIP/Word file ({exc}); ask for it again or re-save it in Word",
+                         path=path) from None
+    warnings: list[str] = []
+    walker = _Walker(checkboxes or CHECKBOXES)
+    with z:
+        main = main_part_name(z)
+        if main not in z.namelist():
+            raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
+        root = _parse(_read_part(z, main, path), main, path)
+        body = root.find(BODY)
+        if body is None:
+            raise InputError(f"{main} has no document body (w:body); the file is damaged or not a Word document",
+                             path=path)
+        items = walker.blocks(body, {"part": "body"})
+        heads: list[Block | Table] = []
+        feet: list[Block | Table] = []
+        seen: set[tuple[str, str]] = set()
+        try:
+            parts = _header_footer_parts(z, main, body)
+        except InputError:
+            parts = []
+            warnings.append("the document's relationships part is damaged; headers and footers were not read")
+        for kind, name in parts:
+            try:
+                part_root = _parse(_read_part(z, name, path), name, path)
+            except KeyError:
+                warnings.append(f"{kind} part {name} is referenced but missing; skipped")
+                continue
+            except InputError:
+                warnings.append(f"{kind} part {name} is damaged; skipped")
+                continue
+            part_items = walker.blocks(part_root, {"part": kind, "partname": name})
+            text = "\n".join(_item_text(i) for i in part_items).strip()
+            if text and (kind, text) not in seen:
+                seen.add((kind, text))
+                (heads if kind == "header" else feet).extend(part_items)
+    if walker.tracked:
+        warnings.append("tracked changes were read as accepted (insertions kept, deletions dropped)")
+    return Document(source=source, items=[*heads, *items, *feet], pages=None, warnings=warnings)

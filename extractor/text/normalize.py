@@ -1,0 +1,186 @@
+"""Unicode keys for Vietnamese text: pure functions, no I/O.
+
+NFC alone does not make two spellings of one word equal: typists place the tone mark on different vowels
+(``hoà``/``hòa``, ``thuỷ``/``thủy``, ``khoẻ``/``khỏe``), some converters write NFD, and some labels come
+without tones. Two keys cover this:
+
+    tone_key   NFD, each tone mark moved to the end of its syllable, lowercase, NFC   hoà, hòa -> "hoà"
+    fold       NFD, every combining mark dropped, đ -> d, lowercase                   Hoà, hoa -> "hoa"
+
+For labels, ``clean_label`` removes what is not wording (item numbers, dotted leaders, checkbox glyphs,
+a trailing colon) and ``label_key`` / ``label_fold_key`` add the keys above, abbreviation expansion and
+punctuation removal.
+
+Fuzzy matching: these keys ARE the processor. Pass keys to rapidfuzz with ``processor=None``; never use
+``rapidfuzz.utils.default_process``: it does no Unicode normalisation and mangles NFD Vietnamese
+(``'so   lu o  ng'``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+
+import regex
+
+__all__ = [
+    "CHECKBOX_GLYPHS",
+    "clean_label",
+    "fold",
+    "label_fold_key",
+    "label_key",
+    "nfc",
+    "nfd",
+    "remove_leaders",
+    "tone_key",
+]
+
+#: The five Vietnamese tone marks as combining characters: grave, acute, tilde, hook above, dot below.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+#: Checkbox glyphs that may stand in a label: the reader's ☐ ☒ ▢, other box and tick characters, and the
+#: Wingdings private-use characters some templates type as text (U+F020–U+F0FF, e.g. U+F071, U+F0A8).
+CHECKBOX_GLYPHS = "☐☑☒▢□■◻◼❑❒✓✔✗✘"
+_GLYPHS_RE = regex.compile("[" + regex.escape(CHECKBOX_GLYPHS) + r"\uf020-\uf0ff]")
+
+#: Characters that carry no text and are dropped everywhere (zero-width space/joiners, BOM, soft hyphen).
+_INVISIBLE_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+#: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
+#: draws three dots); also runs of two or more underscores.
+_LEADER_RE = regex.compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
+
+_SYLLABLE_RE = regex.compile(r"[\p{L}\p{M}]+")
+_SPACE_RE = regex.compile(r"\s+")
+
+#: Item numbering at the start of a label, removed repeatedly ("1.", "1.2.", "2.2.2", "1)", "a)", "a.",
+#: "đ.", "I.", "IV.", bullets). Heading words ("MỤC 2.") are wording and stay.
+_NUMBERING_RE = regex.compile(
+    r"""^(?:
+        \d{1,3}(?:\.\d{1,3})*[.)](?!\d)          # 1.   1.2.   10.1.   1)
+      | \d{1,3}(?:\.\d{1,3})+(?=\s|$)            # 2.2.2
+      | (?:[IVXL]{1,6}|[ivx]{1,6})[.)](?=\s|$)   # IV.  ii)
+      | \p{L}[.](?=\s|$)                         # a.   đ.   A.
+      | \p{L}\)                                  # a)
+      | [-+*·•–—▪►◦‣⁃]                           # bullets
+    )\s*""",
+    regex.VERBOSE,
+)
+_TRAILING_RE = regex.compile(r"[\s:?：？]+$")
+
+#: Kept by label keys (they change meaning in option texts such as "KT < 10 Mb"); all other punctuation
+#: and symbols become spaces.
+_KEPT_SYMBOLS = "%/<>≤≥"
+_PUNCT_RE = regex.compile(r"[[\p{P}\p{S}]--[" + regex.escape(_KEPT_SYMBOLS) + "]]+", regex.V1)
+_KEPT_RE = regex.compile("([" + regex.escape(_KEPT_SYMBOLS) + "])")
+
+
+def nfc(text: str) -> str:
+    """`text` in Unicode NFC (composed)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def nfd(text: str) -> str:
+    """`text` in Unicode NFD (decomposed)."""
+    return unicodedata.normalize("NFD", text)
+
+
+def _move_tone(match: regex.Match[str]) -> str:
+    syllable = match.group(0)
+    tones = [c for c in syllable if c in TONE_MARKS]
+    if not tones:
+        return syllable
+    return "".join(c for c in syllable if c not in TONE_MARKS) + "".join(tones)
+
+
+def tone_key(text: str) -> str:
+    """A lowercase key equal for old and new tone placement: ``tone_key("Hoà") == tone_key("hòa")``.
+
+    NFD, lowercase, then within each syllable (a run of letters and combining marks) every tone mark
+    (U+0300, U+0301, U+0303, U+0309, U+0323) is moved to the end of the syllable; vowel-shape marks
+    (breve, circumflex, horn) stay where they are. The result is recomposed to NFC, so ``hòa`` and
+    ``hoà`` both give ``"hoà"``. NFC and NFD input give the same key; tones still count (``hoa`` differs).
+    """
+    decomposed = nfd(nfd(text).lower())
+    return nfc(_SYLLABLE_RE.sub(_move_tone, decomposed))
+
+
+def fold(text: str) -> str:
+    """A diacritic-free lowercase key: NFD, every combining mark dropped, ``đ``/``Đ`` -> ``d``.
+
+    ``fold("Đơn vị")`` is ``"don vi"``. Idempotent; NFC and NFD input give the same key.
+    """
+    decomposed = nfd(nfd(text).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+def remove_leaders(text: str, repl: str = " ") -> str:
+    """`text` with dotted leaders (``.....``, ``…``, ``___``) replaced by `repl`; single dots stay."""
+    return _LEADER_RE.sub(repl, text)
+
+
+def clean_label(text: str) -> str:
+    """The wording of a label, as label matching compares it (case and tones kept, NFC).
+
+    Removes invisible characters, checkbox glyphs, dotted leaders (anywhere), item numbering at the start
+    (``1.``, ``1.2.``, ``2.2.2``, ``a)``, ``a.``, ``đ.``, ``IV.``, ``-``, ``+``, ``•``, ``*`` …; heading
+    words such as ``MỤC 2.`` are kept), a trailing ``:`` / ``?``; collapses whitespace. Parenthesised
+    text is kept.
+    """
+    s = _INVISIBLE_RE.sub("", nfc(text))
+    s = _GLYPHS_RE.sub(" ", s)
+    s = remove_leaders(s)
+    s = _SPACE_RE.sub(" ", s).strip()
+    for _ in range(4):
+        stripped = _NUMBERING_RE.sub("", s, count=1)
+        if stripped == s:
+            break
+        s = stripped
+    return _TRAILING_RE.sub("", s)
+
+
+@lru_cache(maxsize=32)
+def _abbreviation_pattern(items: tuple[tuple[str, str], ...]) -> tuple[regex.Pattern[str] | None, dict[str, str]]:
+    table: dict[str, str] = {}
+    for short, long in items:
+        table[nfc(short)] = long
+    for short, long in items:  # the same abbreviation typed without diacritics: QLVBĐH -> QLVBDH
+        bare = fold(short).upper()
+        table.setdefault(bare, long)
+    if not table:
+        return None, table
+    alternatives = "|".join(regex.escape(k) for k in sorted(table, key=lambda k: (-len(k), k)))
+    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + alternatives + r")(?![\p{L}\p{N}])"), table
+
+
+def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
+    """`text` with each abbreviation replaced by its expansion: whole words, case-sensitive, longest first.
+
+    ``CCVC-NLĐ`` is one abbreviation (not ``CC`` + ``NLĐ``); the diacritic-free spelling of each
+    abbreviation (``QLVBDH`` for ``QLVBĐH``) is expanded too unless it is an abbreviation itself.
+    """
+    pattern, table = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: " " + table[m.group(0)] + " ", text)
+
+
+def label_key(text: str, abbreviations: Mapping[str, str]) -> str:
+    """The key labels are matched on: ``clean_label`` + abbreviation expansion + ``tone_key``, then every
+    punctuation mark and symbol except ``% / < > ≤ ≥`` removed (those stand as separate tokens) and
+    whitespace collapsed.
+
+    `abbreviations` is the table from ``extractor.text.vocab.abbreviations()`` (``patterns/vocabulary.yaml``).
+    Example: ``"1.2. Số lượng CBCCVC:"`` -> ``"số lượng cán bộ công chức viên chức"``.
+    """
+    s = expand_abbreviations(clean_label(text), abbreviations)
+    s = tone_key(s)
+    s = _PUNCT_RE.sub(" ", s)
+    s = _KEPT_RE.sub(r" \1 ", s)
+    return _SPACE_RE.sub(" ", s).strip()
+
+
+def label_fold_key(text: str, abbreviations: Mapping[str, str]) -> str:
+    """``label_key`` without diacritics (``fold``): matches labels typed without tones."""
+    return fold(label_key(text, abbreviations))

@@ -1,0 +1,217 @@
+"""Load and validate the Vietnamese word lists in ``patterns/`` (once per process).
+
+    patterns/vocabulary.yaml   booleans, zero words, date words, ratio words, abbreviations -> Vocabulary
+    patterns/units.yaml        canonical unit -> spellings                                     -> UnitTable
+
+A malformed file raises ``PatternError`` naming the file and the entry (``booleans.true_words[3]``).
+All strings are NFC-normalised at load; lookups compare ``fold`` keys (case- and diacritic-free).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from extractor.errors import PatternError
+from extractor.text.normalize import fold, nfc
+
+__all__ = [
+    "PATTERNS_DIR",
+    "UnitTable",
+    "Vocabulary",
+    "abbreviations",
+    "load_units",
+    "load_vocabulary",
+]
+
+PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+VOCABULARY_FILE = PATTERNS_DIR / "vocabulary.yaml"
+UNITS_FILE = PATTERNS_DIR / "units.yaml"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The validated content of ``patterns/vocabulary.yaml`` (all strings NFC)."""
+
+    true_words: tuple[str, ...]
+    false_words: tuple[str, ...]
+    zero_words: tuple[str, ...]
+    day_words: tuple[str, ...]
+    month_words: tuple[str, ...]
+    year_words: tuple[str, ...]
+    ratio_words: tuple[str, ...]
+    abbreviations: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The validated content of ``patterns/units.yaml``: canonical units and a fold-key lookup."""
+
+    canonical: tuple[str, ...]
+    by_fold: Mapping[str, str]  # fold(spelling) -> canonical unit, canonical spellings included
+
+    def canonical_of(self, text: str) -> str | None:
+        """The canonical unit written as `text` (any case, tones, NFC/NFD), or None."""
+        return self.by_fold.get(_unit_fold(text))
+
+
+def _unit_fold(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+# ── YAML with duplicate-key detection ───────────────────────────────────────────────────────────
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate mapping keys (PyYAML keeps the last one silently)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PatternError(f"cannot read the pattern file ({exc.strerror or exc}); restore it from git",
+                           path=str(path)) from exc
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PatternError(f"not valid YAML: {exc}", path=str(path)) from exc
+
+
+# ── shape checks ────────────────────────────────────────────────────────────────────────────────
+
+
+def _fail(path: Path, entry: str, message: str) -> PatternError:
+    return PatternError(f"entry '{entry}': {message}", path=str(path))
+
+
+def _mapping(value: Any, path: Path, entry: str, keys: set[str] | None = None) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise _fail(path, entry, f"expected a mapping, got {type(value).__name__}")
+    if keys is not None:
+        unknown = sorted(str(k) for k in value if k not in keys)
+        missing = sorted(k for k in keys if k not in value)
+        if unknown:
+            raise _fail(path, entry, f"unknown key(s) {', '.join(unknown)}; expected {', '.join(sorted(keys))}")
+        if missing:
+            raise _fail(path, entry, f"missing key(s) {', '.join(missing)}")
+    return value
+
+
+def _string(value: Any, path: Path, entry: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        shown = f"{value!r} ({type(value).__name__})"
+        raise _fail(path, entry, f"expected a non-empty string, got {shown}; quote words YAML reads as "
+                                 "booleans or numbers")
+    return nfc(value.strip())
+
+
+def _word_list(value: Any, path: Path, entry: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    if value is None and allow_empty:
+        return ()
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise _fail(path, entry, f"expected a non-empty list of strings, got {type(value).__name__}")
+    words: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        word = _string(item, path, f"{entry}[{i}]")
+        key = _unit_fold(word)
+        if key in seen:
+            raise _fail(path, f"{entry}[{i}]", f"{word!r} repeats {entry}[{seen[key]}] (same without "
+                                               "diacritics and case)")
+        seen[key] = i
+        words.append(word)
+    return tuple(words)
+
+
+# ── loaders ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
+    """The vocabulary in `path` (default ``patterns/vocabulary.yaml``), validated; cached per path."""
+    return _load_vocabulary(str(path or VOCABULARY_FILE))
+
+
+@lru_cache(maxsize=8)
+def _load_vocabulary(file: str) -> Vocabulary:
+    path = Path(file)
+    top = _mapping(_read_yaml(path), path, "(top level)",
+                   {"booleans", "zero_words", "date_words", "ratio_words", "abbreviations"})
+    booleans = _mapping(top["booleans"], path, "booleans", {"true_words", "false_words"})
+    true_words = _word_list(booleans["true_words"], path, "booleans.true_words")
+    false_words = _word_list(booleans["false_words"], path, "booleans.false_words")
+    clash = {_unit_fold(w) for w in true_words} & {_unit_fold(w) for w in false_words}
+    if clash:
+        raise _fail(path, "booleans", f"{sorted(clash)[0]!r} is both a true and a false word")
+    dates = _mapping(top["date_words"], path, "date_words", {"day", "month", "year"})
+    abbrev_raw = _mapping(top["abbreviations"], path, "abbreviations")
+    table: dict[str, str] = {}
+    for key, value in abbrev_raw.items():
+        short = _string(key, path, f"abbreviations.{key}")
+        if any(c.isspace() for c in short):
+            raise _fail(path, f"abbreviations.{short}", "an abbreviation is one word (no spaces)")
+        table[short] = _string(value, path, f"abbreviations.{short}")
+    return Vocabulary(
+        true_words=true_words,
+        false_words=false_words,
+        zero_words=_word_list(top["zero_words"], path, "zero_words"),
+        day_words=_word_list(dates["day"], path, "date_words.day"),
+        month_words=_word_list(dates["month"], path, "date_words.month"),
+        year_words=_word_list(dates["year"], path, "date_words.year"),
+        ratio_words=_word_list(top["ratio_words"], path, "ratio_words"),
+        abbreviations=MappingProxyType(table),
+    )
+
+
+def load_units(path: str | os.PathLike[str] | None = None) -> UnitTable:
+    """The unit table in `path` (default ``patterns/units.yaml``), validated; cached per path."""
+    return _load_units(str(path or UNITS_FILE))
+
+
+@lru_cache(maxsize=8)
+def _load_units(file: str) -> UnitTable:
+    path = Path(file)
+    top = _mapping(_read_yaml(path), path, "(top level)", {"units"})
+    units = _mapping(top["units"], path, "units")
+    if not units:
+        raise _fail(path, "units", "no units listed")
+    canonical: list[str] = []
+    by_fold: dict[str, str] = {}
+    for key, aliases in units.items():
+        unit = _string(key, path, f"units.{key}")
+        spellings = (unit, *_word_list(aliases, path, f"units.{unit}", allow_empty=True))
+        for spelling in spellings:
+            k = _unit_fold(spelling)
+            other = by_fold.get(k)
+            if other is not None and other != unit:
+                raise _fail(path, f"units.{unit}", f"spelling {spelling!r} is already a spelling of unit "
+                                                  f"{other!r} (compared without case and diacritics)")
+            by_fold[k] = unit
+        canonical.append(unit)
+    return UnitTable(canonical=tuple(canonical), by_fold=MappingProxyType(by_fold))
+
+
+def abbreviations() -> Mapping[str, str]:
+    """The abbreviation table of ``patterns/vocabulary.yaml`` (short form -> expansion), for ``label_key``."""
+    return load_vocabulary().abbreviations
