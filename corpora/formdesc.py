@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ class TableRow:
     unit: str | None = None
     options: list[Option] | None = None
     group: bool = False
-    skip: list[str] = field(default_factory=list)  # qualifiers of value columns left without a blank
+    skip: list[str] = dc_field(default_factory=list)  # qualifiers of value columns left without a blank
     min: float | None = None
     max: float | None = None
     part_of: str | None = None
