@@ -68,6 +68,8 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
     if kind.kind == "encrypted":
         raise InputError("the document is password-protected; open it in Word, remove the password (File > Info "
                          "> Protect Document) and save it again", path=name)
+    if kind.kind == "damaged":
+        raise InputError(f"the file is damaged: {kind.looks_like}; ask for it again or re-save it in Word", path=name)
     reader = READERS.get(kind.kind)
     if reader is None:
         if kind.kind in PLANNED:

@@ -71,15 +71,20 @@ def _w(local: str) -> str:
     return f"{{{W}}}{local}"
 
 
-(P, R, T, RPR, PPR, TBL, TR, TC, TCPR, TRPR, BODY, RFONTS, B, VAL, TAB, PTAB, BR, CR, NBHYPHEN, SYM,
- FLDCHAR, FFDATA, CHECKBOX, CHECKED, DEFAULT, DDLIST, RESULT, LISTENTRY, INS, DEL, MOVETO, MOVEFROM,
- HYPERLINK, SMARTTAG, CUSTOMXML, FLDSIMPLE, DIR, BDO, SDT, SDTPR, SDTCONTENT, PLCHDR, DRAWING, PICT,
- OBJECT, TXBX, RUBY, RUBYBASE, GRIDSPAN, VMERGE, HMERGE, GRIDBEFORE, SECTPR, HDRREF, FTRREF, FONT, CHAR,
- FLDCHARTYPE) = map(_w, (
-    "p r t rPr pPr tbl tr tc tcPr trPr body rFonts b val tab ptab br cr noBreakHyphen sym fldChar ffData "
-    "checkBox checked default ddList result listEntry ins del moveTo moveFrom hyperlink smartTag customXml "
-    "fldSimple dir bdo sdt sdtPr sdtContent showingPlcHdr drawing pict object txbxContent ruby rubyBase "
-    "gridSpan vMerge hMerge gridBefore sectPr headerReference footerReference font char fldCharType").split())
+P, R, T, RPR, PPR, BODY, SECTPR = map(_w, ("p", "r", "t", "rPr", "pPr", "body", "sectPr"))
+TBL, TR, TC, TCPR, TRPR = map(_w, ("tbl", "tr", "tc", "tcPr", "trPr"))
+GRIDSPAN, VMERGE, HMERGE, GRIDBEFORE = map(_w, ("gridSpan", "vMerge", "hMerge", "gridBefore"))
+RFONTS, B, VAL, FONT, CHAR = map(_w, ("rFonts", "b", "val", "font", "char"))
+TAB, PTAB, BR, CR, NBHYPHEN, SYM = map(_w, ("tab", "ptab", "br", "cr", "noBreakHyphen", "sym"))
+FLDCHAR, FLDCHARTYPE, FFDATA, CHECKBOX = map(_w, ("fldChar", "fldCharType", "ffData", "checkBox"))
+CHECKED, DEFAULT, DDLIST, RESULT, LISTENTRY = map(_w, ("checked", "default", "ddList", "result", "listEntry"))
+INS, DEL, MOVETO, MOVEFROM = map(_w, ("ins", "del", "moveTo", "moveFrom"))
+HYPERLINK, SMARTTAG, CUSTOMXML, FLDSIMPLE, DIR, BDO = map(_w, ("hyperlink", "smartTag", "customXml", "fldSimple",
+                                                               "dir", "bdo"))
+SDT, SDTPR, SDTCONTENT, PLCHDR = map(_w, ("sdt", "sdtPr", "sdtContent", "showingPlcHdr"))
+DRAWING, PICT, OBJECT, TXBX, RUBY, RUBYBASE = map(_w, ("drawing", "pict", "object", "txbxContent", "ruby",
+                                                       "rubyBase"))
+HDRREF, FTRREF = map(_w, ("headerReference", "footerReference"))
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
 ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -322,16 +327,16 @@ class _Walker:
                 self._walk(ch, st)
             elif tag == RPR:
                 rpr, bold = ch, self._on(ch.find(B))
-            elif tag == TAB or tag == PTAB:
+            elif tag in (TAB, PTAB):
                 st.plain("\t")
-            elif tag == BR or tag == CR:
+            elif tag in (BR, CR):
                 st.plain("\n")
             elif tag in _TRANSPARENT:
                 self._walk(ch, st)
-            elif tag == INS or tag == MOVETO:
+            elif tag in (INS, MOVETO):
                 self.tracked = True
                 self._walk(ch, st)
-            elif tag == DEL or tag == MOVEFROM:
+            elif tag in (DEL, MOVEFROM):
                 self.tracked = True
             elif tag == SYM:
                 self._sym(ch, rpr, st)
@@ -348,7 +353,7 @@ class _Walker:
             elif tag in _TEXTBOX_HOSTS:
                 if ch.find(f".//{TXBX}") is not None:
                     self._find_textboxes(ch, st.textboxes)
-            elif tag == OMATH or tag == OMATHPARA:
+            elif tag in (OMATH, OMATHPARA):
                 for t in ch.iter(M_T):
                     if t.text:
                         self._text(t.text, None, bold, st)
@@ -363,7 +368,7 @@ class _Walker:
         st = _Para()
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
-        out.append(Block("".join(st.parts), st.boxes, loc, bold))
+        out.append(Block("".join(st.parts), st.boxes, dict(loc), bold))
         for tx in st.textboxes:
             k = self.textbox_no
             self.textbox_no += 1
@@ -445,7 +450,7 @@ class _Walker:
         i = 0
         for ch in container:
             tag = ch.tag
-            if tag == P or tag == TBL:
+            if tag in (P, TBL):
                 self._item(ch, {**base, "block": i}, items)
                 i += 1
             elif tag in (SDT, CUSTOMXML, ALT):
@@ -528,12 +533,13 @@ def _parse(data: bytes, name: str, path: str) -> etree._Element:
                          "ask for it again or re-save it in Word", path=path) from None
 
 
-def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element) -> list[tuple[str, str]]:
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
+                         ) -> list[tuple[str, str]]:
     """(kind, part name) of the headers and footers the sections reference, in reference order."""
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    rels = _parse(z.read(rels_name), rels_name, "")
+    rels = _parse(_read_part(z, rels_name, path), rels_name, path)
     targets = {}
     for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
         target = rel.get("Target") or ""
@@ -581,7 +587,7 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         feet: list[Block | Table] = []
         seen: set[tuple[str, str]] = set()
         try:
-            parts = _header_footer_parts(z, main, body)
+            parts = _header_footer_parts(z, main, body, path)
         except InputError:
             parts = []
             warnings.append("the document's relationships part is damaged; headers and footers were not read")

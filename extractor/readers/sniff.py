@@ -2,13 +2,15 @@
 
     sniff(data) -> Kind(kind, main_part, looks_like)
 
-`kind` is one of ``docx pdf doc rtf odt encrypted`` (something a reader exists or is planned for, or an
-encrypted Office file) or ``unknown``; `looks_like` is a short human description for messages
-("a PNG image", "an Excel workbook (.xlsx)"). Checks, in order:
+`kind` is one of ``docx pdf doc rtf odt`` (a reader exists or is planned), ``encrypted`` (a
+password-protected Office file), ``damaged`` (a Word package missing its main part) or ``unknown``;
+`looks_like` is a short human description for messages ("a PNG image", "an Excel workbook (.xlsx)"; for
+``damaged``, what is wrong). Checks, in order:
 
 - ``PK`` zip: ``mimetype`` = ``application/vnd.oasis.opendocument.text`` → odt; the main part named by
-  ``_rels/.rels`` (officeDocument relationship, default ``word/document.xml``) present → docx; other
-  Office/ODF zips and plain zips → unknown. A zip that cannot be opened → `CorruptZip`.
+  ``_rels/.rels`` (officeDocument relationship, default ``word/document.xml``) present → docx; xlsx/pptx,
+  other ODF and plain zips → unknown; a zip with ``word/`` entries or ``[Content_Types].xml`` but no main
+  part → damaged. A zip that cannot be opened → `CorruptZip`.
 - ``%PDF-`` within the first 1024 bytes → pdf.
 - OLE2 compound file (``D0 CF 11 E0 A1 B1 1A E1``): a directory entry named ``EncryptedPackage``
   (UTF-16LE, at a 128-byte aligned offset as directory entries are) → encrypted (a password-protected
@@ -47,7 +49,7 @@ class CorruptZip(Exception):
 
 @dataclass(frozen=True)
 class Kind:
-    kind: str  # docx | pdf | doc | rtf | odt | encrypted | unknown
+    kind: str  # docx | pdf | doc | rtf | odt | encrypted | damaged | unknown
     looks_like: str
     main_part: str | None = None  # docx: name of the main document part inside the zip
 
@@ -92,8 +94,8 @@ def _sniff_zip(data: bytes) -> Kind:
         for prefix, what in _OOXML_OTHER:
             if any(n.startswith(prefix) for n in names):
                 return Kind("unknown", what)
-        if "[Content_Types].xml" in names:
-            return Kind("unknown", f"an Office file without its main part {main}")
+        if any(n.startswith("word/") for n in names) or "[Content_Types].xml" in names:
+            return Kind("damaged", f"the Word package has no {main}")
         return Kind("unknown", "a ZIP archive that is not a Word document")
 
 

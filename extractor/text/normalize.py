@@ -27,7 +27,10 @@ import regex
 __all__ = [
     "CHECKBOX_GLYPHS",
     "clean_label",
+    "clean_text",
+    "expand_abbreviations",
     "fold",
+    "is_blank_text",
     "label_fold_key",
     "label_key",
     "nfc",
@@ -50,6 +53,8 @@ _INVISIBLE_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 #: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
 #: draws three dots); also runs of two or more underscores.
 _LEADER_RE = regex.compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
+
+_BLANK_RE = regex.compile(r"[\s.…‥⋯_]*")
 
 _SYLLABLE_RE = regex.compile(r"[\p{L}\p{M}]+")
 _SPACE_RE = regex.compile(r"\s+")
@@ -120,6 +125,22 @@ def remove_leaders(text: str, repl: str = " ") -> str:
     return _LEADER_RE.sub(repl, text)
 
 
+def clean_text(text: str) -> str:
+    """`text` in NFC without invisible characters, checkbox glyphs and dotted leaders, whitespace collapsed.
+
+    Single dots and commas stay (``1.250`` is a number); ``"…...150.....chiếc"`` -> ``"150 chiếc"``.
+    """
+    s = _INVISIBLE_RE.sub("", nfc(text))
+    s = _GLYPHS_RE.sub(" ", s)
+    s = remove_leaders(s)
+    return _SPACE_RE.sub(" ", s).strip()
+
+
+def is_blank_text(text: str) -> bool:
+    """True when `text` holds only whitespace, dots, ellipses and underscores (an untouched blank)."""
+    return _BLANK_RE.fullmatch(_INVISIBLE_RE.sub("", text)) is not None
+
+
 def clean_label(text: str) -> str:
     """The wording of a label, as label matching compares it (case and tones kept, NFC).
 
@@ -128,10 +149,7 @@ def clean_label(text: str) -> str:
     words such as ``MỤC 2.`` are kept), a trailing ``:`` / ``?``; collapses whitespace. Parenthesised
     text is kept.
     """
-    s = _INVISIBLE_RE.sub("", nfc(text))
-    s = _GLYPHS_RE.sub(" ", s)
-    s = remove_leaders(s)
-    s = _SPACE_RE.sub(" ", s).strip()
+    s = clean_text(text)
     for _ in range(4):
         stripped = _NUMBERING_RE.sub("", s, count=1)
         if stripped == s:

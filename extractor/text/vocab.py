@@ -36,7 +36,7 @@ VOCABULARY_FILE = PATTERNS_DIR / "vocabulary.yaml"
 UNITS_FILE = PATTERNS_DIR / "units.yaml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """The validated content of ``patterns/vocabulary.yaml`` (all strings NFC)."""
 
@@ -50,7 +50,7 @@ class Vocabulary:
     abbreviations: Mapping[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UnitTable:
     """The validated content of ``patterns/units.yaml``: canonical units and a fold-key lookup."""
 

@@ -1,0 +1,404 @@
+"""Typed values from the text a clerk typed into a blank or a cell: ``parse_value(text, type_, unit_hint)``.
+
+Value shapes (corpora/TRUTH.md): integer -> int; decimal, percent -> float; ratio -> [a, b]; boolean -> bool;
+date -> ISO ``YYYY-MM-DD``; text -> the typed string without leaders and surrounding punctuation. ``choice``
+and ``multi_choice`` are read by the slot stage against the options (here: ``needs_options``).
+
+Numbers follow the Vietnamese convention: ``.`` (or a space) groups thousands, ``,`` marks decimals
+(``1.250.000``, ``1 250``, ``12,5``, ``1.250,75``). Clerks on English-set computers also type ``1,250`` and
+``12.5``. The rules:
+
+1. A token that fits only one reading is read that way. Formats that exist only in the English convention
+   (``1,250,000``, ``1,250.5``, ``12.5``, ``0.25``) get reason ``foreign_separator``.
+2. A single ``.`` or ``,`` followed by exactly three digits, with a 1–3 digit leading group not starting
+   with 0 (``1.250``, ``1,250``, ``12.500``) has two readings: thousands (1250) and decimal (1.25). Each
+   reading gets a plausibility: 0 if impossible in the slot (not a whole number in an integer slot, outside
+   0–100 in a percent slot), 1 if a decimal reading ending in 0 (nobody types 1,250 for 1.25), else 2.
+   The most plausible reading wins; on a tie the Vietnamese reading (``.`` thousands, ``,`` decimal) wins.
+   Choosing against the convention gives ``ambiguous_separator`` at quality 0.7 (``1,250`` in an integer
+   slot -> 1250); a tie of two fully plausible readings gives ``ambiguous_separator`` at 0.6 (``3,125`` in a
+   decimal slot -> 3.125; ``1.125`` -> 1125); a clear winner on the convention side is not flagged
+   (``1.250`` -> 1250, ``12,500 %`` -> 12.5).
+3. Any other mix (``1.2.3``, ``1,25,0``, a decimal mark before a thousands mark) is ``bad_number``.
+
+Reason codes (``ok`` / quality): empty (ok, 1.0, value None), no_number, bad_number, not_integer,
+no_ratio, no_boolean, conflicting_boolean, no_date, partial_date, invalid_date, needs_options (not ok, 0.0);
+foreign_separator 0.85, zero_word 0.85, unit_mismatch 0.8, two_digit_year 0.8, ambiguous_separator 0.7/0.6,
+extra_text 0.6, out_of_range_percent 0.5, negative 0.5, zero_denominator 0.5, multiple_numbers 0.4
+(ok). When several apply, quality is the lowest and reason the one that set it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from extractor.text.normalize import clean_text, fold, is_blank_text, nfc
+from extractor.text.vocab import load_units, load_vocabulary
+
+__all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
+
+TYPES = ("integer", "decimal", "percent", "ratio", "boolean", "date", "text", "choice", "multi_choice")
+
+Q_FOREIGN, Q_ZERO_WORD, Q_UNIT, Q_TWO_DIGIT_YEAR = 0.85, 0.85, 0.8, 0.8
+Q_AGAINST_CONVENTION, Q_TIE, Q_EXTRA, Q_RANGE, Q_MULTIPLE = 0.7, 0.6, 0.6, 0.5, 0.4
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A typed value read from text, with how sure the reading is.
+
+    `unit` is the canonical unit found next to the number (``patterns/units.yaml``), else None. `ok` False
+    means no value of the type could be read (`value` is None); `quality` in 0..1 lowers for readings that
+    need a look; `reason` is a short code (module docstring) for the lowest quality or the failure.
+    """
+
+    value: Any
+    unit: str | None = None
+    ok: bool = True
+    quality: float = 1.0
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Notes:
+    """Collects (reason, quality) notes; keeps the lowest quality and its reason."""
+
+    def __init__(self) -> None:
+        self.quality, self.reason = 1.0, None
+
+    def add(self, reason: str | None, quality: float) -> None:
+        if reason is not None and quality < self.quality:
+            self.quality, self.reason = quality, reason
+
+    def result(self, value: Any, unit: str | None = None) -> ParsedValue:
+        return ParsedValue(value, unit, True, self.quality, self.reason)
+
+
+def _fail(reason: str, value: Any = None, unit: str | None = None) -> ParsedValue:
+    return ParsedValue(value, unit, False, 0.0, reason)
+
+
+# ── words from patterns/ (compiled once) ────────────────────────────────────────────────────────
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _fkey(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+@dataclass(frozen=True, eq=False)
+class _Lexicon:
+    zero_words: frozenset[str]
+    polarity: dict[str, bool]  # folded boolean word -> True/False
+    boolean_re: regex.Pattern[str]  # any boolean word, whole words
+    date_re: regex.Pattern[str]
+    ratio_re: regex.Pattern[str]
+    unit_by_fold: dict[str, str]
+
+
+_NUM = r"\d+(?:(?:[.,]|\s(?=\d{3}(?!\d)))\d+)*"
+_NUM_RE = regex.compile(r"(?<![\p{L}\d])" + _NUM)
+_EDGE_RE = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_CONTENT_RE = regex.compile(r"[\p{L}\p{N}]")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    voc, units = load_vocabulary(), load_units()
+    polarity = {_fkey(w): True for w in voc.true_words} | {_fkey(w): False for w in voc.false_words}
+    word = r"(?<![\p{L}\p{N}])(?:%s)(?![\p{L}\p{N}])"
+    day = _alternation([_fkey(w) for w in voc.day_words])
+    month = _alternation([_fkey(w) for w in voc.month_words])
+    year = _alternation([_fkey(w) for w in voc.year_words])
+    ratio = _alternation([_fkey(w) for w in voc.ratio_words])
+    date_re = regex.compile(
+        rf"(?:(?:{day})\s*)?(?<!\d)(\d{{1,2}})\s*(?:(?:{month})|[/.\-])\s*(\d{{1,2}})\s*"
+        rf"(?:(?:{year})|[/.\-]|,)\s*(\d{{4}}|\d{{2}})(?!\d)"
+        rf"|(?<!\d)(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?!\d)")
+    return _Lexicon(
+        zero_words=frozenset(_fkey(w) for w in voc.zero_words),
+        polarity=polarity,
+        boolean_re=regex.compile(word % _alternation(list(polarity))),
+        date_re=date_re,
+        ratio_re=regex.compile(rf"(?<![\p{{L}}\d])({_NUM})\s*(?:/|:|{word % ratio})\s*({_NUM})"),
+        unit_by_fold=dict(units.by_fold),
+    )
+
+
+def _ukey(text: str) -> str:
+    """Lookup key of a unit spelling: folded, spaces collapsed, none around ``/``."""
+    return regex.sub(r"\s*/\s*", "/", _fkey(text))
+
+
+def _unit_regex(key: str) -> str:
+    """A unit key as a pattern: flexible spaces between words and around ``/``."""
+    pieces = regex.split(r"(/| )", key)
+    return "".join(r"\s*/\s*" if p == "/" else r"\s+" if p == " " else regex.escape(p) for p in pieces)
+
+
+_HINT_EDGE_RE = regex.compile(r"^[\s.,;:()\[\]_\-–]+|[\s.,;:()\[\]_\-–]+$")
+
+
+@dataclass(frozen=True, eq=False)
+class _UnitMatcher:
+    after: regex.Pattern[str]  # a unit at the start of the text after the number
+    before: regex.Pattern[str]  # a unit at the end of the text before the number
+    table: dict[str, str]  # unit key -> canonical unit
+    expected: str | None  # the canonical form of the form's unit
+
+
+@lru_cache(maxsize=64)
+def _units(hint: str | None) -> _UnitMatcher:
+    """Unit patterns for the unit table plus the form's unit `hint` (recognised even if not in the table)."""
+    table = {_ukey(k): unit for k, unit in _lexicon().unit_by_fold.items()}
+    hint = _HINT_EDGE_RE.sub("", clean_text(hint)) if hint else None
+    if hint:
+        table.setdefault(_ukey(hint), hint)
+    alts = "|".join(_unit_regex(k) for k in sorted(table, key=lambda k: (-len(k), k)))
+    return _UnitMatcher(
+        after=regex.compile(r"^[\s(\[/:]*(" + alts + r")(?![\p{L}\p{N}])"),
+        before=regex.compile(r"(?<![\p{L}\p{N}])(" + alts + r")[\s)\]:]*$"),
+        table=table,
+        expected=table[_ukey(hint)] if hint else None,
+    )
+
+
+def _take_unit(notes: _Notes, prefix: str, suffix: str, type_: str, unit_hint: str | None,
+               ) -> tuple[str | None, str, str]:
+    """Split a unit off the start of `suffix` (else the end of `prefix`): (unit, prefix, suffix).
+
+    A unit other than the form's (``%`` for percent slots without a hint) is noted as ``unit_mismatch``.
+    """
+    units = _units(unit_hint)
+    unit = None
+    m = units.after.search(suffix)
+    if m:
+        unit, suffix = units.table[_ukey(m.group(1))], suffix[m.end():]
+    else:
+        m = units.before.search(prefix)
+        if m:
+            unit, prefix = units.table[_ukey(m.group(1))], prefix[:m.start()]
+    expected = units.expected or ("%" if type_ == "percent" else None)
+    if unit is not None and expected is not None and unit != expected:
+        notes.add("unit_mismatch", Q_UNIT)
+    return unit, prefix, suffix
+
+
+def _residue(notes: _Notes, rest: str, *, zero_value: bool = False) -> None:
+    """Note leftover text: digits -> multiple_numbers, words -> extra_text (zero words beside 0 are fine)."""
+    rest = _EDGE_RE.sub("", rest)
+    if not _CONTENT_RE.search(rest):
+        return
+    if zero_value and _fkey(regex.sub(r"[\p{P}]", " ", rest)) in _lexicon().zero_words:
+        return
+    if regex.search(r"\d", rest):
+        notes.add("multiple_numbers", Q_MULTIPLE)
+    else:
+        notes.add("extra_text", Q_EXTRA)
+
+
+# ── numbers ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _grouped(groups: list[str]) -> bool:
+    """Valid thousands grouping: one group of any length, or 1–3 digits (no leading 0) then groups of 3."""
+    if len(groups) == 1:
+        return True
+    head = groups[0]
+    return 1 <= len(head) <= 3 and not (head.startswith("0")) and all(len(g) == 3 for g in groups[1:])
+
+
+def _plausibility(value: float, type_: str, decimal_frac: str | None) -> int:
+    if type_ == "integer" and not float(value).is_integer():
+        return 0
+    if type_ == "percent" and not 0 <= value <= 100:
+        return 0
+    if decimal_frac is not None and decimal_frac.endswith("0"):
+        return 1
+    return 2
+
+
+def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | None, float] | None:
+    """Read one number token (digits with ``.``, ``,`` or space separators) for a slot of `type_`.
+
+    Returns (value, reason, quality) or None when the separators fit no convention. Rules: module docstring.
+    """
+    parts = regex.split(r"([.,\s])", token.strip())
+    groups, seps = parts[0::2], parts[1::2]
+    if not seps:
+        return int(groups[0]), None, 1.0
+    marks = [s for s in seps if not s.isspace()]
+    if not marks:
+        return (int("".join(groups)), None, 1.0) if _grouped(groups) else None
+    if len(set(marks)) == 2:  # 1.250,5 (Vietnamese) or 1,250.5 (English)
+        dec = marks[-1]
+        if marks.count(dec) != 1 or seps[-1] != dec or not _grouped(groups[:-1]):
+            return None
+        value = float("".join(groups[:-1]) + "." + groups[-1])
+        return (value, None, 1.0) if dec == "," else (value, "foreign_separator", Q_FOREIGN)
+    mark = marks[0]
+    if len(marks) >= 2 or seps[-1].isspace():  # every separator groups thousands
+        if not _grouped(groups):
+            return None
+        return (int("".join(groups)), "foreign_separator", Q_FOREIGN) if mark == "," else \
+            (int("".join(groups)), None, 1.0)
+    whole, frac = groups[:-1], groups[-1]
+    if not _grouped(whole):
+        return None
+    decimal = float("".join(whole) + "." + frac)
+    if not (len(frac) == 3 and _grouped(groups)):  # only a decimal reading
+        return (decimal, None, 1.0) if mark == "," else (decimal, "foreign_separator", Q_FOREIGN)
+    thousands = int("".join(groups))
+    readings = [(thousands, _plausibility(thousands, type_, None)), (decimal, _plausibility(decimal, type_, frac))]
+    if mark == ",":
+        readings.reverse()  # the Vietnamese reading first
+    (conv, p_conv), (other, p_other) = readings
+    if p_other > p_conv:
+        return other, "ambiguous_separator", Q_AGAINST_CONVENTION
+    if p_other == p_conv == 2:
+        return conv, "ambiguous_separator", Q_TIE
+    return conv, None, 1.0
+
+
+def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
+    lex = _lexicon()
+    f = fold(clean_text(text))
+    notes = _Notes()
+    if _fkey(_EDGE_RE.sub("", f)) in lex.zero_words:
+        if type_ != "integer":
+            notes.add("zero_word", Q_ZERO_WORD)
+        return notes.result(0 if type_ == "integer" else 0.0)
+    m = _NUM_RE.search(f)
+    if m is None:
+        return _fail("no_number")
+    reading = read_number(m.group(0), type_)
+    if reading is None:
+        return _fail("bad_number")
+    value, reason, quality = reading
+    notes.add(reason, quality)
+    prefix, suffix = f[:m.start()], f[m.end():]
+    if regex.search(r"(?:^|\s)[-−]$", prefix):
+        value, prefix = -value, prefix[:-1]
+        notes.add("negative", Q_RANGE)
+    unit, prefix, suffix = _take_unit(notes, prefix, suffix, type_, unit_hint)
+    _residue(notes, prefix + " " + suffix, zero_value=value == 0)
+    if type_ == "integer":
+        if not float(value).is_integer():
+            return _fail("not_integer", unit=unit)
+        return notes.result(int(value), unit)
+    value = float(value)
+    if type_ == "percent" and not 0 <= value <= 100:
+        notes.add("out_of_range_percent", Q_RANGE)
+    return notes.result(value, unit)
+
+
+def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
+    f = fold(clean_text(text))
+    m = _lexicon().ratio_re.search(f)
+    if m is None:
+        return _fail("no_ratio" if _NUM_RE.search(f) else "no_number")
+    notes = _Notes()
+    sides: list[int | float] = []
+    for token in (m.group(1), m.group(2)):
+        reading = read_number(token, "decimal")
+        if reading is None:
+            return _fail("bad_number")
+        value, reason, quality = reading
+        notes.add(reason, quality)
+        sides.append(int(value) if float(value).is_integer() else float(value))
+    unit, prefix, suffix = _take_unit(notes, f[:m.start()], f[m.end():], "ratio", unit_hint)
+    _residue(notes, prefix + " " + suffix)
+    if sides[1] == 0:
+        notes.add("zero_denominator", Q_RANGE)
+    return notes.result(sides, unit)
+
+
+# ── booleans, dates, text ───────────────────────────────────────────────────────────────────────
+
+
+def _boolean(text: str) -> ParsedValue:
+    lex = _lexicon()
+    f = _EDGE_RE.sub("", fold(clean_text(text)))
+    digit = regex.fullmatch(r"0*([01])", f)
+    if digit:
+        return ParsedValue(digit.group(1) == "1")
+    m = lex.boolean_re.match(f)
+    if m is None:
+        return _fail("no_boolean")
+    value = lex.polarity[_fkey(m.group(0))]
+    notes = _Notes()
+    rest = f[m.end():]
+    if any(lex.polarity[_fkey(w)] != value for w in lex.boolean_re.findall(rest)):
+        return _fail("conflicting_boolean")
+    _residue(notes, lex.boolean_re.sub(" ", rest))
+    return notes.result(value)
+
+
+def _date(text: str) -> ParsedValue:
+    lex = _lexicon()
+    f = fold(clean_text(text))
+    m = lex.date_re.search(f)
+    if m is None:
+        return _fail("partial_date" if _NUM_RE.search(f) else "no_date")
+    notes = _Notes()
+    if m.group(1):
+        day, month, year_text = int(m.group(1)), int(m.group(2)), m.group(3)
+    else:
+        year_text, month, day = m.group(4), int(m.group(5)), int(m.group(6))
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2000 if year < 70 else 1900
+        notes.add("two_digit_year", Q_TWO_DIGIT_YEAR)
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return _fail("invalid_date")
+    _residue(notes, f[:m.start()] + " " + f[m.end():])
+    return notes.result(date.isoformat())
+
+
+_TEXT_EDGE = r"[\s.…‥⋯_:;,\-–—·•*]"
+_TEXT_EDGE_RE = regex.compile(rf"^{_TEXT_EDGE}+|{_TEXT_EDGE}+$")
+
+
+def _text(text: str) -> str:
+    s = regex.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", nfc(text))
+    return _TEXT_EDGE_RE.sub("", s)
+
+
+def parse_value(text: str, type_: str, unit_hint: str | None = None) -> ParsedValue:
+    """Read `text` (NFC or NFD, leaders and all) as a value of `type_`.
+
+    `unit_hint` is the unit the form prints by the blank: it is recognised even if not in
+    ``patterns/units.yaml``, and a different unit typed by the clerk gives ``unit_mismatch`` (the value
+    is never converted). Blank text (only leaders, spaces, underscores) gives value None, ok, ``empty``.
+    Raises ValueError for an unknown `type_`.
+    """
+    if type_ not in TYPES:
+        raise ValueError(f"unknown value type {type_!r}; expected one of {', '.join(TYPES)}")
+    if is_blank_text(text) or not clean_text(text):
+        return ParsedValue(None, None, True, 1.0, "empty")
+    if type_ in ("integer", "decimal", "percent"):
+        return _number(text, type_, unit_hint)
+    if type_ == "ratio":
+        return _ratio(text, unit_hint)
+    if type_ == "boolean":
+        return _boolean(text)
+    if type_ == "date":
+        return _date(text)
+    stripped = _text(text)
+    if not stripped:
+        return ParsedValue(None, None, True, 1.0, "empty")
+    if type_ == "text":
+        return ParsedValue(stripped)
+    return _fail("needs_options", value=stripped)
