@@ -76,6 +76,7 @@ class SlotRecord:
     location: dict[str, Any]
     raw: str | None = None
     fill: str | None = None
+    context: str = ""  # the whole line / row label / question around the slot
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Renderer:
         self.block_no = -1
         self.last_text = ""
         self.box_counter = 0
+        self.context = ""
         self._setup()
 
     # -- document set-up -------------------------------------------------------------------------
@@ -168,6 +170,7 @@ class Renderer:
         self.last_text = b.text
 
     def _line(self, b: Line) -> None:
+        self.context = clean_label("".join(s for s in b.segments if isinstance(s, str)))
         p = self._para()
         self._segments(p, b.segments, {"block": self.block_no})
         self.last_text = "".join(s for s in b.segments if isinstance(s, str))
@@ -211,10 +214,11 @@ class Renderer:
             p.add_run(fill.text)
         self.records.append(SlotRecord(b.field, row, label, self.section_path, b.col or column, b.type, b.unit,
                                        dict(location), fill.text if fill else None,
-                                       (fill.style if not cell else "cell") if fill else None))
+                                       (fill.style if not cell else "cell") if fill else None, self.context))
 
     def _choice(self, b: Choice) -> None:
         label = b.label
+        self.context = clean_label(label or self.last_text)
         if label:
             p = self._para()
             p.add_run(label)
@@ -265,7 +269,7 @@ class Renderer:
         if mark:
             raw = "; ".join(o.text for o in b.options if o.key in chosen)
         self.records.append(SlotRecord(fid, None, label, self.section_path, column, b.type, None,
-                                       location, raw, style if mark else None))
+                                       location, raw, style if mark else None, self.context or label))
 
     # -- tables ------------------------------------------------------------------------------------
     def _header(self, table: Any, header: list[list[HeaderCell]]) -> list[str]:
@@ -320,10 +324,12 @@ class Renderer:
         for i, row in enumerate(b.rows):
             r = nhead + i
             cells = t.rows[r].cells
+            self.context = clean_label(row.label) if row.cells is None else ""
             if row.cells is not None:
                 row_label = ""
                 for c, segs in enumerate(row.cells):
                     literal = clean_label("".join(s for s in segs if isinstance(s, str)))
+                    self.context = row_label or literal
                     self._segments(cells[c].paragraphs[0], segs, {"block": tno, "row": r, "cell": c},
                                    default_label=row_label or col_text[c], column=col_text[c] or None)
                     row_label = row_label or literal
@@ -372,7 +378,7 @@ class Renderer:
                 if values is not None:
                     self.records.append(SlotRecord(fid, i + 1, col_text[c], self.section_path, col_text[c],
                                                    col.type, None, {"block": tno, "row": r, "cell": c},
-                                                   text, "cell" if text else None))
+                                                   text, "cell" if text else None, col_text[c]))
 
     # -- output --------------------------------------------------------------------------------------
     def _save(self) -> bytes:
