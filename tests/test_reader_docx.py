@@ -301,6 +301,15 @@ def test_grid_before_and_legacy_hmerge(tmp_path: Path) -> None:
     assert [(c.col, c.colspan, c.text) for c in t.rows[0]] == [(1, 1, "a"), (2, 2, "b")]
 
 
+def test_deleted_row_keeps_its_index_and_row_properties_after_tblprex(tmp_path: Path) -> None:
+    table = ('<w:tbl><w:tr><w:tblPrEx><w:tblBorders/></w:tblPrEx><w:trPr><w:del w:id="1" w:author="a"/></w:trPr>'
+             + tc(p(r("bỏ"))) + "</w:tr><w:tr><w:tblPrEx/><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>"
+             + tc(p(r("giữ"))) + "</w:tr></w:tbl>")
+    doc = read_body(tmp_path, table)
+    assert [[(c.row, c.col, c.text) for c in row] for row in doc.items[0].rows] == [[], [(1, 1, "giữ")]]
+    assert any("tracked changes" in w for w in doc.warnings)
+
+
 def test_nested_table_is_flattened_into_its_cell(tmp_path: Path) -> None:
     inner = tbl([tc(p(r("x"))), tc(p(r("y")))], [tc(p(r("z"))), tc(p(r("☐ w")))])
     doc = read_body(tmp_path, tbl([tc(p(r("A")), inner, p(r("B"))), tc(p(r("C")))]))
@@ -467,16 +476,21 @@ def test_checkbox_table_loads() -> None:
     assert table["unknown_font"] is table["fonts"]["wingdings"]
 
 
+GLYPHS_OK = "glyphs: {empty: [☐, ▢], checked: [☒]}\n"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("glyphs: [", "is not valid YAML"),
     ("glyphs: {}\n", "exactly the keys glyphs, fonts, unknown_font"),
     ("glyphs: {empty: [☐], checked: [☐]}\nfonts: {W: {empty: [], checked: []}}\nunknown_font: W\n", "listed twice"),
+    ("glyphs: {empty: [☐, ▢], checked: []}\nfonts: {W: {empty: [], checked: []}}\nunknown_font: W\n",
+     "☒ must be listed under checked"),
     ("glyphs: {empty: [ab], checked: []}\nfonts: {W: {empty: [], checked: []}}\nunknown_font: W\n",
      "not a single character"),
-    ("glyphs: {empty: [], checked: []}\nfonts: {W: {empty: [0xF0], checked: []}}\nunknown_font: W\n",
+    (GLYPHS_OK + "fonts: {W: {empty: [0xF0], checked: []}}\nunknown_font: W\n",
      "not a quoted hex character code"),
-    ("glyphs: {empty: [], checked: []}\nfonts: {W: {empty: []}}\nunknown_font: W\n", "fonts.W"),
-    ("glyphs: {empty: [], checked: []}\nfonts: {W: {empty: [], checked: []}}\nunknown_font: X\n",
+    (GLYPHS_OK + "fonts: {W: {empty: []}}\nunknown_font: W\n", "fonts.W"),
+    (GLYPHS_OK + "fonts: {W: {empty: [], checked: []}}\nunknown_font: X\n",
      "unknown_font: 'X' is not one of the fonts"),
 ])
 def test_malformed_checkbox_table(tmp_path: Path, text: str, message: str) -> None:

@@ -27,14 +27,17 @@ python-docx's ``paragraph.text`` drops w:sym, fields, content controls, insertio
   field gives its selected entry. Content controls showing their placeholder text give nothing.
 - w:tab / w:ptab → "\\t", w:br / w:cr → "\\n", w:noBreakHyphen → "-", w:softHyphen dropped; math text kept.
 - Checkboxes: one token in `Block.text` (☐ unchecked, ☒ checked) with a `Box` at its offset. Encodings:
-  ``glyph`` (a glyph of CHECKBOXES["glyphs"] typed as text), ``sym`` (w:sym; a symbol font's code from the
-  table, an unlisted code of a symbol font is dropped; another font's code is Unicode and is read like
-  text), ``pua_text`` (a private-use character U+F0xx typed in a run whose w:rFonts names a symbol font
-  (any of ascii/hAnsi/cs/eastAsia) — a code that is not a box is dropped; in a run of another font, a
-  code of the ``unknown_font`` table is a box, other codes are kept; a character 0x20–0xFF in a run whose
-  ascii/hAnsi font is a symbol font is read as the same code F0xx), ``formcheckbox`` (legacy field: the
-  w:checkBox's w:checked, val absent = true, else w:default), ``sdt`` (w14:checkbox content control;
-  its content glyph is skipped so it counts once).
+  ``glyph`` (a glyph of CHECKBOXES["glyphs"] typed as text, in any font); ``sym`` (w:sym, font from
+  w:font else the run's: a listed code of a symbol font is a box, an unlisted one is dropped; a
+  private-use code of another font is looked up in the ``unknown_font`` codes, else dropped; any other
+  code is a Unicode character, a box if it is a glyph, else text); ``pua_text`` (a private-use character
+  U+F0xx typed in a run whose w:rFonts names a symbol font in any of ascii/hAnsi/cs/eastAsia: a box if
+  listed, else dropped (U+F020); in a run of another or no font: a box if it is an ``unknown_font`` code,
+  else kept as text; a character 0x20–0xFF in a run whose ascii/hAnsi font is a symbol font is read as
+  code F0xx: a box if listed, else kept); ``formcheckbox`` (legacy FORMCHECKBOX field: w:checked, val
+  absent = true, "0"/"false" = false; without w:checked, w:default; neither = unchecked); ``sdt``
+  (w14:checkbox content control, checked when w14:checked is "1"/"true"; the glyph in its content is
+  skipped so it counts once). ☐/☒/▢ never stand in `Block.text` without a `Box` at that offset.
 - Block.bold: every run contributing non-space text (boxes aside) has w:b on (style bold is not read).
 """
 
@@ -52,7 +55,7 @@ import yaml
 from lxml import etree
 
 from extractor.errors import InputError, PatternError
-from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Box, Cell, Document, Source, Table
 from extractor.readers.sniff import main_part_name
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -71,7 +74,7 @@ def _w(local: str) -> str:
     return f"{{{W}}}{local}"
 
 
-P, R, T, RPR, PPR, BODY, SECTPR = map(_w, ("p", "r", "t", "rPr", "pPr", "body", "sectPr"))
+P, R, T, RPR, BODY = map(_w, ("p", "r", "t", "rPr", "body"))
 TBL, TR, TC, TCPR, TRPR = map(_w, ("tbl", "tr", "tc", "tcPr", "trPr"))
 GRIDSPAN, VMERGE, HMERGE, GRIDBEFORE = map(_w, ("gridSpan", "vMerge", "hMerge", "gridBefore"))
 RFONTS, B, VAL, FONT, CHAR = map(_w, ("rFonts", "b", "val", "font", "char"))
@@ -90,6 +93,7 @@ W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", 
 ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
 M_T, OMATH, OMATHPARA = f"{{{M}}}t", f"{{{M}}}oMath", f"{{{M}}}oMathPara"
 RID = f"{{{RNS}}}id"
+_SECTIONS = etree.XPath("w:p/w:pPr/w:sectPr | w:sectPr", namespaces={"w": W})
 _TRANSPARENT = frozenset({HYPERLINK, SMARTTAG, CUSTOMXML, FLDSIMPLE, DIR, BDO})
 _TEXTBOX_HOSTS = frozenset({DRAWING, PICT, OBJECT})
 
@@ -140,6 +144,10 @@ def load_checkboxes(path: Path) -> dict[str, Any]:
         return item
 
     glyphs = states(raw["glyphs"], "glyphs", glyph)
+    for token, checked in ((EMPTY_BOX, False), (CHECKED_BOX, True), (UNKNOWN_BOX, False)):
+        if glyphs.get(token) is not checked:
+            raise bad(f"glyphs: {token} must be listed under {'checked' if checked else 'empty'} (it is one of the "
+                      "reader's own box tokens, so it must never stand in the text without a box)")
     if not isinstance(raw["fonts"], dict) or not raw["fonts"]:
         raise bad("fonts: must be a mapping of font name to {empty, checked}")
     fonts = {str(name).casefold(): states(entry, f"fonts.{name}", lambda i, w: _hex_code(i, w, bad))
@@ -211,8 +219,8 @@ class _Walker:
         return found
 
     # -- text and symbols --------------------------------------------------------------------------
-    def _text(self, text: str, rpr: etree._Element | None, bold: bool, st: _Para) -> None:
-        font = self._font(rpr.find(RFONTS)) if rpr is not None else None
+    def _text(self, text: str, rfonts: etree._Element | None, bold: bool, st: _Para) -> None:
+        font = self._font(rfonts)
         if font is None and not self.special.search(text):
             st.plain(text)
             st.counted(text, bold)
@@ -239,14 +247,14 @@ class _Walker:
             st.box(state, encoding)
         st.counted("".join(kept), bold)
 
-    def _sym(self, el: etree._Element, rpr: etree._Element | None, st: _Para) -> None:
+    def _sym(self, el: etree._Element, rfonts: etree._Element | None, st: _Para) -> None:
         try:
             code = int(el.get(CHAR) or "", 16)
         except ValueError:
             return
         name = (el.get(FONT) or "").casefold()
-        if not name and rpr is not None:
-            font = self._font(rpr.find(RFONTS))
+        if not name:
+            font = self._font(rfonts)
             name = font[0] if font else ""
         table = self.fonts.get(name)
         if table is None and 0xF000 <= code <= 0xF0FF:
@@ -266,7 +274,7 @@ class _Walker:
     def _on(el: etree._Element | None, attr: str = VAL) -> bool:
         return el is not None and (el.get(attr) or "true").lower() not in _FALSE
 
-    def _fldchar(self, el: etree._Element, st: _Para) -> None:
+    def _fldchar(self, el: etree._Element, st: _Para, bold: bool) -> None:
         ff = el.find(FFDATA)
         if ff is None or el.get(FLDCHARTYPE) != "begin":
             return
@@ -282,7 +290,7 @@ class _Walker:
             pick = pick if pick is not None else dd.find(DEFAULT)
             i = int(pick.get(VAL) or 0) if pick is not None and (pick.get(VAL) or "0").isdigit() else 0
             if 0 <= i < len(entries):
-                st.plain(entries[i].get(VAL) or "")
+                self._text(entries[i].get(VAL) or "", None, bold, st)
 
     def _sdt(self, el: etree._Element, st: _Para) -> None:
         pr = el.find(SDTPR)
@@ -316,17 +324,23 @@ class _Walker:
                 self._find_textboxes(ch, out)
 
     # -- the inline walk: paragraph content and run content in one dispatch --------------------------
-    def _walk(self, parent: etree._Element, st: _Para, rpr: etree._Element | None = None,
+    def _walk(self, parent: etree._Element, st: _Para, rfonts: etree._Element | None = None,
               bold: bool = False) -> None:
+        """Paragraph and run content in one dispatch; `rfonts`/`bold` are the current run's (set by w:rPr)."""
         for ch in parent:
             tag = ch.tag
             if tag == T:
                 if ch.text:
-                    self._text(ch.text, rpr, bold, st)
+                    self._text(ch.text, rfonts, bold, st)
             elif tag == R:
                 self._walk(ch, st)
             elif tag == RPR:
-                rpr, bold = ch, self._on(ch.find(B))
+                rfonts, bold = None, False
+                for prop in ch:
+                    if prop.tag == RFONTS:
+                        rfonts = prop
+                    elif prop.tag == B:
+                        bold = self._on(prop)
             elif tag in (TAB, PTAB):
                 st.plain("\t")
             elif tag in (BR, CR):
@@ -339,9 +353,9 @@ class _Walker:
             elif tag in (DEL, MOVEFROM):
                 self.tracked = True
             elif tag == SYM:
-                self._sym(ch, rpr, st)
+                self._sym(ch, rfonts, st)
             elif tag == FLDCHAR:
-                self._fldchar(ch, st)
+                self._fldchar(ch, st, bold)
             elif tag == SDT:
                 self._sdt(ch, st)
             elif tag == NBHYPHEN:
@@ -349,7 +363,7 @@ class _Walker:
             elif tag == ALT:
                 branch = self._choice(ch)
                 if branch is not None:
-                    self._walk(branch, st, rpr, bold)
+                    self._walk(branch, st, rfonts, bold)
             elif tag in _TEXTBOX_HOSTS:
                 if ch.find(f".//{TXBX}") is not None:
                     self._find_textboxes(ch, st.textboxes)
@@ -382,7 +396,7 @@ class _Walker:
                 self.para(ch, loc, out)
             elif tag == TBL:
                 for r, tr in enumerate(_children(ch, TR)):
-                    trpr = tr.find(TRPR)
+                    trpr = _first(tr, TRPR)
                     if trpr is not None and trpr.find(DEL) is not None:
                         self.tracked = True
                         continue
@@ -406,21 +420,22 @@ class _Walker:
         for r, tr in enumerate(_children(tbl, TR)):
             row: list[Cell] = []
             rows.append(row)
-            col = 0
-            trpr = tr.find(TRPR)
-            if trpr is not None:
-                if trpr.find(DEL) is not None:
-                    self.tracked = True
-                    continue
-                col = _int(trpr.find(GRIDBEFORE), 0)
+            trpr = _first(tr, TRPR)
+            if trpr is not None and trpr.find(DEL) is not None:
+                self.tracked = True
+                continue
+            col = _int(trpr.find(GRIDBEFORE), 0) if trpr is not None else 0
             for c, tc in enumerate(_children(tr, TC)):
                 span, vmerge, hmerge = 1, None, None
-                tcpr = tc.find(TCPR)
-                if tcpr is not None:
-                    span = max(1, _int(tcpr.find(GRIDSPAN), 1))
-                    vm, hm = tcpr.find(VMERGE), tcpr.find(HMERGE)
-                    vmerge = None if vm is None else (vm.get(VAL) or "continue")
-                    hmerge = None if hm is None else (hm.get(VAL) or "continue")
+                tcpr = _first(tc, TCPR)
+                for prop in tcpr if tcpr is not None else ():
+                    tag = prop.tag
+                    if tag == GRIDSPAN:
+                        span = max(1, _int(prop, 1))
+                    elif tag == VMERGE:
+                        vmerge = prop.get(VAL) or "continue"
+                    elif tag == HMERGE:
+                        hmerge = prop.get(VAL) or "continue"
                 cell_loc = {**loc, "row": r, "cell": c, "col": col}
                 target = above.get(col) if vmerge == "continue" else None
                 if target is None and hmerge == "continue" and row:
@@ -464,6 +479,14 @@ class _Walker:
             self.para(el, loc, items)
         else:
             items.append(self.table(el, loc))
+
+
+def _first(el: etree._Element, tag: str) -> etree._Element | None:
+    """A properties child (w:tcPr, w:trPr), which the schema puts first (w:trPr after an optional w:tblPrEx)."""
+    for ch in el[:2]:
+        if ch.tag == tag:
+            return ch
+    return None
 
 
 def _int(el: etree._Element | None, default: int) -> int:
@@ -546,7 +569,7 @@ def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, pa
         if rel.get("TargetMode") != "External" and target:
             full = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(main), target)
             targets[rel.get("Id")] = posixpath.normpath(full)
-    sections = [*body.iterfind(f"{P}/{PPR}/{SECTPR}"), *body.iterfind(SECTPR)]
+    sections = _SECTIONS(body)
     out: list[tuple[str, str]] = []
     for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF)):
         for sect in sections:

@@ -190,7 +190,8 @@ def label_key(text: str, abbreviations: Mapping[str, str]) -> str:
     whitespace collapsed.
 
     `abbreviations` is the table from ``extractor.text.vocab.abbreviations()`` (``patterns/vocabulary.yaml``).
-    Example: ``"1.2. Số lượng CBCCVC:"`` -> ``"số lượng cán bộ công chức viên chức"``.
+    Example: ``"1.2. Số lượng CBCCVC:"`` -> ``"số lượng cán bộ công chức viên chức"`` (in tone-key form).
+    Give rapidfuzz these keys with ``processor=None`` (never ``utils.default_process``).
     """
     s = expand_abbreviations(clean_label(text), abbreviations)
     s = tone_key(s)

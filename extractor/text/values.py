@@ -53,7 +53,8 @@ class ParsedValue:
     """A typed value read from text, with how sure the reading is.
 
     `unit` is the canonical unit found next to the number (``patterns/units.yaml``), else None. `ok` False
-    means no value of the type could be read (`value` is None); `quality` in 0..1 lowers for readings that
+    means no value of the type could be read (`value` is None, except ``needs_options``, which carries the
+    stripped text); `quality` in 0..1 lowers for readings that
     need a look; `reason` is a short code (module docstring) for the lowest quality or the failure.
     """
 
@@ -194,14 +195,17 @@ def _take_unit(notes: _Notes, prefix: str, suffix: str, type_: str, unit_hint: s
     return unit, prefix, suffix
 
 
-def _residue(notes: _Notes, rest: str, *, zero_value: bool = False) -> None:
-    """Note leftover text: digits -> multiple_numbers, words -> extra_text (zero words beside 0 are fine)."""
+def _residue(notes: _Notes, rest: str, *, zero_value: bool = False, numeric: bool = True) -> None:
+    """Note leftover text: another number beside a number -> multiple_numbers, else extra_text.
+
+    A zero word beside the number 0 (``0 (không)``) is not leftover.
+    """
     rest = _EDGE_RE.sub("", rest)
     if not _CONTENT_RE.search(rest):
         return
     if zero_value and _fkey(regex.sub(r"[\p{P}]", " ", rest)) in _lexicon().zero_words:
         return
-    if regex.search(r"\d", rest):
+    if numeric and regex.search(r"\d", rest):
         notes.add("multiple_numbers", Q_MULTIPLE)
     else:
         notes.add("extra_text", Q_EXTRA)
@@ -215,7 +219,7 @@ def _grouped(groups: list[str]) -> bool:
     if len(groups) == 1:
         return True
     head = groups[0]
-    return 1 <= len(head) <= 3 and not (head.startswith("0")) and all(len(g) == 3 for g in groups[1:])
+    return 1 <= len(head) <= 3 and not head.startswith("0") and all(len(g) == 3 for g in groups[1:])
 
 
 def _plausibility(value: float, type_: str, decimal_frac: str | None) -> int:
@@ -281,12 +285,17 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     m = _NUM_RE.search(f)
     if m is None:
         return _fail("no_number")
-    reading = read_number(m.group(0), type_)
+    token, end = m.group(0), m.end()
+    reading = read_number(token, type_)
+    if reading is None and " " in token:  # "2019 150": not a space-grouped number; read the first one
+        token = token.split(" ")[0]
+        end = m.start() + len(token)
+        reading = read_number(token, type_)
     if reading is None:
         return _fail("bad_number")
     value, reason, quality = reading
     notes.add(reason, quality)
-    prefix, suffix = f[:m.start()], f[m.end():]
+    prefix, suffix = f[:m.start()], f[end:]
     if regex.search(r"(?:^|\s)[-−]$", prefix):
         value, prefix = -value, prefix[:-1]
         notes.add("negative", Q_RANGE)
@@ -340,7 +349,7 @@ def _boolean(text: str) -> ParsedValue:
     rest = f[m.end():]
     if any(lex.polarity[_fkey(w)] != value for w in lex.boolean_re.findall(rest)):
         return _fail("conflicting_boolean")
-    _residue(notes, lex.boolean_re.sub(" ", rest))
+    _residue(notes, lex.boolean_re.sub(" ", rest), numeric=False)
     return notes.result(value)
 
 
@@ -363,7 +372,7 @@ def _date(text: str) -> ParsedValue:
         date = dt.date(year, month, day)
     except ValueError:
         return _fail("invalid_date")
-    _residue(notes, f[:m.start()] + " " + f[m.end():])
+    _residue(notes, f[:m.start()] + " " + f[m.end():], numeric=False)
     return notes.result(date.isoformat())
 
 

@@ -1,0 +1,149 @@
+"""Split one line of text into its blanks: dotted leaders (with what was typed inside or beside them),
+values typed where the dots were deleted, and `label: value` tails.
+
+    "1.2. Tổng số …: …..120…… người, Tỷ lệ: 85 %"  →  [Region(label="Tổng số …", raw="120", unit="người"),
+                                                      Region(label="Tỷ lệ", raw="85", unit="%")]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
+NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
+# a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
+ANCHORED_VALUE = regex.compile(
+    r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
+    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
+    r"(?=\s*(?:$|[,;(\t…]|\.\.|\.\s*$|\s\S))"
+)
+COLON = regex.compile(r":(?!//)")
+QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+
+
+@dataclass
+class Region:
+    """One blank of a line."""
+
+    start: int
+    end: int
+    raw: str  # what was typed ("" when empty)
+    label: str = ""  # raw label text before it (numbering and punctuation not yet cleaned)
+    unit: str = ""  # unit printed or typed right after it
+    column: str | None = None  # per-level qualifier printed before it: "(Cấp huyện)…"
+
+
+def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
+    """Split a leading unit off `text`: `' người, Tỷ lệ: '` → ('người', 'Tỷ lệ: ')."""
+    stripped = text.lstrip(" \t\u00a0")
+    paren = stripped.startswith("(")
+    body = stripped[1:] if paren else stripped
+    low = body.casefold()
+    for u in units:
+        ul = u.casefold()
+        if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
+            rest = body[len(u):]
+            if paren:
+                if not rest.startswith(")"):
+                    continue
+                rest = rest[1:]
+            return body[:len(u)], rest.lstrip(" \t.,;")
+    return "", text
+
+
+def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
+    """`'150 chiếc.'` → ('150', 'chiếc'); text without a trailing unit is returned whole."""
+    t = text.strip().rstrip(".;,")
+    low = t.casefold()
+    for u in units:
+        ul = u.casefold()
+        if low.endswith(ul) and len(low) > len(ul) and not low[-len(ul) - 1].isalpha():
+            return t[:-len(u)].strip().rstrip("("), t[-len(u):]
+    return t, ""
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text)]
+    for m in ANCHORED_VALUE.finditer(text):
+        if not any(a <= m.start() < b for a, b, _ in spans):
+            spans.append((m.start(), m.end(), "value"))
+    return sorted(spans)
+
+
+def _joinable(gap: str, units: Sequence[str]) -> bool:
+    """Is the text between two leaders a value typed inside one blank (`…..150.....`)?"""
+    t = gap.strip()
+    if not t:
+        return True
+    if COLON.search(t) or "(" in t or ")" in t or "\t" in gap:
+        return False
+    unit, rest = split_unit(t, units)
+    return not (unit and rest.strip()) and len(t.split()) <= 12
+
+
+def split_line(text: str, units: Sequence[str]) -> list[Region]:
+    """The blanks of one line, in order, with labels, units and qualifiers."""
+    groups: list[list[tuple[int, int, str]]] = []
+    for span in _spans(text):
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev[1]:span[0]]
+            kinds = {prev[2], span[2]}
+            if (kinds == {"leader"} and _joinable(gap, units)) or ("value" in kinds and not gap.strip()
+                                                                   and kinds != {"value"}):
+                groups[-1].append(span)
+                continue
+        groups.append([span])
+    regions = []
+    for g in groups:
+        start, end = g[0][0], g[-1][1]
+        raw = LEADER.sub(" ", text[start:end])
+        regions.append(Region(start, end, " ".join(raw.split())))
+    _colon_tail(text, regions)
+    _labels(text, regions, units)
+    return regions
+
+
+def _colon_tail(text: str, regions: list[Region]) -> None:
+    """A `label: text` tail after the last blank (dots deleted for a text answer), or an empty one."""
+    after = regions[-1].end if regions else 0
+    colons = [m for m in COLON.finditer(text) if m.start() >= after]
+    if not colons:
+        return
+    c = colons[-1]
+    tail = text[c.end():]
+    if "\t" in tail.strip():
+        return
+    words = tail.split()
+    if len(words) > 25:
+        return
+    regions.append(Region(c.end(), len(text), " ".join(words)))
+
+
+def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    prev_end = 0
+    lead = ""
+    for i, r in enumerate(regions):
+        gap = text[prev_end:r.start]
+        if i > 0:
+            unit, gap = split_unit(gap, units)
+            regions[i - 1].unit = regions[i - 1].unit or unit
+        q = QUALIFIER.search(gap)
+        if q and (i > 0 or gap[:q.start()].strip()):
+            r.column = q.group(1).strip()
+            gap = gap[:q.start()]
+        r.label = gap if gap.strip(" \t,;:.") else lead
+        if i == 0:
+            lead = gap
+        prev_end = r.end
+    if regions:
+        unit, _ = split_unit(text[prev_end:], units)
+        regions[-1].unit = regions[-1].unit or unit
+        if not regions[-1].raw:
+            return
+        value, unit = split_value_unit(regions[-1].raw, units)
+        if unit and not regions[-1].unit:
+            regions[-1].raw, regions[-1].unit = value, unit

@@ -1,0 +1,283 @@
+"""Find every slot of a document: dotted blanks (filled or not), `label: value` pairs whose dots were
+deleted, several blanks on one line, table cells under a header, and checkbox groups.
+
+A slot carries what matching needs (label, the whole line as context, section path, column or per-level
+qualifier, table coordinates) and the raw text the clerk typed; parsing the value is the next stage's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import regex
+
+from extractor.blanks import LEADER, split_line, split_value_unit
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
+from extractor.text.normalize import clean_label
+
+BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
+HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
+SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+
+
+@dataclass
+class Option:
+    text: str
+    checked: bool | None  # None: unknown (box state not readable)
+    mark: str  # box | typed_x
+
+
+@dataclass
+class Slot:
+    """One place a clerk could answer, with what was typed or ticked there."""
+
+    kind: str  # blank | cell | choice
+    label: str
+    context: str = ""
+    section: str = ""
+    column: str | None = None
+    raw: str | None = None  # typed text, None when the blank is empty
+    unit_text: str | None = None  # text printed right after the blank (a unit, usually)
+    options: list[Option] | None = None
+    location: dict[str, Any] = field(default_factory=dict)
+    order: int = 0
+    table: int | None = None  # table number in the document, for cells
+    row: int | None = None  # data row (1-based) within the table
+    row_label: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Section:
+    path: list[str] = field(default_factory=lambda: ["", ""])
+
+    def update(self, block: Block) -> bool:
+        text = block.text.strip()
+        if not text or LEADER.search(text) or any(c in text for c in BOX_CHARS) or len(text) > 160:
+            return False
+        if HEADING.match(text) and (block.bold or text.isupper() or len(text) < 90):
+            self.path = [text, ""]
+            return True
+        if block.bold and SUBHEADING.match(text) and not text.rstrip().endswith(":"):
+            self.path[1] = text
+            return True
+        if block.bold and text.isupper():
+            self.path = [text, ""]
+            return True
+        return False
+
+    def __str__(self) -> str:
+        return " / ".join(p for p in self.path if p)
+
+
+# -- text blocks -----------------------------------------------------------------------------------------
+def block_slots(block: Block, section: str, units: Sequence[str]) -> list[Slot]:
+    """Blank slots of one paragraph (checkbox groups are found separately)."""
+    text = block.text
+    if any(c in text for c in BOX_CHARS):
+        return []
+    regions = split_line(text, units)
+    context = clean_label(LEADER.sub(" ", text))
+    return [Slot("blank", clean_label(r.label), context, section, r.column, r.raw or None, r.unit or None,
+                 location=dict(block.location, start=r.start, end=r.end)) for r in regions]
+
+
+# -- checkbox groups ---------------------------------------------------------------------------------------
+def _options_in(block: Block) -> list[Option]:
+    """Options of a paragraph with boxes or typed X marks, in order."""
+    text = block.text
+    marks: list[tuple[int, int, bool | None, str]] = []
+    for i, ch in enumerate(text):
+        if ch in BOX_CHARS:
+            marks.append((i, i + 1, {EMPTY_BOX: False, CHECKED_BOX: True}.get(ch), "box"))
+    if marks or TYPED_MARK.search(text):
+        for m in TYPED_MARK.finditer(text):
+            if not any(a <= m.start() < b for a, b, *_ in marks):
+                marks.append((m.start(), m.end(), True, "typed_x"))
+    marks.sort()
+    options = []
+    for k, (a, b, state, how) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+        opt = text[b:end].split("\t")[0].strip()
+        opt = LEADER.split(opt)[0].strip().rstrip(":")
+        if opt:
+            options.append(Option(opt, state, how))
+    return options
+
+
+def _label_before_boxes(block: Block) -> str:
+    first = min((i for i, ch in enumerate(block.text) if ch in BOX_CHARS), default=None)
+    m = TYPED_MARK.search(block.text)
+    if m and (first is None or m.start() < first):
+        first = m.start()
+    return clean_label(block.text[:first]) if first else ""
+
+
+def has_options(block: Block) -> bool:
+    return any(c in block.text for c in BOX_CHARS)
+
+
+# -- tables ------------------------------------------------------------------------------------------------
+def _header_rows(table: Table) -> int:
+    """Rows at the top whose cells are all static text (no leaders, boxes or digits-only cells)."""
+    n = 0
+    for row in table.rows:
+        texts = [c.text.strip() for c in row]
+        if any(LEADER.search(t) or any(ch in t for ch in BOX_CHARS) for t in texts):
+            break
+        if n and any(regex.fullmatch(r"[\da-zđ]{1,3}\.?", t) for t in texts[:1]):
+            break
+        if n and not any(t for t in texts):
+            break
+        n += 1
+        if n >= 3:
+            break
+    return min(n, max(0, len(table.rows) - 1))
+
+
+def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -> list[Slot]:
+    """A slot per value cell: label from the row's label cell, column from the header."""
+    nhead = _header_rows(table)
+    ncols = table.ncols
+    col_header = [""] * ncols
+    for row in table.rows[:nhead]:
+        for c in row:
+            t = clean_label(c.text)
+            if t and not regex.fullmatch(r"\(?\d+\)?", t) and c.colspan < ncols:
+                for k in range(c.col, min(ncols, c.col + c.colspan)):
+                    col_header[k] = t
+    numbering = _numbering_columns(table, nhead)
+    slots: list[Slot] = []
+    for r, row in enumerate(table.rows[nhead:], start=1):
+        label_cell = next((c for c in row if _is_label_cell(c.text)), None)
+        row_label = clean_label(label_cell.text) if label_cell else ""
+        if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
+            continue  # an empty row (a list table's spare row, or a "…" filler row)
+        for c in row:
+            if c.col in numbering:
+                continue
+            if c is label_cell and not LEADER.search(c.text) and not has_options_text(c.text):
+                continue
+            if c.colspan >= ncols:
+                continue
+            text = c.text
+            if regex.fullmatch(r"\s*[\da-zđ]{1,3}\.?\s*", text) and c.col == 0:
+                continue
+            loc = dict(table.location, row=nhead + r - 1, cell=row.index(c), col=c.col)
+            column = col_header[c.col] or None
+            base = Slot("cell", row_label or (column or ""), row_label, section, column, location=loc,
+                        table=number, row=r, row_label=row_label or None)
+            if has_options_text(text):
+                block = Block(text=text.replace("\n", "\t"), location=loc)
+                base.kind = "choice"
+                base.options = _options_in(block)
+                slots.append(base)
+                continue
+            inner = [s for b in c.blocks for s in block_slots(b, section, units)]
+            if inner and any(LEADER.search(b.text) for b in c.blocks):
+                for s in inner:
+                    s.kind = "cell"
+                    s.column = column
+                    s.context = row_label
+                    s.table, s.row, s.row_label = number, r, row_label or None
+                    s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
+                    if not s.label:
+                        s.label = row_label or (column or "")
+                slots.extend(inner)
+                continue
+            raw = " ".join(LEADER.sub(" ", text).split())
+            raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
+            base.raw = raw_value or None
+            base.unit_text = unit or None
+            slots.append(base)
+    return slots
+
+
+def _numbering_columns(table: Table, nhead: int) -> set[int]:
+    """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header."""
+    cols: dict[int, list[str]] = {}
+    for row in table.rows[nhead:]:
+        for c in row:
+            cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
+    return {col for col, texts in cols.items()
+            if any(texts) and all(regex.fullmatch(r"[\dIVXa-zđ]{0,4}\.?", t) for t in texts)}
+
+
+def has_options_text(text: str) -> bool:
+    return any(c in text for c in BOX_CHARS)
+
+
+def _is_label_cell(text: str) -> bool:
+    t = text.strip()
+    if not t or LEADER.search(t) or has_options_text(t):
+        return False
+    letters = sum(ch.isalpha() for ch in t)
+    return letters >= 6 and not regex.fullmatch(r"[\d\s.,%/]+", t)
+
+
+# -- document ----------------------------------------------------------------------------------------------
+def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
+    """Every slot of the document, in reading order."""
+    section = _Section()
+    slots: list[Slot] = []
+    items = list(doc.items)
+    last_text = ""
+    i = 0
+    tables = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, Table):
+            slots += table_slots(item, tables, str(section), units)
+            tables += 1
+            i += 1
+            continue
+        block = item
+        if section.update(block):
+            last_text = block.text
+            i += 1
+            continue
+        options = _options_in(block) if (has_options(block) or TYPED_MARK.search(block.text)) else []
+        if options and (has_options(block) or _looks_like_choice_line(block, items, i)):
+            label = _label_before_boxes(block)
+            group = list(options)
+            locs = [block.location]
+            j = i + 1
+            if not label:
+                # list layout: following paragraphs that each start with a box join the group
+                while j < len(items) and isinstance(items[j], Block) and _starts_with_option(items[j]):
+                    group += _options_in(items[j])
+                    locs.append(items[j].location)
+                    j += 1
+                label = clean_label(last_text)
+            loc = dict(locs[0], blocks=len(locs)) if len(locs) > 1 else dict(locs[0])
+            slots.append(Slot("choice", label, clean_label(last_text) if label != clean_label(last_text) else label,
+                              str(section), options=group, location=loc))
+            i = j
+            continue
+        found = block_slots(block, str(section), units)
+        for s in found:
+            if not s.context:
+                s.context = clean_label(last_text)
+        slots += found
+        if block.text.strip():
+            last_text = block.text
+        i += 1
+    for n, s in enumerate(slots):
+        s.order = n
+    return slots
+
+
+def _starts_with_option(block: Block) -> bool:
+    t = block.text.lstrip()
+    return bool(t) and (t[0] in BOX_CHARS or bool(TYPED_MARK.match(t)))
+
+
+def _looks_like_choice_line(block: Block, items: Sequence[Any], i: int) -> bool:
+    """A line with a typed X and no box: a choice when its neighbours are checkbox lines."""
+    neighbours: Iterable[Any] = items[max(0, i - 2):i] + items[i + 1:i + 3]
+    return any(isinstance(n, Block) and has_options(n) for n in neighbours)
