@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
+from extractor.text.normalize import fold
+
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
@@ -37,13 +39,17 @@ class Region:
 
 
 def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
-    """Split a leading unit off `text`: `' người, Tỷ lệ: '` → ('người', 'Tỷ lệ: ')."""
+    """Split a leading unit off NFC `text`: `' người, Tỷ lệ: '` → ('người', 'Tỷ lệ: ').
+
+    `units` are folded spellings (see `extractor.text.normalize.fold`), longest first; folding keeps
+    NFC string positions, so tone-less and differently-cased units match too.
+    """
     stripped = text.lstrip(" \t\u00a0")
     paren = stripped.startswith("(")
     body = stripped[1:] if paren else stripped
-    low = body.casefold()
-    for u in units:
-        ul = u.casefold()
+    low = fold(body)
+    for ul in units:
+        u = ul
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             rest = body[len(u):]
             if paren:
@@ -57,9 +63,9 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """`'150 chiếc.'` → ('150', 'chiếc'); text without a trailing unit is returned whole."""
     t = text.strip().rstrip(".;,")
-    low = t.casefold()
-    for u in units:
-        ul = u.casefold()
+    low = fold(t)
+    for ul in units:
+        u = ul
         if low.endswith(ul) and len(low) > len(ul) and not low[-len(ul) - 1].isalpha():
             return t[:-len(u)].strip().rstrip("("), t[-len(u):]
     return t, ""

@@ -1,0 +1,194 @@
+"""Load the field catalogue and the per-form slot lists from `patterns/` once, validated, with the
+normalised keys matching needs precomputed.
+
+    patterns/catalogue.yaml      fields: {id: {type, unit, labels, sections, columns, options, forms, list}}
+    patterns/forms/<form>.yaml   id, headings, slots: [{field, kind, type, label, context, section, column, …}]
+    patterns/aliases.yaml        optional hand-kept extra labels per field id
+    <overlay>/…                  a local overlay with the same layout, read after the built-in patterns
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extractor.errors import PatternError
+from extractor.text.normalize import fold, label_fold_key, label_key
+from extractor.text.vocab import abbreviations, load_units
+
+PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
+TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
+KINDS = {"blank", "cell", "choice", "list"}
+
+
+@dataclass
+class Keys:
+    """Two matching keys of one text: tone-normalised with abbreviations expanded, and diacritic-free."""
+
+    tone: str
+    folded: str
+
+    @classmethod
+    def of(cls, text: str | None) -> Keys:
+        abbr = abbreviations()
+        text = text or ""
+        return cls(label_key(text, abbr), label_fold_key(text, abbr))
+
+
+@dataclass
+class OptionSpec:
+    key: Any
+    texts: list[str]
+    keys: list[Keys] = field(default_factory=list)
+
+
+@dataclass
+class FieldSpec:
+    id: str
+    type: str
+    unit: str | None = None
+    labels: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+    options: list[OptionSpec] = field(default_factory=list)
+    list: str | None = None
+
+
+@dataclass
+class TemplateSlot:
+    """One slot of a known blank form, with its keys."""
+
+    form: str
+    index: int
+    field: str
+    kind: str
+    type: str
+    label: str
+    context: str
+    section: str
+    column: str | None
+    unit: str | None
+    list: str | None
+    label_keys: Keys
+    context_keys: Keys
+    column_keys: Keys | None
+    option_keys: list[Keys]
+
+
+@dataclass
+class FormSpec:
+    id: str
+    headings: list[str]
+    slots: list[TemplateSlot]
+    heading_keys: list[Keys] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    fields: dict[str, FieldSpec]
+    forms: dict[str, FormSpec]
+    units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)
+
+    def options_of(self, field_id: str) -> list[OptionSpec]:
+        spec = self.fields.get(field_id)
+        return spec.options if spec else []
+
+
+def _read(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise PatternError(f"cannot read patterns file: {exc}", path=str(path)) from exc
+
+
+def _need(cond: bool, path: Path, entry: str, message: str) -> None:
+    if not cond:
+        raise PatternError(f"{entry}: {message}", path=str(path))
+
+
+def _load_fields(path: Path) -> dict[str, FieldSpec]:
+    data = _read(path)
+    _need(isinstance(data, dict) and isinstance(data.get("fields"), dict), path, "fields", "missing mapping")
+    out = {}
+    for fid, e in data["fields"].items():
+        _need(isinstance(e, dict), path, fid, "entry must be a mapping")
+        _need(e.get("type") in TYPES, path, fid, f"unknown type {e.get('type')!r}")
+        options = []
+        for k, o in enumerate(e.get("options") or []):
+            _need(isinstance(o, dict) and "key" in o and o.get("texts"), path, f"{fid}.options[{k}]",
+                  "option needs key and texts")
+            options.append(OptionSpec(o["key"], list(o["texts"]), [Keys.of(t) for t in o["texts"]]))
+        out[fid] = FieldSpec(fid, e["type"], e.get("unit"), list(e.get("labels") or []), list(e.get("forms") or []),
+                             options, e.get("list"))
+    return out
+
+
+def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
+    data = _read(path)
+    _need(isinstance(data, dict) and data.get("id") and isinstance(data.get("slots"), list), path, "form",
+          "needs id and a slots list")
+    slots = []
+    for i, s in enumerate(data["slots"]):
+        entry = f"slots[{i}]"
+        _need(isinstance(s, dict), path, entry, "slot must be a mapping")
+        _need(s.get("field") in fields, path, entry, f"field {s.get('field')!r} is not in the catalogue")
+        _need(s.get("kind") in KINDS, path, entry, f"unknown kind {s.get('kind')!r}")
+        _need(s.get("type") in TYPES, path, entry, f"unknown type {s.get('type')!r}")
+        label = str(s.get("label") or "")
+        options = [Keys.of(o["text"]) for o in s.get("options") or []]
+        slots.append(TemplateSlot(
+            form=str(data["id"]), index=i, field=s["field"], kind=s["kind"], type=s["type"], label=label,
+            context=str(s.get("context") or label), section=str(s.get("section") or ""), column=s.get("column"),
+            unit=s.get("unit"), list=s.get("list"), label_keys=Keys.of(label),
+            context_keys=Keys.of(s.get("context") or label),
+            column_keys=Keys.of(s["column"]) if s.get("column") else None, option_keys=options))
+    headings = [str(h) for h in data.get("headings") or []]
+    return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
+
+
+def _merge_aliases(path: Path, fields: dict[str, FieldSpec]) -> None:
+    data = _read(path) or {}
+    _need(isinstance(data, dict), path, "aliases", "must map field ids to lists of labels")
+    for fid, labels in data.items():
+        _need(fid in fields, path, str(fid), "field id not in the catalogue")
+        _need(isinstance(labels, list), path, str(fid), "aliases must be a list of labels")
+        fields[fid].labels += [str(x) for x in labels if str(x) not in fields[fid].labels]
+
+
+def _units() -> tuple[str, ...]:
+    table = load_units()
+    spellings = set(table.by_fold) | {fold(u) for u in table.canonical}
+    return tuple(sorted(spellings, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=4)
+def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) -> Catalogue:
+    """The catalogue in `patterns_dir` (default: the repo's `patterns/`), plus an optional overlay folder."""
+    roots = [Path(patterns_dir) if patterns_dir else PATTERNS]
+    overlay = overlay or os.environ.get("EXTRACTOR_PATTERNS_OVERLAY")
+    if overlay:
+        roots.append(Path(overlay))
+    fields: dict[str, FieldSpec] = {}
+    forms: dict[str, FormSpec] = {}
+    for root in roots:
+        if (root / "catalogue.yaml").exists():
+            fields.update(_load_fields(root / "catalogue.yaml"))
+        if (root / "aliases.yaml").exists():
+            _merge_aliases(root / "aliases.yaml", fields)
+        for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
+            form = _load_form(path, fields)
+            forms[form.id] = form
+    if not fields or not forms:
+        raise PatternError("no field catalogue or form found", path=str(roots[0]))
+    return Catalogue(fields, forms, _units())
+
+
+def all_slots(catalogue: Catalogue, forms: Iterable[str] | None = None) -> list[TemplateSlot]:
+    ids = list(forms) if forms is not None else list(catalogue.forms)
+    return [s for fid in ids for s in catalogue.forms[fid].slots]
