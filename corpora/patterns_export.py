@@ -58,7 +58,24 @@ def form_patterns(desc: FormDesc) -> dict[str, Any]:
             "headings": headings, "slots": slots}
 
 
-def catalogue(forms: list[dict[str, Any]]) -> dict[str, Any]:
+def relations(descs: list[FormDesc]) -> dict[str, dict[str, Any]]:
+    """Consistency relations the forms state: parts of a total, bounds, percentages of two counts."""
+    out: dict[str, dict[str, Any]] = {}
+    for desc in descs:
+        for s in slot_specs(desc):
+            rel = out.setdefault(s.field_id, {})
+            if s.part_of:
+                rel["part_of"] = s.part_of
+            if s.le:
+                rel["le"] = s.le
+            if s.rate_of:
+                rel["rate_of"] = list(s.rate_of)
+            if s.sums_to_total:
+                rel["sums_to"] = s.part_of
+    return {k: v for k, v in out.items() if v}
+
+
+def catalogue(forms: list[dict[str, Any]], rels: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """One entry per field id across forms: type, unit, labels, sections, columns, options, forms."""
     fields: dict[str, dict[str, Any]] = {}
     for form in forms:
@@ -81,9 +98,10 @@ def catalogue(forms: list[dict[str, Any]]) -> dict[str, Any]:
                         e["options"].append({"key": o["key"], "texts": [o["text"]]})
                     elif o["text"] not in known[str(o["key"])]["texts"]:
                         known[str(o["key"])]["texts"].append(o["text"])
-    for e in fields.values():
+    for fid, e in fields.items():
         for o in e.get("options", []):
             o.setdefault("texts", [o.pop("text")] if "text" in o else [])
+        e.update((rels or {}).get(fid, {}))
     return {"fields": dict(sorted(fields.items()))}
 
 
@@ -95,10 +113,11 @@ def _dump(path: Path, data: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     out = Path(argv[0]) if argv else ROOT / "patterns"
-    forms = [form_patterns(d) for d in load_forms(ROOT / "corpora" / "forms")]
+    descs = load_forms(ROOT / "corpora" / "forms")
+    forms = [form_patterns(d) for d in descs]
     for form in forms:
         _dump(out / "forms" / f"{form['id']}.yaml", form)
-    cat = catalogue(forms)
+    cat = catalogue(forms, relations(descs))
     _dump(out / "catalogue.yaml", cat)
     print(f"{len(forms)} forms, {len(cat['fields'])} fields → {out}", file=sys.stderr)
     return 0

@@ -57,6 +57,10 @@ class FieldSpec:
     forms: list[str] = field(default_factory=list)
     options: list[OptionSpec] = field(default_factory=list)
     list: str | None = None
+    part_of: str | None = None  # one of the parts of that total
+    sums_to: str | None = None  # with its sibling columns, adds up to that total
+    le: str | None = None  # at most that field
+    rate_of: tuple[str, str] | None = None  # percentage of these two counts
 
 
 @dataclass
@@ -124,8 +128,11 @@ def _load_fields(path: Path) -> dict[str, FieldSpec]:
             _need(isinstance(o, dict) and "key" in o and o.get("texts"), path, f"{fid}.options[{k}]",
                   "option needs key and texts")
             options.append(OptionSpec(o["key"], list(o["texts"]), [Keys.of(t) for t in o["texts"]]))
+        rate = e.get("rate_of")
+        _need(rate is None or (isinstance(rate, list) and len(rate) == 2), path, fid, "rate_of needs two field ids")
         out[fid] = FieldSpec(fid, e["type"], e.get("unit"), list(e.get("labels") or []), list(e.get("forms") or []),
-                             options, e.get("list"))
+                             options, e.get("list"), e.get("part_of"), e.get("sums_to"), e.get("le"),
+                             tuple(rate) if rate else None)
     return out
 
 

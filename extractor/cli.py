@@ -99,3 +99,69 @@ def eval_command(corpus: Path, predictions: Path | None, formats: tuple[str, ...
     if report.failures:
         click.echo(f"{len(report.failures)} of {len(pairs)} predictions failed (counted as misses).",
                    err=True)
+
+
+RETURN_SUFFIXES = (".docx", ".pdf", ".doc", ".rtf", ".odt", ".docm")
+
+
+def _inputs(paths: tuple[Path, ...]) -> list[Path]:
+    """Files named directly (whatever their extension) and, inside folders, files with a return's extension."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in RETURN_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def _explain(result: Any) -> None:
+    for f in [*result.fields, *result.unmatched]:
+        fid = f.field_id or "UNMATCHED"
+        best = f" (best {f.candidates[0]['field_id']} {f.candidates[0]['score']:.2f})" \
+            if f.field_id is None and f.candidates else ""
+        score = next((c["score"] for c in f.candidates if c["field_id"] == f.field_id), None)
+        score_s = f" {score:.2f}" if score is not None else ""
+        row = f"[{f.row}]" if f.row else ""
+        click.echo(f"  {f.label[:60]!r:64} → {fid}{row}{score_s}{best}")
+        click.echo(f"      value={f.value!r} raw={f.raw!r} conf={f.confidence:.2f} {f.status}"
+                   + (f" ({'; '.join(f.reasons)})" if f.reasons else ""))
+
+
+@main.command("extract")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Folder for one JSON per return.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
+              help="Confidence at or above which a field is accepted without review.")
+@click.option("--explain", is_flag=True, help="Print every slot: label, matched field and score, value, confidence.")
+def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, explain: bool) -> None:
+    """Extract every filled value of returned forms (files or folders) into JSON, one per return."""
+    from .output import write_result
+    from .pipeline import extract_path
+
+    files = _inputs(inputs)
+    if not files:
+        raise click.ClickException("no returns found in " + ", ".join(map(str, inputs)))
+    failed = 0
+    for path in files:
+        try:
+            result = extract_path(path, threshold=threshold)
+            target = write_result(result, output)
+        except ExtractionError as exc:
+            failed += 1
+            click.echo(f"FAILED {exc}", err=True)
+            continue
+        except OSError as exc:
+            failed += 1
+            click.echo(f"FAILED {path}: cannot write the result: {exc}", err=True)
+            continue
+        filled = sum(f.status != "empty" for f in result.fields)
+        review = sum(f.status == "review" for f in result.fields) + len(result.unmatched)
+        form = f"{result.form_id} ({result.form_confidence:.2f})" if result.form_id else "unknown form"
+        click.echo(f"{path}: {form}, {filled} fields filled, {review} to review → {target}")
+        if explain:
+            _explain(result)
+    if failed:
+        click.echo(f"{failed} of {len(files)} inputs failed.", err=True)
+        raise SystemExit(1)

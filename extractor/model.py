@@ -99,3 +99,48 @@ class Document:
             "warnings": list(self.warnings),
             "items": [{"table" if isinstance(i, Table) else "block": i.to_dict()} for i in self.items],
         }
+
+
+@dataclass
+class Field:
+    """One answer of a return as the product reports it (the output JSON's `fields[]` entry)."""
+
+    field_id: str | None
+    label: str
+    section: str
+    column: str | None
+    value: Any
+    raw: str | None
+    unit: str | None
+    type: str | None
+    confidence: float
+    status: str  # accepted | review | empty
+    location: dict[str, Any]
+    row: int | None = None
+    reasons: list[str] = field(default_factory=list)  # why confidence is what it is
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # other field ids considered, with scores
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Result:
+    """Everything extracted from one return."""
+
+    source: Source
+    form_id: str | None
+    form_confidence: float
+    fields: list[Field]
+    unmatched: list[Field]
+    warnings: list[str] = field(default_factory=list)
+    form_scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": asdict(self.source),
+            "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
+            "fields": [f.to_dict() for f in self.fields],
+            "unmatched": [f.to_dict() for f in self.unmatched],
+            "warnings": list(self.warnings),
+        }

@@ -1,0 +1,113 @@
+"""Read the answer of a matched slot as a typed value: typed text parsed by the field's type, checkbox
+groups mapped to the field's option keys (ticked boxes, typed X, or the options left after the clerk
+deleted the others)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from extractor.catalogue import Catalogue, FieldSpec, Keys
+from extractor.slots import Slot
+from extractor.text.values import parse_value
+
+OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
+
+
+@dataclass
+class Answer:
+    value: Any
+    raw: str | None
+    unit: str | None
+    ok: bool
+    quality: float
+    reason: str | None
+
+
+EMPTY = Answer(None, None, None, True, 1.0, "empty")
+
+
+def read_answer(slot: Slot, spec: FieldSpec | None, type_hint: str | None = None) -> Answer:
+    """The typed value of `slot` for field `spec` (or of type `type_hint` for unmatched slots)."""
+    type_ = spec.type if spec else (type_hint or "text")
+    if slot.options is not None:
+        return _choice(slot, spec, type_)
+    if not slot.raw:
+        return EMPTY
+    if type_ in ("choice", "multi_choice"):
+        return _typed_choice(slot.raw, spec, type_)
+    parsed = parse_value(slot.raw, type_, spec.unit if spec else None)
+    unit = parsed.unit or (slot.unit_text if slot.unit_text else None)
+    if parsed.value is None and parsed.reason == "empty":
+        return EMPTY
+    return Answer(parsed.value if parsed.ok else None, slot.raw, unit, parsed.ok, parsed.quality, parsed.reason)
+
+
+def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:
+    """The field option a printed option text stands for, and how sure."""
+    if spec is None or not spec.options:
+        if type_ == "boolean":
+            parsed = parse_value(text, "boolean")
+            return (parsed.value, parsed.quality) if parsed.ok else (None, 0.0)
+        return text, 0.5
+    k = Keys.of(text)
+    best, score = None, 0.0
+    for opt in spec.options:
+        for ok in opt.keys:
+            s = max(fuzz.ratio(k.tone, ok.tone), fuzz.ratio(k.folded, ok.folded) * 0.98) / 100
+            if s > score:
+                best, score = opt.key, s
+    return (best, score) if score >= OPTION_MIN else (None, score)
+
+
+def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
+    opts = slot.options or []
+    keyed = [(o, *_option_key(o.text, spec, type_)) for o in opts]
+    marked = [(o, k, s) for o, k, s in keyed if o.checked]
+    unknown = [o for o in opts if o.checked is None]
+    n_field = len(spec.options) if spec and spec.options else 0
+    reason = None
+    quality = 1.0
+    if marked:
+        chosen = [(k, s) for _, k, s in marked]
+        if any(o.mark == "typed_x" for o, _, _ in marked):
+            reason, quality = "typed_mark", 0.85
+    elif unknown:
+        return Answer(None, "; ".join(o.text for o in opts), None, False, 0.0, "unreadable_box")
+    elif n_field and 0 < len(opts) < n_field:
+        # the clerk deleted the options not chosen
+        chosen = [(k, s) for _, k, s in keyed]
+        reason, quality = "deleted_options", 0.75
+    else:
+        return Answer(None, None, None, True, 1.0, "empty")
+    keys = [k for k, _ in chosen if k is not None]
+    raw = "; ".join(o.text for o, *_ in (marked or keyed))
+    if not keys:
+        return Answer(None, raw, None, False, 0.0, "unknown_option")
+    quality = min([quality] + [s for _, s in chosen])
+    if type_ == "multi_choice":
+        return Answer(sorted(set(keys), key=str), raw, None, True, quality, reason)
+    if len(set(map(str, keys))) > 1:
+        return Answer(keys[0], raw, None, True, min(quality, 0.4), "several_marked")
+    return Answer(keys[0], raw, None, True, quality, reason)
+
+
+def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
+    """A choice answered by typing the option's text into a blank."""
+    parts = [p.strip() for p in raw.replace(",", ";").split(";") if p.strip()] if type_ == "multi_choice" else [raw]
+    keys, scores = [], []
+    for p in parts:
+        k, s = _option_key(p, spec, type_)
+        if k is not None:
+            keys.append(k)
+            scores.append(s)
+    if not keys:
+        return Answer(None, raw, None, False, 0.0, "unknown_option")
+    value: Any = sorted(set(keys), key=str) if type_ == "multi_choice" else keys[0]
+    return Answer(value, raw, None, True, min(scores) * 0.9, "typed_option")
+
+
+def catalogue_spec(catalogue: Catalogue, field_id: str | None) -> FieldSpec | None:
+    return catalogue.fields.get(field_id) if field_id else None

@@ -1,0 +1,311 @@
+"""Tie each slot of a document to a canonical field: form detection, fuzzy label scoring against every
+known template slot, order-aware one-to-one assignment, and list tables matched by their header.
+
+Scores and thresholds come from `patterns/matching.yaml`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz, process
+
+from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
+from extractor.slots import Slot
+from extractor.text.normalize import fold
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> dict[str, Any]:
+    with open(PATTERNS / "matching.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass
+class Match:
+    """A slot and the field it was assigned (or None), with the evidence."""
+
+    slot: Slot
+    field_id: str | None
+    template: TemplateSlot | None = None
+    score: float = 0.0
+    margin: float = 1.0  # score minus the best score for another field
+    row: int | None = None  # list-table row
+    form_prior: bool = True  # the template slot belongs to the detected form
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class FormGuess:
+    id: str | None
+    confidence: float
+    scores: dict[str, float]
+
+
+def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys]) -> np.ndarray:
+    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    out = None
+    for attr, weight in (("tone", 1.0), ("folded", 0.98)):
+        qa = [getattr(k, attr) for k in a]
+        qb = [getattr(k, attr) for k in b]
+        m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
+             + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
+        out = m if out is None else np.maximum(out, m)
+    return out
+
+
+def _pair_sim(a: Keys | None, b: Keys | None) -> float:
+    if a is None or b is None:
+        return 0.5 if (a is None) != (b is None) else 1.0
+    return float(_sim_matrix([a], [b])[0, 0])
+
+
+def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catalogue) -> FormGuess:
+    """Which known form this is: mean best-match similarity of each form's labels and headings to the
+    document's; confidence from the winner's score and its lead over the runner-up."""
+    doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
+    if not doc_keys:
+        return FormGuess(None, 0.0, {})
+    scores = {}
+    for fid, form in catalogue.forms.items():
+        keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
+        m = _sim_matrix(keys, doc_keys)
+        scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, s1 = ranked[0]
+    s2 = ranked[1][1] if len(ranked) > 1 else 0.0
+    confidence = max(0.0, min(1.0, (s1 - 0.4) / 0.4)) * min(1.0, (s1 - s2) / 0.08 + 0.2)
+    return FormGuess(best if s1 >= 0.45 else None, round(confidence, 3), {k: round(v, 3) for k, v in ranked})
+
+
+class Matcher:
+    """Scores document slots against template slots and assigns fields one-to-one."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.cat = catalogue
+        self.cfg = settings()
+
+    # -- scoring ------------------------------------------------------------------------------------------
+    def score(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[TemplateSlot], np.ndarray]:
+        templates = [t for f in self.cat.forms.values() for t in f.slots if t.kind != "list"]
+        if not slots or not templates:
+            return templates, np.zeros((len(slots), len(templates)))
+        cfg = self.cfg
+        s_label = [Keys.of(s.label) for s in slots]
+        s_ctx = [Keys.of(s.context or s.label) for s in slots]
+        L = _sim_matrix(s_label, [t.label_keys for t in templates])
+        C = _sim_matrix(s_ctx, [t.context_keys for t in templates])
+        col_t = [t.column_keys for t in templates]
+        s_col = [Keys.of(s.column) if s.column else None for s in slots]
+        K = np.full((len(slots), len(templates)), 1.0)
+        with_col = [i for i, k in enumerate(s_col) if k is not None]
+        if with_col:
+            idx_t = [j for j, k in enumerate(col_t) if k is not None]
+            sub = _sim_matrix([s_col[i] for i in with_col], [col_t[j] for j in idx_t])
+            K[np.ix_(with_col, list(range(len(templates))))] = 0.3
+            K[np.ix_(with_col, idx_t)] = sub
+        without = [i for i, k in enumerate(s_col) if k is None]
+        if without:
+            t_cols = [(j, fold(t.column)) for j, t in enumerate(templates) if t.column]
+            for i in without:
+                ctx = fold(slots[i].context or slots[i].label)
+                for j, col in t_cols:
+                    # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …")
+                    K[i, j] = 1.0 if col and col in ctx else 0.3
+        kinds = [s.kind for s in slots]
+        S = np.zeros_like(L)
+        for kind in ("blank", "cell", "choice"):
+            rows = [i for i, k in enumerate(kinds) if k == kind]
+            if not rows:
+                continue
+            w = cfg[kind]
+            if kind == "choice":
+                O = self._option_sim([slots[i] for i in rows], templates)
+                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * O
+            else:
+                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
+            factor = np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in templates])
+            S[rows] *= factor
+        if form_id:
+            other = np.array([t.form != form_id for t in templates])
+            S[:, other] -= cfg["other_form_penalty"]
+        self._unit_adjust(S, slots, templates)
+        return templates, S
+
+    def _option_sim(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> np.ndarray:
+        """Mean, over a slot's printed options, of the best similarity to a template slot's options."""
+        out = np.zeros((len(slots), len(templates)))
+        s_keys = [Keys.of(o.text) for s in slots for o in s.options or []]
+        s_owner = [i for i, s in enumerate(slots) for _ in s.options or []]
+        t_keys = [k for t in templates for k in t.option_keys]
+        t_owner = [j for j, t in enumerate(templates) for _ in t.option_keys]
+        if not s_keys or not t_keys:
+            return out
+        m = _sim_matrix(s_keys, t_keys)
+        t_owner_arr = np.array(t_owner)
+        best = np.zeros((len(s_keys), len(templates)))
+        for j in set(t_owner):
+            best[:, j] = m[:, t_owner_arr == j].max(axis=1)
+        s_owner_arr = np.array(s_owner)
+        for i in set(s_owner):
+            out[i] = best[s_owner_arr == i].mean(axis=0)
+        return out
+
+    def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
+        t_units = [fold(t.unit) if t.unit else None for t in templates]
+        for i, s in enumerate(slots):
+            if not s.unit_text:
+                continue
+            u = fold(s.unit_text)
+            for j, tu in enumerate(t_units):
+                if tu is None:
+                    continue
+                S[i, j] += self.cfg["unit_agree_bonus"] if tu == u else -self.cfg["unit_clash_penalty"]
+
+    # -- assignment -----------------------------------------------------------------------------------------
+    def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
+        cfg = self.cfg
+        list_matches, rest = self._list_tables(slots, form_id)
+        templates, S = self.score(rest, form_id)
+        matches = self._greedy(rest, templates, S, form_id)
+        return sorted(matches + list_matches, key=lambda m: m.slot.order)
+
+    def _greedy(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot], S: np.ndarray,
+                form_id: str | None) -> list[Match]:
+        cfg = self.cfg
+        if not slots:
+            return []
+        S = S.copy()
+        # anchors: clear, strong matches on the detected form fix the order for the rest
+        best = S.argmax(axis=1) if S.size else np.zeros(len(slots), dtype=int)
+        anchors: list[tuple[int, int]] = []
+        for i in range(len(slots)):
+            if not S.shape[1]:
+                break
+            j = int(best[i])
+            t = templates[j]
+            if S[i, j] >= cfg["anchor_score"] and t.form == form_id and self._margin(S, i, j, templates) >= \
+                    cfg["anchor_margin"]:
+                anchors.append((slots[i].order, t.index))
+        if form_id and anchors:
+            self._order_adjust(S, slots, templates, form_id, anchors)
+        # one-to-one, best pairs first; one field id once
+        order = np.dstack(np.unravel_index(np.argsort(-S, axis=None), S.shape))[0]
+        used_slot: set[int] = set()
+        used_field: set[str] = set()
+        chosen: dict[int, int] = {}
+        for i, j in order:
+            i, j = int(i), int(j)
+            if S[i, j] < cfg["min_score"]:
+                break
+            if i in used_slot or templates[j].field in used_field:
+                continue
+            chosen[i] = j
+            used_slot.add(i)
+            used_field.add(templates[j].field)
+        matches = []
+        for i, s in enumerate(slots):
+            top = np.argsort(-S[i])[: cfg["top_k"]] if S.shape[1] else []
+            cands: list[tuple[str, float]] = []
+            for j in top:
+                fid = templates[int(j)].field
+                if all(fid != c[0] for c in cands):
+                    cands.append((fid, round(float(S[i, int(j)]), 3)))
+            if i in chosen:
+                j = chosen[i]
+                t = templates[j]
+                matches.append(Match(s, t.field, t, float(S[i, j]), self._margin(S, i, j, templates), None,
+                                     t.form == form_id, cands))
+            else:
+                matches.append(Match(s, None, None, float(S[i].max()) if S.shape[1] else 0.0, 0.0, None, False,
+                                     cands))
+        return matches
+
+    @staticmethod
+    def _margin(S: np.ndarray, i: int, j: int, templates: Sequence[TemplateSlot]) -> float:
+        fid = templates[j].field
+        others = [S[i, k] for k in range(S.shape[1]) if templates[k].field != fid]
+        return float(S[i, j] - max(others)) if others else 1.0
+
+    def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
+                      form_id: str, anchors: list[tuple[int, int]]) -> None:
+        """Favour template slots lying between the anchors that surround each document slot."""
+        anchors.sort()
+        doc_orders = [a[0] for a in anchors]
+        cols = [j for j, t in enumerate(templates) if t.form == form_id]
+        t_index = np.array([templates[j].index for j in cols])
+        for i, s in enumerate(slots):
+            k = int(np.searchsorted(doc_orders, s.order))
+            lo = anchors[k - 1][1] if k > 0 else -1
+            hi = anchors[k][1] if k < len(anchors) else 10**9
+            if (k > 0 and anchors[k - 1][0] == s.order) or lo > hi:
+                continue
+            inside = (t_index > lo) & (t_index < hi)
+            S[i, cols] += np.where(inside, self.cfg["order_bonus"], -self.cfg["order_penalty"])
+
+    # -- list tables ------------------------------------------------------------------------------------------
+    def _list_tables(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[Match], list[Slot]]:
+        lists: dict[str, list[TemplateSlot]] = defaultdict(list)
+        for f in self.cat.forms.values():
+            for t in f.slots:
+                if t.kind == "list" and t.list:
+                    lists[t.list].append(t)
+        by_table: dict[int, list[Slot]] = defaultdict(list)
+        for s in slots:
+            if s.table is not None and s.kind in ("cell", "choice"):
+                by_table[s.table].append(s)
+        matched: list[Match] = []
+        consumed: set[int] = set()
+        for _table, cells in by_table.items():
+            headers = sorted({s.column for s in cells if s.column})
+            if len(headers) < 2 or not lists:
+                continue
+            best = self._best_list(headers, lists, form_id)
+            if best is None:
+                continue
+            prefix, col_map, quality = best
+            rows = sorted({s.row for s in cells if s.row is not None and s.raw})
+            row_no = {r: n for n, r in enumerate(rows, start=1)}
+            for s in cells:
+                consumed.add(id(s))
+                t = col_map.get(s.column or "")
+                if t is None or s.row not in row_no:
+                    if s.raw:
+                        matched.append(Match(s, None, None, 0.0, 0.0))
+                    continue
+                matched.append(Match(s, t.field, t, quality, 1.0, row_no[s.row], t.form == form_id,
+                                     [(t.field, round(quality, 3))]))
+        rest = [s for s in slots if id(s) not in consumed]
+        return matched, rest
+
+    def _best_list(self, headers: list[str], lists: dict[str, list[TemplateSlot]], form_id: str | None
+                   ) -> tuple[str, dict[str, TemplateSlot], float] | None:
+        keys = [Keys.of(h) for h in headers]
+        best = None
+        for prefix, tslots in lists.items():
+            by_field: dict[str, TemplateSlot] = {}
+            for t in tslots:
+                if t.field not in by_field or t.form == form_id:
+                    by_field[t.field] = t
+            cols = list(by_field.values())
+            m = _sim_matrix(keys, [t.label_keys for t in cols])
+            col_map = {}
+            good = []
+            for i, h in enumerate(headers):
+                j = int(m[i].argmax())
+                if m[i, j] >= self.cfg["list_column_min"]:
+                    col_map[h] = cols[j]
+                    good.append(float(m[i, j]))
+            if len(good) >= 2 and len(good) >= len(headers) / 2:
+                quality = float(np.mean(good))
+                if best is None or quality > best[2]:
+                    best = (prefix, col_map, quality)
+        return best

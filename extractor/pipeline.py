@@ -1,0 +1,52 @@
+"""The extraction pipeline: reader → slots → matching → answers → confidence → Result."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from extractor.answers import read_answer
+from extractor.catalogue import Catalogue, load_catalogue
+from extractor.confidence import Evidence, consistency, score, status_of
+from extractor.matching import Matcher, detect_form
+from extractor.model import Block, Document, Field, Result
+from extractor.readers import read
+from extractor.slots import find_slots
+
+DEFAULT_THRESHOLD = 0.9
+
+
+def extract_path(path: str | os.PathLike[str], catalogue: Catalogue | None = None,
+                 threshold: float = DEFAULT_THRESHOLD) -> Result:
+    """Read one return and extract every field; raises InputError for files that cannot be read."""
+    return extract_document(read(Path(path)), catalogue, threshold)
+
+
+def extract_document(doc: Document, catalogue: Catalogue | None = None,
+                     threshold: float = DEFAULT_THRESHOLD) -> Result:
+    cat = catalogue or load_catalogue()
+    slots = find_slots(doc, cat.units)
+    headings = [b.text for b in doc.items if isinstance(b, Block) and b.bold]
+    guess = detect_form(slots, headings, cat)
+    matches = Matcher(cat).assign(slots, guess.id)
+    answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None) for m in matches]
+    values = {m.field_id: a.value for m, a in zip(matches, answers, strict=True) if m.field_id and m.row is None}
+    fails = consistency(values, cat)
+    fields: list[Field] = []
+    unmatched: list[Field] = []
+    for m, a in zip(matches, answers, strict=True):
+        s = m.slot
+        spec = cat.fields.get(m.field_id) if m.field_id else None
+        evidence = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
+        conf, reasons = score(evidence)
+        cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
+        if m.field_id is None:
+            if a.raw is None:
+                continue
+            unmatched.append(Field(None, s.label, s.section, s.column, a.value, a.raw, a.unit, None, 0.0, "review",
+                                   s.location, None, ["no field matched"], cands))
+            continue
+        fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
+                            a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
+                            status_of(a.value, a, conf, threshold), s.location, m.row, reasons, cands))
+    return Result(doc.source, guess.id, guess.confidence, fields, unmatched, list(doc.warnings), guess.scores)
