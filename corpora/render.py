@@ -287,7 +287,7 @@ class Renderer:
                 cell = table.cell(r, c)
                 if hc.colspan > 1 or hc.rowspan > 1:
                     cell = cell.merge(table.cell(r + hc.rowspan - 1, min(ncols, c + hc.colspan) - 1))
-                names_column = hc.text and hc.colspan < ncols and not COLUMN_NUMBER.match(hc.text)
+                names_column = hc.text and hc.colspan < ncols - 1 and not COLUMN_NUMBER.match(hc.text)
                 for rr in range(r, r + hc.rowspan):
                     for cc in range(c, c + hc.colspan):
                         occupied.add((rr, cc))

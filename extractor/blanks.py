@@ -20,7 +20,7 @@ NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
-    r"(?=\s*(?:$|[,;(\t…]|\.\.|\.\s*$|\s\S))"
+    r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S))"
 )
 COLON = regex.compile(r":(?!//)")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")

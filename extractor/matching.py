@@ -128,8 +128,8 @@ class Matcher:
                 continue
             w = cfg[kind]
             if kind == "choice":
-                O = self._option_sim([slots[i] for i in rows], templates)
-                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * O
+                opt = self._option_sim([slots[i] for i in rows], templates)
+                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt
             else:
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
             factor = np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in templates])
@@ -172,8 +172,8 @@ class Matcher:
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
-        cfg = self.cfg
         list_matches, rest = self._list_tables(slots, form_id)
+        rest = [s for s in rest if s.kind != "label"]  # row labels of grid tables are the form's own text
         templates, S = self.score(rest, form_id)
         matches = self._greedy(rest, templates, S, form_id)
         return sorted(matches + list_matches, key=lambda m: m.slot.order)
@@ -260,18 +260,35 @@ class Matcher:
                     lists[t.list].append(t)
         by_table: dict[int, list[Slot]] = defaultdict(list)
         for s in slots:
-            if s.table is not None and s.kind in ("cell", "choice"):
+            if s.table is not None and s.kind in ("cell", "choice", "label"):
                 by_table[s.table].append(s)
-        matched: list[Match] = []
-        consumed: set[int] = set()
-        for _table, cells in by_table.items():
-            headers = sorted({s.column for s in cells if s.column})
+        # each table goes to the list its header (and section) fits best; each list takes one table
+        options = []
+        for table, cells in by_table.items():
+            first_col: dict[str, int] = {}
+            for s in cells:
+                if s.column:
+                    first_col[s.column] = min(first_col.get(s.column, 10**6), s.location.get("col", 0))
+            headers = sorted(first_col, key=first_col.__getitem__)
             if len(headers) < 2 or not lists:
                 continue
-            best = self._best_list(headers, lists, form_id)
-            if best is None:
+            section = Keys.of(cells[0].section)
+            for prefix, tslots in lists.items():
+                fit = self._list_fit(headers, tslots, form_id)
+                if fit is not None:
+                    col_map, quality = fit
+                    sec = max((_pair_sim(section, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
+                    options.append((quality + 0.2 * sec, table, prefix, col_map, quality))
+        matched: list[Match] = []
+        consumed: set[int] = set()
+        taken_tables: set[int] = set()
+        taken_lists: set[str] = set()
+        for _rank, table, prefix, col_map, quality in sorted(options, key=lambda o: -o[0]):
+            if table in taken_tables or prefix in taken_lists:
                 continue
-            prefix, col_map, quality = best
+            taken_tables.add(table)
+            taken_lists.add(prefix)
+            cells = by_table[table]
             rows = sorted({s.row for s in cells if s.row is not None and s.raw})
             row_no = {r: n for n, r in enumerate(rows, start=1)}
             for s in cells:
@@ -286,26 +303,34 @@ class Matcher:
         rest = [s for s in slots if id(s) not in consumed]
         return matched, rest
 
-    def _best_list(self, headers: list[str], lists: dict[str, list[TemplateSlot]], form_id: str | None
-                   ) -> tuple[str, dict[str, TemplateSlot], float] | None:
-        keys = [Keys.of(h) for h in headers]
-        best = None
-        for prefix, tslots in lists.items():
-            by_field: dict[str, TemplateSlot] = {}
-            for t in tslots:
-                if t.field not in by_field or t.form == form_id:
-                    by_field[t.field] = t
-            cols = list(by_field.values())
-            m = _sim_matrix(keys, [t.label_keys for t in cols])
-            col_map = {}
-            good = []
-            for i, h in enumerate(headers):
-                j = int(m[i].argmax())
-                if m[i, j] >= self.cfg["list_column_min"]:
-                    col_map[h] = cols[j]
-                    good.append(float(m[i, j]))
-            if len(good) >= 2 and len(good) >= len(headers) / 2:
-                quality = float(np.mean(good))
-                if best is None or quality > best[2]:
-                    best = (prefix, col_map, quality)
-        return best
+    def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None
+                  ) -> tuple[dict[str, TemplateSlot], float] | None:
+        """Map a table's column headers (in column order) onto a list's columns, one to one.
+
+        A table is taken for the list when at least two headers match a column well; the other headers
+        then follow by position when the column counts agree (reworded headers keep their place), else by
+        their best remaining match.
+        """
+        by_field: dict[str, TemplateSlot] = {}
+        for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
+            by_field.setdefault(t.field, t)
+        cols = sorted(by_field.values(), key=lambda t: t.index)
+        m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols])
+        strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
+        if strong < 2:
+            return None
+        if len(headers) == len(cols):
+            pairs = list(enumerate(range(len(cols))))
+        else:
+            pairs = []
+            used_h: set[int] = set()
+            used_c: set[int] = set()
+            for flat in np.argsort(-m, axis=None):
+                i, j = divmod(int(flat), m.shape[1])
+                if i in used_h or j in used_c or m[i, j] < 0.4:
+                    continue
+                pairs.append((i, j))
+                used_h.add(i)
+                used_c.add(j)
+        col_map = {headers[i]: cols[j] for i, j in pairs}
+        return col_map, float(np.mean([m[i, j] for i, j in pairs]))

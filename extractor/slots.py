@@ -18,6 +18,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document
 from extractor.text.normalize import clean_label
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
@@ -34,7 +35,7 @@ class Option:
 class Slot:
     """One place a clerk could answer, with what was typed or ticked there."""
 
-    kind: str  # blank | cell | choice
+    kind: str  # blank | cell | choice | label (a table row's label cell: an answer only in list tables)
     label: str
     context: str = ""
     section: str = ""
@@ -101,7 +102,7 @@ def _options_in(block: Block) -> list[Option]:
                 marks.append((m.start(), m.end(), True, "typed_x"))
     marks.sort()
     options = []
-    for k, (a, b, state, how) in enumerate(marks):
+    for k, (_start, b, state, how) in enumerate(marks):
         end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
         opt = text[b:end].split("\t")[0].strip()
         opt = LEADER.split(opt)[0].strip().rstrip(":")
@@ -123,21 +124,31 @@ def has_options(block: Block) -> bool:
 
 
 # -- tables ------------------------------------------------------------------------------------------------
+def _is_group_row(row: list, ncols: int) -> bool:
+    """A row whose text sits in one cell spanning (nearly) the whole table: a group title, not data."""
+    return any(c.colspan >= ncols - 1 and c.text.strip() for c in row) and ncols > 2
+
+
 def _header_rows(table: Table) -> int:
-    """Rows at the top whose cells are all static text (no leaders, boxes or digits-only cells)."""
+    """Rows at the top whose cells are all static text: headings, column numbers `(1) (2) …`, group titles."""
     n = 0
-    for row in table.rows:
+    ncols = table.ncols
+    for row in table.rows[:6]:
         texts = [c.text.strip() for c in row]
         if any(LEADER.search(t) or any(ch in t for ch in BOX_CHARS) for t in texts):
             break
-        if n and any(regex.fullmatch(r"[\da-zđ]{1,3}\.?", t) for t in texts[:1]):
-            break
-        if n and not any(t for t in texts):
-            break
+        numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
+        if n and not numbers and not _is_group_row(row, ncols):
+            if regex.fullmatch(r"[\da-zđ]{1,3}\.?", texts[0]) or not any(texts) or n >= 3:
+                break
+            if n >= 2 and any(_looks_like_value(t) for t in texts[1:]):
+                break
         n += 1
-        if n >= 3:
-            break
     return min(n, max(0, len(table.rows) - 1))
+
+
+def _looks_like_value(text: str) -> bool:
+    return bool(regex.fullmatch(r"[\d\s.,%/]+", text))
 
 
 def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -> list[Slot]:
@@ -148,20 +159,26 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
     for row in table.rows[:nhead]:
         for c in row:
             t = clean_label(c.text)
-            if t and not regex.fullmatch(r"\(?\d+\)?", t) and c.colspan < ncols:
+            if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
                 for k in range(c.col, min(ncols, c.col + c.colspan)):
                     col_header[k] = t
-    numbering = _numbering_columns(table, nhead)
+    numbering = _numbering_columns(table, nhead, col_header)
     slots: list[Slot] = []
     for r, row in enumerate(table.rows[nhead:], start=1):
         label_cell = next((c for c in row if _is_label_cell(c.text)), None)
         row_label = clean_label(label_cell.text) if label_cell else ""
         if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
             continue  # an empty row (a list table's spare row, or a "…" filler row)
+        if _is_group_row(row, ncols):
+            continue
         for c in row:
             if c.col in numbering:
                 continue
             if c is label_cell and not LEADER.search(c.text) and not has_options_text(c.text):
+                loc = dict(table.location, row=nhead + r - 1, cell=row.index(c), col=c.col)
+                slots.append(Slot("label", row_label, row_label, section, col_header[c.col] or None,
+                                  raw=" ".join(c.text.split()), location=loc, table=number, row=r,
+                                  row_label=row_label))
                 continue
             if c.colspan >= ncols:
                 continue
@@ -198,14 +215,14 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
     return slots
 
 
-def _numbering_columns(table: Table, nhead: int) -> set[int]:
-    """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header."""
+def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
+    """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
     cols: dict[int, list[str]] = {}
     for row in table.rows[nhead:]:
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
     return {col for col, texts in cols.items()
-            if any(texts) and all(regex.fullmatch(r"[\dIVXa-zđ]{0,4}\.?", t) for t in texts)}
+            if len(col_header[col]) <= 5 and any(texts) and all(regex.fullmatch(r"[\dIVXa-zđ]{0,4}\.?", t) for t in texts)}
 
 
 def has_options_text(text: str) -> bool:
