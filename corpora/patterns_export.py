@@ -32,6 +32,20 @@ def _options(desc: FormDesc) -> dict[str, list[dict[str, Any]]]:
     return {fid: [{"key": o.key, "text": o.text} for o in opts] for fid, opts in out.items()}
 
 
+def _tail(before: str) -> str:
+    """Printed words between the label's colon and the blank (`Liệt kê` in `…: Liệt kê……`)."""
+    if ":" not in before:
+        return ""
+    tail = before.rsplit(":", 1)[1].strip(" .…")
+    return tail if 0 < len(tail.split()) <= 5 else ""
+
+
+def _head(after: str) -> str:
+    """Printed words right after the blank, before the next label (`, chuyên ngành`)."""
+    head = after.split(":")[0].split("(")[0].strip(" .…\t")
+    return head if 0 < len(head.split()) <= 5 else ""
+
+
 def form_patterns(desc: FormDesc) -> dict[str, Any]:
     """The slots of one blank template, in document order, as the extractor's patterns file."""
     dummy_rows = {b.field: [{c.key: None for c in b.columns if c.key}] for b in desc.body if isinstance(b, ListTable)}
@@ -45,7 +59,8 @@ def form_patterns(desc: FormDesc) -> dict[str, Any]:
         if r.context and r.context != r.label:
             slot["context"] = r.context
         slot["section"] = r.section
-        for key, value in (("column", r.column), ("unit", r.unit)):
+        for key, value in (("column", r.column), ("unit", r.unit), ("before", _tail(r.before)),
+                           ("after", _head(r.after))):
             if value:
                 slot[key] = value
         if kind == "list":

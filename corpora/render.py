@@ -77,6 +77,8 @@ class SlotRecord:
     raw: str | None = None
     fill: str | None = None
     context: str = ""  # the whole line / row label / question around the slot
+    before: str = ""  # printed text right before the blank (since the previous blank)
+    after: str = ""  # printed text right after the blank (up to the next blank)
 
 
 @dataclass
@@ -115,6 +117,7 @@ class Renderer:
         self.last_text = ""
         self.box_counter = 0
         self.context = ""
+        self.around = ("", "")
         self._setup()
 
     # -- document set-up -------------------------------------------------------------------------
@@ -187,11 +190,13 @@ class Renderer:
         """Write literal text and blanks; record a slot per blank."""
         lead = next((s for s in segments if isinstance(s, str)), "")
         before = ""
-        for seg in segments:
+        for k, seg in enumerate(segments):
             if isinstance(seg, str):
                 p.add_run(seg)
                 before += seg
                 continue
+            nxt = segments[k + 1] if k + 1 < len(segments) else ""
+            self.around = (before, nxt if isinstance(nxt, str) else "")
             label = seg.label or clean_label(before)
             if seg.col and not seg.label:
                 label = clean_label(regex.sub(r"\([^()]*\)\s*$", "", lead).replace(seg.col, ""))
@@ -214,7 +219,9 @@ class Renderer:
             p.add_run(fill.text)
         self.records.append(SlotRecord(b.field, row, label, self.section_path, b.col or column, b.type, b.unit,
                                        dict(location), fill.text if fill else None,
-                                       (fill.style if not cell else "cell") if fill else None, self.context))
+                                       (fill.style if not cell else "cell") if fill else None, self.context,
+                                       *self.around))
+        self.around = ("", "")
 
     def _choice(self, b: Choice) -> None:
         label = b.label
@@ -321,15 +328,20 @@ class Renderer:
         t = self._new_table(nhead + len(b.rows), ncols, label_col)
         col_text = self._header(t, b.header) if nhead else [""] * ncols
         tno = self.block_no - 1
+        group = ""
         for i, row in enumerate(b.rows):
             r = nhead + i
             cells = t.rows[r].cells
-            self.context = clean_label(row.label) if row.cells is None else ""
+            if row.group:
+                group = clean_label(row.label)
+            label = clean_label(row.label) if row.cells is None else ""
+            self.context = f"{group} / {label}" if group and label and not row.group else label
             if row.cells is not None:
                 row_label = ""
                 for c, segs in enumerate(row.cells):
                     literal = clean_label("".join(s for s in segs if isinstance(s, str)))
-                    self.context = row_label or literal
+                    own = row_label or literal
+                    self.context = f"{group} / {own}" if group and own else own
                     self._segments(cells[c].paragraphs[0], segs, {"block": tno, "row": r, "cell": c},
                                    default_label=row_label or col_text[c], column=col_text[c] or None)
                     row_label = row_label or literal

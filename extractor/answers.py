@@ -9,8 +9,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extractor.catalogue import Catalogue, FieldSpec, Keys
+from extractor.catalogue import Catalogue, FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
+from extractor.text.normalize import fold
 from extractor.text.values import parse_value
 
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
@@ -29,13 +30,17 @@ class Answer:
 EMPTY = Answer(None, None, None, True, 1.0, "empty")
 
 
-def read_answer(slot: Slot, spec: FieldSpec | None, type_hint: str | None = None) -> Answer:
-    """The typed value of `slot` for field `spec` (or of type `type_hint` for unmatched slots)."""
-    type_ = spec.type if spec else (type_hint or "text")
+def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | None = None) -> Answer:
+    """The typed value of `slot` for field `spec`, read as the template slot it was matched to."""
+    type_ = spec.type if spec else "text"
     if slot.options is not None:
         return _choice(slot, spec, type_)
     if not slot.raw:
         return EMPTY
+    if template is not None:
+        slot.raw = strip_printed(slot.raw, template.before, template.after) or None
+        if not slot.raw:
+            return EMPTY
     if type_ in ("choice", "multi_choice"):
         return _typed_choice(slot.raw, spec, type_)
     parsed = parse_value(slot.raw, type_, spec.unit if spec else None)
@@ -48,10 +53,7 @@ def read_answer(slot: Slot, spec: FieldSpec | None, type_hint: str | None = None
 def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:
     """The field option a printed option text stands for, and how sure."""
     if spec is None or not spec.options:
-        if type_ == "boolean":
-            parsed = parse_value(text, "boolean")
-            return (parsed.value, parsed.quality) if parsed.ok else (None, 0.0)
-        return text, 0.5
+        return _boolean_word(text) if type_ == "boolean" else (text, 0.5)
     k = Keys.of(text)
     best, score = None, 0.0
     for opt in spec.options:
@@ -59,12 +61,23 @@ def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, flo
             s = max(fuzz.ratio(k.tone, ok.tone), fuzz.ratio(k.folded, ok.folded) * 0.98) / 100
             if s > score:
                 best, score = opt.key, s
+    if score < OPTION_MIN and type_ == "boolean":
+        return _boolean_word(text)
     return (best, score) if score >= OPTION_MIN else (None, score)
+
+
+def _boolean_word(text: str) -> tuple[Any, float]:
+    parsed = parse_value(text, "boolean")
+    return (parsed.value, parsed.quality * 0.9) if parsed.ok else (None, 0.0)
 
 
 def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     opts = slot.options or []
     keyed = [(o, *_option_key(o.text, spec, type_)) for o in opts]
+    if spec and spec.options and len(opts) == len(spec.options) and any(k is None for _, k, _ in keyed):
+        # reworded options the catalogue does not know: the n-th printed option is the n-th option
+        keyed = [(o, k if k is not None else spec.options[n].key, s if k is not None else 0.7)
+                 for n, (o, k, s) in enumerate(keyed)]
     marked = [(o, k, s) for o, k, s in keyed if o.checked]
     unknown = [o for o in opts if o.checked is None]
     n_field = len(spec.options) if spec and spec.options else 0
@@ -107,6 +120,16 @@ def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
         return Answer(None, raw, None, False, 0.0, "unknown_option")
     value: Any = sorted(set(keys), key=str) if type_ == "multi_choice" else keys[0]
     return Answer(value, raw, None, True, min(scores) * 0.9, "typed_option")
+
+
+def strip_printed(raw: str, before: str, after: str) -> str:
+    """Remove the form's own words that stuck to the typed value (`Liệt kêPhần mềm…`, `…, chuyên ngành`)."""
+    text = raw.strip()
+    if before and fold(text).startswith(fold(before)):
+        text = text[len(before):].lstrip(" :.,…")
+    if after and fold(text).endswith(fold(after)) and len(text) > len(after):
+        text = text[: len(text) - len(after)].rstrip(" :.,…")
+    return text
 
 
 def catalogue_spec(catalogue: Catalogue, field_id: str | None) -> FieldSpec | None:

@@ -20,7 +20,9 @@ NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
-    r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S))"
+    r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L})"
+    # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019", "……, ngày 15 tháng 8 …"
+    r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 COLON = regex.compile(r":(?!//)")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
@@ -104,10 +106,20 @@ def split_line(text: str, units: Sequence[str]) -> list[Region]:
                 continue
         groups.append([span])
     regions = []
+    prev_end = 0
     for g in groups:
         start, end = g[0][0], g[-1][1]
-        raw = LEADER.sub(" ", text[start:end])
-        regions.append(Region(start, end, " ".join(raw.split())))
+        raw = " ".join(LEADER.sub(" ", text[start:end]).split())
+        if not raw and g[0][2] == "leader":
+            # a value typed right before the leader, after the label's colon: ": .stp.gov.vn………"
+            gap = text[prev_end:start]
+            colon = list(COLON.finditer(gap))
+            before = gap[colon[-1].end():] if colon else ""
+            if before.strip(" .…") and not before.endswith((" ", "\t")):
+                raw = before.strip(" .…")
+                start = prev_end + colon[-1].end()
+        regions.append(Region(start, end, raw.strip(" ,;:")))
+        prev_end = end
     _colon_tail(text, regions)
     _labels(text, regions, units)
     return regions

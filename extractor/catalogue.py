@@ -82,6 +82,8 @@ class TemplateSlot:
     context_keys: Keys
     column_keys: Keys | None
     option_keys: list[Keys]
+    before: str = ""  # printed words between the label's colon and the blank
+    after: str = ""  # printed words right after the blank
 
 
 @dataclass
@@ -154,7 +156,8 @@ def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
             context=str(s.get("context") or label), section=str(s.get("section") or ""), column=s.get("column"),
             unit=s.get("unit"), list=s.get("list"), label_keys=Keys.of(label),
             context_keys=Keys.of(s.get("context") or label),
-            column_keys=Keys.of(s["column"]) if s.get("column") else None, option_keys=options))
+            column_keys=Keys.of(s["column"]) if s.get("column") else None, option_keys=options,
+            before=str(s.get("before") or ""), after=str(s.get("after") or "")))
     headings = [str(h) for h in data.get("headings") or []]
     return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
 

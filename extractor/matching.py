@@ -19,6 +19,9 @@ from rapidfuzz import fuzz, process
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
 from extractor.slots import Slot
 from extractor.text.normalize import fold
+from extractor.text.values import parse_value
+
+CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,7 +132,8 @@ class Matcher:
             w = cfg[kind]
             if kind == "choice":
                 opt = self._option_sim([slots[i] for i in rows], templates)
-                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt
+                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt \
+                    + w["column"] * K[rows]
             else:
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
             factor = np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in templates])
@@ -138,6 +142,7 @@ class Matcher:
             other = np.array([t.form != form_id for t in templates])
             S[:, other] -= cfg["other_form_penalty"]
         self._unit_adjust(S, slots, templates)
+        self._type_adjust(S, slots, templates)
         return templates, S
 
     def _option_sim(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> np.ndarray:
@@ -158,6 +163,16 @@ class Matcher:
         for i in set(s_owner):
             out[i] = best[s_owner_arr == i].mean(axis=0)
         return out
+
+    def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
+        """Penalise fields whose type cannot read what was typed (a date in a count, words in a number)."""
+        t_types = np.array([t.type for t in templates])
+        for i, s in enumerate(slots):
+            if not s.raw or s.options is not None:
+                continue
+            readable = {t for t in CHECKED_TYPES if parse_value(s.raw, t).ok}
+            clash = np.array([t in CHECKED_TYPES and t not in readable for t in t_types])
+            S[i, clash] -= self.cfg["type_clash_penalty"]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
         t_units = [fold(t.unit) if t.unit else None for t in templates]

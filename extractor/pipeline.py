@@ -29,7 +29,8 @@ def extract_document(doc: Document, catalogue: Catalogue | None = None,
     headings = [b.text for b in doc.items if isinstance(b, Block) and b.bold]
     guess = detect_form(slots, headings, cat)
     matches = Matcher(cat).assign(slots, guess.id)
-    answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None) for m in matches]
+    answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None, m.template)
+               for m in matches]
     values = {m.field_id: a.value for m, a in zip(matches, answers, strict=True) if m.field_id and m.row is None}
     fails = consistency(values, cat)
     fields: list[Field] = []

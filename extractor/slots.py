@@ -14,7 +14,7 @@ from typing import Any
 import regex
 
 from extractor.blanks import LEADER, split_line, split_value_unit
-from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.text.normalize import clean_label
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -164,54 +164,57 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                     col_header[k] = t
     numbering = _numbering_columns(table, nhead, col_header)
     slots: list[Slot] = []
+    group = ""
     for r, row in enumerate(table.rows[nhead:], start=1):
-        label_cell = next((c for c in row if _is_label_cell(c.text)), None)
+        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)), None)
         row_label = clean_label(label_cell.text) if label_cell else ""
+        values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
         if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
             continue  # an empty row (a list table's spare row, or a "…" filler row)
         if _is_group_row(row, ncols):
+            group = clean_label(next(c.text for c in row if c.colspan >= ncols - 1))
             continue
-        for c in row:
-            if c.col in numbering:
-                continue
-            if c is label_cell and not LEADER.search(c.text) and not has_options_text(c.text):
-                loc = dict(table.location, row=nhead + r - 1, cell=row.index(c), col=c.col)
-                slots.append(Slot("label", row_label, row_label, section, col_header[c.col] or None,
-                                  raw=" ".join(c.text.split()), location=loc, table=number, row=r,
-                                  row_label=row_label))
-                continue
-            if c.colspan >= ncols:
-                continue
-            text = c.text
-            if regex.fullmatch(r"\s*[\da-zđ]{1,3}\.?\s*", text) and c.col == 0:
-                continue
+        if label_cell is not None and all(c.blocks and c.blocks[0].bold for c in [label_cell]) and \
+                not any(c.text.strip() for c in values):
+            group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
+            continue
+        context = f"{group} / {row_label}" if group and row_label else row_label
+        cell_slots: list[tuple[Cell, list[Slot]]] = []
+        for c in values:
             loc = dict(table.location, row=nhead + r - 1, cell=row.index(c), col=c.col)
-            column = col_header[c.col] or None
-            base = Slot("cell", row_label or (column or ""), row_label, section, column, location=loc,
-                        table=number, row=r, row_label=row_label or None)
-            if has_options_text(text):
-                block = Block(text=text.replace("\n", "\t"), location=loc)
-                base.kind = "choice"
-                base.options = _options_in(block)
-                slots.append(base)
-                continue
             inner = [s for b in c.blocks for s in block_slots(b, section, units)]
-            if inner and any(LEADER.search(b.text) for b in c.blocks):
+            own_label = [s for s in inner if s.label]
+            if inner and (own_label or any(LEADER.search(b.text) for b in c.blocks)):
                 for s in inner:
-                    s.kind = "cell"
-                    s.column = column
-                    s.context = row_label
-                    s.table, s.row, s.row_label = number, r, row_label or None
                     s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
-                    if not s.label:
-                        s.label = row_label or (column or "")
-                slots.extend(inner)
-                continue
-            raw = " ".join(LEADER.sub(" ", text).split())
-            raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
-            base.raw = raw_value or None
-            base.unit_text = unit or None
-            slots.append(base)
+                cell_slots.append((c, inner))
+            else:
+                cell_slots.append((c, [Slot("cell", "", location=loc)]))
+        if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
+            row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
+            context = f"{group} / {row_label}" if group and row_label else row_label
+        if label_cell is not None and not LEADER.search(label_cell.text) and not has_options_text(label_cell.text):
+            loc = dict(table.location, row=nhead + r - 1, cell=row.index(label_cell), col=label_cell.col)
+            slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
+                              raw=" ".join(label_cell.text.split()), location=loc, table=number, row=r,
+                              row_label=row_label))
+        for c, ss in cell_slots:
+            column = col_header[c.col] or None
+            for s in ss:
+                s.kind, s.section, s.column, s.context = "cell", section, column, context
+                s.table, s.row, s.row_label = number, r, row_label or None
+                if not s.label:
+                    s.label = row_label or (column or "")
+                if len(ss) == 1 and s.raw is None and not s.location.get("start"):
+                    text = c.text
+                    if has_options_text(text):
+                        s.kind = "choice"
+                        s.options = _options_in(Block(text=text.replace("\n", "\t"), location=s.location))
+                    else:
+                        raw = " ".join(LEADER.sub(" ", text).split())
+                        raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
+                        s.raw, s.unit_text = raw_value or None, unit or None
+                slots.append(s)
     return slots
 
 
@@ -221,8 +224,9 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
     for row in table.rows[nhead:]:
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
+    numbers = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
     return {col for col, texts in cols.items()
-            if len(col_header[col]) <= 5 and any(texts) and all(regex.fullmatch(r"[\dIVXa-zđ]{0,4}\.?", t) for t in texts)}
+            if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
 
 def has_options_text(text: str) -> bool:
@@ -277,7 +281,15 @@ def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
             i = j
             continue
         found = block_slots(block, str(section), units)
+        if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
+            # the answer to the question above, typed over the dotted lines (dots deleted)
+            found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
+                          raw=" ".join(block.text.split()), location=dict(block.location))]
         for s in found:
+            if not s.label:
+                # a line of leaders under its question: the question is the label
+                s.label = clean_label(last_text)
+                s.context = clean_label(last_text)
             if not s.context:
                 s.context = clean_label(last_text)
         slots += found
@@ -287,6 +299,12 @@ def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
     for n, s in enumerate(slots):
         s.order = n
     return slots
+
+
+def _plain_answer(block: Block) -> bool:
+    text = block.text.strip()
+    return bool(text) and not block.bold and len(text.split()) <= 80 and not HEADING.match(text) \
+        and not has_options(block)
 
 
 def _starts_with_option(block: Block) -> bool:
