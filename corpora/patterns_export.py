@@ -9,6 +9,7 @@ so accuracy on variant returns measures real generalisation.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def _tail(before: str) -> str:
 
 def _head(after: str) -> str:
     """Printed words right after the blank, before the next label (`, chuyên ngành`)."""
-    head = after.split(":")[0].split("(")[0].strip(" .…\t")
+    head = re.split(r"[:(\t]|\s{2,}", after.strip(" .…"))[0].strip(" .…")
     return head if 0 < len(head.split()) <= 5 else ""
 
 

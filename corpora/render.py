@@ -298,8 +298,10 @@ class Renderer:
                 for rr in range(r, r + hc.rowspan):
                     for cc in range(c, c + hc.colspan):
                         occupied.add((rr, cc))
-                        if names_column:
-                            col_text[min(cc, ncols - 1)] = hc.text
+                        if names_column and hc.text not in col_text[min(cc, ncols - 1)]:
+                            # a sub-column is named with its parent: "Văn bản hiện hành / Năm"
+                            parent = col_text[min(cc, ncols - 1)] if hc.colspan == 1 and rr > 0 else ""
+                            col_text[min(cc, ncols - 1)] = f"{parent} / {hc.text}" if parent else hc.text
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(hc.text)
                 run.bold = True

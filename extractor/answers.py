@@ -127,8 +127,11 @@ def strip_printed(raw: str, before: str, after: str) -> str:
     text = raw.strip()
     if before and fold(text).startswith(fold(before)):
         text = text[len(before):].lstrip(" :.,…")
-    if after and fold(text).endswith(fold(after)) and len(text) > len(after):
-        text = text[: len(text) - len(after)].rstrip(" :.,…")
+    if after:
+        at = fold(text).find(fold(after))
+        separator = after[0] in ",;"  # ", chuyên ngành": the next label, so the value ends there
+        if at > 0 and (separator or at + len(after) >= len(text)):
+            text = text[:at].rstrip(" :.,…")
     return text
 
 

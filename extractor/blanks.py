@@ -7,20 +7,25 @@ values typed where the dots were deleted, and `label: value` tails.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from extractor.text.normalize import fold
+from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
+PHONE = r"0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
-    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
+    r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + PHONE + "|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
     r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L})"
+    # a phone number typed straight after its label: "Điện thoại cơ quan0972676431"
+    r"|(?<=\p{L})(?:" + PHONE + r"|\d{1,2}/\d{1,2}/\d{4})" +
     # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019", "……, ngày 15 tháng 8 …"
     r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
@@ -73,12 +78,27 @@ def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     return t, ""
 
 
+@functools.lru_cache(maxsize=1)
+def _after_anchor_word() -> regex.Pattern[str]:
+    words = "|".join(regex.escape(w) for w in load_vocabulary().value_anchors)
+    return regex.compile(r"(?<=(?:^|\s)(?:" + words + r")\s{0,3})(?:" + NUMBER + r")(?:\s?%)?"
+                         r"(?=\s*(?:$|[,;.(…]|\s\S)|\p{L})",
+                         regex.IGNORECASE)
+
+
 def _spans(text: str) -> list[tuple[int, int, str]]:
-    spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text)]
-    for m in ANCHORED_VALUE.finditer(text):
+    spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text) if not _is_ellipsis(text, m)]
+    for m in [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), "value"))
     return sorted(spans)
+
+
+def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
+    """`CISM…)`, `v.v…,`: a short ellipsis glued to a word and closing a list is not a blank."""
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    return len(m.group(0).strip()) <= 4 and (before.isalnum() or before == ",") and after in "),;:"
 
 
 def _joinable(gap: str, units: Sequence[str]) -> bool:
@@ -86,10 +106,9 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
     t = gap.strip()
     if not t:
         return True
-    if COLON.search(t) or "(" in t or ")" in t or "\t" in gap:
+    if t[0] in ",;":  # ", chuyên ngành": a separator and the next label
         return False
-    unit, rest = split_unit(t, units)
-    return not (unit and rest.strip()) and len(t.split()) <= 12
+    return not (COLON.search(t) or "(" in t or ")" in t or "\t" in gap) and len(t.split()) <= 12
 
 
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
@@ -115,7 +134,7 @@ def split_line(text: str, units: Sequence[str]) -> list[Region]:
             gap = text[prev_end:start]
             colon = list(COLON.finditer(gap))
             before = gap[colon[-1].end():] if colon else ""
-            if before.strip(" .…") and not before.endswith((" ", "\t")):
+            if before.strip(" .…") and not before.endswith((" ", "\t")) and not QUALIFIER.search(before):
                 raw = before.strip(" .…")
                 start = prev_end + colon[-1].end()
         regions.append(Region(start, end, raw.strip(" ,;:")))
@@ -163,5 +182,5 @@ def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
         if not regions[-1].raw:
             return
         value, unit = split_value_unit(regions[-1].raw, units)
-        if unit and not regions[-1].unit:
+        if unit and not regions[-1].unit and value[:1].isdigit():
             regions[-1].raw, regions[-1].unit = value, unit

@@ -173,6 +173,12 @@ class Matcher:
             readable = {t for t in CHECKED_TYPES if parse_value(s.raw, t).ok}
             clash = np.array([t in CHECKED_TYPES and t not in readable for t in t_types])
             S[i, clash] -= self.cfg["type_clash_penalty"]
+            if "date" in readable and not readable & {"integer", "decimal"}:
+                S[i, t_types == "text"] -= self.cfg["type_clash_penalty"]  # a date belongs in a date field
+            for rare in ("date", "ratio"):
+                # a date or a ratio is rare enough to point at the few fields that take one
+                if rare in readable and not readable & {"integer", "decimal"}:
+                    S[i, t_types == rare] += self.cfg["rare_type_bonus"]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
         t_units = [fold(t.unit) if t.unit else None for t in templates]
@@ -191,6 +197,8 @@ class Matcher:
         rest = [s for s in rest if s.kind != "label"]  # row labels of grid tables are the form's own text
         templates, S = self.score(rest, form_id)
         matches = self._greedy(rest, templates, S, form_id)
+        if form_id:
+            self._fill_gaps(matches, form_id)
         return sorted(matches + list_matches, key=lambda m: m.slot.order)
 
     def _greedy(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot], S: np.ndarray,
@@ -199,19 +207,8 @@ class Matcher:
         if not slots:
             return []
         S = S.copy()
-        # anchors: clear, strong matches on the detected form fix the order for the rest
-        best = S.argmax(axis=1) if S.size else np.zeros(len(slots), dtype=int)
-        anchors: list[tuple[int, int]] = []
-        for i in range(len(slots)):
-            if not S.shape[1]:
-                break
-            j = int(best[i])
-            t = templates[j]
-            if S[i, j] >= cfg["anchor_score"] and t.form == form_id and self._margin(S, i, j, templates) >= \
-                    cfg["anchor_margin"]:
-                anchors.append((slots[i].order, t.index))
-        if form_id and anchors:
-            self._order_adjust(S, slots, templates, form_id, anchors)
+        if form_id:
+            self._order_adjust(S, slots, templates, form_id)
         # one-to-one, best pairs first; one field id once
         order = np.dstack(np.unravel_index(np.argsort(-S, axis=None), S.shape))[0]
         used_slot: set[int] = set()
@@ -244,6 +241,39 @@ class Matcher:
                                      cands))
         return matches
 
+    def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
+        """Place unmatched answers by order: between two matched neighbours, the form's unassigned slots
+        of a type that can read the answer are paired with the unmatched slots in order ("……, 15/8/2019"
+        under a signature, a question reworded beyond recognition). Such matches keep their low score."""
+        form = self.cat.forms[form_id]
+        taken = {m.field_id for m in matches if m.field_id}
+        anchored = sorted((m.slot.order, m.template.index) for m in matches
+                          if m.template is not None and m.template.form == form_id)
+        if not anchored:
+            return
+        orders = [a[0] for a in anchored]
+        for m in sorted(matches, key=lambda m: m.slot.order):
+            s = m.slot
+            if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
+                continue
+            k = int(np.searchsorted(orders, s.order))
+            lo = anchored[k - 1][1] if k > 0 else -1
+            hi = anchored[k][1] if k < len(anchored) else len(form.slots)
+            if lo >= hi:
+                continue
+            for t in form.slots[lo + 1:hi]:
+                if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
+                    continue
+                if s.raw and t.type in CHECKED_TYPES and not parse_value(s.raw, t.type).ok:
+                    continue
+                if s.raw and t.type not in CHECKED_TYPES and t.type != "text":
+                    continue
+                m.field_id, m.template, m.form_prior = t.field, t, True
+                m.score = max(m.score, 0.5)
+                m.margin = 0.0
+                taken.add(t.field)
+                break
+
     @staticmethod
     def _margin(S: np.ndarray, i: int, j: int, templates: Sequence[TemplateSlot]) -> float:
         fid = templates[j].field
@@ -251,20 +281,36 @@ class Matcher:
         return float(S[i, j] - max(others)) if others else 1.0
 
     def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
-                      form_id: str, anchors: list[tuple[int, int]]) -> None:
-        """Favour template slots lying between the anchors that surround each document slot."""
-        anchors.sort()
-        doc_orders = [a[0] for a in anchors]
+                      form_id: str) -> None:
+        """Favour the pairs of the best order-preserving alignment of the document with its template.
+
+        A weighted longest-common-subsequence over (document slots × the detected form's slots) with gain
+        `score − min_score`: of two equally good places for a field, the one in template order wins (the
+        form's worked example below the real question, a second "Tỷ lệ" on another line). Pairs outside
+        the alignment (a section moved elsewhere) keep their own score.
+        """
         cols = [j for j, t in enumerate(templates) if t.form == form_id]
-        t_index = np.array([templates[j].index for j in cols])
-        for i, s in enumerate(slots):
-            k = int(np.searchsorted(doc_orders, s.order))
-            lo = anchors[k - 1][1] if k > 0 else -1
-            hi = anchors[k][1] if k < len(anchors) else 10**9
-            if (k > 0 and anchors[k - 1][0] == s.order) or lo > hi:
-                continue
-            inside = (t_index > lo) & (t_index < hi)
-            S[i, cols] += np.where(inside, self.cfg["order_bonus"], -self.cfg["order_penalty"])
+        if not cols or not slots:
+            return
+        cols.sort(key=lambda j: templates[j].index)
+        order = sorted(range(len(slots)), key=lambda i: slots[i].order)
+        gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
+        gain[gain <= 0] = -np.inf
+        n, m = gain.shape
+        best = np.zeros((n + 1, m + 1))
+        for i in range(1, n + 1):
+            diag = best[i - 1, :-1] + gain[i - 1]
+            cand = np.maximum(best[i - 1, 1:], diag)
+            best[i, 1:] = np.maximum.accumulate(np.maximum(cand, 0.0))
+        i, j = n, m
+        while i > 0 and j > 0:
+            if best[i, j] == best[i, j - 1]:
+                j -= 1
+            elif best[i, j] == best[i - 1, j]:
+                i -= 1
+            else:
+                S[order[i - 1], cols[j - 1]] += self.cfg["order_bonus"]
+                i, j = i - 1, j - 1
 
     # -- list tables ------------------------------------------------------------------------------------------
     def _list_tables(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[Match], list[Slot]]:

@@ -83,7 +83,13 @@ def block_slots(block: Block, section: str, units: Sequence[str]) -> list[Slot]:
     if any(c in text for c in BOX_CHARS):
         return []
     regions = split_line(text, units)
-    context = clean_label(LEADER.sub(" ", text))
+    # the line as the form printed it: what the clerk typed is cut out
+    printed, pos = [], 0
+    for r in regions:
+        printed.append(text[pos:r.start])
+        pos = r.end
+    printed.append(text[pos:])
+    context = clean_label(LEADER.sub(" ", " ".join(printed)))
     return [Slot("blank", clean_label(r.label), context, section, r.column, r.raw or None, r.unit or None,
                  location=dict(block.location, start=r.start, end=r.end)) for r in regions]
 
@@ -161,12 +167,16 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
             t = clean_label(c.text)
             if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
                 for k in range(c.col, min(ncols, c.col + c.colspan)):
-                    col_header[k] = t
+                    # a sub-column is named with its parent: "Văn bản hiện hành / Năm"
+                    parent = col_header[k] if c.colspan == 1 and col_header[k] and t not in col_header[k] else ""
+                    col_header[k] = f"{parent} / {t}" if parent else t
     numbering = _numbering_columns(table, nhead, col_header)
     slots: list[Slot] = []
     group = ""
     for r, row in enumerate(table.rows[nhead:], start=1):
-        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)), None)
+        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
+                           and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
+                          None)
         row_label = clean_label(label_cell.text) if label_cell else ""
         values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
         if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
@@ -213,6 +223,8 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                     else:
                         raw = " ".join(LEADER.sub(" ", text).split())
                         raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
+                        if not raw_value[:1].isdigit():  # a unit only follows a number
+                            raw_value, unit = raw, ""
                         s.raw, s.unit_text = raw_value or None, unit or None
                 slots.append(s)
     return slots

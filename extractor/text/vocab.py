@@ -47,6 +47,7 @@ class Vocabulary:
     month_words: tuple[str, ...]
     year_words: tuple[str, ...]
     ratio_words: tuple[str, ...]
+    value_anchors: tuple[str, ...]  # words after which a typed number is a value ("… đi là 1.250 văn bản")
     abbreviations: Mapping[str, str]
 
 
@@ -157,7 +158,7 @@ def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
 def _load_vocabulary(file: str) -> Vocabulary:
     path = Path(file)
     top = _mapping(_read_yaml(path), path, "(top level)",
-                   {"booleans", "zero_words", "date_words", "ratio_words", "abbreviations"})
+                   {"booleans", "zero_words", "date_words", "ratio_words", "value_anchors", "abbreviations"})
     booleans = _mapping(top["booleans"], path, "booleans", {"true_words", "false_words"})
     true_words = _word_list(booleans["true_words"], path, "booleans.true_words")
     false_words = _word_list(booleans["false_words"], path, "booleans.false_words")
@@ -180,6 +181,7 @@ def _load_vocabulary(file: str) -> Vocabulary:
         month_words=_word_list(dates["month"], path, "date_words.month"),
         year_words=_word_list(dates["year"], path, "date_words.year"),
         ratio_words=_word_list(top["ratio_words"], path, "ratio_words"),
+        value_anchors=_word_list(top.get("value_anchors") or ["="], path, "value_anchors"),
         abbreviations=MappingProxyType(table),
     )
 
