@@ -220,6 +220,8 @@ class Matcher:
                 break
             if i in used_slot or templates[j].field in used_field:
                 continue
+            if form_id and templates[j].form != form_id and S[i, j] < cfg["other_form_min_score"]:
+                continue  # a question of another form needs a clearly better label match
             chosen[i] = j
             used_slot.add(i)
             used_field.add(templates[j].field)

@@ -24,6 +24,13 @@ def extract_path(path: str | os.PathLike[str], catalogue: Catalogue | None = Non
 
 def extract_document(doc: Document, catalogue: Catalogue | None = None,
                      threshold: float = DEFAULT_THRESHOLD) -> Result:
+    """Every field of an already-read document."""
+    return extract_with_evidence(doc, catalogue, threshold)[0]
+
+
+def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
+                          threshold: float = DEFAULT_THRESHOLD) -> tuple[Result, list[tuple[Field, Evidence]]]:
+    """The result, and the evidence behind each matched field (for calibration and debugging)."""
     cat = catalogue or load_catalogue()
     slots = find_slots(doc, cat.units)
     headings = [b.text for b in doc.items if isinstance(b, Block) and b.bold]
@@ -35,11 +42,12 @@ def extract_document(doc: Document, catalogue: Catalogue | None = None,
     fails = consistency(values, cat)
     fields: list[Field] = []
     unmatched: list[Field] = []
+    evidence: list[tuple[Field, Evidence]] = []
     for m, a in zip(matches, answers, strict=True):
         s = m.slot
         spec = cat.fields.get(m.field_id) if m.field_id else None
-        evidence = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
-        conf, reasons = score(evidence)
+        ev = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
+        conf, reasons = score(ev)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
             if a.raw is None:
@@ -50,4 +58,6 @@ def extract_document(doc: Document, catalogue: Catalogue | None = None,
         fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
                             status_of(a.value, a, conf, threshold), s.location, m.row, reasons, cands))
-    return Result(doc.source, guess.id, guess.confidence, fields, unmatched, list(doc.warnings), guess.scores)
+        evidence.append((fields[-1], ev))
+    result = Result(doc.source, guess.id, guess.confidence, fields, unmatched, list(doc.warnings), guess.scores)
+    return result, evidence
