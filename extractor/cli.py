@@ -89,16 +89,38 @@ def eval_command(corpus: Path, predictions: Path | None, formats: tuple[str, ...
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.format_table())
+    ids = _field_id_rates(pairs)
+    for line in ids["lines"]:
+        click.echo(line)
     if json_out is not None:
         try:
-            json_out.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-                                encoding="utf-8")
+            data = dict(report.to_dict(), field_id_rates=ids["rates"])
+            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise click.ClickException(f"cannot write {json_out}: {exc}") from None
         click.echo(f"Report written to {json_out}")
     if report.failures:
         click.echo(f"{len(report.failures)} of {len(pairs)} predictions failed (counted as misses).",
                    err=True)
+
+
+def _field_id_rates(pairs: list[tuple[dict, str, dict | None]]) -> dict[str, Any]:
+    """Same concept, same field id: across forms (ids several forms share) and across template variants."""
+    from .catalogue import load_catalogue
+    from .evaluate import field_id_rate
+
+    try:
+        shared = {fid for fid, spec in load_catalogue().fields.items() if len(spec.forms) > 1}
+    except ExtractionError:
+        shared = set()
+    rates: dict[str, Any] = {}
+    lines = []
+    for name, kwargs in (("shared_across_forms", {"only": shared}), ("variant_returns", {"variant": True})):
+        found, total = field_id_rate(pairs, **kwargs)
+        rates[name] = {"found": found, "total": total, "rate": found / total if total else None}
+        rate = f"{found / total:.3f}" if total else "—"
+        lines.append(f"same field id, {name.replace('_', ' ')}: {found}/{total} = {rate}")
+    return {"rates": rates, "lines": lines}
 
 
 RETURN_SUFFIXES = (".docx", ".pdf", ".doc", ".rtf", ".odt", ".docm")

@@ -454,3 +454,26 @@ def format_table(report: Report, max_listed: int = 20) -> str:
                 lines.append(f"  … and {len(items) - max_listed} more (see --json)")
     return "\n".join(lines)
 
+
+
+def field_id_rate(pairs: Iterable[tuple[Mapping[str, Any], str, Mapping[str, Any] | None]],
+                  only: set[str] | None = None, variant: bool | None = None) -> tuple[int, int]:
+    """How often a filled truth field comes back under its own field id (value right or not).
+
+    (found, total) over truth fields with a value, optionally only those whose id is in `only` (concepts
+    several forms share) and only plain (`variant=False`) or variant (`True`) returns.
+    """
+    found = total = 0
+    for truth, _fmt, prediction in pairs:
+        if variant is not None and bool(truth.get("variant")) != variant:
+            continue
+        keys = set()
+        for item in (prediction or {}).get("fields") or []:
+            if isinstance(item, dict) and item.get("value") is not None:
+                keys.add((item.get("field_id"), item.get("row")))
+        for f in truth["fields"]:
+            if f.get("value") is None or (only is not None and f["field_id"] not in only):
+                continue
+            total += 1
+            found += (f["field_id"], f.get("row")) in keys
+    return found, total

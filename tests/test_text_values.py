@@ -281,6 +281,7 @@ GOOD_VOCABULARY = {
     "zero_words": "zero_words: [không]\n",
     "date_words": "date_words: {day: [ngày], month: [tháng], year: [năm]}\n",
     "ratio_words": "ratio_words: [trên]\n",
+    "value_anchors": "value_anchors: [là, \"=\"]\n",
     "abbreviations": "abbreviations: {CNTT: công nghệ thông tin}\n",
 }
 

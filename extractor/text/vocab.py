@@ -181,7 +181,7 @@ def _load_vocabulary(file: str) -> Vocabulary:
         month_words=_word_list(dates["month"], path, "date_words.month"),
         year_words=_word_list(dates["year"], path, "date_words.year"),
         ratio_words=_word_list(top["ratio_words"], path, "ratio_words"),
-        value_anchors=_word_list(top.get("value_anchors") or ["="], path, "value_anchors"),
+        value_anchors=_word_list(top["value_anchors"], path, "value_anchors"),
         abbreviations=MappingProxyType(table),
     )
 
