@@ -54,6 +54,10 @@ def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, flo
     """The field option a printed option text stands for, and how sure."""
     if spec is None or not spec.options:
         return _boolean_word(text) if type_ == "boolean" else (text, 0.5)
+    if type_ == "boolean":
+        word = parse_value(text, "boolean")
+        if word.ok:  # "Có sử dụng", "Chưa đưa vào sử dụng", "Không": the yes/no word leads the option
+            return word.value, 0.95 if word.quality >= 1.0 else 0.85
     k = Keys.of(text)
     best, score = None, 0.0
     for opt in spec.options:

@@ -43,6 +43,7 @@ class Region:
     label: str = ""  # raw label text before it (numbering and punctuation not yet cleaned)
     unit: str = ""  # unit printed or typed right after it
     column: str | None = None  # per-level qualifier printed before it: "(Cấp huyện)…"
+    weak: bool = False  # an empty `label:` with no dots: maybe a blank, maybe a sub-heading
 
 
 def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
@@ -108,7 +109,7 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
         return True
     if t[0] in ",;":  # ", chuyên ngành": a separator and the next label
         return False
-    return not (COLON.search(t) or "(" in t or ")" in t or "\t" in gap) and len(t.split()) <= 12
+    return not (COLON.search(t) or "(" in t or ")" in t or "\t" in gap) and len(t.split()) <= 30
 
 
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
@@ -157,7 +158,7 @@ def _colon_tail(text: str, regions: list[Region]) -> None:
     words = tail.split()
     if len(words) > 25:
         return
-    regions.append(Region(c.end(), len(text), " ".join(words)))
+    regions.append(Region(c.end(), len(text), " ".join(words), weak=not words))
 
 
 def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:

@@ -21,6 +21,28 @@ from extractor.slots import Slot
 from extractor.text.normalize import fold
 from extractor.text.values import parse_value
 
+SUBSET_WEIGHT = 0.8
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable(raw: str | None) -> dict[str, float]:
+    """Types that can read `raw`, with the reading's quality."""
+    out = {}
+    for t in CHECKED_TYPES:
+        parsed = parse_value(raw or "", t)
+        if raw and parsed.ok:
+            out[t] = parsed.quality
+    return out
+
+
+def _rare_type(quality: dict[str, float]) -> set[str]:
+    """`{"date"}` or `{"ratio"}` when the text reads cleanly as one and not as a plain number."""
+    clean = {t for t, q in quality.items() if q >= 0.85}
+    if "date" in clean:
+        return {"date"}
+    if "ratio" in clean and not clean & {"integer", "decimal"}:
+        return {"ratio"}
+    return set()
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 
 
@@ -51,8 +73,9 @@ class FormGuess:
     scores: dict[str, float]
 
 
-def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys]) -> np.ndarray:
-    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair."""
+def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
+    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
+    capped token_set_ratio, so that a label holding all the words of the other scores well)."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
     out = None
@@ -61,6 +84,9 @@ def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys]) -> np.ndarray:
         qb = [getattr(k, attr) for k in b]
         m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
              + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
+        # one label's words all inside the other ("FTTH (cáp quang)" ~ "FTTH"): good, never perfect
+        if subset:
+            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0 * SUBSET_WEIGHT)
         out = m if out is None else np.maximum(out, m)
     return out
 
@@ -138,11 +164,17 @@ class Matcher:
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
             factor = np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in templates])
             S[rows] *= factor
+        # the section a slot sits in: same label under another heading is another question
+        sec_keys = [Keys.of(s.section) for s in slots]
+        Sec = _sim_matrix(sec_keys, [Keys.of(t.section) for t in templates])
+        S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
             other = np.array([t.form != form_id for t in templates])
             S[:, other] -= cfg["other_form_penalty"]
         self._unit_adjust(S, slots, templates)
         self._type_adjust(S, slots, templates)
+        weak = [i for i, s in enumerate(slots) if s.weak]
+        S[weak] -= cfg["weak_blank_penalty"]
         return templates, S
 
     def _option_sim(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> np.ndarray:
@@ -170,15 +202,17 @@ class Matcher:
         for i, s in enumerate(slots):
             if not s.raw or s.options is not None:
                 continue
-            readable = {t for t in CHECKED_TYPES if parse_value(s.raw, t).ok}
-            clash = np.array([t in CHECKED_TYPES and t not in readable for t in t_types])
+            quality = _readable(s.raw)
+            clash = np.array([t in CHECKED_TYPES and t not in quality for t in t_types])
             S[i, clash] -= self.cfg["type_clash_penalty"]
-            if "date" in readable and not readable & {"integer", "decimal"}:
-                S[i, t_types == "text"] -= self.cfg["type_clash_penalty"]  # a date belongs in a date field
-            for rare in ("date", "ratio"):
+            # a date or ratio field takes nothing else: the clash counts twice there
+            S[i, clash & np.isin(t_types, ["date", "ratio"])] -= self.cfg["type_clash_penalty"]
+            rare = _rare_type(quality)
+            if rare:
                 # a date or a ratio is rare enough to point at the few fields that take one
-                if rare in readable and not readable & {"integer", "decimal"}:
-                    S[i, t_types == rare] += self.cfg["rare_type_bonus"]
+                S[i, np.isin(t_types, list(rare))] += self.cfg["rare_type_bonus"]
+                if "date" in rare:
+                    S[i, t_types == "text"] -= self.cfg["type_clash_penalty"]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
         t_units = [fold(t.unit) if t.unit else None for t in templates]
@@ -254,27 +288,46 @@ class Matcher:
         if not anchored:
             return
         orders = [a[0] for a in anchored]
-        for m in sorted(matches, key=lambda m: m.slot.order):
-            s = m.slot
-            if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
-                continue
-            k = int(np.searchsorted(orders, s.order))
-            lo = anchored[k - 1][1] if k > 0 else -1
-            hi = anchored[k][1] if k < len(anchored) else len(form.slots)
-            if lo >= hi:
-                continue
-            for t in form.slots[lo + 1:hi]:
-                if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
+        for strict in (True, False):  # first the answers whose type says where they go (dates, ratios)
+            for m in sorted(matches, key=lambda m: m.slot.order):
+                s = m.slot
+                if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
                     continue
-                if s.raw and t.type in CHECKED_TYPES and not parse_value(s.raw, t.type).ok:
-                    continue
-                if s.raw and t.type not in CHECKED_TYPES and t.type != "text":
+                if not strict and m.score < self.cfg["gap_min_score"]:
+                    continue  # placing by order alone needs at least a faint label match
+                k = int(np.searchsorted(orders, s.order))
+                lo = anchored[k - 1][1] if k > 0 else -1
+                hi = anchored[k][1] if k < len(anchored) else len(form.slots)
+                if lo >= hi:
+                    hi = len(form.slots)
+                t = self._gap_candidate(s, form.slots[lo + 1:hi], taken, strict)
+                if t is None and strict:  # the next anchor may be a stray match: look past it for a date
+                    t = self._gap_candidate(s, form.slots[lo + 1:], taken, strict)
+                if t is None:
                     continue
                 m.field_id, m.template, m.form_prior = t.field, t, True
                 m.score = max(m.score, 0.5)
                 m.margin = 0.0
                 taken.add(t.field)
-                break
+
+    @staticmethod
+    def _gap_candidate(s: Slot, pool: Sequence[TemplateSlot], taken: set[str], strict: bool) -> TemplateSlot | None:
+        quality = _readable(s.raw)
+        readable = set(quality)
+        rare = _rare_type(quality)
+        for t in pool:
+            if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
+                continue
+            if strict and t.type not in rare:
+                continue
+            if s.raw and t.type in CHECKED_TYPES and t.type not in readable:
+                continue
+            if s.raw and t.type not in CHECKED_TYPES and t.type != "text":
+                continue
+            if not strict and rare and t.type == "text":
+                continue
+            return t
+        return None
 
     @staticmethod
     def _margin(S: np.ndarray, i: int, j: int, templates: Sequence[TemplateSlot]) -> float:
@@ -341,7 +394,9 @@ class Matcher:
                 if fit is not None:
                     col_map, quality = fit
                     sec = max((_pair_sim(section, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
-                    options.append((quality + 0.2 * sec, table, prefix, col_map, quality))
+                    other = form_id is not None and all(t.form != form_id for t in tslots)
+                    rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
+                    options.append((rank, table, prefix, col_map, quality))
         matched: list[Match] = []
         consumed: set[int] = set()
         taken_tables: set[int] = set()
@@ -378,9 +433,10 @@ class Matcher:
         for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
             by_field.setdefault(t.field, t)
         cols = sorted(by_field.values(), key=lambda t: t.index)
-        m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols])
+        m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
-        if strong < 2:
+        same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
+        if strong < 2 and not (strong >= 1 and same_shape):
             return None
         if len(headers) == len(cols):
             pairs = list(enumerate(range(len(cols))))

@@ -18,6 +18,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Do
 from extractor.text.normalize import clean_label
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
@@ -48,6 +49,7 @@ class Slot:
     table: int | None = None  # table number in the document, for cells
     row: int | None = None  # data row (1-based) within the table
     row_label: str | None = None
+    weak: bool = False  # an empty `label:` with no dots: weaker evidence of a blank than a drawn leader
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,7 +93,7 @@ def block_slots(block: Block, section: str, units: Sequence[str]) -> list[Slot]:
     printed.append(text[pos:])
     context = clean_label(LEADER.sub(" ", " ".join(printed)))
     return [Slot("blank", clean_label(r.label), context, section, r.column, r.raw or None, r.unit or None,
-                 location=dict(block.location, start=r.start, end=r.end)) for r in regions]
+                 location=dict(block.location, start=r.start, end=r.end), weak=r.weak) for r in regions]
 
 
 # -- checkbox groups ---------------------------------------------------------------------------------------
@@ -298,6 +300,8 @@ def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
                           raw=" ".join(block.text.split()), location=dict(block.location))]
         for s in found:
+            if not s.label and s.raw and DATE_ONLY.fullmatch(s.raw):
+                continue  # "……, 15/08/2019" under a signature: a date line, not the answer to the line above
             if not s.label:
                 # a line of leaders under its question: the question is the label
                 s.label = clean_label(last_text)
