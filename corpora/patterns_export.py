@@ -38,7 +38,7 @@ def _tail(before: str) -> str:
     if ":" not in before:
         return ""
     tail = before.rsplit(":", 1)[1].strip(" .…")
-    return tail if 0 < len(tail.split()) <= 5 else ""
+    return tail if 0 < len(tail.split()) <= 10 else ""
 
 
 def _head(after: str) -> str:

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from extractor.catalogue import Catalogue, FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
-from extractor.text.normalize import fold
+from extractor.text.normalize import fold, nfc
 from extractor.text.values import parse_value
 
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
@@ -54,6 +54,7 @@ def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, flo
     """The field option a printed option text stands for, and how sure."""
     if spec is None or not spec.options:
         return _boolean_word(text) if type_ == "boolean" else (text, 0.5)
+    text = nfc(text)
     if type_ == "boolean":
         word = parse_value(text, "boolean")
         if word.ok:  # "Có sử dụng", "Chưa đưa vào sử dụng", "Không": the yes/no word leads the option
@@ -103,6 +104,8 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     raw = "; ".join(o.text for o, *_ in (marked or keyed))
     if not keys:
         return Answer(None, raw, None, False, 0.0, "unknown_option")
+    if min([quality] + [s for _, s in chosen]) < quality and reason is None:
+        reason = "option_wording"
     quality = min([quality] + [s for _, s in chosen])
     if type_ == "multi_choice":
         return Answer(sorted(set(keys), key=str), raw, None, True, quality, reason)
@@ -128,7 +131,7 @@ def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
 
 def strip_printed(raw: str, before: str, after: str) -> str:
     """Remove the form's own words that stuck to the typed value (`Liệt kêPhần mềm…`, `…, chuyên ngành`)."""
-    text = raw.strip()
+    text = nfc(raw).strip()
     if before and fold(text).startswith(fold(before)):
         text = text[len(before):].lstrip(" :.,…")
     if after:

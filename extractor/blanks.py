@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractor.text.normalize import fold
+from extractor.text.normalize import fold, nfc
 from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
@@ -60,6 +60,8 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
         u = ul
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             rest = body[len(u):]
+            if regex.match(r" \p{L}[^,;\t]{0,40}:", rest):
+                continue  # "Tỷ lệ:", "Cán bộ phụ trách:": the start of the next label, not a unit
             if paren:
                 if not rest.startswith(")"):
                     continue
@@ -96,10 +98,18 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
-    """`CISM…)`, `v.v…,`: a short ellipsis glued to a word and closing a list is not a blank."""
+    """`CISM…)`, `Cao đẳng....;`: one `…` or a few dots glued to a word and closing a list is not a blank
+    (a leader is longer: `………,` is a blank before a comma)."""
     before = text[m.start() - 1] if m.start() else " "
     after = text[m.end()] if m.end() < len(text) else " "
-    return len(m.group(0).strip()) <= 4 and (before.isalnum() or before == ",") and after in "),;:"
+    mark = m.group(0).strip()
+    short = mark == "…" or (set(mark) <= {"."} and len(mark) <= 4) or mark in ("….", "...…")
+    return short and (before.isalnum() or before == ",") and after in "),;:"
+
+
+def has_leader(text: str) -> bool:
+    """Does `text` hold a dotted leader (an ellipsis closing a list does not count)?"""
+    return any(not _is_ellipsis(text, m) for m in LEADER.finditer(text))
 
 
 def _joinable(gap: str, units: Sequence[str]) -> bool:
@@ -113,7 +123,8 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
 
 
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
-    """The blanks of one line, in order, with labels, units and qualifiers."""
+    """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
+    text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     for span in _spans(text):
         if groups:

@@ -36,9 +36,13 @@ class Keys:
 
     @classmethod
     def of(cls, text: str | None) -> Keys:
-        abbr = abbreviations()
-        text = text or ""
-        return cls(label_key(text, abbr), label_fold_key(text, abbr))
+        return _keys(text or "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _keys(text: str) -> Keys:
+    abbr = abbreviations()
+    return Keys(label_key(text, abbr), label_fold_key(text, abbr))
 
 
 @dataclass

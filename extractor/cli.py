@@ -187,3 +187,7 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
     if failed:
         click.echo(f"{failed} of {len(files)} inputs failed.", err=True)
         raise SystemExit(1)
+
+
+if __name__ == "__main__":  # python -m extractor.cli
+    main()

@@ -74,7 +74,7 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
     if not evidence.answer.ok:
         reasons.append(f"unparsed: {evidence.answer.reason}")
     elif evidence.answer.quality < 1.0:
-        reasons.append(f"value: {evidence.answer.reason}")
+        reasons.append(f"value: {evidence.answer.reason or 'approximate'}")
     if not evidence.match.form_prior:
         reasons.append("field from another form")
     reasons += [f"check: {c}" for c in evidence.consistency]

@@ -75,18 +75,21 @@ class FormGuess:
 
 def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
     """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
-    capped token_set_ratio, so that a label holding all the words of the other scores well)."""
+    capped token_set_ratio, so that a label holding all the words of the other scores well).
+
+    Scored once per distinct text: forms repeat a label in every column of a row."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
     out = None
     for attr, weight in (("tone", 1.0), ("folded", 0.98)):
-        qa = [getattr(k, attr) for k in a]
-        qb = [getattr(k, attr) for k in b]
+        qa, ia = np.unique([getattr(k, attr) for k in a], return_inverse=True)
+        qb, ib = np.unique([getattr(k, attr) for k in b], return_inverse=True)
+        qa, qb = list(qa), list(qb)
         m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
              + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
-        # one label's words all inside the other ("FTTH (cáp quang)" ~ "FTTH"): good, never perfect
         if subset:
             m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0 * SUBSET_WEIGHT)
+        m = m[np.ix_(ia.ravel(), ib.ravel())]
         out = m if out is None else np.maximum(out, m)
     return out
 
@@ -106,7 +109,7 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     scores = {}
     for fid, form in catalogue.forms.items():
         keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
-        m = _sim_matrix(keys, doc_keys)
+        m = _sim_matrix(keys, doc_keys, subset=False)
         scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
@@ -131,7 +134,7 @@ class Matcher:
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
         L = _sim_matrix(s_label, [t.label_keys for t in templates])
-        C = _sim_matrix(s_ctx, [t.context_keys for t in templates])
+        C = _sim_matrix(s_ctx, [t.context_keys for t in templates], subset=False)
         col_t = [t.column_keys for t in templates]
         s_col = [Keys.of(s.column) if s.column else None for s in slots]
         K = np.full((len(slots), len(templates)), 1.0)
@@ -166,7 +169,7 @@ class Matcher:
             S[rows] *= factor
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
-        Sec = _sim_matrix(sec_keys, [Keys.of(t.section) for t in templates])
+        Sec = _sim_matrix(sec_keys, [Keys.of(t.section) for t in templates], subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
             other = np.array([t.form != form_id for t in templates])

@@ -8,14 +8,14 @@ qualifier, table coordinates) and the raw text the clerk typed; parsing the valu
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, split_line, split_value_unit
+from extractor.blanks import LEADER, has_leader, split_line, split_value_unit
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
-from extractor.text.normalize import clean_label
+from extractor.text.normalize import clean_label, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
 DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
@@ -146,6 +146,8 @@ def _header_rows(table: Table) -> int:
         if any(LEADER.search(t) or any(ch in t for ch in BOX_CHARS) for t in texts):
             break
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
+        if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
+            break  # one label alone under the header: a group title or a data row, not more header
         if n and not numbers and not _is_group_row(row, ncols):
             if regex.fullmatch(r"[\da-zđ]{1,3}\.?", texts[0]) or not any(texts) or n >= 3:
                 break
@@ -236,6 +238,8 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
     """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
     cols: dict[int, list[str]] = {}
     for row in table.rows[nhead:]:
+        if _is_group_row(row, table.ncols) or sum(bool(c.text.strip()) for c in row) == 1:
+            continue  # group titles say nothing about which column holds the item numbers
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
     numbers = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
@@ -249,18 +253,31 @@ def has_options_text(text: str) -> bool:
 
 def _is_label_cell(text: str) -> bool:
     t = text.strip()
-    if not t or LEADER.search(t) or has_options_text(t):
+    if not t or has_leader(t) or has_options_text(t):
         return False
     letters = sum(ch.isalpha() for ch in t)
     return letters >= 6 and not regex.fullmatch(r"[\d\s.,%/]+", t)
 
 
 # -- document ----------------------------------------------------------------------------------------------
+def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
+    """The document's text in NFC (readers keep NFD as found; every rule here is written for NFC)."""
+    out: list[Block | Table] = []
+    for it in items:
+        if isinstance(it, Table):
+            rows = [[replace(c, blocks=[replace(b, text=nfc(b.text)) for b in c.blocks]) for c in row]
+                    for row in it.rows]
+            out.append(replace(it, rows=rows))
+        else:
+            out.append(replace(it, text=nfc(it.text)))
+    return out
+
+
 def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
     """Every slot of the document, in reading order."""
     section = _Section()
     slots: list[Slot] = []
-    items = list(doc.items)
+    items = _nfc_items(doc.items)
     last_text = ""
     i = 0
     tables = 0

@@ -1,0 +1,237 @@
+"""Typed answers of matched slots (`extractor.answers.read_answer`, `strip_printed`): checkbox groups mapped to
+option keys in every way a clerk marks them, typed text parsed by the field's type, printed words removed."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.answers import read_answer, strip_printed
+from extractor.catalogue import FieldSpec, Keys, OptionSpec, TemplateSlot, load_catalogue
+from extractor.slots import Option, Slot
+
+
+# -- builders ------------------------------------------------------------------------------------------
+def spec(type_: str, options: Sequence[tuple[Any, Sequence[str]]] = (), unit: str | None = None) -> FieldSpec:
+    return FieldSpec("test.field", type_, unit,
+                     options=[OptionSpec(key, list(texts), [Keys.of(t) for t in texts]) for key, texts in options])
+
+
+def group(*options: tuple[str, bool | None] | tuple[str, bool | None, str]) -> Slot:
+    """A checkbox group: (text, checked) or (text, checked, mark)."""
+    return Slot("choice", "Hình thức kết nối Internet",
+                options=[Option(o[0], o[1], o[2] if len(o) > 2 else "box") for o in options])  # type: ignore[misc]
+
+
+def blank(raw: str | None, unit_text: str | None = None) -> Slot:
+    return Slot("blank", "Tổng số", raw=raw, unit_text=unit_text)
+
+
+def template(before: str = "", after: str = "", type_: str = "text") -> TemplateSlot:
+    return TemplateSlot(form="f999", index=0, field="test.field", kind="blank", type=type_, label="Tổng số",
+                        context="Tổng số", section="", column=None, unit=None, list=None,
+                        label_keys=Keys.of("Tổng số"), context_keys=Keys.of("Tổng số"), column_keys=None,
+                        option_keys=[], before=before, after=after)
+
+
+CONNECTION = spec("choice", [("adsl", ["ADSL"]), ("fiber", ["Cáp quang", "Cáp quang FTTH"]),
+                             ("leased", ["Kênh thuê riêng"])])
+CONNECTIONS = spec("multi_choice", [(o.key, o.texts) for o in CONNECTION.options])
+DEPLOYED = spec("boolean", [(True, ["Đã triển khai"]), (False, ["Chưa triển khai"])])
+
+
+def answer_tuple(slot: Slot, field: FieldSpec | None, tmpl: TemplateSlot | None = None) -> tuple[Any, ...]:
+    a = read_answer(slot, field, tmpl)
+    return a.value, a.ok, a.reason
+
+
+# -- checkbox groups -------------------------------------------------------------------------------------
+def test_choice_by_option_text() -> None:
+    a = read_answer(group(("ADSL", False), ("Cáp quang", True), ("Kênh thuê riêng", False)), CONNECTION)
+    assert (a.value, a.raw, a.ok, a.quality, a.reason) == ("fiber", "Cáp quang", True, 1.0, None)
+
+
+@pytest.mark.parametrize("printed", ["Cap quang", "CÁP QUANG", "Cáp quang FTTH", "Cáp  quang"])
+def test_choice_by_option_text_variants(printed: str) -> None:
+    a = read_answer(group(("ADSL", False), (printed, True), ("Kênh thuê riêng", False)), CONNECTION)
+    assert (a.value, a.ok) == ("fiber", True)
+    assert a.quality >= 0.9
+
+
+def test_choice_order_of_printed_options_does_not_matter() -> None:
+    a = read_answer(group(("Kênh thuê riêng", True), ("Cáp quang", False), ("ADSL", False)), CONNECTION)
+    assert a.value == "leased"
+
+
+def test_choice_by_position_when_reworded() -> None:
+    """Options the catalogue does not know, as many as the field has: the n-th printed is the n-th option."""
+    slot = group(("Đường truyền loại 1", False), ("Đường truyền loại 2", True), ("Đường truyền loại 3", False))
+    a = read_answer(slot, CONNECTION)
+    assert (a.value, a.ok) == ("fiber", True)
+    assert a.quality < 1.0  # less sure than a match by text
+
+
+def test_choice_by_position_only_for_unknown_texts() -> None:
+    a = read_answer(group(("ADSL", True), ("Đường truyền loại 2", False), ("Đường truyền loại 3", False)), CONNECTION)
+    assert (a.value, a.quality) == ("adsl", 1.0)
+
+
+def test_deleted_other_options() -> None:
+    """The clerk deleted the options not chosen: what is left (no box ticked) is the answer."""
+    a = read_answer(group(("Cáp quang", False)), CONNECTION)
+    assert (a.value, a.ok, a.reason) == ("fiber", True, "deleted_options")
+    assert a.quality < 1.0
+
+
+def test_deleted_others_multi_choice() -> None:
+    a = read_answer(group(("ADSL", False), ("Kênh thuê riêng", False)), CONNECTIONS)
+    assert (a.value, a.reason) == (["adsl", "leased"], "deleted_options")
+
+
+def test_typed_x_mark() -> None:
+    a = read_answer(group(("ADSL", False), ("Cáp quang", True, "typed_x"), ("Kênh thuê riêng", False)), CONNECTION)
+    assert (a.value, a.ok, a.reason) == ("fiber", True, "typed_mark")
+    assert 0.5 < a.quality < 1.0
+
+
+def test_multi_choice_list_is_sorted_keys() -> None:
+    a = read_answer(group(("Kênh thuê riêng", True), ("Cáp quang", False), ("ADSL", True)), CONNECTIONS)
+    assert (a.value, a.ok, a.raw) == (["adsl", "leased"], True, "Kênh thuê riêng; ADSL")
+
+
+def test_several_marked_on_a_single_choice() -> None:
+    a = read_answer(group(("ADSL", True), ("Cáp quang", True), ("Kênh thuê riêng", False)), CONNECTION)
+    assert (a.value, a.reason) == ("adsl", "several_marked")
+    assert a.quality <= 0.4
+
+
+@pytest.mark.parametrize(("marks", "expected"), [
+    ((True, False), True),
+    ((False, True), False),
+])
+def test_boolean_fallback_words(marks: tuple[bool, bool], expected: bool) -> None:
+    """Có/Không boxes for a field whose catalogue options are worded differently, or that has none."""
+    for field in (DEPLOYED, spec("boolean")):
+        a = read_answer(group(("Có", marks[0]), ("Không", marks[1])), field)
+        assert (a.value, a.ok) == (expected, True)
+
+
+def test_boolean_by_option_text() -> None:
+    a = read_answer(group(("Đã triển khai", False), ("Chưa triển khai", True)), DEPLOYED)
+    assert (a.value, a.ok) == (False, True)
+    assert a.quality >= 0.9
+
+
+def test_unknown_option() -> None:
+    a = read_answer(group(("Vệ tinh VSAT", True), ("ADSL", False)), CONNECTION)
+    assert (a.value, a.ok, a.reason, a.raw) == (None, False, "unknown_option", "Vệ tinh VSAT")
+
+
+def test_empty_group() -> None:
+    a = read_answer(group(("ADSL", False), ("Cáp quang", False), ("Kênh thuê riêng", False)), CONNECTION)
+    assert (a.value, a.ok, a.raw, a.reason) == (None, True, None, "empty")
+
+
+def test_unreadable_boxes() -> None:
+    a = read_answer(group(("ADSL", None), ("Cáp quang", None), ("Kênh thuê riêng", None)), CONNECTION)
+    assert (a.value, a.ok, a.reason) == (None, False, "unreadable_box")
+
+
+def test_group_without_a_field() -> None:
+    """An unmatched group keeps the ticked text as its value."""
+    assert answer_tuple(group(("ADSL", False), ("Cáp quang", True)), None) == ("Cáp quang", True, "option_wording")
+
+
+def test_real_catalogue_options() -> None:
+    cat = load_catalogue()
+    field = cat.fields["email.attachment_max"]
+    texts = [o.texts[0] for o in field.options]
+    a = read_answer(group(*[(t, n == 1) for n, t in enumerate(texts)]), field)
+    assert (a.value, a.ok) == (field.options[1].key, True)
+
+
+# -- typed choices -------------------------------------------------------------------------------------
+def test_choice_typed_as_text() -> None:
+    assert answer_tuple(blank("Cáp quang"), CONNECTION) == ("fiber", True, "typed_option")
+    assert answer_tuple(blank("Cáp quang; ADSL"), CONNECTIONS) == (["adsl", "fiber"], True, "typed_option")
+    assert answer_tuple(blank("Vệ tinh"), CONNECTION) == (None, False, "unknown_option")
+
+
+# -- numbers and other types -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("raw", "unit_text", "field", "value", "unit"), [
+    ("150", "chiếc", spec("integer", unit="chiếc"), 150, "chiếc"),
+    ("1.250 chiếc", None, spec("integer", unit="chiếc"), 1250, "chiếc"),
+    ("1 250", None, spec("integer"), 1250, None),
+    ("không có", None, spec("integer"), 0, None),
+    ("85,5", None, spec("percent", unit="%"), 85.5, None),
+    ("85,5%", None, spec("percent", unit="%"), 85.5, "%"),
+    ("2 120,1", "triệu đồng", spec("decimal", unit="triệu đồng"), 2120.1, "triệu đồng"),
+    ("30/45", None, spec("ratio"), [30, 45], None),
+    ("15/08/2019", None, spec("date"), "2019-08-15", None),
+    ("ngày 15 tháng 8 năm 2019", None, spec("date"), "2019-08-15", None),
+    ("Nguyễn Văn An", None, spec("text"), "Nguyễn Văn An", None),
+    ("Nguyễn Văn An", None, None, "Nguyễn Văn An", None),  # no field: read as text
+])
+def test_typed_values(raw: str, unit_text: str | None, field: FieldSpec | None, value: Any, unit: str | None) -> None:
+    a = read_answer(blank(raw, unit_text), field)
+    assert (a.value, a.unit, a.ok, a.raw) == (value, unit, True, raw)
+
+
+def test_unparsable_number() -> None:
+    a = read_answer(blank("abc"), spec("integer"))
+    assert (a.value, a.ok, a.raw, a.quality) == (None, False, "abc", 0.0)
+    assert a.reason
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_empty_blank(raw: str | None) -> None:
+    a = read_answer(blank(raw), spec("integer"))
+    assert (a.value, a.raw, a.ok, a.reason) == (None, None, True, "empty")
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(0, 10**9), sep=st.sampled_from([".", " ", ""]))
+def test_integer_roundtrip(n: int, sep: str) -> None:
+    a = read_answer(blank(f"{n:,}".replace(",", sep)), spec("integer"))
+    assert (a.value, a.ok) == (n, True)
+
+
+# -- printed words -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("raw", "before", "after", "expected"), [
+    ("Liệt kêPhần mềm kế toán MISA", "Liệt kê", "", "Phần mềm kế toán MISA"),
+    ("Liệt kê: Phần mềm kế toán MISA", "Liệt kê", "", "Phần mềm kế toán MISA"),
+    ("Liet ke Phần mềm kế toán MISA", "Liệt kê", "", "Phần mềm kế toán MISA"),  # tones lost
+    ("Liệt kê", "Liệt kê", "", ""),  # only the printed word: nothing typed
+    ("Đại học, chuyên ngành Công nghệ thông tin", "", ", chuyên ngành", "Đại học"),
+    ("Đại học , chuyên ngành Công nghệ thông tin", "", ", chuyên ngành", "Đại học"),
+    ("150 văn bản", "", "văn bản", "150"),
+    ("Phần mềm văn bản điện tử", "", "văn bản", "Phần mềm văn bản điện tử"),  # inside the value: kept
+    ("văn bản hành chính", "", "văn bản", "văn bản hành chính"),
+    ("  MISA  ", "", "", "MISA"),
+])
+def test_strip_printed(raw: str, before: str, after: str, expected: str) -> None:
+    assert strip_printed(raw, before, after) == expected
+
+
+def test_read_answer_strips_printed_words() -> None:
+    assert answer_tuple(blank("Liệt kêPhần mềm kế toán MISA"), spec("text"), template(before="Liệt kê")) == (
+        "Phần mềm kế toán MISA", True, None)
+    a = read_answer(blank("Đại học, chuyên ngành Công nghệ thông tin"), spec("text"), template(after=", chuyên ngành"))
+    assert (a.value, a.raw) == ("Đại học", "Đại học")
+    # only the printed word left: the blank is empty
+    assert answer_tuple(blank("Liệt kê"), spec("text"), template(before="Liệt kê")) == (None, True, "empty")
+
+
+@pytest.mark.parametrize(("raw", "before", "after", "expected"), [
+    ("Liệt kêPhần mềm kế toán MISA", "Liệt kê", "", "Phần mềm kế toán MISA"),
+    ("Liệt kê", "Liệt kê", "", ""),
+    ("Đại học, chuyên ngành Công nghệ thông tin", "", ", chuyên ngành", "Đại học"),
+], ids=["before-glued", "before-only", "after-separator"])
+def test_strip_printed_nfd(raw: str, before: str, after: str, expected: str) -> None:
+    got = strip_printed(unicodedata.normalize("NFD", raw), before, after)
+    assert unicodedata.normalize("NFC", got) == expected
