@@ -52,6 +52,7 @@ def form_patterns(desc: FormDesc) -> dict[str, Any]:
     dummy_rows = {b.field: [{c.key: None for c in b.columns if c.key}] for b in desc.body if isinstance(b, ListTable)}
     _, records = render(desc, options=RenderOptions(box=desc.box, list_rows=dummy_rows))
     options = _options(desc)
+    rels = relations([desc])
     slots = []
     for r in records:
         kind = "list" if r.row is not None else ("choice" if r.field_id in options else
@@ -68,6 +69,7 @@ def form_patterns(desc: FormDesc) -> dict[str, Any]:
             slot["list"] = r.field_id.rpartition(".")[0]
         if r.field_id in options:
             slot["options"] = options[r.field_id]
+        slot.update(rels.get(r.field_id, {}))  # this form's own consistency relations
         slots.append(slot)
     headings = [b.text for b in desc.body if isinstance(b, Heading)]
     return {"id": desc.id, "issuer": desc.issuer, "period": desc.period, "title": desc.title,
@@ -89,6 +91,9 @@ def relations(descs: list[FormDesc]) -> dict[str, dict[str, Any]]:
             if s.sums_to_total:
                 rel["sums_to"] = s.part_of
     return {k: v for k, v in out.items() if v}
+
+
+RELATION_KEYS = ("part_of", "le", "rate_of", "sums_to")
 
 
 def catalogue(forms: list[dict[str, Any]], rels: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:

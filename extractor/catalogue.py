@@ -25,6 +25,7 @@ from extractor.text.vocab import abbreviations, load_units
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
 KINDS = {"blank", "cell", "choice", "list"}
+RELATIONS = ("part_of", "le", "rate_of", "sums_to")
 
 
 @dataclass
@@ -88,6 +89,7 @@ class TemplateSlot:
     option_keys: list[Keys]
     before: str = ""  # printed words between the label's colon and the blank
     after: str = ""  # printed words right after the blank
+    relations: dict[str, Any] = field(default_factory=dict)  # this form's part_of / le / rate_of / sums_to
 
 
 @dataclass
@@ -103,6 +105,19 @@ class Catalogue:
     fields: dict[str, FieldSpec]
     forms: dict[str, FormSpec]
     units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)
+
+    def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
+        """A field's consistency relations as the given form states them, else as the catalogue records."""
+        form = self.forms.get(form_id) if form_id else None
+        if form is not None:
+            for t in form.slots:
+                if t.field == field_id:
+                    return t.relations
+        spec = self.fields.get(field_id)
+        if spec is None:
+            return {}
+        rel = {"part_of": spec.part_of, "le": spec.le, "rate_of": spec.rate_of, "sums_to": spec.sums_to}
+        return {k: v for k, v in rel.items() if v}
 
     def options_of(self, field_id: str) -> list[OptionSpec]:
         spec = self.fields.get(field_id)
@@ -161,7 +176,8 @@ def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
             unit=s.get("unit"), list=s.get("list"), label_keys=Keys.of(label),
             context_keys=Keys.of(s.get("context") or label),
             column_keys=Keys.of(s["column"]) if s.get("column") else None, option_keys=options,
-            before=str(s.get("before") or ""), after=str(s.get("after") or "")))
+            before=str(s.get("before") or ""), after=str(s.get("after") or ""),
+            relations={k: s[k] for k in RELATIONS if s.get(k)}))
     headings = [str(h) for h in data.get("headings") or []]
     return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
 

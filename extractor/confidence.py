@@ -81,8 +81,8 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
     return round(conf, 4), reasons
 
 
-def consistency(values: dict[str, Any], catalogue: Catalogue) -> dict[str, list[str]]:
-    """Failed rules per field id, for the relations the catalogue records."""
+def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | None = None) -> dict[str, list[str]]:
+    """Failed rules per field id, for the relations the detected form (else the catalogue) states."""
     fails: dict[str, list[str]] = defaultdict(list)
 
     def num(fid: str | None) -> float | None:
@@ -91,23 +91,24 @@ def consistency(values: dict[str, Any], catalogue: Catalogue) -> dict[str, list[
 
     sums: dict[str, list[str]] = defaultdict(list)
     for fid in values:
-        spec = catalogue.fields.get(fid)
-        if spec is None:
+        rel = catalogue.relations(fid, form_id)
+        if not rel:
             continue
         v = num(fid)
-        for rule, bound in (("part_gt_total", spec.part_of), ("exceeds_bound", spec.le)):
+        for rule, bound in (("part_gt_total", rel.get("part_of")), ("exceeds_bound", rel.get("le"))):
             b = num(bound)
             if v is not None and b is not None and v > b:
                 fails[fid].append(f"{rule} ({bound})")
                 fails[bound].append(f"{rule} ({fid})")
-        if spec.sums_to:
-            sums[spec.sums_to].append(fid)
-        if spec.rate_of and v is not None:
-            a, b = (num(x) for x in spec.rate_of)
+        if rel.get("sums_to"):
+            sums[rel["sums_to"]].append(fid)
+        if rel.get("rate_of") and v is not None:
+            a, b = (num(x) for x in rel["rate_of"])
             if a is not None and b:
                 expected = 100.0 * a / b
                 if abs(expected - v) > RATE_TOLERANCE and abs(expected - v * 100) > RATE_TOLERANCE:
-                    fails[fid].append(f"percent_mismatch ({expected:.1f})")
+                    for culprit in (fid, *rel["rate_of"]):
+                        fails[culprit].append(f"percent_mismatch ({fid} {v:g} vs {expected:.1f})")
     for total, parts in sums.items():
         t = num(total)
         vals = [num(p) for p in parts]

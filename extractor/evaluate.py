@@ -190,11 +190,9 @@ def load_prediction(path: str | Path) -> dict:
 
 
 @dataclass
-class DocScore:
-    """Counts for one (truth document, prediction) pair; see the module docstring."""
+class Counts:
+    """The counts every metric is derived from (see the module docstring)."""
 
-    return_id: str
-    failed: bool = False
     truth_filled: int = 0
     truth_empty: int = 0
     predicted: int = 0
@@ -203,6 +201,14 @@ class DocScore:
     accepted: int = 0
     accepted_correct: int = 0
     straight_through: int = 0
+
+
+@dataclass
+class DocScore(Counts):
+    """Counts for one (truth document, prediction) pair; see the module docstring."""
+
+    return_id: str = ""
+    failed: bool = False
     calibration: list[tuple[float, bool]] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
 
@@ -297,19 +303,11 @@ _COUNTS = ("truth_filled", "truth_empty", "predicted", "correct", "blank_correct
 
 
 @dataclass
-class Metrics:
+class Metrics(Counts):
     """Summed counts and the metrics derived from them (see the module docstring)."""
 
     documents: int = 0
     failed: int = 0
-    truth_filled: int = 0
-    truth_empty: int = 0
-    predicted: int = 0
-    correct: int = 0
-    blank_correct: int = 0
-    accepted: int = 0
-    accepted_correct: int = 0
-    straight_through: int = 0
     precision: float | None = None
     recall: float | None = None
     f1: float | None = None

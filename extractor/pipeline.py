@@ -39,7 +39,7 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None, m.template)
                for m in matches]
     values = {m.field_id: a.value for m, a in zip(matches, answers, strict=True) if m.field_id and m.row is None}
-    fails = consistency(values, cat)
+    fails = consistency(values, cat, guess.id)
     fields: list[Field] = []
     unmatched: list[Field] = []
     evidence: list[tuple[Field, Evidence]] = []

@@ -94,9 +94,11 @@ def test_percent_mismatch_with_tolerance(rate: float, fails: bool) -> None:
     result = consistency({RATE: rate, RATE_A: 30, RATE_B: 40}, CAT)
     assert bool(result.get(RATE)) is fails
     if fails:
-        assert result[RATE] == ["percent_mismatch (75.0)"]
-    # only the stated rate is blamed
-    assert RATE_A not in result and RATE_B not in result
+        assert result[RATE] == [f"percent_mismatch ({RATE} {rate:g} vs 75.0)"]
+        # the rate and the two counts it should follow are all flagged, as the truth lists them
+        assert result[RATE_A] == result[RATE_B] == result[RATE]
+    else:
+        assert RATE_A not in result and RATE_B not in result
 
 
 @pytest.mark.parametrize("values", [
