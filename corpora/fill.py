@@ -185,25 +185,45 @@ def plan_values(desc: FormDesc, rng: random.Random, empty_rate: float = 0.07,
 
 
 def _inconsistency(plan: Plan, specs: list[SlotSpec], by_id: dict[str, SlotSpec], rng: random.Random) -> None:
+    """One deliberate error a clerk makes: a part above its total, a rate that disagrees with its counts,
+    or table columns that do not add up to their total column. The rule is drawn first, then the field."""
     v = plan.values
-    candidates = [("part_gt_total", s) for s in specs
-                  if s.part_of and isinstance(v.get(s.part_of), (int, float)) and v.get(s.field_id) is not None]
-    candidates += [("percent_mismatch", s) for s in specs
-                   if s.rate_of and isinstance(v.get(s.field_id), (int, float))
-                   and all(isinstance(v.get(f), (int, float)) for f in s.rate_of)]
-    if not candidates:
+
+    def num(fid: str | None) -> bool:
+        return isinstance(v.get(fid), (int, float)) and not isinstance(v.get(fid), bool) if fid else False
+
+    rules: dict[str, list[Any]] = {
+        "part_gt_total": [s for s in specs if s.part_of and num(s.part_of) and num(s.field_id)
+                          and not s.sums_to_total],
+        "percent_mismatch": [s for s in specs if s.rate_of and num(s.field_id) and all(num(f) for f in s.rate_of)],
+    }
+    groups: dict[str, list[SlotSpec]] = {}
+    for s in specs:
+        if s.sums_to_total and s.part_of:
+            groups.setdefault(s.part_of, []).append(s)
+    rules["sum_mismatch"] = [(total, parts) for total, parts in sorted(groups.items())
+                             if num(total) and all(num(p.field_id) for p in parts)]
+    available = sorted(r for r, cands in rules.items() if cands)
+    if not available:
         return
-    rule, s = rng.choice(candidates)
+    rule = rng.choice(available)
+    pick = rng.choice(rules[rule])
     if rule == "part_gt_total":
+        s = pick
         v[s.field_id] = v[s.part_of] + rng.randint(1, 40)
         if s.type != "integer":
             v[s.field_id] = float(v[s.field_id])
         fields = [s.field_id, s.part_of]
-    else:
+    elif rule == "percent_mismatch":
+        s = pick
         old = v[s.field_id]
         v[s.field_id] = round(min(100.0, old + rng.choice([-1, 1]) * rng.randint(15, 40)) if old < 60
                               else max(0.0, old - rng.randint(15, 40)), 0)
         fields = [s.field_id, *s.rate_of]
+    else:
+        total, parts = pick
+        v[total] = type(v[total])(v[total] + rng.randint(1, 30))  # the total column no longer adds up
+        fields = [total, *(p.field_id for p in parts)]
     plan.inconsistencies.append({"rule": rule, "fields": fields})
 
 
