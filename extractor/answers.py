@@ -9,7 +9,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from extractor.catalogue import Catalogue, FieldSpec, Keys, TemplateSlot
+from extractor.catalogue import FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
 from extractor.text.normalize import fold, nfc
 from extractor.text.values import parse_value
@@ -140,7 +140,3 @@ def strip_printed(raw: str, before: str, after: str) -> str:
         if at > 0 and (separator or at + len(after) >= len(text)):
             text = text[:at].rstrip(" :.,…")
     return text
-
-
-def catalogue_spec(catalogue: Catalogue, field_id: str | None) -> FieldSpec | None:
-    return catalogue.fields.get(field_id) if field_id else None

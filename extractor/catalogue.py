@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,10 +118,6 @@ class Catalogue:
         rel = {"part_of": spec.part_of, "le": spec.le, "rate_of": spec.rate_of, "sums_to": spec.sums_to}
         return {k: v for k, v in rel.items() if v}
 
-    def options_of(self, field_id: str) -> list[OptionSpec]:
-        spec = self.fields.get(field_id)
-        return spec.options if spec else []
-
 
 def _read(path: Path) -> Any:
     try:
@@ -217,8 +212,3 @@ def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) 
     if not fields or not forms:
         raise PatternError("no field catalogue or form found", path=str(roots[0]))
     return Catalogue(fields, forms, _units())
-
-
-def all_slots(catalogue: Catalogue, forms: Iterable[str] | None = None) -> list[TemplateSlot]:
-    ids = list(forms) if forms is not None else list(catalogue.forms)
-    return [s for fid in ids for s in catalogue.forms[fid].slots]
