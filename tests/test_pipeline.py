@@ -189,15 +189,16 @@ def test_cli_extract_examples(tmp_path: Path) -> None:
     examples = CORPUS / "examples"
     out = tmp_path / "out"
     r = run(str(examples), "-o", str(out))
-    assert r.exit_code == 1  # the PDFs cannot be read yet
-    docx = sorted(examples.glob("*.docx"))
-    assert docx
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{p.name}.json" for p in docx)
-    for p in docx:
-        validate(json.loads((out / f"{p.name}.json").read_text(encoding="utf-8")))
-    pdfs = sorted(str(p) for p in examples.glob("*.pdf"))
-    assert sorted(failed_paths(r.stderr)) == pdfs
-    assert len([ln for ln in r.stdout.splitlines() if ".docx:" in ln]) == len(docx)
+    assert r.exit_code == 0, r.stderr
+    returns = sorted(examples.glob("*.docx")) + sorted(examples.glob("*.pdf"))
+    assert len(returns) == 6
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{p.name}.json" for p in returns)
+    for p in returns:
+        result = json.loads((out / f"{p.name}.json").read_text(encoding="utf-8"))
+        validate(result)
+        assert result["source"]["format"] == p.suffix[1:]
+    assert failed_paths(r.stderr) == []
+    assert len([ln for ln in r.stdout.splitlines() if ".docx:" in ln or ".pdf:" in ln]) == len(returns)
 
 
 def test_cli_bad_inputs_fail_one_line_each(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from extractor.errors import InputError
 from extractor.model import Document, Source
 from extractor.readers import docx as docx_reader
+from extractor.readers import pdf as pdf_reader
 from extractor.readers.sniff import CorruptZip, Kind, sniff
 
 __all__ = ["MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
@@ -25,8 +26,8 @@ __all__ = ["MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
 Reader = Callable[[bytes, Source], Document]
 
 MAX_BYTES = 50 * 1024 * 1024  # default size limit of one input file; `read(..., max_bytes=)` overrides
-READERS: dict[str, Reader] = {"docx": docx_reader.read_docx}
-PLANNED = {"pdf": "PDF", "doc": "Word 97-2003 (.doc)", "rtf": "RTF", "odt": "OpenDocument text (.odt)"}
+READERS: dict[str, Reader] = {"docx": docx_reader.read_docx, "pdf": pdf_reader.read_pdf}
+PLANNED = {"doc": "Word 97-2003 (.doc)", "rtf": "RTF", "odt": "OpenDocument text (.odt)"}
 
 
 def _load(path: Path, limit: int) -> bytes:
