@@ -426,7 +426,7 @@ BAD = {
     "bad-xml": (replaced("word/document.xml", b"<w:document><w:body><w:p></w:body>"), "not well-formed XML"),
     "no-body": (replaced("word/document.xml", b'<w:document xmlns:w="urn:x"/>'), "no document body"),
     "encrypted": (ole("EncryptedPackage", "EncryptionInfo"), "password-protected"),
-    "pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF files cannot be read yet"),
+    "truncated-pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "the PDF is damaged and cannot be opened"),
     "doc": (ole("WordDocument", "1Table"), "Word 97-2003 (.doc) files cannot be read yet"),
     "xls": (ole("Workbook"), "looks like an Excel 97-2003 workbook"),
     "rtf": (b"{\\rtf1\\ansi Tong so}", "RTF files cannot be read yet"),
