@@ -427,10 +427,7 @@ BAD = {
     "no-body": (replaced("word/document.xml", b'<w:document xmlns:w="urn:x"/>'), "no document body"),
     "encrypted": (ole("EncryptedPackage", "EncryptionInfo"), "password-protected"),
     "truncated-pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "the PDF is damaged and cannot be opened"),
-    "doc": (ole("WordDocument", "1Table"), "Word 97-2003 (.doc) files cannot be read yet"),
     "xls": (ole("Workbook"), "looks like an Excel 97-2003 workbook"),
-    "rtf": (b"{\\rtf1\\ansi Tong so}", "RTF files cannot be read yet"),
-    "odt": (odt(), "OpenDocument text (.odt) files cannot be read yet"),
 }
 
 

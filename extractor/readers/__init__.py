@@ -19,6 +19,7 @@ from extractor.errors import InputError
 from extractor.model import Document, Source
 from extractor.readers import docx as docx_reader
 from extractor.readers import pdf as pdf_reader
+from extractor.readers.legacy import read_legacy
 from extractor.readers.sniff import CorruptZip, Kind, sniff
 
 __all__ = ["MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
@@ -26,8 +27,9 @@ __all__ = ["MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
 Reader = Callable[[bytes, Source], Document]
 
 MAX_BYTES = 50 * 1024 * 1024  # default size limit of one input file; `read(..., max_bytes=)` overrides
-READERS: dict[str, Reader] = {"docx": docx_reader.read_docx, "pdf": pdf_reader.read_pdf}
-PLANNED = {"doc": "Word 97-2003 (.doc)", "rtf": "RTF", "odt": "OpenDocument text (.odt)"}
+READERS: dict[str, Reader] = {"docx": docx_reader.read_docx, "pdf": pdf_reader.read_pdf, "doc": read_legacy,
+                              "rtf": read_legacy, "odt": read_legacy}
+PLANNED: dict[str, str] = {}  # recognised formats without a reader yet
 
 
 def _load(path: Path, limit: int) -> bytes:
