@@ -81,8 +81,8 @@ EDGE_TOL = 2.0  # pt: cell edges closer than this are one grid line
 CELL_PAD = 6.0  # pt: most a cell's text is inset from its side (LibreOffice 0.19 cm, Word 0.08 in)
 SPACE_MARGIN = 0.5  # pt: a trailing space "clearly fits" when it ends this far inside the right edge
 FIT_TOL = 0.2  # pt: a segment fits when it ends at most this far past the right edge
-_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[a-zđ][.)]|[IVX]{1,4}\.|[-+•–*·▪◦]|\(\d{1,2}\)|"
-                        r"(?:MỤC|PHẦN|Mục|Phần|Điều|Chương)\s+[\dIVX]+)(?:\s|$)")
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[a-zđ][.)]|[IVX]{1,4}\.|"
+                        r"[-+•–*·▪◦]|\(\d{1,2}\)|(?:MỤC|PHẦN|Mục|Phần|Điều|Chương)\s+[\dIVX]+[.:]?)\s+\S")
 _NO_BREAK_BEFORE = frozenset(")]}!?,.:;/%…")
 _ALNUM_TAIL = re.compile(r"\w+$")
 _URLISH = re.compile(r"[^\W\d][.@][^\W\d]|://")
