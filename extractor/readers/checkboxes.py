@@ -24,6 +24,19 @@ def _hex_code(text: Any, where: str, bad: Any) -> int:
     return code | 0xF000 if code < 0x100 else code
 
 
+def read_pattern_file(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The YAML mapping in `path`, which must have exactly `keys`; `PatternError` naming the file otherwise."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PatternError(f"cannot be read ({exc.strerror or exc})", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        raise PatternError("is not valid YAML: " + " ".join(str(exc).split()), path=str(path)) from None
+    if not isinstance(raw, dict) or set(raw) != set(keys):
+        raise PatternError(f"must be a mapping with exactly the keys {', '.join(keys)}", path=str(path))
+    return raw
+
+
 def load_checkboxes(path: Path) -> dict[str, Any]:
     """Load and validate a checkbox table; raises `PatternError` naming the file and the entry.
 
@@ -33,14 +46,7 @@ def load_checkboxes(path: Path) -> dict[str, Any]:
     def bad(msg: str) -> PatternError:
         return PatternError(msg, path=str(path))
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise bad(f"cannot be read ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise bad("is not valid YAML: " + " ".join(str(exc).split())) from None
-    if not isinstance(raw, dict) or set(raw) != {"glyphs", "fonts", "unknown_font"}:
-        raise bad("must be a mapping with exactly the keys glyphs, fonts, unknown_font")
+    raw = read_pattern_file(path, ("glyphs", "fonts", "unknown_font"))
 
     def states(entry: Any, where: str, convert: Any) -> dict[Any, bool]:
         if not isinstance(entry, dict) or set(entry) != {"empty", "checked"}:

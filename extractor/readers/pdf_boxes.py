@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from extractor.errors import PatternError
-from extractor.readers.docx import CHECKBOXES
+from extractor.readers.checkboxes import CHECKBOXES, read_pattern_file
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "pdf.yaml"
 DROP = "drop"  # classify(): a symbol-font character that is not a box and is not text
@@ -62,14 +60,7 @@ def load_pdf_patterns(path: Path) -> dict[str, Any]:
     def bad(msg: str) -> PatternError:
         return PatternError(msg, path=str(path))
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise bad(f"cannot be read ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise bad("is not valid YAML: " + " ".join(str(exc).split())) from None
-    if not isinstance(raw, dict) or set(raw) != {"symbol_fonts", "vector_box"}:
-        raise bad("must be a mapping with exactly the keys symbol_fonts, vector_box")
+    raw = read_pattern_file(path, ("symbol_fonts", "vector_box"))
     known = set(CHECKBOXES["fonts"])
     fonts: dict[str, tuple[list[str], bool]] = {}
     if not isinstance(raw["symbol_fonts"], dict) or not raw["symbol_fonts"]:
