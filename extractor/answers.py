@@ -35,19 +35,18 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     type_ = spec.type if spec else "text"
     if slot.options is not None:
         return _choice(slot, spec, type_)
-    if not slot.raw:
+    raw = slot.raw
+    if raw and template is not None:
+        raw = strip_printed(raw, template.before, template.after)
+    if not raw:
         return EMPTY
-    if template is not None:
-        slot.raw = strip_printed(slot.raw, template.before, template.after) or None
-        if not slot.raw:
-            return EMPTY
     if type_ in ("choice", "multi_choice"):
-        return _typed_choice(slot.raw, spec, type_)
-    parsed = parse_value(slot.raw, type_, spec.unit if spec else None)
-    unit = parsed.unit or (slot.unit_text if slot.unit_text else None)
+        return _typed_choice(raw, spec, type_)
+    parsed = parse_value(raw, type_, spec.unit if spec else None)
+    unit = parsed.unit or slot.unit_text or None
     if parsed.value is None and parsed.reason == "empty":
         return EMPTY
-    return Answer(parsed.value if parsed.ok else None, slot.raw, unit, parsed.ok, parsed.quality, parsed.reason)
+    return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, parsed.quality, parsed.reason)
 
 
 def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from extractor.catalogue import PATTERNS, load_catalogue
-from extractor.confidence import FEATURES
+from extractor.confidence import FEATURES, evidences_features
 from extractor.evaluate import normalise_value
 from extractor.pipeline import extract_with_evidence
 from extractor.readers import read
@@ -45,8 +45,7 @@ def collect(corpus: Path, train_below: int) -> tuple[np.ndarray, np.ndarray]:
             t = expected.get((field.field_id, field.row))
             right = t is not None and t["value"] is not None and \
                 normalise_value(field.value, t["type"]) == normalise_value(t["value"], t["type"])
-            feats = ev.features()
-            xs.append([feats[k] for k in FEATURES])
+            xs += evidences_features([ev])
             ys.append(1.0 if right else 0.0)
     return np.array(xs), np.array(ys)
 

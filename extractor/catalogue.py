@@ -98,6 +98,12 @@ class FormSpec:
     slots: list[TemplateSlot]
     heading_keys: list[Keys] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # field id -> this form's relations for it (the first slot of the field states them)
+        self.relations: dict[str, dict[str, Any]] = {}
+        for t in self.slots:
+            self.relations.setdefault(t.field, t.relations)
+
 
 @dataclass
 class Catalogue:
@@ -108,10 +114,8 @@ class Catalogue:
     def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
         """A field's consistency relations as the given form states them, else as the catalogue records."""
         form = self.forms.get(form_id) if form_id else None
-        if form is not None:
-            for t in form.slots:
-                if t.field == field_id:
-                    return t.relations
+        if form is not None and field_id in form.relations:
+            return form.relations[field_id]
         spec = self.fields.get(field_id)
         if spec is None:
             return {}
