@@ -77,7 +77,8 @@ class Return:
 
     @property
     def name(self) -> str:
-        return Path(self.source).name
+        """The return's file name as received (a batch's original attachment name when known)."""
+        return str(self.provenance.get("original_name") or Path(self.source).name)
 
 
 @dataclass
@@ -138,7 +139,8 @@ def to_return(data: dict[str, Any], path: Path) -> Return:
     return Return(
         result_path=path, source=str(src["path"]), sha256=str(src["sha256"]), format=str(src["format"]),
         form_id=form_id, agency=agency, level=level_of(agency, form_id), period=period, fields=fields, rows=rows,
-        unmatched=[u for u in data.get("unmatched") or [] if u.get("value") is not None or u.get("raw")],
+        unmatched=[u for u in data.get("unmatched") or []
+                   if (u.get("value") is not None or u.get("raw")) and not u.get("review")],
         superseded_by=data.get("superseded_by"), not_a_form=bool((data.get("review") or {}).get("not_a_form")),
         provenance=dict(data.get("provenance") or {}))
 
