@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 # a field id is dotted (infra.bandwidth.ftth.province): swap each for a plain Python name before parsing
-_FIELD = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\b")
+_FIELD = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_]*)+\b")
 _OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
         ast.Div: lambda a, b: a / b}
 
