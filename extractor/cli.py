@@ -189,5 +189,10 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         raise SystemExit(1)
 
 
+from .report.command import aggregate_command  # noqa: E402  (the aggregation command lives in its own package)
+
+main.add_command(aggregate_command)
+
+
 if __name__ == "__main__":  # python -m extractor.cli
     main()
