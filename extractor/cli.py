@@ -198,5 +198,14 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         raise SystemExit(1)
 
 
+def _add_review_commands() -> None:
+    from .review.cli import export_command, review_command
+
+    main.add_command(review_command)
+    main.add_command(export_command)
+
+
+_add_review_commands()
+
 if __name__ == "__main__":  # python -m extractor.cli
     main()
