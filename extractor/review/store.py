@@ -128,7 +128,13 @@ class Store:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM decisions WHERE sha256=? AND kind=? AND idx=? ORDER BY version",
                               (key.sha256, key.kind, key.index)).fetchall()
-        return [dict(r) for r in rows]
+        out = []
+        for r in rows:
+            row = dict(r)
+            for k in ("value", "old_value"):
+                row[k] = json.loads(row[k]) if row[k] is not None else None
+            out.append(row)
+        return out
 
     def decide(self, key: ItemKey, action: str, *, seen_version: int, by: str, value: Any = None,
                field_id: str | None = None, shown: tuple[Any, str | None] = (None, None)) -> Decision:

@@ -67,4 +67,8 @@ def _option(text: str, spec: FieldSpec | None, choices: list[tuple[str, str]]) -
     for o in spec.options if spec is not None else []:
         if folded == fold(str(o.key)) or any(folded == fold(t) for t in o.texts):
             return o.key
+    if {c for c, _ in choices} <= {"true", "false"}:  # a yes/no field: Có / Không / x … as the forms write them
+        parsed = parse_value(text, "boolean")
+        if parsed.ok and parsed.value is not None:
+            return parsed.value
     raise ReviewError(f"{text!r} is not an option of this field ({', '.join(label for _, label in choices)})")
