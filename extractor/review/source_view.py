@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,31 @@ def _doc(path: Path) -> Document:
         raise ReviewError(f"cannot re-read the source: {exc}") from exc
 
 
+def pdf_target(path: Path, location: dict[str, Any]) -> tuple[int | None, list[float] | None]:
+    """(page, bbox) of the value: a block's own, or for a table cell (the location names the table, which may
+    run over pages) the box around the cell's text, found by re-reading the PDF."""
+    page_no, bbox = location.get("page"), location.get("bbox")
+    if "row" not in location:
+        return page_no, bbox
+    for item in _doc(path).items:
+        if not (isinstance(item, Table) and item.location.get("page") == page_no
+                and item.location.get("bbox") == bbox):
+            continue
+        rows = item.rows
+        r, c = location["row"], location.get("cell", -1)
+        if 0 <= r < len(rows) and 0 <= c < len(rows[r]):
+            boxes = [b.location for b in rows[r][c].blocks if b.location.get("bbox")]
+            if boxes:
+                page = boxes[0].get("page", page_no)
+                on_page = [b["bbox"] for b in boxes if b.get("page", page) == page]
+                return page, [min(b[0] for b in on_page), min(b[1] for b in on_page),
+                              max(b[2] for b in on_page), max(b[3] for b in on_page)]
+    return page_no, bbox
+
+
 def pdf_crop_png(path: Path, location: dict[str, Any], resolution: int = RESOLUTION) -> bytes:
     """The page strip around the value's box, full page width, the box outlined; PNG bytes."""
-    page_no, bbox = location.get("page"), location.get("bbox")
+    page_no, bbox = pdf_target(path, location)
     if not page_no or not bbox:
         raise ReviewError("this field has no page position")
     with pdfplumber.open(path) as pdf:
@@ -81,7 +104,7 @@ def pdf_crop_png(path: Path, location: dict[str, Any], resolution: int = RESOLUT
 
 def pdf_context(path: Path, location: dict[str, Any]) -> str:
     """The page text in a band around the value."""
-    page_no, bbox = location.get("page"), location.get("bbox")
+    page_no, bbox = pdf_target(path, location)
     if not page_no or not bbox:
         return ""
     with pdfplumber.open(path) as pdf:
@@ -89,7 +112,7 @@ def pdf_context(path: Path, location: dict[str, Any]) -> str:
             return ""
         page = pdf.pages[page_no - 1]
         band = (0, max(0.0, bbox[1] - CONTEXT_Y), page.width, min(float(page.height), bbox[3] + CONTEXT_Y))
-        return page.crop(band).extract_text() or ""
+        return unicodedata.normalize("NFC", page.crop(band).extract_text() or "")
 
 
 @dataclass

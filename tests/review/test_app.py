@@ -148,7 +148,7 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     post(c, failed["slug"], action="correct", value="7")
     post(c, unmatched["slug"], action="relabel", field_id="contact.position", alias="1")
     post(c, pdf["slug"], action="empty")
-    sha4 = first(c.get("/returns.json").json, name="f004_r020.pdf")["sha256"]
+    sha4 = first(c.get("/returns.json").json, name="f000_r017.pdf")["sha256"]
     token = csrf(c.get(f"/return/{sha4}").data.decode())
     c.post(f"/return/{sha4}", data={"csrf_token": token, "version": 0, "action": "not_a_form"})
     before = {p.name: p.read_bytes() for p in results_dir.glob("*.json")}
@@ -172,7 +172,7 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     pdf_out = json.loads((out / "f002_r001.pdf.json").read_text(encoding="utf-8"))
     emptied = pdf_out[pdf["kind"]][pdf["index"]]
     assert emptied["value"] is None and emptied["status"] == "empty" and emptied["review"]["action"] == "empty"
-    gone = json.loads((out / "f004_r020.pdf.json").read_text(encoding="utf-8"))
+    gone = json.loads((out / "f000_r017.pdf.json").read_text(encoding="utf-8"))
     assert gone["review"]["not_a_form"] is True and gone["review"]["by"] == "An"
     assert load_aliases(results_dir / "patterns-overlay") == {"contact.position": [unmatched["label"]]}
     # a reviewed export is not taken for an extraction result when the folder is reviewed again
