@@ -3,8 +3,10 @@ normalised keys matching needs precomputed.
 
     patterns/catalogue.yaml      fields: {id: {type, unit, labels, sections, columns, options, forms, list}}
     patterns/forms/<form>.yaml   id, headings, slots: [{field, kind, type, label, context, section, column, …}]
-    patterns/aliases.yaml        optional hand-kept extra labels per field id
+    patterns/aliases.yaml        optional hand-kept extra labels per field id (also learnt by `extractor review`);
+                                 matching treats a document label close to an alias as that field's label
     <overlay>/…                  a local overlay with the same layout, read after the built-in patterns
+                                 (`extractor extract --patterns-overlay DIR` or env EXTRACTOR_PATTERNS_OVERLAY)
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class Catalogue:
     fields: dict[str, FieldSpec]
     forms: dict[str, FormSpec]
     units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # field id -> labels from aliases.yaml files
 
     def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
         """A field's consistency relations as the given form states them, else as the catalogue records."""
@@ -181,13 +184,15 @@ def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
     return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
 
 
-def _merge_aliases(path: Path, fields: dict[str, FieldSpec]) -> None:
+def _merge_aliases(path: Path, fields: dict[str, FieldSpec], aliases: dict[str, list[str]]) -> None:
     data = _read(path) or {}
     _need(isinstance(data, dict), path, "aliases", "must map field ids to lists of labels")
     for fid, labels in data.items():
         _need(fid in fields, path, str(fid), "field id not in the catalogue")
         _need(isinstance(labels, list), path, str(fid), "aliases must be a list of labels")
         fields[fid].labels += [str(x) for x in labels if str(x) not in fields[fid].labels]
+        known = aliases.setdefault(fid, [])
+        known += [str(x) for x in labels if str(x) not in known]
 
 
 def _units() -> tuple[str, ...]:
@@ -205,14 +210,15 @@ def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) 
         roots.append(Path(overlay))
     fields: dict[str, FieldSpec] = {}
     forms: dict[str, FormSpec] = {}
+    aliases: dict[str, list[str]] = {}
     for root in roots:
         if (root / "catalogue.yaml").exists():
             fields.update(_load_fields(root / "catalogue.yaml"))
         if (root / "aliases.yaml").exists():
-            _merge_aliases(root / "aliases.yaml", fields)
+            _merge_aliases(root / "aliases.yaml", fields, aliases)
         for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
             form = _load_form(path, fields)
             forms[form.id] = form
     if not fields or not forms:
         raise PatternError("no field catalogue or form found", path=str(roots[0]))
-    return Catalogue(fields, forms, _units())
+    return Catalogue(fields, forms, _units(), aliases)

@@ -157,18 +157,27 @@ def _explain(result: Any) -> None:
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Confidence at or above which a field is accepted without review.")
 @click.option("--explain", is_flag=True, help="Print every slot: label, matched field and score, value, confidence.")
-def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, explain: bool) -> None:
+@click.option("--patterns-overlay", "overlay", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="EXTRACTOR_PATTERNS_OVERLAY", show_envvar=True,
+              help="Local patterns folder read after patterns/ (e.g. aliases.yaml learnt by `extractor review`).")
+def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, explain: bool,
+                    overlay: Path | None) -> None:
     """Extract every filled value of returned forms (files or folders) into JSON, one per return."""
+    from .catalogue import load_catalogue
     from .output import write_result
     from .pipeline import extract_path
 
+    try:
+        catalogue = load_catalogue(overlay=str(overlay) if overlay else None)
+    except ExtractionError as exc:
+        raise click.ClickException(str(exc)) from None
     files = _inputs(inputs)
     if not files:
         raise click.ClickException("no returns found in " + ", ".join(map(str, inputs)))
     failed = 0
     for path in files:
         try:
-            result = extract_path(path, threshold=threshold)
+            result = extract_path(path, catalogue, threshold=threshold)
             target = write_result(result, output)
         except ExtractionError as exc:
             failed += 1
@@ -189,10 +198,16 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         raise SystemExit(1)
 
 
-from .report.command import aggregate_command  # noqa: E402  (the aggregation command lives in its own package)
+def _register_subcommands() -> None:
+    """Commands that live in their own packages (aggregation, review, …)."""
+    from .report.command import aggregate_command
+    from .review.cli import export_command, review_command
 
-main.add_command(aggregate_command)
+    for command in (aggregate_command, review_command, export_command):
+        main.add_command(command)
 
+
+_register_subcommands()
 
 if __name__ == "__main__":  # python -m extractor.cli
     main()

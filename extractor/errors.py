@@ -3,7 +3,9 @@
     ExtractionError                 base: every error the product raises on purpose
     ├── InputError (ValueError)     a file the product cannot use: missing, corrupt, encrypted, wrong type
     ├── PatternError (ValueError)   a patterns/ or corpora/forms/ data file is malformed
-    └── EvaluationError             predictions or truth cannot be scored
+    ├── EvaluationError             predictions or truth cannot be scored
+    └── ReviewError                 a review decision cannot be stored or exported (`extractor review`)
+        └── ConflictError           someone else changed the item since the reviewer loaded it
 
 Messages are written for the person running the tool: they name the file and say what to do.
 Each class has a stable code, printed as ``[E101] …``.
@@ -43,3 +45,15 @@ class EvaluationError(ExtractionError):
     """Predictions or ground truth cannot be scored."""
 
     code = "E301"
+
+
+class ReviewError(ExtractionError):
+    """A review decision is invalid or cannot be stored."""
+
+    code = "E401"
+
+
+class ConflictError(ReviewError):
+    """The item changed since the reviewer saw it (optimistic concurrency)."""
+
+    code = "E402"

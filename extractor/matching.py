@@ -135,6 +135,8 @@ class Matcher:
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
         L = _sim_matrix(s_label, [t.label_keys for t in templates])
         C = _sim_matrix(s_ctx, [t.context_keys for t in templates], subset=False)
+        if self.cat.aliases:
+            self._alias_adjust(L, C, s_label, templates)
         col_t = [t.column_keys for t in templates]
         s_col = [Keys.of(s.column) if s.column else None for s in slots]
         K = np.full((len(slots), len(templates)), 1.0)
@@ -179,6 +181,19 @@ class Matcher:
         weak = [i for i, s in enumerate(slots) if s.weak]
         S[weak] -= cfg["weak_blank_penalty"]
         return templates, S
+
+    def _alias_adjust(self, L: np.ndarray, C: np.ndarray, s_label: Sequence[Keys],
+                      templates: Sequence[TemplateSlot]) -> None:
+        """A slot label close to a learnt alias of a field reads as that field's own label and context."""
+        pairs = [(fid, Keys.of(a)) for fid, labels in self.cat.aliases.items() for a in labels]
+        A = _sim_matrix(s_label, [k for _, k in pairs], subset=False)
+        for a, (fid, _) in enumerate(pairs):
+            hit = np.flatnonzero(A[:, a] >= self.cfg["alias_min"])
+            cols = [j for j, t in enumerate(templates) if t.field == fid]
+            if hit.size and cols:
+                idx = np.ix_(hit, cols)
+                L[idx] = np.maximum(L[idx], A[hit, a][:, None])
+                C[idx] = np.maximum(C[idx], A[hit, a][:, None])
 
     def _option_sim(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> np.ndarray:
         """Mean, over a slot's printed options, of the best similarity to a template slot's options."""
