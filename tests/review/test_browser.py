@@ -1,9 +1,11 @@
 """The review app in a real browser: Playwright driving Debian's Chromium headless (installed by `.ci/run`),
-never a downloaded browser build. Also takes the README's screenshots (docs/images/review-*.png)."""
+never a downloaded browser build. Also takes the README's screenshots: into docs/images/review-*.png when
+UPDATE_SCREENSHOTS=1 is set, into the test's temp folder otherwise (a test run leaves the checkout clean)."""
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IMAGES = REPO / "docs" / "images"
+
+
+def images_dir(tmp_path: Path) -> Path:
+    """Where screenshots go: the README's folder only when asked to refresh them."""
+    return IMAGES if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,8 +86,9 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
 
         page.goto(base + "/queue")
         assert page.locator("#queue tbody tr").count() == len(queue)
-        IMAGES.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(IMAGES / "review-queue.png"))
+        shots = images_dir(tmp_path)
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "review-queue.png"))
 
         # correct a value: c focuses the value box, Enter saves and moves on
         failed = pick(queue, "f000_r000.docx", category="failed")
@@ -126,7 +134,7 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
         page.goto(item_url(base, crop_row))
         page.wait_for_function("document.querySelector('#crop').complete && "
                                "document.querySelector('#crop').naturalWidth > 300")
-        page.screenshot(path=str(IMAGES / "review-field-pdf.png"))
+        page.screenshot(path=str(shots / "review-field-pdf.png"))
         page.close()
 
     out = tmp_path / "reviewed"
