@@ -189,5 +189,13 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         raise SystemExit(1)
 
 
+def _register_batch() -> None:
+    from .batch.command import batch_command
+
+    main.add_command(batch_command)
+
+
+_register_batch()
+
 if __name__ == "__main__":  # python -m extractor.cli
     main()
