@@ -86,8 +86,8 @@ def _preload(config: BatchConfig) -> None:
     validator()
 
 
-def _expand(task: tuple[str, str], staging: str, config: BatchConfig) -> list[Item]:
-    return expand_container(task[0], task[1], staging, config)
+def _expand(task: tuple[int, str, str], staging: str, config: BatchConfig) -> list[Item]:
+    return expand_container(task[1], task[2], staging, config)
 
 
 def _line(item: Item, status: str, **extra: Any) -> dict[str, Any]:
@@ -146,19 +146,22 @@ def run_batch(inputs: list[Path], out: Path, options: Options,
                 on_line(written)
 
         plan = plan_inputs(inputs, config)
-        items: list[Item] = list(plan.returns) + list(plan.refused)
+        unpacked: dict[int, list[Item]] = {}
 
-        def expanded(task: tuple[Path, str], done: Done) -> None:
+        def expanded(task: tuple[int, str, str], done: Done) -> None:
             if done.error is None:
-                items.extend(done.value)
+                unpacked[task[0]] = done.value
             else:
-                name = str(task[0])
-                items.append(Item(name, Provenance(task[0].name), path=name, status="failed",
-                                  error=f"[E101] {name}: could not be unpacked: {done.error}"))
+                name = task[1]
+                unpacked[task[0]] = [Item(name, Provenance(Path(name).name), path=name, status="failed",
+                                          error=f"[E101] {name}: could not be unpacked: {done.error}")]
 
         run_tasks(functools.partial(_expand, staging=str(staging), config=config),
-                  [(str(p), kind) for p, kind in plan.containers], options.jobs, limits,
-                  lambda task, done: expanded((Path(task[0]), task[1]), done))
+                  [(i, str(p), kind) for i, (p, kind) in enumerate(plan.containers)], options.jobs, limits, expanded)
+        # input order, whatever order the workers finished in: the first copy of a file is the one kept
+        items: list[Item] = [*plan.refused, *plan.returns]
+        for i in range(len(plan.containers)):
+            items += unpacked.get(i, [])
         if on_total is not None:
             on_total(len(items))
 
