@@ -238,8 +238,7 @@ class _Expander:
             msg.close()
 
     def outlook_message(self, msg: Any, ctx: _Context) -> None:
-        headers = getattr(msg, "header", None)
-        ctx.prov.sender = (headers.get("From") if headers is not None else None) or msg.sender or None
+        ctx.prov.sender = _outlook_sender(msg)
         ctx.prov.subject = msg.subject or None
         moment = msg.date if isinstance(msg.date, datetime) else None
         ctx.prov.date = moment.isoformat() if moment else None
@@ -260,6 +259,18 @@ class _Expander:
                             "an attachment of a kind that cannot be read (link or unsupported)")
         if len(ctx.items) == before:
             self.ignore(ctx, "(message)", "the message has no attachment")
+
+
+def _outlook_sender(msg: Any) -> str | None:
+    """``Name <address>`` of a .msg sender: the SMTP address, else the sender address, else the name alone."""
+    name = " ".join(str(msg.sender or "").split()) or None
+    if name and "@" in name:
+        return name
+    for tag in ("5D01", "0C1F", "0065"):  # PR_SENDER_SMTP_ADDRESS, PR_SENDER_EMAIL_ADDRESS, PR_SENT_REPRESENTING
+        address = msg.getStringStream(f"__substg1.0_{tag}")
+        if address and "@" in address:
+            return f"{name} <{address}>" if name and name != address else address
+    return name
 
 
 def _header(msg: Any, name: str) -> str | None:
