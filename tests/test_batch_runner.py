@@ -115,3 +115,17 @@ def test_killed_batch_resumes_without_redoing_finished_files(tmp_path: Path) -> 
     by_status = {ln["sha256"]: ln["status"] for ln in summary.lines}
     assert _results(out) == set(by_status) and len(by_status) == len(names)
     assert not list((out / "results").glob(".tmp-*"))
+
+
+def test_archives_nested_too_deep_are_refused(tmp_path: Path) -> None:
+    from extractor.batch.config import load_config
+    from extractor.batch.containers import expand_container
+    from tests.mailbox_fixture import corpus, zip_bytes
+
+    data = corpus("f000_r000.docx")
+    name = "f000_r000.docx"
+    for level in range(6):  # a return inside six archives
+        data, name = zip_bytes([(name, data)]), f"level{level}.zip"
+    (tmp_path / "deep.zip").write_bytes(data)
+    items = expand_container(str(tmp_path / "deep.zip"), "zip", str(tmp_path / "staging"), load_config())
+    assert len(items) == 1 and items[0].status == "failed" and "nested more than 4 levels" in items[0].error
