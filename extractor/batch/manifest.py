@@ -58,10 +58,10 @@ class Manifest:
             self._fh = None
 
     def write(self, line: dict[str, Any]) -> dict[str, Any]:
-        """Append one line (``run`` and ``at`` added), flushed and fsynced; return the line written."""
+        """Append one line (this run's ``run`` and the time ``at`` set), flushed and fsynced; return it."""
         assert self._fh is not None, "use Manifest as a context manager"
         assert line.get("status") in STATUSES, line.get("status")
-        full = {"run": self.run, "at": now_iso(), **line}
+        full = {"run": self.run, "at": now_iso(), **{k: v for k, v in line.items() if k not in ("run", "at")}}
         self._fh.write(json.dumps(full, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
