@@ -199,11 +199,12 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
 
 
 def _register_subcommands() -> None:
-    """Commands that live in their own packages (aggregation, review, …)."""
+    """Commands that live in their own packages (batch, aggregation, review, …)."""
+    from .batch.command import batch_command
     from .report.command import aggregate_command
     from .review.cli import export_command, review_command
 
-    for command in (aggregate_command, review_command, export_command):
+    for command in (batch_command, aggregate_command, review_command, export_command):
         main.add_command(command)
 
 

@@ -35,11 +35,14 @@ def output_name(source: Path) -> str:
 
 def write_result(result: Result, out_dir: Path) -> Path:
     """Write `result` into `out_dir` atomically (temp file + rename) and return the path."""
-    data = result.to_dict()
+    return write_data(result.to_dict(), out_dir / output_name(Path(result.source.path)))
+
+
+def write_data(data: dict[str, Any], target: Path) -> Path:
+    """Validate a result dict and write it to `target` atomically (temp file + rename); return `target`."""
     validate(data)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / output_name(Path(result.source.path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=1)
