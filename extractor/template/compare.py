@@ -17,6 +17,7 @@ from extractor.catalogue import Keys
 from extractor.template.rules import similarity
 
 MIN_PAIR = 0.6  # two slots are the same blank only when their wording is at least this close
+RARE_TYPES = ("date", "ratio")
 
 
 @dataclass
@@ -45,7 +46,9 @@ def _pair_score(a: SlotView, b: SlotView) -> float:
     label = similarity(Keys.of(a.label), Keys.of(b.label))
     if a.column or b.column:
         col = similarity(Keys.of(a.column), Keys.of(b.column)) if a.column and b.column else 0.5
-        return 0.7 * label + 0.3 * col
+        label = 0.7 * label + 0.3 * col
+    if a.type == b.type and a.type in RARE_TYPES:
+        label = max(label, MIN_PAIR + 0.05)  # two date blanks at the same place of the form
     return label
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from extractor.blanks import LEADER
-from extractor.catalogue import Catalogue, FieldSpec, Keys
+from extractor.catalogue import Catalogue, FieldSpec, Keys, TemplateSlot
 from extractor.matching import Matcher
 from extractor.model import Block, Document, Table
 from extractor.readers import read
@@ -165,6 +165,16 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
         if s.table in lists:
             continue
         before = after = ""
+        block = doc.items[idx] if idx < len(doc.items) else None
+        if isinstance(block, Block) and rules.date_line.match(nfc(block.text)):
+            if any(_place(o.location) == _place(s.location) for o in found if o.order > s.order):
+                continue  # the place blank of "……, ……"
+            signer = next((clean_label(b.text) for b in doc.items[idx + 1:] if isinstance(b, Block) and b.text.strip()),
+                          s.label)
+            inf = Inference("date", None, "date line")
+            out.append(DraftSlot("blank", signer, s.label, s.section, None, [], inf, "date", None, source=block.text,
+                                 slot=replace(s, raw=None, label=signer), position=(idx, s.order)))
+            continue
         if s.raw:
             keep, before, after = _printed_blank(s, doc, where, catalogue.units)
             if not keep:
@@ -189,10 +199,28 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
         for k, s in enumerate(_empty_list_table(table, section, number)):
             out.append(_list_slot(s, section, idx, k, rules))
     out.sort(key=lambda d: d.position)
+    _share_units(out)
     headings = [clean_label(b.text) for b in doc.items
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
     return out, list(dict.fromkeys(h for h in headings if h))
+
+
+def _share_units(slots: Sequence[DraftSlot]) -> None:
+    """Blanks of one line, one per level, share the unit printed after the last: "(Cấp tỉnh)…(Cấp xã)… hộp thư"."""
+    by_line: dict[int, list[DraftSlot]] = defaultdict(list)
+    for d in slots:
+        if d.kind == "blank" and d.column:
+            by_line[d.position[0]].append(d)
+    for line in by_line.values():
+        units = {d.unit for d in line if d.unit}
+        if len(units) == 1 and len(line) > 1:
+            unit = units.pop()
+            for d in line:
+                if d.unit is None and d.inferred.type in ("integer", "decimal", "text"):
+                    d.unit = unit
+                    d.inferred = infer_type(d.label, d.column, d.context, d.section, unit, None)
+                    d.type = d.inferred.type
 
 
 def _list_slot(s: Slot, section: str, idx: int, order: int, rules: Rules) -> DraftSlot:
@@ -204,8 +232,10 @@ def _list_slot(s: Slot, section: str, idx: int, order: int, rules: Rules) -> Dra
 
 
 # -- field ids ---------------------------------------------------------------------------------------------
-def _field_scores(slots: Sequence[DraftSlot], catalogue: Catalogue, rules: Rules) -> list[dict[str, float]]:
-    """Per drafted (non-list) slot: each catalogue field's best matching score (extractor.matching scores)."""
+def _field_scores(slots: Sequence[DraftSlot], catalogue: Catalogue, rules: Rules
+                  ) -> list[dict[str, tuple[float, TemplateSlot]]]:
+    """Per drafted (non-list) slot: each catalogue field's best matching score (extractor.matching scores)
+    and the known template slot that gave it."""
     subject = [d for d in slots if d.kind != "list"]
     if not subject:
         return []
@@ -213,13 +243,13 @@ def _field_scores(slots: Sequence[DraftSlot], catalogue: Catalogue, rules: Rules
     penalty = rules.matching["type_mismatch_penalty"]
     out = []
     for i, d in enumerate(subject):
-        best: dict[str, float] = {}
+        best: dict[str, tuple[float, TemplateSlot]] = {}
         for j in np.argsort(-S[i])[:40]:
             t = templates[int(j)]
             spec = catalogue.fields.get(t.field)
             score = float(S[i, int(j)]) - (penalty if spec is not None and spec.type != d.inferred.type else 0.0)
-            if score > best.get(t.field, -1.0):
-                best[t.field] = score
+            if score > best.get(t.field, (-1.0,))[0]:
+                best[t.field] = (score, t)
         out.append(best)
     return out
 
@@ -275,14 +305,16 @@ def assign_ids(slots: list[DraftSlot], catalogue: Catalogue, rules: Rules | None
     rules = rules or load_rules()
     scores = _field_scores(slots, catalogue, rules)
     plain = [d for d in slots if d.kind != "list"]
-    pairs = sorted(((sc, i, fid) for i, best in enumerate(scores) for fid, sc in best.items()
+    pairs = sorted(((sc, i, fid, t) for i, best in enumerate(scores) for fid, (sc, t) in best.items()
                     if sc >= rules.matching["reuse_min"]), key=lambda p: (-p[0], p[1]))
     taken: set[str] = set()
-    for sc, i, fid in pairs:
+    known_unit: dict[int, str | None] = {}
+    for sc, i, fid, t in pairs:
         d = plain[i]
         if d.field or fid in taken:
             continue
         d.field, d.score = fid, round(sc, 3)
+        known_unit[id(d)] = t.unit  # the unit the matching form prints, when this one prints none
         taken.add(fid)
     tables: dict[tuple[int, int | None], list[DraftSlot]] = defaultdict(list)
     for d in slots:
@@ -295,7 +327,7 @@ def assign_ids(slots: list[DraftSlot], catalogue: Catalogue, rules: Rules | None
         spec = catalogue.fields.get(d.field) if d.field else None
         if spec is not None:
             d.type = spec.type
-            d.unit = d.inferred.unit or spec.unit
+            d.unit = d.inferred.unit or known_unit.get(id(d))
             d.option_keys = _known_option_keys(d.options, spec, d.type, rules)
             continue
         if not d.field:

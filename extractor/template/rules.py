@@ -42,6 +42,7 @@ class Rules:
     unit_statement: regex.Pattern[str]
     rules: tuple[Rule, ...]
     multi_choice: regex.Pattern[str]
+    date_line: regex.Pattern[str]
     header_options: regex.Pattern[str]
     header_option_separator: str
     matching: dict[str, float]
@@ -78,7 +79,7 @@ def load_rules(path: str | None = None) -> Rules:
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"cannot read the drafting rules: {exc}", path=str(file)) from None
     keys = {"default_type", "unit_types", "label_unit_ignore", "unit_statement", "rules", "multi_choice",
-            "header_options", "header_option_separator", "matching", "id_stopwords", "id_words"}
+            "date_line", "header_options", "header_option_separator", "matching", "id_stopwords", "id_words"}
     if not isinstance(data, dict) or set(data) != keys:
         raise _fail(file, "(top level)", f"expected exactly the keys {', '.join(sorted(keys))}")
     units = load_units()
@@ -109,6 +110,7 @@ def load_rules(path: str | None = None) -> Rules:
         label_unit_ignore=frozenset(fold(str(u)) for u in data["label_unit_ignore"] or []),
         unit_statement=_compile(data["unit_statement"], file, "unit_statement"), rules=tuple(rules),
         multi_choice=_compile((data["multi_choice"] or {}).get("pattern"), file, "multi_choice.pattern"),
+        date_line=_compile(data["date_line"], file, "date_line"),
         header_options=_compile(data["header_options"], file, "header_options"),
         header_option_separator=str(data["header_option_separator"]),
         matching={k: float(v) for k, v in matching.items()},
