@@ -172,8 +172,8 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
             signer = next((clean_label(b.text) for b in doc.items[idx + 1:] if isinstance(b, Block) and b.text.strip()),
                           s.label)
             inf = Inference("date", None, "date line")
-            out.append(DraftSlot("blank", signer, s.label, s.section, None, [], inf, "date", None, source=block.text,
-                                 slot=replace(s, raw=None, label=signer), position=(idx, s.order)))
+            out.append(DraftSlot("blank", signer, signer, s.section, None, [], inf, "date", None, source=block.text,
+                                 slot=replace(s, raw=None, label=signer, context=signer), position=(idx, s.order)))
             continue
         if s.raw:
             keep, before, after = _printed_blank(s, doc, where, catalogue.units)
@@ -181,7 +181,8 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                 continue
         unit_text = s.unit_text or (after if canonical_unit(after) else None)
         opts = [o.text for o in s.options or []]
-        inf = infer_type(s.label, s.column, s.context, s.section, unit_text, opts or None, rules)
+        caption = _caption(doc, idx) if s.table is not None else ""
+        inf = infer_type(s.label, s.column, s.context, s.section, unit_text, opts or None, rules, caption)
         printed = replace(s, raw=None, unit_text=unit_text)
         out.append(DraftSlot("choice" if s.kind == "choice" else s.kind, s.label, s.context or s.label, s.section,
                              s.column, opts, inf, inf.type, inf.unit, before=before,
@@ -204,6 +205,14 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
     return out, list(dict.fromkeys(h for h in headings if h))
+
+
+def _caption(doc: Document, idx: int) -> str:
+    """The text printed right above the table at `idx` ("… tại đơn vị: (Mbps)")."""
+    for item in reversed(doc.items[max(0, idx - 2):idx]):
+        if isinstance(item, Block) and item.text.strip():
+            return item.text
+    return ""
 
 
 def _share_units(slots: Sequence[DraftSlot]) -> None:
@@ -247,7 +256,8 @@ def _field_scores(slots: Sequence[DraftSlot], catalogue: Catalogue, rules: Rules
         for j in np.argsort(-S[i])[:40]:
             t = templates[int(j)]
             spec = catalogue.fields.get(t.field)
-            score = float(S[i, int(j)]) - (penalty if spec is not None and spec.type != d.inferred.type else 0.0)
+            clash = spec is not None and spec.type != d.inferred.type and d.inferred.why not in ("default", "options")
+            score = float(S[i, int(j)]) - (penalty if clash else 0.0)
             if score > best.get(t.field, (-1.0,))[0]:
                 best[t.field] = (score, t)
         out.append(best)

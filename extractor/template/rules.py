@@ -164,8 +164,9 @@ def header_options(header: str, rules: Rules | None = None) -> list[str]:
 
 def infer_type(label: str, column: str | None = None, context: str = "", section: str = "",
                unit_text: str | None = None, options: Sequence[str] | None = None,
-               rules: Rules | None = None) -> Inference:
-    """The type and unit a blank's wording suggests (see `patterns/type_rules.yaml` for the order)."""
+               rules: Rules | None = None, caption: str = "") -> Inference:
+    """The type and unit a blank's wording suggests (see `patterns/type_rules.yaml` for the order);
+    `caption` is the line printed above the slot's table, if any."""
     rules = rules or load_rules()
     texts = [fold(clean_label(t)) for t in (label, column or "", context) if t]
     if options:
@@ -175,7 +176,7 @@ def infer_type(label: str, column: str | None = None, context: str = "", section
         return Inference("multi_choice" if multi else "choice", None, "options")
     unit = canonical_unit(unit_text)
     if unit is None:
-        for t in (column or "", label, section):
+        for t in (column or "", label, section, caption):
             unit = _unit_in(t, rules) if t else None
             if unit:
                 break
