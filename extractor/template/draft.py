@@ -235,7 +235,7 @@ def _share_units(slots: Sequence[DraftSlot]) -> None:
 def _list_slot(s: Slot, section: str, idx: int, order: int, rules: Rules) -> DraftSlot:
     header = s.column or s.label
     opts = header_options(header, rules)
-    inf = infer_type(header, None, header, section, None, opts or None, rules)
+    inf = infer_type(header.split(" / ")[-1], None, header, section, None, opts or None, rules)
     return DraftSlot("list", header, header, section, header, opts, inf, inf.type, inf.unit, source=header,
                      slot=replace(s, raw=None), position=(idx, order))
 
@@ -295,7 +295,10 @@ def _assign_lists(table_slots: list[list[DraftSlot]], catalogue: Catalogue, rule
             _, prefix, chosen = best
             used.add(prefix)
         else:
-            prefix = unique(f"{section_slug(cols[0].section, rules) or 'form'}.list", used | taken)
+            title = cols[0].section.split(" / ")[-1]
+            title = title.split(":", 1)[1] if ":" in title and len(title.split(":", 1)[1].split()) >= 2 else title
+            prefix = unique(slug(title, rules.id_words["list"], rules) or "list", used | set(known) | taken)
+            used.add(prefix)
             chosen = {}
         taken_cols = {fid for fid, _ in chosen.values()}
         for i, d in enumerate(cols):
@@ -304,8 +307,8 @@ def _assign_lists(table_slots: list[list[DraftSlot]], catalogue: Catalogue, rule
                 d.field, d.score = chosen[i][0], round(chosen[i][1], 3)
                 taken.add(d.field)
             else:
-                d.field = unique(f"{prefix}.{slug(d.label, rules.id_words['label'], rules) or 'column'}",
-                                 taken | taken_cols)
+                name = slug(d.label.split(" / ")[-1], rules.id_words["label"], rules) or "column"
+                d.field = unique(f"{prefix}.{name}", taken | taken_cols)
                 taken.add(d.field)
 
 

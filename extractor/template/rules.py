@@ -103,8 +103,8 @@ def load_rules(path: str | None = None) -> Rules:
     if not isinstance(matching, dict) or set(matching) != need:
         raise _fail(file, "matching", f"expected the keys {', '.join(sorted(need))}")
     words = data["id_words"]
-    if not isinstance(words, dict) or set(words) != {"section", "label", "column", "option"}:
-        raise _fail(file, "id_words", "expected section, label, column and option word counts")
+    if not isinstance(words, dict) or set(words) != {"section", "label", "column", "option", "list"}:
+        raise _fail(file, "id_words", "expected section, label, column, option and list word counts")
     return Rules(
         default_type=data["default_type"], unit_types=unit_types,
         label_unit_ignore=frozenset(fold(str(u)) for u in data["label_unit_ignore"] or []),
