@@ -30,6 +30,7 @@ from extractor.template.rules import (
     Inference, Rules, boolean_options, canonical_unit, header_options, infer_type, load_rules, new_id, section_slug,
     similarity, slug, unique)
 from extractor.text.normalize import clean_label, nfc
+from extractor.text.vocab import load_vocabulary
 
 _PLACE_KEYS = ("start", "end", "row", "cell", "col", "blocks")
 
@@ -171,6 +172,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                 continue  # the place blank of "……, ……"
             signer = next((clean_label(b.text) for b in doc.items[idx + 1:] if isinstance(b, Block) and b.text.strip()),
                           s.label)
+            signer = f"{signer} ({_date_words()})"  # "Người khai (ngày tháng năm)": the signer's date
             inf = Inference("date", None, "date line")
             out.append(DraftSlot("blank", signer, signer, s.section, None, [], inf, "date", None, source=block.text,
                                  slot=replace(s, raw=None, label=signer, context=signer), position=(idx, s.order)))
@@ -205,6 +207,11 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
     return out, list(dict.fromkeys(h for h in headings if h))
+
+
+def _date_words() -> str:
+    v = load_vocabulary()
+    return " ".join(words[0] for words in (v.day_words, v.month_words, v.year_words))
 
 
 def _caption(doc: Document, idx: int) -> str:
