@@ -11,7 +11,7 @@ Pure over the document except `draft_path`, which reads the template.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
@@ -203,6 +203,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
             out.append(_list_slot(s, section, idx, k, rules))
     out.sort(key=lambda d: d.position)
     _share_units(out)
+    _table_majority(out)
     headings = [clean_label(b.text) for b in doc.items
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
@@ -220,6 +221,25 @@ def _caption(doc: Document, idx: int) -> str:
         if isinstance(item, Block) and item.text.strip():
             return item.text
     return ""
+
+
+def _table_majority(slots: Sequence[DraftSlot]) -> None:
+    """Cells of a grid table with no cue of their own take the type most cells of the table have
+    (`ADSL` under rows of computer counts)."""
+    by_table: dict[int, list[DraftSlot]] = defaultdict(list)
+    for d in slots:
+        if d.kind == "cell" and d.slot is not None and d.slot.table is not None:
+            by_table[d.slot.table].append(d)
+    for cells in by_table.values():
+        votes = Counter(d.type for d in cells if d.inferred.why != "default")
+        if not votes:
+            continue
+        type_, n = votes.most_common(1)[0]
+        if n * 2 > len(cells):
+            for d in cells:
+                if d.inferred.why == "default":
+                    d.inferred = Inference(type_, None, "table majority")
+                    d.type = type_
 
 
 def _share_units(slots: Sequence[DraftSlot]) -> None:

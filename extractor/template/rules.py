@@ -185,7 +185,7 @@ def infer_type(label: str, column: str | None = None, context: str = "", section
             return Inference(r.type, None, f"rule {i + 1}")
     if unit is not None:
         return Inference(rules.unit_types.get(unit, "integer"), unit, f"unit {unit}")
-    for t in texts:
+    for t in texts + ([fold(clean_label(caption))] if caption else []):
         for i, r in enumerate(rules.rules):
             if not r.before_unit and r.pattern.search(t):
                 return Inference(r.type, None, f"rule {i + 1}")
