@@ -276,19 +276,24 @@ def _field_scores(slots: Sequence[DraftSlot], catalogue: Catalogue, rules: Rules
     if not subject:
         return []
     templates, S = Matcher(catalogue).score([d.slot for d in subject], None)  # type: ignore[misc]
-    penalty = rules.matching["type_mismatch_penalty"]
     out = []
     for i, d in enumerate(subject):
         best: dict[str, tuple[float, TemplateSlot]] = {}
         for j in np.argsort(-S[i])[:40]:
             t = templates[int(j)]
-            spec = catalogue.fields.get(t.field)
-            clash = spec is not None and spec.type != d.inferred.type and d.inferred.why not in ("default", "options")
-            score = float(S[i, int(j)]) - (penalty if clash else 0.0)
+            score = float(S[i, int(j)]) - _type_penalty(d.inferred, catalogue.fields.get(t.field), rules)
             if score > best.get(t.field, (-1.0,))[0]:
                 best[t.field] = (score, t)
         out.append(best)
     return out
+
+
+def _type_penalty(inferred: Inference, spec: FieldSpec | None, rules: Rules) -> float:
+    """How much a field of another type than the wording suggests loses (choice and multi_choice agree)."""
+    if spec is None or spec.type == inferred.type or {spec.type, inferred.type} <= {"choice", "multi_choice"}:
+        return 0.0
+    weak = inferred.why in ("default", "options", "table majority")
+    return rules.matching["weak_type_mismatch_penalty" if weak else "type_mismatch_penalty"]
 
 
 def _known_lists(catalogue: Catalogue) -> dict[str, dict[str, list[Keys]]]:

@@ -99,7 +99,7 @@ def load_rules(path: str | None = None) -> Rules:
     if data["default_type"] not in TYPES:
         raise _fail(file, "default_type", f"unknown type {data['default_type']!r}")
     matching = data["matching"]
-    need = {"reuse_min", "type_mismatch_penalty", "list_column_min", "option_min"}
+    need = {"reuse_min", "type_mismatch_penalty", "weak_type_mismatch_penalty", "list_column_min", "option_min"}
     if not isinstance(matching, dict) or set(matching) != need:
         raise _fail(file, "matching", f"expected the keys {', '.join(sorted(need))}")
     words = data["id_words"]
