@@ -204,6 +204,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
     out.sort(key=lambda d: d.position)
     _share_units(out)
     _table_majority(out)
+    _grids(out, rules)
     headings = [clean_label(b.text) for b in doc.items
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
@@ -221,6 +222,21 @@ def _caption(doc: Document, idx: int) -> str:
         if isinstance(item, Block) and item.text.strip():
             return item.text
     return ""
+
+
+def _grids(slots: Sequence[DraftSlot], rules: Rules) -> None:
+    """Runs of `grid_rows` or more checkbox lines with the same options are a grid: several ticks per row."""
+    runs: list[list[DraftSlot]] = []
+    for d in slots:
+        if d.type == "choice" and runs and runs[-1][-1].options == d.options and runs[-1][-1].kind == d.kind:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    for run in runs:
+        if rules.grid_rows and len(run) >= rules.grid_rows and run[0].type == "choice":
+            for d in run:
+                d.inferred = Inference("multi_choice", None, "grid of options")
+                d.type = "multi_choice"
 
 
 def _table_majority(slots: Sequence[DraftSlot]) -> None:

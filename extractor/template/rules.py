@@ -42,6 +42,7 @@ class Rules:
     unit_statement: regex.Pattern[str]
     rules: tuple[Rule, ...]
     multi_choice: regex.Pattern[str]
+    grid_rows: int
     date_line: regex.Pattern[str]
     header_options: regex.Pattern[str]
     header_option_separator: str
@@ -110,6 +111,7 @@ def load_rules(path: str | None = None) -> Rules:
         label_unit_ignore=frozenset(fold(str(u)) for u in data["label_unit_ignore"] or []),
         unit_statement=_compile(data["unit_statement"], file, "unit_statement"), rules=tuple(rules),
         multi_choice=_compile((data["multi_choice"] or {}).get("pattern"), file, "multi_choice.pattern"),
+        grid_rows=int((data["multi_choice"] or {}).get("grid_rows") or 0),
         date_line=_compile(data["date_line"], file, "date_line"),
         header_options=_compile(data["header_options"], file, "header_options"),
         header_option_separator=str(data["header_option_separator"]),
@@ -174,6 +176,8 @@ def infer_type(label: str, column: str | None = None, context: str = "", section
             return Inference("boolean", None, "options yes/no")
         multi = any(rules.multi_choice.search(t) for t in texts[:1] + texts[2:])
         return Inference("multi_choice" if multi else "choice", None, "options")
+    if column and parse_value(column, "boolean").ok and parse_value(column, "boolean").value is True:
+        return Inference("boolean", None, "yes/no column")
     unit = canonical_unit(unit_text)
     if unit is None:
         for t in (column or "", label, section, caption):
