@@ -169,7 +169,12 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
         block = doc.items[idx] if idx < len(doc.items) else None
         if isinstance(block, Block) and rules.date_line.match(nfc(block.text)):
             if any(_place(o.location) == _place(s.location) for o in found if o.order > s.order):
-                continue  # the place blank of "……, ……"
+                # the place of "……, ……": kept (as the slot finder names it) so that a return's place blank
+                # is taken by it and not by a field nearby
+                out.append(DraftSlot("blank", s.label, s.context or s.label, s.section, None, [],
+                                     Inference("text", None, "place of a date line"), "text", None,
+                                     source=block.text, slot=replace(s, raw=None), position=(idx, s.order)))
+                continue
             signer = next((clean_label(b.text) for b in doc.items[idx + 1:] if isinstance(b, Block) and b.text.strip()),
                           s.label)
             signer = f"{signer} ({_date_words()})"  # "Người khai (ngày tháng năm)": the signer's date
