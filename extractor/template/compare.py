@@ -43,7 +43,7 @@ def view_of(entry: dict[str, Any]) -> SlotView:
 def _pair_score(a: SlotView, b: SlotView) -> float:
     if (a.kind == "list") != (b.kind == "list") or (a.kind == "choice") != (b.kind == "choice"):
         return 0.0
-    label = similarity(Keys.of(a.label), Keys.of(b.label))
+    label = similarity(Keys.of(a.label), Keys.of(b.label), subset=True)
     if a.column or b.column:
         col = similarity(Keys.of(a.column), Keys.of(b.column)) if a.column and b.column else 0.5
         label = 0.7 * label + 0.3 * col

@@ -234,8 +234,12 @@ def new_id(section: str, label: str, column: str | None, taken: set[str], rules:
 
 
 # -- similarity --------------------------------------------------------------------------------------------
-def similarity(a: Keys, b: Keys) -> float:
-    """max over the tone key and the diacritic-free key of (ratio + token_sort_ratio) / 200, as matching does."""
+def similarity(a: Keys, b: Keys, subset: bool = False) -> float:
+    """max over the tone key and the diacritic-free key of (ratio + token_sort_ratio) / 200, as matching does;
+    with `subset`, also 0.8 × token_set_ratio (one label holds all the words of the other)."""
     tone = (fuzz.ratio(a.tone, b.tone) + fuzz.token_sort_ratio(a.tone, b.tone)) / 200
     folded = (fuzz.ratio(a.folded, b.folded) + fuzz.token_sort_ratio(a.folded, b.folded)) / 200 * 0.98
-    return max(tone, folded)
+    best = max(tone, folded)
+    if subset:
+        best = max(best, fuzz.token_set_ratio(a.folded, b.folded) / 100 * 0.8)
+    return best
