@@ -189,5 +189,10 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         raise SystemExit(1)
 
 
+from .template.command import template  # noqa: E402  (registered last: one line per command group)
+
+main.add_command(template)
+
+
 if __name__ == "__main__":  # python -m extractor.cli
     main()

@@ -19,7 +19,8 @@ from extractor.template.draft import Draft, DraftSlot
 HEADER = """\
 # Drafted by `extractor template draft` from {source}: review every slot, then run
 # `extractor template check {id}`. Each comment says where the proposal comes from:
-#   catalogue 0.97   the field id of the catalogue slot that matches this wording best (its score)
+#   catalogue 0.97   the field id of the known slot that matches this blank best, with extraction's matching
+#                    score (1.0 and above: same wording, section and unit)
 #   NEW              no catalogue field matches: a new id from the section and the label, defined in `fields:`
 # Edit `field`, `type`, `unit` freely; a new id must also be renamed under `fields:`.
 """
