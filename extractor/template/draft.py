@@ -27,8 +27,18 @@ from extractor.model import Block, Document, Table
 from extractor.readers import read
 from extractor.slots import Slot, find_slots
 from extractor.template.rules import (
-    Inference, Rules, boolean_options, canonical_unit, header_options, infer_type, load_rules, new_id, section_slug,
-    similarity, slug, unique)
+    Inference,
+    Rules,
+    boolean_options,
+    canonical_unit,
+    header_options,
+    infer_type,
+    load_rules,
+    new_id,
+    similarity,
+    slug,
+    unique,
+)
 from extractor.text.normalize import clean_label, nfc
 from extractor.text.vocab import load_vocabulary
 
@@ -195,7 +205,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                              s.column, opts, inf, inf.type, inf.unit, before=before,
                              after=after if after != before else "", source=s.context or s.label, slot=printed,
                              position=(idx, s.order)))
-    for table, cells in lists.items():
+    for cells in lists.values():
         for s in _list_columns(cells):
             out.append(_list_slot(s, s.section, where.get(_place(s.location), 0), s.order, rules))
     tables = [it for it in doc.items if isinstance(it, Table)]

@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         a = draft_agreement(form, ROOT / "corpora" / "templates" / f"{form}.docx")
         row = {"slots": a.checked, "aligned": a.aligned, "id": round(a.rate("same_id"), 3),
                "type": round(a.rate("same_type"), 3), "unit": round(a.rate("same_unit"), 3)}
-        line = f"{form}: {a.checked} checked slots, ids {row['id']:.3f}, types {row['type']:.3f}, units {row['unit']:.3f}"
+        line = (f"{form}: {a.checked} checked slots, ids {row['id']:.3f}, types {row['type']:.3f}, "
+                f"units {row['unit']:.3f}")
         if not args.no_loo:
             report, detected = leave_one_out(form, truth, args.returns)
             m = report.overall
