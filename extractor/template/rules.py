@@ -55,7 +55,7 @@ class Rules:
 class Inference:
     type: str
     unit: str | None
-    why: str  # which evidence decided: "options", "unit %", "rule 3", "default"
+    why: str  # which evidence decided: "options", "unit %", "wording 'ty le'", "default"
 
 
 def _fail(path: Path, entry: str, message: str) -> PatternError:
@@ -184,15 +184,17 @@ def infer_type(label: str, column: str | None = None, context: str = "", section
             unit = _unit_in(t, rules) if t else None
             if unit:
                 break
-    for i, r in enumerate(rules.rules):
-        if r.before_unit and any(r.pattern.search(t) for t in texts[:2]):
-            return Inference(r.type, None, f"rule {i + 1}")
+    for r in rules.rules:
+        hit = next((m for t in texts[:2] if (m := r.pattern.search(t))), None) if r.before_unit else None
+        if hit:
+            return Inference(r.type, None, f"wording '{hit.group(0).strip()}'")
     if unit is not None:
         return Inference(rules.unit_types.get(unit, "integer"), unit, f"unit {unit}")
     for t in texts + ([fold(clean_label(caption))] if caption else []):
-        for i, r in enumerate(rules.rules):
-            if not r.before_unit and r.pattern.search(t):
-                return Inference(r.type, None, f"rule {i + 1}")
+        for r in rules.rules:
+            hit = r.pattern.search(t) if not r.before_unit else None
+            if hit:
+                return Inference(r.type, None, f"wording '{hit.group(0).strip()}'")
     return Inference(rules.default_type, None, "default")
 
 
