@@ -181,3 +181,26 @@ def test_check_reports_new_duplicated_and_unused_ids(tmp_path: Path) -> None:
     assert "unused.field" in report.unused
     assert set(new) <= set(report.new)
     assert any("new" in r.notes for r in report.rows)
+
+
+def test_list_table_printed_with_empty_rows_only() -> None:
+    """A list table whose rows are all empty (the slot finder skips such rows) still gives its columns."""
+    from extractor.model import Block, Cell, Document, Source, Table
+    from extractor.template.draft import assign_ids, collect
+
+    def row(r: int, texts: list[str]) -> list[Cell]:
+        return [Cell(r, c, [Block(t, location={"part": "body", "block": 1, "row": r, "cell": c})])
+                for c, t in enumerate(texts)]
+
+    table = Table([row(0, ["TT", "Tên ứng dụng", "Cơ quan chủ trì"]), row(1, ["", "", ""]), row(2, ["", "", "…"])],
+                  location={"part": "body", "block": 1})
+    doc = Document(Source("blank.docx", "0" * 64, "docx"),
+                   [Block("BẢNG 3A.1: DANH SÁCH CÁC ỨNG DỤNG CHUYÊN NGÀNH", location={"part": "body", "block": 0},
+                          bold=True), table])
+    cat = load_catalogue()
+    slots, headings = collect(doc, cat)
+    assert [(d.kind, d.label) for d in slots] == [("list", "Tên ứng dụng"), ("list", "Cơ quan chủ trì")]
+    assert headings == ["BẢNG 3A.1: DANH SÁCH CÁC ỨNG DỤNG CHUYÊN NGÀNH"]
+    assert assign_ids(slots, cat) == {}
+    assert [d.field for d in slots] == ["apps.specialised.name", "apps.specialised.owner"]
+    assert {d.list for d in slots} == {"apps.specialised"}

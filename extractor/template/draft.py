@@ -77,10 +77,6 @@ class Draft:
     slots: list[DraftSlot]
     fields: dict[str, dict[str, Any]]  # definitions of the new field ids
 
-    @property
-    def new_ids(self) -> list[str]:
-        return list(self.fields)
-
 
 # -- where things are --------------------------------------------------------------------------------------
 def _place(location: dict[str, Any]) -> str:
@@ -92,7 +88,7 @@ def _item_index(doc: Document) -> dict[str, int]:
 
 
 # -- the blanks of a blank form ----------------------------------------------------------------------------
-def _printed_blank(slot: Slot, doc: Document, where: dict[str, int], units: Sequence[str]) -> tuple[bool, str, str]:
+def _printed_blank(slot: Slot, doc: Document, where: dict[str, int]) -> tuple[bool, str, str]:
     """Whether a slot whose "answer" is printed on the blank form is still a blank, and the printed words
     before / after it: `Liệt kê……` is a blank with printed words; `Quý báo cáo: Quý III/2019` is not."""
     raw = (slot.raw or "").strip()
@@ -103,11 +99,11 @@ def _printed_blank(slot: Slot, doc: Document, where: dict[str, int], units: Sequ
     if not isinstance(item, Block) or slot.location.get("start") is None:
         return False, "", ""
     region = nfc(item.text)[slot.location["start"]:slot.location["end"]]
-    if not LEADER.search(region) or len(raw.split()) > 10:
+    leader = LEADER.search(region)
+    if leader is None or len(raw.split()) > 10:
         return False, "", ""
-    first = LEADER.search(region)
-    return True, (raw if region.find(raw[:3]) < first.start() else ""), (raw if region.find(raw[:3]) > first.start()
-                                                                          else "")
+    printed_first = region.find(raw[:3]) < leader.start()
+    return True, (raw if printed_first else ""), ("" if printed_first else raw)
 
 
 def _list_tables(slots: Sequence[Slot]) -> dict[int, list[Slot]]:
@@ -120,9 +116,7 @@ def _list_tables(slots: Sequence[Slot]) -> dict[int, list[Slot]]:
     for table, cells in by_table.items():
         if any(s.kind == "label" or s.row_label for s in cells):
             continue
-        rows = {s.row for s in cells}
-        if len(rows) >= 1 and all(s.label == (s.column or s.label) for s in cells) and \
-                len({s.column for s in cells}) >= 2:
+        if all(s.label == (s.column or s.label) for s in cells) and len({s.column for s in cells}) >= 2:
             out[table] = cells
     return out
 
@@ -193,7 +187,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                                  slot=replace(s, raw=None, label=signer, context=signer), position=(idx, s.order)))
             continue
         if s.raw:
-            keep, before, after = _printed_blank(s, doc, where, catalogue.units)
+            keep, before, after = _printed_blank(s, doc, where)
             if not keep:
                 continue
         unit_text = s.unit_text or (after if canonical_unit(after) else None)
