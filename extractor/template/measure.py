@@ -40,10 +40,16 @@ def checked_slots(form_id: str, patterns: Path = PATTERNS) -> list[dict[str, Any
     return yaml.safe_load((patterns / "forms" / f"{form_id}.yaml").read_text(encoding="utf-8"))["slots"]
 
 
-def draft_agreement(form_id: str, template: Path, catalogue: Catalogue | None = None) -> Agreement:
-    """Draft `template` with the full catalogue and compare with the checked form."""
+def draft_agreement(form_id: str, template: Path, catalogue: Catalogue | None = None,
+                    wording_only: bool = False) -> Agreement:
+    """Draft `template` with the full catalogue and compare with the checked form; with `wording_only`, compare
+    the types and units the wording alone suggests (before any catalogue match)."""
     draft = draft_path(template, form_id, catalogue or load_catalogue())
-    return agreement([view_of(e) for e in form_data(draft)["slots"]], [view_of(e) for e in checked_slots(form_id)])
+    views = [view_of(e) for e in form_data(draft)["slots"]]
+    if wording_only:
+        for v, d in zip(views, draft.slots, strict=True):
+            v.type, v.unit = d.inferred.type, d.inferred.unit
+    return agreement(views, [view_of(e) for e in checked_slots(form_id)])
 
 
 def without_form(form_id: str, target: Path, patterns: Path = PATTERNS) -> Path:
@@ -119,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         a = draft_agreement(form, ROOT / "corpora" / "templates" / f"{form}.docx")
         row = {"slots": a.checked, "aligned": a.aligned, "id": round(a.rate("same_id"), 3),
                "type": round(a.rate("same_type"), 3), "unit": round(a.rate("same_unit"), 3)}
+        w = draft_agreement(form, ROOT / "corpora" / "templates" / f"{form}.docx", wording_only=True)
+        row.update(wording_type=round(w.rate("same_type"), 3), wording_unit=round(w.rate("same_unit"), 3))
         line = (f"{form}: {a.checked} checked slots, ids {row['id']:.3f}, types {row['type']:.3f}, "
-                f"units {row['unit']:.3f}")
+                f"units {row['unit']:.3f} (wording only: types {row['wording_type']:.3f}, "
+                f"units {row['wording_unit']:.3f})")
         if not args.no_loo:
             report, detected = leave_one_out(form, truth, args.returns)
             m = report.overall
