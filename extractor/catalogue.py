@@ -2,7 +2,8 @@
 normalised keys matching needs precomputed.
 
     patterns/catalogue.yaml      fields: {id: {type, unit, labels, sections, columns, options, forms, list}}
-    patterns/forms/<form>.yaml   id, headings, slots: [{field, kind, type, label, context, section, column, …}]
+    patterns/forms/<form>.yaml   id, headings, slots: [{field, kind, type, label, context, section, column, …}],
+                                 and optional `fields:` defining field ids only this form uses (drafted forms)
     patterns/aliases.yaml        optional hand-kept extra labels per field id (also learnt by `extractor review`);
                                  matching treats a document label close to an alias as that field's label
     <overlay>/…                  a local overlay with the same layout, read after the built-in patterns
@@ -142,8 +143,12 @@ def _need(cond: bool, path: Path, entry: str, message: str) -> None:
 def _load_fields(path: Path) -> dict[str, FieldSpec]:
     data = _read(path)
     _need(isinstance(data, dict) and isinstance(data.get("fields"), dict), path, "fields", "missing mapping")
+    return _parse_fields(data["fields"], path)
+
+
+def _parse_fields(entries: dict[str, Any], path: Path) -> dict[str, FieldSpec]:
     out = {}
-    for fid, e in data["fields"].items():
+    for fid, e in entries.items():
         _need(isinstance(e, dict), path, fid, "entry must be a mapping")
         _need(e.get("type") in TYPES, path, fid, f"unknown type {e.get('type')!r}")
         options = []
@@ -184,6 +189,20 @@ def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
     return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
 
 
+def _form_fields(path: Path, fields: dict[str, FieldSpec]) -> None:
+    """Add the field ids a form file defines itself (`fields:`, as `extractor template draft` writes)."""
+    data = _read(path)
+    if not isinstance(data, dict) or data.get("fields") is None:
+        return
+    _need(isinstance(data["fields"], dict), path, "fields", "must map field ids to definitions")
+    own = _parse_fields(data["fields"], path)
+    for fid, spec in own.items():
+        _need(fid not in fields, path, f"fields.{fid}", "already defined in the catalogue or another form; "
+              "use that id in the slots and drop this definition")
+        spec.forms = spec.forms or [str(data.get("id") or path.stem)]
+        fields[fid] = spec
+
+
 def _merge_aliases(path: Path, fields: dict[str, FieldSpec], aliases: dict[str, list[str]]) -> None:
     data = _read(path) or {}
     _need(isinstance(data, dict), path, "aliases", "must map field ids to lists of labels")
@@ -211,14 +230,20 @@ def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) 
     fields: dict[str, FieldSpec] = {}
     forms: dict[str, FormSpec] = {}
     aliases: dict[str, list[str]] = {}
+    form_paths: dict[str, Path] = {}  # by file name: an overlay's form replaces the built-in one
     for root in roots:
         if (root / "catalogue.yaml").exists():
             fields.update(_load_fields(root / "catalogue.yaml"))
+        for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
+            form_paths[path.name] = path
+    for path in form_paths.values():
+        _form_fields(path, fields)
+    for root in roots:  # after every field is known: an alias may name a field a drafted form defines
         if (root / "aliases.yaml").exists():
             _merge_aliases(root / "aliases.yaml", fields, aliases)
-        for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
-            form = _load_form(path, fields)
-            forms[form.id] = form
+    for path in form_paths.values():
+        form = _load_form(path, fields)
+        forms[form.id] = form
     if not fields or not forms:
         raise PatternError("no field catalogue or form found", path=str(roots[0]))
     return Catalogue(fields, forms, _units(), aliases)

@@ -199,12 +199,13 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
 
 
 def _register_subcommands() -> None:
-    """Commands that live in their own packages (batch, aggregation, review, …)."""
+    """Commands that live in their own packages (batch, aggregation, review, template drafting)."""
     from .batch.command import batch_command
     from .report.command import aggregate_command
     from .review.cli import export_command, review_command
+    from .template.command import template
 
-    for command in (batch_command, aggregate_command, review_command, export_command):
+    for command in (batch_command, aggregate_command, review_command, export_command, template):
         main.add_command(command)
 
 
