@@ -10,9 +10,6 @@ a top-level ``review`` {not_a_form, by, at}. The extractor's files are never cha
 from __future__ import annotations
 
 import copy
-import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ import jsonschema
 
 from extractor.catalogue import Catalogue
 from extractor.errors import ReviewError
-from extractor.output import validate
+from extractor.output import validate, write_data
 from extractor.review.results import ItemKey, ResultSet, ReturnFile
 from extractor.review.store import Decision, Store
 
@@ -75,19 +72,6 @@ class ExportSummary:
     not_a_form: int
 
 
-def _write_json(data: dict[str, Any], target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_reviewed(results: ResultSet, store: Store, out_dir: Path, catalogue: Catalogue) -> ExportSummary:
     """Write every result of `results` with its decisions into `out_dir` (same relative paths)."""
     decisions = store.all_current()
@@ -98,7 +82,7 @@ def export_reviewed(results: ResultSet, store: Store, out_dir: Path, catalogue: 
         if target.resolve() == ret.path.resolve():
             raise ReviewError("the export would overwrite the extractor's result; choose another -o folder",
                               path=str(target))
-        _write_json(data, target)
+        write_data(data, target)
         written.append(target)
     decided = sum(1 for k, d in decisions.items() if d.state and k.kind != "return" and k.sha256 in results.returns)
     gone = sum(1 for k, d in decisions.items() if k.kind == "return" and d.state == "not_a_form")
