@@ -8,10 +8,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from extractor.catalogue import PATTERNS
 from extractor.errors import PatternError
+from extractor.yamlfile import read_yaml
 
 BATCH_FILE = PATTERNS / "batch.yaml"
 CONTAINER_KINDS = ("zip", "eml", "mbox", "msg")
@@ -70,10 +69,7 @@ def _suffixes(value: Any, entry: str, path: Path) -> tuple[str, ...]:
 def load_config(path: str | None = None) -> BatchConfig:
     """Read and validate the batch settings (default ``patterns/batch.yaml``); PatternError when malformed."""
     file = Path(path) if path else BATCH_FILE
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"cannot read the batch settings: {exc}", path=str(file)) from exc
+    data = read_yaml(file)
     _need(isinstance(data, dict), "(top)", "must be a mapping", file)
     containers = data.get("container_suffixes")
     _need(isinstance(containers, dict) and set(containers) <= set(CONTAINER_KINDS), "container_suffixes",

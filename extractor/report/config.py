@@ -9,21 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from extractor.catalogue import PATTERNS
 from extractor.errors import PatternError
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"cannot read patterns file: {exc}", path=str(path)) from exc
-    if not isinstance(data, dict):
-        raise PatternError("must be a mapping", path=str(path))
-    return data
+from extractor.yamlfile import read_mapping
 
 
 def _need(cond: bool, path: Path, entry: str, message: str) -> None:
@@ -54,7 +42,7 @@ UNKNOWN = "unknown"
 def levels_config() -> Levels:
     """`patterns/agency_levels.yaml`, validated."""
     path = PATTERNS / "agency_levels.yaml"
-    data = _read(path)
+    data = read_mapping(path)
     levels = data.get("levels")
     _need(isinstance(levels, dict) and levels, path, "levels", "needs a mapping of level keys")
     _need(isinstance(data.get("unknown"), dict), path, "unknown", "needs label and short")
@@ -89,7 +77,7 @@ def indicators_config() -> tuple[Indicator, ...]:
     from extractor.report.indicators import names_in
 
     path = PATTERNS / "indicators.yaml"
-    data = _read(path).get("indicators")
+    data = read_mapping(path).get("indicators")
     _need(isinstance(data, dict), path, "indicators", "needs a mapping")
     fields = load_catalogue().fields
     out = []
@@ -110,7 +98,7 @@ def indicators_config() -> tuple[Indicator, ...]:
 def report_config() -> dict[str, Any]:
     """`patterns/report.yaml` (sheet names, headers, words, number formats, check labels, ranges)."""
     path = PATTERNS / "report.yaml"
-    data = _read(path)
+    data = read_mapping(path)
     for key in ("sheets", "columns", "words", "methods", "formats", "checks", "severities", "ranges", "expected"):
         _need(key in data, path, key, "missing")
     for rule, e in data["checks"].items():

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from extractor.catalogue import PATTERNS, Catalogue, Keys, load_catalogue
 from extractor.errors import PatternError
 from extractor.template.rules import ID_RE, similarity
+from extractor.yamlfile import read_yaml
 
 
 @dataclass
@@ -59,10 +58,7 @@ def form_file(form_id: str, patterns_dir: Path | None = None, overlay: Path | No
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"cannot read patterns file: {exc}", path=str(path)) from None
+    data = read_yaml(path)
     if not isinstance(data, dict) or not data.get("id") or not isinstance(data.get("slots"), list):
         raise PatternError("form: needs id and a slots list", path=str(path))
     return data

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 from rapidfuzz import fuzz
 
 from extractor.catalogue import PATTERNS, TYPES, Keys
@@ -22,6 +21,7 @@ from extractor.errors import PatternError
 from extractor.text.normalize import clean_label, fold
 from extractor.text.values import parse_value
 from extractor.text.vocab import load_units
+from extractor.yamlfile import read_yaml
 
 RULES_FILE = PATTERNS / "type_rules.yaml"
 ID_RE = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -75,10 +75,7 @@ def _compile(value: Any, path: Path, entry: str) -> regex.Pattern[str]:
 def load_rules(path: str | None = None) -> Rules:
     """The validated drafting rules (default `patterns/type_rules.yaml`)."""
     file = Path(path) if path else RULES_FILE
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PatternError(f"cannot read the drafting rules: {exc}", path=str(file)) from None
+    data = read_yaml(file)
     keys = {"default_type", "unit_types", "label_unit_ignore", "unit_statement", "rules", "multi_choice",
             "date_line", "header_options", "header_option_separator", "matching", "id_stopwords", "id_words"}
     if not isinstance(data, dict) or set(data) != keys:
