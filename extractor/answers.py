@@ -38,7 +38,7 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     raw = slot.raw
     if raw and template is not None:
         raw = strip_printed(raw, template.before, template.after)
-    if not raw:
+    if not raw or _only_printed(raw, spec, template, slot):
         return EMPTY
     if type_ in ("choice", "multi_choice"):
         return _typed_choice(raw, spec, type_)
@@ -47,6 +47,15 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if parsed.value is None and parsed.reason == "empty":
         return EMPTY
     return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, parsed.quality, parsed.reason)
+
+
+def _only_printed(raw: str, spec: FieldSpec | None, template: TemplateSlot | None, slot: Slot) -> bool:
+    """The slot holds only the form's own words after the blank (`…… máy`, `…… triệu đồng` left empty)."""
+    if any(ch.isdigit() for ch in raw):
+        return False
+    typed = fold(raw)
+    printed = (template.after if template else "", spec.unit if spec else "", slot.unit_text or "")
+    return any(p and (fold(p) == typed or fold(p).startswith(typed + " ")) for p in printed)
 
 
 def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:

@@ -235,3 +235,25 @@ def test_read_answer_strips_printed_words() -> None:
 def test_strip_printed_nfd(raw: str, before: str, after: str, expected: str) -> None:
     got = strip_printed(unicodedata.normalize("NFD", raw), before, after)
     assert unicodedata.normalize("NFC", got) == expected
+
+
+# -- blanks left empty that show only the form's printed words ---------------------------------------------
+@pytest.mark.parametrize(("raw", "field", "tmpl", "unit_text"), [
+    ("máy", spec("integer", unit="máy"), None, None),
+    ("triệu", spec("decimal", unit="triệu đồng"), None, None),
+    ("Triệu đồng", spec("decimal"), template(after="triệu đồng"), None),
+    ("mạng", spec("integer"), None, "mạng"),
+])
+def test_only_the_printed_unit_is_an_empty_blank(raw: str, field: FieldSpec, tmpl: TemplateSlot | None,
+                                                 unit_text: str | None) -> None:
+    a = read_answer(blank(raw, unit_text), field, tmpl)
+    assert (a.value, a.raw, a.reason) == (None, None, "empty")
+
+
+@pytest.mark.parametrize(("raw", "field", "value"), [
+    ("12 máy", spec("integer", unit="máy"), 12),
+    ("máy in", spec("text", unit="máy"), "máy in"),  # more than the printed word: typed
+    ("Hà Nội", spec("text"), "Hà Nội"),
+])
+def test_typed_words_beside_a_unit_are_kept(raw: str, field: FieldSpec, value: Any) -> None:
+    assert read_answer(blank(raw), field).value == value
