@@ -14,14 +14,12 @@ from typing import Any
 
 import numpy as np
 import yaml
-from rapidfuzz import fuzz, process
 
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
+from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
 from extractor.text.values import parse_value
-
-SUBSET_WEIGHT = 0.8
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,27 +71,6 @@ class FormGuess:
     scores: dict[str, float]
 
 
-def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
-    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
-    capped token_set_ratio, so that a label holding all the words of the other scores well).
-
-    Scored once per distinct text: forms repeat a label in every column of a row."""
-    if not a or not b:
-        return np.zeros((len(a), len(b)))
-    out = None
-    for attr, weight in (("tone", 1.0), ("folded", 0.98)):
-        qa, ia = np.unique([getattr(k, attr) for k in a], return_inverse=True)
-        qb, ib = np.unique([getattr(k, attr) for k in b], return_inverse=True)
-        qa, qb = list(qa), list(qb)
-        m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
-             + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
-        if subset:
-            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0 * SUBSET_WEIGHT)
-        m = m[np.ix_(ia.ravel(), ib.ravel())]
-        out = m if out is None else np.maximum(out, m)
-    return out
-
-
 def _pair_sim(a: Keys | None, b: Keys | None) -> float:
     if a is None or b is None:
         return 0.5 if (a is None) != (b is None) else 1.0
@@ -106,10 +83,17 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
     if not doc_keys:
         return FormGuess(None, 0.0, {})
-    scores = {}
+    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
+    keys: list[Keys] = []
+    spans = {}
     for fid, form in catalogue.forms.items():
-        keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
-        m = _sim_matrix(keys, doc_keys, subset=False)
+        form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
+        spans[fid] = (len(keys), len(keys) + len(form_keys))
+        keys += form_keys
+    both = _sim_matrix(doc_keys, keys, subset=False)
+    scores = {}
+    for fid, (lo, hi) in spans.items():
+        m = both[:, lo:hi].T
         scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
