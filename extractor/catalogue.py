@@ -110,6 +110,8 @@ class Catalogue:
     fields: dict[str, FieldSpec]
     forms: dict[str, FormSpec]
     units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)
+    # lookups the later stages derive from the catalogue once (e.g. matching's template arrays), by name
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
         """A field's consistency relations as the given form states them, else as the catalogue records."""
