@@ -228,20 +228,22 @@ class Matcher:
         """Penalise fields whose type cannot read what was typed (a date in a count, words in a number)."""
         tpl = self.tpl
         t_types = tpl.types
+        # slots whose text reads as the same types get the same adjustments: one step per group
+        groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = defaultdict(list)
         for i, s in enumerate(slots):
-            if not s.raw or s.options is not None:
-                continue
-            quality = _readable(s.raw)
-            clash = tpl.checked & ~np.isin(t_types, list(quality))
-            S[i, clash] -= self.cfg["type_clash_penalty"]
+            if s.raw and s.options is None:
+                quality = _readable(s.raw)
+                groups[frozenset(quality), frozenset(_rare_type(quality))].append(i)
+        for (readable, rare), rows in groups.items():
+            clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
+            S[np.ix_(rows, clash)] -= self.cfg["type_clash_penalty"]
             # a date or ratio field takes nothing else: the clash counts twice there
-            S[i, clash & tpl.date_ratio] -= self.cfg["type_clash_penalty"]
-            rare = _rare_type(quality)
+            S[np.ix_(rows, np.intersect1d(clash, np.flatnonzero(tpl.date_ratio)))] -= self.cfg["type_clash_penalty"]
             if rare:
                 # a date or a ratio is rare enough to point at the few fields that take one
-                S[i, np.isin(t_types, list(rare))] += self.cfg["rare_type_bonus"]
+                S[np.ix_(rows, np.flatnonzero(np.isin(t_types, list(rare))))] += self.cfg["rare_type_bonus"]
                 if "date" in rare:
-                    S[i, tpl.text] -= self.cfg["type_clash_penalty"]
+                    S[np.ix_(rows, np.flatnonzero(tpl.text))] -= self.cfg["type_clash_penalty"]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
         tpl = self.tpl

@@ -24,7 +24,7 @@ from extractor.catalogue import Keys
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
-MAX_CELLS = 2**20  # remembered scores per table and key kind (4 MB); past it the table starts again
+MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
 
 
 class SimTable:
@@ -38,34 +38,36 @@ class SimTable:
             qb, ib = np.unique([k[n] for k in b], return_inverse=True)
             self.targets.append(list(qb))
             self.inverse.append(ib.ravel())
-        self.rows: list[dict[str, np.ndarray]] = [{} for _ in ATTRS]
+        self.width = len(b)
+        self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
 
-    def _rows(self, n: int, texts: list[str]) -> np.ndarray:
-        """Rows of key kind `n` for `texts` (distinct), computing the missing ones in one batch."""
-        cache = self.rows[n]
-        missing = [t for t in texts if t not in cache]
-        if missing:
-            qb = self.targets[n]
-            if (len(cache) + len(missing)) * max(1, len(qb)) > MAX_CELLS:
-                cache.clear()
-            weight = ATTRS[n][1]
-            m = (process.cdist(missing, qb, scorer=fuzz.ratio, workers=1)
-                 + process.cdist(missing, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
-            if self.subset:
-                m = np.maximum(m, process.cdist(missing, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0
-                               * SUBSET_WEIGHT)
-            for t, row in zip(missing, m, strict=True):
-                cache[t] = row
-        return np.stack([cache[t] for t in texts])
-
-    def matrix(self, a: Sequence[Keys]) -> np.ndarray:
+    def _add(self, keys: list[tuple[str, str]]) -> None:
+        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind."""
         out = None
-        for n, (attr, _weight) in enumerate(ATTRS):
-            qa, ia = np.unique([getattr(k, attr) for k in a], return_inverse=True)
-            m = self._rows(n, list(qa))[np.ix_(ia.ravel(), self.inverse[n])]
+        for n, (_attr, weight) in enumerate(ATTRS):
+            qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
+            qa, qb = list(qa), self.targets[n]
+            m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
+                 + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
+            if self.subset:
+                m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0
+                               * SUBSET_WEIGHT)
+            m = m[np.ix_(ia.ravel(), self.inverse[n])]
             out = m if out is None else np.maximum(out, m)
         assert out is not None
-        return out
+        for k, row in zip(keys, out, strict=True):
+            self.rows[k] = row
+
+    def matrix(self, a: Sequence[Keys]) -> np.ndarray:
+        keys = [(k.tone, k.folded) for k in a]
+        rows = self.rows
+        missing = list(dict.fromkeys(k for k in keys if k not in rows))
+        if missing and (len(rows) + len(missing)) * max(1, self.width) > MAX_CELLS:
+            rows.clear()
+            missing = list(dict.fromkeys(keys))
+        if missing:
+            self._add(missing)
+        return np.stack([rows[k] for k in keys])
 
 
 @functools.lru_cache(maxsize=32)
