@@ -110,6 +110,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._spans: list[list[Any]] = []  # [actual text or None, used]
+        self._actual = 0  # how many of the open spans have an /ActualText
 
     def begin_tag(self, tag: Any, props: Any = None) -> None:
         super().begin_tag(tag, props)
@@ -118,14 +119,17 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
             raw = resolve1(props["ActualText"])
             text = decode_text(raw) if isinstance(raw, bytes) else raw if isinstance(raw, str) else None
         self._spans.append([text, False])
+        self._actual += text is not None
 
     def end_tag(self) -> None:
         super().end_tag()
         if self._spans:
-            self._spans.pop()
+            self._actual -= self._spans.pop()[0] is not None
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv = super().render_char(*args, **kwargs)
+        if not self._actual:
+            return adv
         span = next((s for s in reversed(self._spans) if s[0] is not None), None)
         if span is not None and self.cur_item._objs:
             obj = self.cur_item._objs[-1]
