@@ -7,6 +7,7 @@ values typed where the dots were deleted, and `label: value` tails.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,6 +125,18 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
 
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
     """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
+    if not isinstance(units, tuple):
+        return _split_line(text, units)
+    # the printed lines of a form come back in every return: split each distinct line once
+    return [dataclasses.replace(r) for r in _split_line_cached(text, units)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_line_cached(text: str, units: tuple[str, ...]) -> tuple[Region, ...]:
+    return tuple(_split_line(text, units))
+
+
+def _split_line(text: str, units: Sequence[str]) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     for span in _spans(text):

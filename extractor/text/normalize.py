@@ -144,6 +144,7 @@ def is_blank_text(text: str) -> bool:
     return _BLANK_RE.fullmatch(_INVISIBLE_RE.sub("", text)) is not None
 
 
+@lru_cache(maxsize=65536)
 def clean_label(text: str) -> str:
     """The wording of a label, as label matching compares it (case and tones kept, NFC).
 
