@@ -32,6 +32,7 @@ ANCHORED_VALUE = regex.compile(
 )
 COLON = regex.compile(r":(?!//)")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+_NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
 
 @dataclass
@@ -61,7 +62,7 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
         u = ul
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             rest = body[len(u):]
-            if regex.match(r" \p{L}[^,;\t]{0,40}:", rest):
+            if _NEXT_LABEL.match(rest):
                 continue  # "Tỷ lệ:", "Cán bộ phụ trách:": the start of the next label, not a unit
             if paren:
                 if not rest.startswith(")"):

@@ -23,6 +23,9 @@ COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
+_NUMERIC = regex.compile(r"[\d\s.,%/]+")
+_NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 
 
 @dataclass
@@ -149,7 +152,7 @@ def _header_rows(table: Table) -> int:
         if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
             break  # one label alone under the header: a group title or a data row, not more header
         if n and not numbers and not _is_group_row(row, ncols):
-            if regex.fullmatch(r"[\da-zđ]{1,3}\.?", texts[0]) or not any(texts) or n >= 3:
+            if _ITEM_NUMBER.fullmatch(texts[0]) or not any(texts) or n >= 3:
                 break
             if n >= 2 and any(_looks_like_value(t) for t in texts[1:]):
                 break
@@ -158,7 +161,7 @@ def _header_rows(table: Table) -> int:
 
 
 def _looks_like_value(text: str) -> bool:
-    return bool(regex.fullmatch(r"[\d\s.,%/]+", text))
+    return bool(_NUMERIC.fullmatch(text))
 
 
 def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -> list[Slot]:
@@ -242,7 +245,7 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
             continue  # group titles say nothing about which column holds the item numbers
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
-    numbers = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+    numbers = _NUMBERING_CELL
     return {col for col, texts in cols.items()
             if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
@@ -256,7 +259,7 @@ def _is_label_cell(text: str) -> bool:
     if not t or has_leader(t) or has_options_text(t):
         return False
     letters = sum(ch.isalpha() for ch in t)
-    return letters >= 6 and not regex.fullmatch(r"[\d\s.,%/]+", t)
+    return letters >= 6 and not _NUMERIC.fullmatch(t)
 
 
 # -- document ----------------------------------------------------------------------------------------------
