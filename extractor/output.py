@@ -6,7 +6,7 @@ import functools
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from json.encoder import c_encode_basestring, py_encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,13 @@ def dumps(data: Any) -> str:
     return "".join(parts)
 
 
+class _OnePiece(json.JSONEncoder):
+    """`json.dump`'s encoder for results (ensure_ascii=False, indent=1): the text of `dumps`, in one piece."""
+
+    def iterencode(self, o: Any, _one_shot: bool = False) -> Iterator[str]:
+        yield dumps(o)
+
+
 def output_name(source: Path) -> str:
     """`returns/a.docx` → `a.docx.json` (the format stays in the name: a.docx and a.pdf do not collide)."""
     return f"{source.name}.json"
@@ -151,7 +158,7 @@ def write_result(result: Result, out_dir: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(data))
+            json.dump(data, fh, ensure_ascii=False, indent=1, cls=_OnePiece)
             fh.write("\n")
         os.replace(tmp, target)
     except BaseException:
