@@ -132,6 +132,16 @@ class _Templates:
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray] = {}
+        # columns grouped by field id (for margins: the best score of a field other than the chosen one)
+        codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
+        self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
+        self.by_field = np.argsort(self.field_code, kind="stable")
+        self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
+        self.lists: dict[str, list[TemplateSlot]] = defaultdict(list)
+        for f in cat.forms.values():
+            for t in f.slots:
+                if t.kind == "list" and t.list:
+                    self.lists[t.list].append(t)
 
     def column_in(self, ctx: str) -> np.ndarray:
         """1.0 for each template column written inside the (folded) text `ctx`, else 0.3."""
@@ -291,6 +301,7 @@ class Matcher:
             used_field.add(templates[j].field)
         matches = []
         tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]].tolist() if S.shape[1] else [[] for _ in slots]
+        margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
             top = tops[i]
             cands: list[tuple[str, float]] = []
@@ -301,7 +312,7 @@ class Matcher:
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
-                matches.append(Match(s, t.field, t, float(S[i, j]), self._margin(S, i, j), None,
+                matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
                                      t.form == form_id, cands))
             else:
                 matches.append(Match(s, None, None, float(S[i].max()) if S.shape[1] else 0.0, 0.0, None, False,
@@ -360,9 +371,26 @@ class Matcher:
             return t
         return None
 
-    def _margin(self, S: np.ndarray, i: int, j: int) -> float:
-        others = S[i, self.tpl.fields != self.tpl.fields[j]]
-        return float(S[i, j] - others.max()) if others.size else 1.0
+    def _margins(self, S: np.ndarray, chosen: dict[int, int]) -> dict[int, float]:
+        """For each chosen pair (i, j): its score minus the best score of slot i for another field (1.0 when the
+        catalogue has no other field)."""
+        if not chosen:
+            return {}
+        tpl = self.tpl
+        if len(tpl.field_starts) < 2:
+            return {i: 1.0 for i in chosen}
+        rows = list(chosen)
+        best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
+        first = best.argmax(axis=1)
+        top1 = best[np.arange(len(rows)), first]
+        best[np.arange(len(rows)), first] = -np.inf
+        top2 = best.max(axis=1)
+        out = {}
+        for n, i in enumerate(rows):
+            j = chosen[i]
+            other = top2[n] if tpl.field_code[j] == first[n] else top1[n]
+            out[i] = float(S[i, j] - other)
+        return out
 
     def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
                       form_id: str) -> None:
@@ -398,11 +426,7 @@ class Matcher:
 
     # -- list tables ------------------------------------------------------------------------------------------
     def _list_tables(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[Match], list[Slot]]:
-        lists: dict[str, list[TemplateSlot]] = defaultdict(list)
-        for f in self.cat.forms.values():
-            for t in f.slots:
-                if t.kind == "list" and t.list:
-                    lists[t.list].append(t)
+        lists = self.tpl.lists
         by_table: dict[int, list[Slot]] = defaultdict(list)
         for s in slots:
             if s.table is not None and s.kind in ("cell", "choice", "label"):
