@@ -7,7 +7,6 @@ values typed where the dots were deleted, and `label: value` tails.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -129,7 +128,7 @@ def split_line(text: str, units: Sequence[str]) -> list[Region]:
     if not isinstance(units, tuple):
         return _split_line(text, units)
     # the printed lines of a form come back in every return: split each distinct line once
-    return [dataclasses.replace(r) for r in _split_line_cached(text, units)]
+    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak) for r in _split_line_cached(text, units)]
 
 
 @functools.lru_cache(maxsize=16384)
