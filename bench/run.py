@@ -39,7 +39,18 @@ STAGES = ("read", "slots", "match", "answers", "confidence", "write")
 
 # -- one process: stages ---------------------------------------------------------------------------------------
 def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """Peak resident memory of this process in MB: VmHWM of /proc/self/status (Linux), else ru_maxrss.
+
+    ru_maxrss is not used on Linux: it survives fork and exec, so a pool worker would report its parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB elsewhere
 
 
 def stage_pass(files: list[Path], out_dir: Path) -> dict[str, Any]:
@@ -180,6 +191,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     for fmt, style in (("docx", "o-"), ("pdf", "s-")):
@@ -196,8 +208,10 @@ def plot(results: dict[str, Any], path: Path) -> None:
         ax.set_xlabel("returns in the run (corpus replicated)")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-    ax1.set_ylabel("throughput")
+    ax1.set_ylabel("returns per second")
     ax1.set_yscale("log")
+    ax1.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax1.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax2.set_ylabel("MB")
     ax2.set_ylim(bottom=0)
     fig.suptitle(f"vn-form-extractor throughput ({results['machine']['cpus']} cores)")
