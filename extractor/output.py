@@ -62,66 +62,61 @@ def _float(o: float) -> str:
     return float.__repr__(o)
 
 
-def _scalar(o: Any) -> str | None:
-    """JSON of a string, number, bool or None; None for containers and anything else."""
-    t = type(o)
-    if t is str:
-        return _encode_str(o)
-    if o is None:
-        return "null"
-    if o is True:
-        return "true"
-    if o is False:
-        return "false"
-    if t is int:
-        return int.__repr__(o)
-    if t is float:
-        return _float(o)
-    if isinstance(o, str):
-        return _encode_str(o)
-    if isinstance(o, int):
-        return int.__repr__(o)
-    if isinstance(o, float):
-        return _float(o)
-    return None
-
-
 def _encode(o: Any, indent: str, parts: list[str]) -> None:
-    text = _scalar(o)
-    if text is not None:
-        parts.append(text)
-        return
+    # exact types only: subclasses (IntEnum, numpy floats, str enums …) go to the json module (`_Unusual`)
     inner = indent + " "
-    if isinstance(o, dict):
+    t = type(o)
+    if t is dict:
         if not o:
             parts.append("{}")
             return
-        sep = "{\n" + inner
+        sep, nxt = "{\n" + inner, ",\n" + inner
         for k, v in o.items():
-            if type(k) is not str and not isinstance(k, str):
+            if type(k) is not str:
                 raise _Unusual
-            text = _scalar(v)
-            if text is not None:
-                parts.append(f"{sep}{_encode_str(k)}: {text}")
+            tv = type(v)
+            if tv is str:
+                parts.append(sep + _encode_str(k) + ": " + _encode_str(v))
+            elif v is None:
+                parts.append(sep + _encode_str(k) + ": null")
+            elif tv is int:
+                parts.append(sep + _encode_str(k) + ": " + int.__repr__(v))
+            elif tv is float:
+                parts.append(sep + _encode_str(k) + ": " + _float(v))
+            elif v is True:
+                parts.append(sep + _encode_str(k) + ": true")
+            elif v is False:
+                parts.append(sep + _encode_str(k) + ": false")
             else:
-                parts.append(f"{sep}{_encode_str(k)}: ")
+                parts.append(sep + _encode_str(k) + ": ")
                 _encode(v, inner, parts)
-            sep = ",\n" + inner
+            sep = nxt
         parts.append("\n" + indent + "}")
-    elif isinstance(o, (list, tuple)):
+    elif t is list or t is tuple:
         if not o:
             parts.append("[]")
             return
-        sep = "[\n" + inner
+        sep, nxt = "[\n" + inner, ",\n" + inner
         for v in o:
-            text = _scalar(v)
-            if text is not None:
-                parts.append(sep + text)
+            if type(v) is str:
+                parts.append(sep + _encode_str(v))
             else:
                 parts.append(sep)
                 _encode(v, inner, parts)
-            sep = ",\n" + inner
+            sep = nxt
         parts.append("\n" + indent + "]")
+    elif t is str:
+        parts.append(_encode_str(o))
+    elif o is None:
+        parts.append("null")
+    elif o is True:
+        parts.append("true")
+    elif o is False:
+        parts.append("false")
+    elif t is int:
+        parts.append(int.__repr__(o))
+    elif t is float:
+        parts.append(_float(o))
     else:
         raise _Unusual
 

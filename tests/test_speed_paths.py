@@ -4,6 +4,7 @@ the indented JSON encoder, the fastjsonschema check, the cached line splitter.""
 from __future__ import annotations
 
 import copy
+import enum
 import json
 import math
 
@@ -80,8 +81,13 @@ def test_dumps_equals_the_standard_library(value: object) -> None:
     assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=1)
 
 
+class _Level(enum.IntEnum):
+    ONE = 1
+
+
 @pytest.mark.parametrize("value", [{1: "a"}, (1, [2, ()]), {"a": {"b": []}}, [math.inf, -math.inf, -0.0],
-                                   {"x": True, "y": None}, "é\n\"\\\u2028"])
+                                   {"x": True, "y": None}, "é\n\"\\\u2028", {"level": _Level.ONE},
+                                   [np.float64(1.5), np.float32(2.0).item()], {"s": _Level.ONE, "t": (1, "a")}])
 def test_dumps_unusual_values(value: object) -> None:
     assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=1)
 
