@@ -31,6 +31,7 @@ ANCHORED_VALUE = regex.compile(
 )
 COLON = regex.compile(r":(?!//)")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+_NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
 
 @dataclass
@@ -60,7 +61,7 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
         u = ul
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             rest = body[len(u):]
-            if regex.match(r" \p{L}[^,;\t]{0,40}:", rest):
+            if _NEXT_LABEL.match(rest):
                 continue  # "Tỷ lệ:", "Cán bộ phụ trách:": the start of the next label, not a unit
             if paren:
                 if not rest.startswith(")"):
@@ -124,6 +125,18 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
 
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
     """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
+    if not isinstance(units, tuple):
+        return _split_line(text, units)
+    # the printed lines of a form come back in every return: split each distinct line once
+    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak) for r in _split_line_cached(text, units)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_line_cached(text: str, units: tuple[str, ...]) -> tuple[Region, ...]:
+    return tuple(_split_line(text, units))
+
+
+def _split_line(text: str, units: Sequence[str]) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     for span in _spans(text):

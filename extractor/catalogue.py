@@ -114,6 +114,8 @@ class Catalogue:
     forms: dict[str, FormSpec]
     units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # field id -> labels from aliases.yaml files
+    # lookups the later stages derive from the catalogue once (e.g. matching's template arrays), by name
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
         """A field's consistency relations as the given form states them, else as the catalogue records."""

@@ -14,14 +14,12 @@ from typing import Any
 
 import numpy as np
 import yaml
-from rapidfuzz import fuzz, process
 
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
+from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
 from extractor.text.values import parse_value
-
-SUBSET_WEIGHT = 0.8
 
 
 @functools.lru_cache(maxsize=4096)
@@ -73,27 +71,6 @@ class FormGuess:
     scores: dict[str, float]
 
 
-def _sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
-    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
-    capped token_set_ratio, so that a label holding all the words of the other scores well).
-
-    Scored once per distinct text: forms repeat a label in every column of a row."""
-    if not a or not b:
-        return np.zeros((len(a), len(b)))
-    out = None
-    for attr, weight in (("tone", 1.0), ("folded", 0.98)):
-        qa, ia = np.unique([getattr(k, attr) for k in a], return_inverse=True)
-        qb, ib = np.unique([getattr(k, attr) for k in b], return_inverse=True)
-        qa, qb = list(qa), list(qb)
-        m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
-             + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
-        if subset:
-            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0 * SUBSET_WEIGHT)
-        m = m[np.ix_(ia.ravel(), ib.ravel())]
-        out = m if out is None else np.maximum(out, m)
-    return out
-
-
 def _pair_sim(a: Keys | None, b: Keys | None) -> float:
     if a is None or b is None:
         return 0.5 if (a is None) != (b is None) else 1.0
@@ -106,10 +83,17 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
     if not doc_keys:
         return FormGuess(None, 0.0, {})
-    scores = {}
+    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
+    keys: list[Keys] = []
+    spans = {}
     for fid, form in catalogue.forms.items():
-        keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
-        m = _sim_matrix(keys, doc_keys, subset=False)
+        form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
+        spans[fid] = (len(keys), len(keys) + len(form_keys))
+        keys += form_keys
+    both = _sim_matrix(doc_keys, keys, subset=False)
+    scores = {}
+    for fid, (lo, hi) in spans.items():
+        m = both[:, lo:hi].T
         scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
@@ -118,42 +102,96 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     return FormGuess(best if s1 >= 0.45 else None, round(confidence, 3), {k: round(v, 3) for k, v in ranked})
 
 
+class _Templates:
+    """The catalogue's template slots (the columns of the score matrix) and what scoring needs of them,
+    computed once per catalogue."""
+
+    def __init__(self, cat: Catalogue, cfg: dict[str, Any]) -> None:
+        self.slots = [t for f in cat.forms.values() for t in f.slots if t.kind != "list"]
+        ts = self.slots
+        self.label_keys = [t.label_keys for t in ts]
+        self.context_keys = [t.context_keys for t in ts]
+        self.col_idx = [j for j, t in enumerate(ts) if t.column_keys is not None]
+        self.col_keys = [ts[j].column_keys for j in self.col_idx]
+        self.col_folded = [(j, fold(t.column)) for j, t in enumerate(ts) if t.column]
+        self.section_keys = [Keys.of(t.section) for t in ts]
+        self.forms = np.array([t.form for t in ts])
+        self.fields = np.array([t.field for t in ts])
+        self.types = np.array([t.type for t in ts])
+        self.checked = np.isin(self.types, CHECKED_TYPES)
+        self.date_ratio = np.isin(self.types, ["date", "ratio"])
+        self.text = self.types == "text"
+        units = [fold(t.unit) if t.unit else None for t in ts]
+        self.has_unit = np.array([u is not None for u in units], dtype=bool)
+        self.units = np.array([u or "" for u in units])
+        self.factor = {kind: np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in ts])
+                       for kind in ("blank", "cell", "choice")}
+        self.option_keys = [k for t in ts for k in t.option_keys]
+        owner = [j for j, t in enumerate(ts) for _ in t.option_keys]
+        # templates with options, and where each one's options start among `option_keys` (they are contiguous)
+        self.option_owner = sorted(set(owner))
+        self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
+        self.column_hits: dict[str, np.ndarray] = {}
+        # columns grouped by field id (for margins: the best score of a field other than the chosen one)
+        codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
+        self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
+        self.by_field = np.argsort(self.field_code, kind="stable")
+        self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
+        self.lists: dict[str, list[TemplateSlot]] = defaultdict(list)
+        for f in cat.forms.values():
+            for t in f.slots:
+                if t.kind == "list" and t.list:
+                    self.lists[t.list].append(t)
+
+    def column_in(self, ctx: str) -> np.ndarray:
+        """1.0 for each template column written inside the (folded) text `ctx`, else 0.3."""
+        hit = self.column_hits.get(ctx)
+        if hit is None:
+            if len(self.column_hits) > 65536:
+                self.column_hits.clear()
+            hit = np.array([1.0 if col and col in ctx else 0.3 for _j, col in self.col_folded])
+            self.column_hits[ctx] = hit
+        return hit
+
+
 class Matcher:
     """Scores document slots against template slots and assigns fields one-to-one."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.cat = catalogue
         self.cfg = settings()
+        tpl = catalogue.derived.get("matching.templates")
+        if tpl is None:
+            tpl = catalogue.derived["matching.templates"] = _Templates(catalogue, self.cfg)
+        self.tpl: _Templates = tpl
 
     # -- scoring ------------------------------------------------------------------------------------------
     def score(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[TemplateSlot], np.ndarray]:
-        templates = [t for f in self.cat.forms.values() for t in f.slots if t.kind != "list"]
+        tpl = self.tpl
+        templates = tpl.slots
         if not slots or not templates:
             return templates, np.zeros((len(slots), len(templates)))
         cfg = self.cfg
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
-        L = _sim_matrix(s_label, [t.label_keys for t in templates])
-        C = _sim_matrix(s_ctx, [t.context_keys for t in templates], subset=False)
+        L = _sim_matrix(s_label, tpl.label_keys)
+        C = _sim_matrix(s_ctx, tpl.context_keys, subset=False)
         if self.cat.aliases:
             self._alias_adjust(L, C, s_label, templates)
-        col_t = [t.column_keys for t in templates]
         s_col = [Keys.of(s.column) if s.column else None for s in slots]
         K = np.full((len(slots), len(templates)), 1.0)
         with_col = [i for i, k in enumerate(s_col) if k is not None]
         if with_col:
-            idx_t = [j for j, k in enumerate(col_t) if k is not None]
-            sub = _sim_matrix([s_col[i] for i in with_col], [col_t[j] for j in idx_t])
+            idx_t = tpl.col_idx
+            sub = _sim_matrix([s_col[i] for i in with_col], tpl.col_keys)
             K[np.ix_(with_col, list(range(len(templates))))] = 0.3
             K[np.ix_(with_col, idx_t)] = sub
         without = [i for i, k in enumerate(s_col) if k is None]
-        if without:
-            t_cols = [(j, fold(t.column)) for j, t in enumerate(templates) if t.column]
+        if without and tpl.col_folded:
+            cols = [j for j, _col in tpl.col_folded]
             for i in without:
-                ctx = fold(slots[i].context or slots[i].label)
-                for j, col in t_cols:
-                    # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …")
-                    K[i, j] = 1.0 if col and col in ctx else 0.3
+                # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …")
+                K[i, cols] = tpl.column_in(fold(slots[i].context or slots[i].label))
         kinds = [s.kind for s in slots]
         S = np.zeros_like(L)
         for kind in ("blank", "cell", "choice"):
@@ -167,17 +205,16 @@ class Matcher:
                     + w["column"] * K[rows]
             else:
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
-            factor = np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in templates])
-            S[rows] *= factor
+            S[rows] *= tpl.factor[kind]
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
-        Sec = _sim_matrix(sec_keys, [Keys.of(t.section) for t in templates], subset=False)
+        Sec = _sim_matrix(sec_keys, tpl.section_keys, subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
-            other = np.array([t.form != form_id for t in templates])
+            other = tpl.forms != form_id
             S[:, other] -= cfg["other_form_penalty"]
-        self._unit_adjust(S, slots, templates)
-        self._type_adjust(S, slots, templates)
+        self._unit_adjust(S, slots)
+        self._type_adjust(S, slots)
         weak = [i for i, s in enumerate(slots) if s.weak]
         S[weak] -= cfg["weak_blank_penalty"]
         return templates, S
@@ -200,48 +237,47 @@ class Matcher:
         out = np.zeros((len(slots), len(templates)))
         s_keys = [Keys.of(o.text) for s in slots for o in s.options or []]
         s_owner = [i for i, s in enumerate(slots) for _ in s.options or []]
-        t_keys = [k for t in templates for k in t.option_keys]
-        t_owner = [j for j, t in enumerate(templates) for _ in t.option_keys]
-        if not s_keys or not t_keys:
+        tpl = self.tpl
+        if not s_keys or not tpl.option_keys:
             return out
-        m = _sim_matrix(s_keys, t_keys)
-        t_owner_arr = np.array(t_owner)
+        m = _sim_matrix(s_keys, tpl.option_keys)
         best = np.zeros((len(s_keys), len(templates)))
-        for j in set(t_owner):
-            best[:, j] = m[:, t_owner_arr == j].max(axis=1)
+        # each template's options are a contiguous run of columns: the max over each run
+        best[:, tpl.option_owner] = np.maximum.reduceat(m, tpl.option_start, axis=1)
         s_owner_arr = np.array(s_owner)
         for i in set(s_owner):
             out[i] = best[s_owner_arr == i].mean(axis=0)
         return out
 
-    def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
+    def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
         """Penalise fields whose type cannot read what was typed (a date in a count, words in a number)."""
-        t_types = np.array([t.type for t in templates])
+        tpl = self.tpl
+        t_types = tpl.types
+        # slots whose text reads as the same types get the same adjustments: one step per group
+        groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = defaultdict(list)
         for i, s in enumerate(slots):
-            if not s.raw or s.options is not None:
-                continue
-            quality = _readable(s.raw)
-            clash = np.array([t in CHECKED_TYPES and t not in quality for t in t_types])
-            S[i, clash] -= self.cfg["type_clash_penalty"]
+            if s.raw and s.options is None:
+                quality = _readable(s.raw)
+                groups[frozenset(quality), frozenset(_rare_type(quality))].append(i)
+        for (readable, rare), rows in groups.items():
+            clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
+            S[np.ix_(rows, clash)] -= self.cfg["type_clash_penalty"]
             # a date or ratio field takes nothing else: the clash counts twice there
-            S[i, clash & np.isin(t_types, ["date", "ratio"])] -= self.cfg["type_clash_penalty"]
-            rare = _rare_type(quality)
+            S[np.ix_(rows, np.intersect1d(clash, np.flatnonzero(tpl.date_ratio)))] -= self.cfg["type_clash_penalty"]
             if rare:
                 # a date or a ratio is rare enough to point at the few fields that take one
-                S[i, np.isin(t_types, list(rare))] += self.cfg["rare_type_bonus"]
+                S[np.ix_(rows, np.flatnonzero(np.isin(t_types, list(rare))))] += self.cfg["rare_type_bonus"]
                 if "date" in rare:
-                    S[i, t_types == "text"] -= self.cfg["type_clash_penalty"]
+                    S[np.ix_(rows, np.flatnonzero(tpl.text))] -= self.cfg["type_clash_penalty"]
 
-    def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> None:
-        t_units = [fold(t.unit) if t.unit else None for t in templates]
+    def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
+        tpl = self.tpl
         for i, s in enumerate(slots):
             if not s.unit_text:
                 continue
-            u = fold(s.unit_text)
-            for j, tu in enumerate(t_units):
-                if tu is None:
-                    continue
-                S[i, j] += self.cfg["unit_agree_bonus"] if tu == u else -self.cfg["unit_clash_penalty"]
+            same = tpl.units == fold(s.unit_text)
+            S[i, tpl.has_unit & same] += self.cfg["unit_agree_bonus"]
+            S[i, tpl.has_unit & ~same] -= self.cfg["unit_clash_penalty"]
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
@@ -262,14 +298,15 @@ class Matcher:
         if form_id:
             self._order_adjust(S, slots, templates, form_id)
         # one-to-one, best pairs first; one field id once
-        order = np.dstack(np.unravel_index(np.argsort(-S, axis=None), S.shape))[0]
+        flat = np.argsort(-S, axis=None)
+        below = S.ravel()[flat] < cfg["min_score"]
+        stop = int(np.argmax(below)) if below.any() else len(flat)
         used_slot: set[int] = set()
         used_field: set[str] = set()
         chosen: dict[int, int] = {}
-        for i, j in order:
-            i, j = int(i), int(j)
-            if S[i, j] < cfg["min_score"]:
-                break
+        width = S.shape[1]
+        for k in flat[:stop].tolist():
+            i, j = divmod(k, width)
             if i in used_slot or templates[j].field in used_field:
                 continue
             if form_id and templates[j].form != form_id and S[i, j] < cfg["other_form_min_score"]:
@@ -278,8 +315,10 @@ class Matcher:
             used_slot.add(i)
             used_field.add(templates[j].field)
         matches = []
+        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]].tolist() if S.shape[1] else [[] for _ in slots]
+        margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
-            top = np.argsort(-S[i])[: cfg["top_k"]] if S.shape[1] else []
+            top = tops[i]
             cands: list[tuple[str, float]] = []
             for j in top:
                 fid = templates[int(j)].field
@@ -288,7 +327,7 @@ class Matcher:
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
-                matches.append(Match(s, t.field, t, float(S[i, j]), self._margin(S, i, j, templates), None,
+                matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
                                      t.form == form_id, cands))
             else:
                 matches.append(Match(s, None, None, float(S[i].max()) if S.shape[1] else 0.0, 0.0, None, False,
@@ -347,11 +386,26 @@ class Matcher:
             return t
         return None
 
-    @staticmethod
-    def _margin(S: np.ndarray, i: int, j: int, templates: Sequence[TemplateSlot]) -> float:
-        fid = templates[j].field
-        others = [S[i, k] for k in range(S.shape[1]) if templates[k].field != fid]
-        return float(S[i, j] - max(others)) if others else 1.0
+    def _margins(self, S: np.ndarray, chosen: dict[int, int]) -> dict[int, float]:
+        """For each chosen pair (i, j): its score minus the best score of slot i for another field (1.0 when the
+        catalogue has no other field)."""
+        if not chosen:
+            return {}
+        tpl = self.tpl
+        if len(tpl.field_starts) < 2:
+            return {i: 1.0 for i in chosen}
+        rows = list(chosen)
+        best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
+        first = best.argmax(axis=1)
+        top1 = best[np.arange(len(rows)), first]
+        best[np.arange(len(rows)), first] = -np.inf
+        top2 = best.max(axis=1)
+        out = {}
+        for n, i in enumerate(rows):
+            j = chosen[i]
+            other = top2[n] if tpl.field_code[j] == first[n] else top1[n]
+            out[i] = float(S[i, j] - other)
+        return out
 
     def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
                       form_id: str) -> None:
@@ -387,11 +441,7 @@ class Matcher:
 
     # -- list tables ------------------------------------------------------------------------------------------
     def _list_tables(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[Match], list[Slot]]:
-        lists: dict[str, list[TemplateSlot]] = defaultdict(list)
-        for f in self.cat.forms.values():
-            for t in f.slots:
-                if t.kind == "list" and t.list:
-                    lists[t.list].append(t)
+        lists = self.tpl.lists
         by_table: dict[int, list[Slot]] = defaultdict(list)
         for s in slots:
             if s.table is not None and s.kind in ("cell", "choice", "label"):

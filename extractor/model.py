@@ -8,7 +8,7 @@ debugging dumps.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 EMPTY_BOX = "\u2610"  # ☐ — how every unchecked checkbox appears in Block.text
@@ -121,7 +121,22 @@ class Field:
     candidates: list[dict[str, Any]] = field(default_factory=list)  # other field ids considered, with scores
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them)
+        return {name: _plain(getattr(self, name)) for name in _FIELD_NAMES}
+
+
+def _plain(value: Any) -> Any:
+    """A copy of a JSON-plain value (dicts, lists, tuples of scalars)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Field))
 
 
 @dataclass

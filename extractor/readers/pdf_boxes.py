@@ -19,6 +19,7 @@ The state is decided from what is drawn:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ def font_key(fontname: str) -> str:
     return _STYLE.sub("", name) or name
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every character; a document has a handful of fonts
 def is_bold_font(fontname: str) -> bool:
     name = _SUBSET.sub("", fontname or "").casefold()
     return any(w in name for w in ("bold", "black", "heavy", "semibold", "demi"))

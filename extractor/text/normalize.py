@@ -99,6 +99,7 @@ def _move_tone(match: regex.Match[str]) -> str:
     return "".join(c for c in syllable if c not in TONE_MARKS) + "".join(tones)
 
 
+@lru_cache(maxsize=65536)  # pure, and called on the same few thousand texts again and again
 def tone_key(text: str) -> str:
     """A lowercase key equal for old and new tone placement: ``tone_key("Hoà") == tone_key("hòa")``.
 
@@ -111,6 +112,7 @@ def tone_key(text: str) -> str:
     return nfc(_SYLLABLE_RE.sub(_move_tone, decomposed))
 
 
+@lru_cache(maxsize=65536)  # pure, and called on the same few thousand texts again and again
 def fold(text: str) -> str:
     """A diacritic-free lowercase key: NFD, every combining mark dropped, ``đ``/``Đ`` -> ``d``.
 
@@ -125,6 +127,7 @@ def remove_leaders(text: str, repl: str = " ") -> str:
     return _LEADER_RE.sub(repl, text)
 
 
+@lru_cache(maxsize=65536)  # pure, and called on the same few thousand texts again and again
 def clean_text(text: str) -> str:
     """`text` in NFC without invisible characters, checkbox glyphs and dotted leaders, whitespace collapsed.
 
@@ -141,6 +144,7 @@ def is_blank_text(text: str) -> bool:
     return _BLANK_RE.fullmatch(_INVISIBLE_RE.sub("", text)) is not None
 
 
+@lru_cache(maxsize=65536)
 def clean_label(text: str) -> str:
     """The wording of a label, as label matching compares it (case and tones kept, NFC).
 

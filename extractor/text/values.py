@@ -147,6 +147,12 @@ def _unit_regex(key: str) -> str:
     return "".join(r"\s*/\s*" if p == "/" else r"\s+" if p == " " else regex.escape(p) for p in pieces)
 
 
+_PUNCT_ONLY_RE = regex.compile(r"[\p{P}]")
+_DIGIT_RE = regex.compile(r"\d")
+_NUMBER_SEP_RE = regex.compile(r"([.,\s])")
+_MINUS_RE = regex.compile(r"(?:^|\s)[-−]$")
+_BIT_RE = regex.compile(r"0*([01])")
+_INVISIBLE_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HINT_EDGE_RE = regex.compile(r"^[\s.,;:()\[\]_\-–]+|[\s.,;:()\[\]_\-–]+$")
 
 
@@ -203,9 +209,9 @@ def _residue(notes: _Notes, rest: str, *, zero_value: bool = False, numeric: boo
     rest = _EDGE_RE.sub("", rest)
     if not _CONTENT_RE.search(rest):
         return
-    if zero_value and _fkey(regex.sub(r"[\p{P}]", " ", rest)) in _lexicon().zero_words:
+    if zero_value and _fkey(_PUNCT_ONLY_RE.sub(" ", rest)) in _lexicon().zero_words:
         return
-    if numeric and regex.search(r"\d", rest):
+    if numeric and _DIGIT_RE.search(rest):
         notes.add("multiple_numbers", Q_MULTIPLE)
     else:
         notes.add("extra_text", Q_EXTRA)
@@ -237,7 +243,7 @@ def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | 
 
     Returns (value, reason, quality) or None when the separators fit no convention. Rules: module docstring.
     """
-    parts = regex.split(r"([.,\s])", token.strip())
+    parts = _NUMBER_SEP_RE.split(token.strip())
     groups, seps = parts[0::2], parts[1::2]
     if not seps:
         return int(groups[0]), None, 1.0
@@ -296,7 +302,7 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     value, reason, quality = reading
     notes.add(reason, quality)
     prefix, suffix = f[:m.start()], f[end:]
-    if regex.search(r"(?:^|\s)[-−]$", prefix):
+    if _MINUS_RE.search(prefix):
         value, prefix = -value, prefix[:-1]
         notes.add("negative", Q_RANGE)
     unit, prefix, suffix = _take_unit(notes, prefix, suffix, type_, unit_hint)
@@ -338,7 +344,7 @@ def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
 def _boolean(text: str) -> ParsedValue:
     lex = _lexicon()
     f = _EDGE_RE.sub("", fold(clean_text(text)))
-    digit = regex.fullmatch(r"0*([01])", f)
+    digit = _BIT_RE.fullmatch(f)
     if digit:
         return ParsedValue(digit.group(1) == "1")
     m = lex.boolean_re.match(f)
@@ -381,7 +387,7 @@ _TEXT_EDGE_RE = regex.compile(rf"^{_TEXT_EDGE}+|{_TEXT_EDGE}+$")
 
 
 def _text(text: str) -> str:
-    s = regex.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", nfc(text))
+    s = _INVISIBLE_RE.sub("", nfc(text))
     return _TEXT_EDGE_RE.sub("", s)
 
 

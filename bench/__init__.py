@@ -1,0 +1,1 @@
+"""Benchmarks of the pipeline (`python3 -m bench.run`)."""

@@ -1,0 +1,329 @@
+"""Benchmark of the whole pipeline on the corpus: `python3 -m bench.run [--quick] [--scale …] [--out DIR]`.
+
+One run, in one process tree, on the corpus returns (`corpora/returns/*.docx` and `*.pdf`):
+
+1. stages    CPU time of each stage per return (read, slots, match, answers, confidence, write), DOCX and PDF,
+             over a first pass (the process starts cold: label scores are computed and remembered) and a
+             second pass (steady state, as in a season where every return of a form shares its labels);
+             returns/s on one core and pages/s for PDF from the steady-state pass;
+2. floors    the same files through zipfile + lxml (DOCX floor), docx2python, `pdftotext -layout` (PDF floor)
+             and pdfplumber `extract_text`, each as a ratio to ours;
+3. scaling   the corpus file list replicated to each size of `--scale` (DOCX) and `--pdf-scale` (PDF), through
+             a pool of one worker per core: wall time, returns/s, CPU per return, peak RSS of each worker;
+4. results   `OUT/bench.json` (everything above), `OUT/throughput.png` (throughput and RSS vs input size) and
+             `OUT/bench.md` (the tables the README shows).
+
+Times are CPU seconds (`time.process_time`, children's for pdftotext) except the pool runs, whose returns/s is
+wall-clock: on a shared machine the CPU figures are the ones to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = ("read", "slots", "match", "answers", "confidence", "write")
+
+
+# -- one process: stages ---------------------------------------------------------------------------------------
+def _maxrss_mb() -> float:
+    """Peak resident memory of this process in MB: VmHWM of /proc/self/status (Linux), else ru_maxrss.
+
+    ru_maxrss is not used on Linux: it survives fork and exec, so a pool worker would report its parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB elsewhere
+
+
+def stage_pass(files: list[Path], out_dir: Path) -> dict[str, Any]:
+    """Extract and write every file once in this process; per-stage CPU seconds per return."""
+    from extractor.catalogue import load_catalogue
+    from extractor.output import write_result
+    from extractor.pipeline import Stopwatch, extract_path
+
+    cat = load_catalogue()
+    watch = Stopwatch()
+    pages = failed = 0
+    for f in files:
+        try:
+            result = extract_path(f, cat, watch=watch)
+        except Exception as exc:  # noqa: BLE001 (a benchmark counts failures, it does not stop on them)
+            failed += 1
+            print(f"  failed: {f.name}: {exc}", file=sys.stderr)
+            continue
+        write_result(result, out_dir)
+        watch.lap("write")
+        pages += _pages(f, result)
+    n = len(files) - failed
+    per = {s: watch.seconds.get(s, 0.0) / max(1, n) for s in STAGES}
+    total = sum(per.values())
+    out: dict[str, Any] = {"returns": n, "failed": failed,
+                           "ms_per_return": {s: round(v * 1000, 2) for s, v in per.items()},
+                           "ms_total": round(total * 1000, 2),
+                           "returns_per_s_one_core": round(1 / total, 2) if total else None}
+    if pages:
+        out["pages"] = pages
+        out["pages_per_return"] = round(pages / max(1, n), 2)
+        out["pages_per_s_one_core"] = round(pages / (total * n), 2) if total else None
+    return out
+
+
+_PAGES: dict[str, int] = {}
+
+
+def _pages(path: Path, result: Any) -> int:
+    """Pages of a PDF return (0 for other formats); counted once per file with pypdfium2."""
+    if result.source.format != "pdf":
+        return 0
+    key = str(path)
+    if key not in _PAGES:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        _PAGES[key] = len(doc)
+        doc.close()
+    return _PAGES[key]
+
+
+def reader_only(files: list[Path]) -> float:
+    """CPU seconds per return of our reader alone (steady state)."""
+    from extractor.readers import read
+
+    t = time.process_time()
+    for f in files:
+        read(f)
+    return (time.process_time() - t) / max(1, len(files))
+
+
+# -- floors ------------------------------------------------------------------------------------------------------
+def floors(fmt: str, files: list[Path], ours_ms: float, reader_ms: float) -> dict[str, Any]:
+    from bench.floors import FLOORS, available
+
+    why = available()
+    out: dict[str, Any] = {}
+    for name, fn in FLOORS[fmt].items():
+        if why.get(name):
+            out[name] = {"skipped": why[name]}
+            continue
+        cpu = chars = 0
+        for f in files:
+            c, n = fn(f)
+            cpu += c
+            chars += n
+        ms = cpu / max(1, len(files)) * 1000
+        out[name] = {"ms_per_return": round(ms, 2), "chars_per_return": chars // max(1, len(files)),
+                     # how many times the alternative's time ours takes (whole pipeline / reader alone)
+                     "ours_over_it": round(ours_ms / ms, 2) if ms else None,
+                     "our_reader_over_it": round(reader_ms / ms, 2) if ms else None}
+    return out
+
+
+# -- pool: scaling ------------------------------------------------------------------------------------------------
+def _worker_init() -> None:
+    from extractor.catalogue import load_catalogue
+
+    load_catalogue()
+
+
+def _ready(_: int) -> int:
+    return os.getpid()
+
+
+def _work(task: tuple[list[str], str]) -> dict[str, Any]:
+    from extractor.output import write_result
+    from extractor.pipeline import extract_path
+
+    paths, out_dir = task
+    t = time.process_time()
+    done = failed = 0
+    for p in paths:
+        try:
+            write_result(extract_path(p), Path(out_dir))
+            done += 1
+        except Exception:  # noqa: BLE001
+            failed += 1
+    return {"pid": os.getpid(), "cpu": time.process_time() - t, "done": done, "failed": failed,
+            "rss_mb": _maxrss_mb()}
+
+
+def pool_run(files: list[Path], n: int, workers: int, out_dir: Path, chunk: int = 10) -> dict[str, Any]:
+    """The corpus list replicated to `n` returns, extracted and written by `workers` processes."""
+    paths = [str(p) for p in itertools.islice(itertools.cycle(files), n)]
+    tasks = [(paths[i:i + chunk], str(out_dir)) for i in range(0, n, chunk)]
+    ctx = mp.get_context("spawn")  # fresh workers: their RSS is their own, not a copy of ours
+    with ctx.Pool(workers, initializer=_worker_init) as pool:
+        pool.map(_ready, range(workers * 2))  # workers up and the catalogue loaded before the clock starts
+        t = time.perf_counter()
+        reports = pool.map(_work, tasks, chunksize=1)
+        wall = time.perf_counter() - t
+    cpu = sum(r["cpu"] for r in reports)
+    done = sum(r["done"] for r in reports)
+    rss: dict[int, float] = {}
+    for r in reports:
+        rss[r["pid"]] = max(rss.get(r["pid"], 0.0), r["rss_mb"])
+    return {"returns": n, "done": done, "failed": sum(r["failed"] for r in reports), "workers": workers,
+            "wall_s": round(wall, 2), "returns_per_s": round(done / wall, 2) if wall else None,
+            "cpu_ms_per_return": round(cpu / max(1, done) * 1000, 2),
+            "peak_rss_mb_per_worker": sorted(round(v, 1) for v in rss.values())}
+
+
+# -- output ---------------------------------------------------------------------------------------------------------
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for fmt, style in (("docx", "o-"), ("pdf", "s-")):
+        runs = results["scaling"].get(fmt) or []
+        if not runs:
+            continue
+        xs = [r["returns"] for r in runs]
+        ax1.plot(xs, [r["returns_per_s"] for r in runs], style, label=f"{fmt}: returns/s (wall, all cores)")
+        ax1.plot(xs, [1000 / r["cpu_ms_per_return"] for r in runs], style, alpha=0.5,
+                 label=f"{fmt}: returns per CPU-second")
+        ax2.plot(xs, [max(r["peak_rss_mb_per_worker"]) for r in runs], style, label=f"{fmt}: peak RSS per worker")
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xlabel("returns in the run (corpus replicated)")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    ax1.set_ylabel("returns per second")
+    ax1.set_yscale("log")
+    ax1.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax1.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax2.set_ylabel("MB")
+    ax2.set_ylim(bottom=0)
+    fig.suptitle(f"vn-form-extractor throughput ({results['machine']['cpus']} cores)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def markdown(r: dict[str, Any]) -> str:
+    """The README tables."""
+    lines = ["| | DOCX | PDF |", "|---|---|---|"]
+    st = r["stages"]
+
+    def both(fn: Any) -> str:
+        return " | ".join(fn(fmt) if fmt in st else "—" for fmt in ("docx", "pdf"))
+
+    for s in STAGES:
+        lines.append(f"| {s} (ms/return, CPU) | " + both(lambda f, s=s: f"{st[f]['steady']['ms_per_return'][s]:.1f}")
+                     + " |")
+    lines.append("| **whole pipeline (ms/return)** | " + both(lambda f: f"**{st[f]['steady']['ms_total']:.1f}**")
+                 + " |")
+    lines.append("| first pass, cold caches (ms/return) | " + both(lambda f: f"{st[f]['first_pass']['ms_total']:.1f}")
+                 + " |")
+    lines.append("| returns/s, one core | " + both(lambda f: f"{st[f]['steady']['returns_per_s_one_core']}") + " |")
+    lines.append("| pages/s, one core | — | " + (f"{st['pdf']['steady'].get('pages_per_s_one_core')}"
+                                                    if "pdf" in st else "—") + " |")
+    sc = r["scaling"]
+    lines.append("| returns/s, all cores (largest run, wall) | " + both(
+        lambda f: f"{sc[f][-1]['returns_per_s']} ({sc[f][-1]['workers']} workers)" if sc.get(f) else "—") + " |")
+    lines.append("| peak RSS per worker (MB) | " + both(
+        lambda f: f"{max(max(x['peak_rss_mb_per_worker']) for x in sc[f]):.0f}" if sc.get(f) else "—") + " |")
+    lines += ["", "| alternative (same files) | ms/return (CPU) | ours ÷ it: whole pipeline | ours ÷ it: reader only |",
+              "|---|---|---|---|"]
+    for fmt in ("docx", "pdf"):
+        for name, v in r["floors"].get(fmt, {}).items():
+            if "skipped" in v:
+                lines.append(f"| {fmt}: {name} | skipped: {v['skipped']} | | |")
+            else:
+                lines.append(f"| {fmt}: {name} | {v['ms_per_return']:.1f} | {v['ours_over_it']}× | "
+                             f"{v['our_reader_over_it']}× |")
+    lines += ["", "| run | returns | workers | wall (s) | returns/s (wall) | CPU ms/return | peak RSS per worker (MB) "
+              "|", "|---|---|---|---|---|---|---|"]
+    for fmt in ("docx", "pdf"):
+        for x in sc.get(fmt, []):
+            lines.append(f"| {fmt} | {x['returns']} | {x['workers']} | {x['wall_s']} | {x['returns_per_s']} | "
+                         f"{x['cpu_ms_per_return']} | {', '.join(f'{v:.0f}' for v in x['peak_rss_mb_per_worker'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    ap = argparse.ArgumentParser(prog="python3 -m bench.run", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "returns", help="folder of returns")
+    ap.add_argument("--formats", default="docx,pdf", help="formats to run (default: docx,pdf)")
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N files of each format")
+    ap.add_argument("--scale", help="DOCX pool runs, returns per run (default: 100,1000,10000)")
+    ap.add_argument("--pdf-scale", help="PDF pool runs, returns per run (default: 100,1000)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size (default: every core)")
+    ap.add_argument("--quick", action="store_true", help="8 files per format, runs of 16 and 32 returns")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where bench.json and the PNG go")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.limit = args.limit or 8
+    args.scale = args.scale or ("16,32" if args.quick else "100,1000,10000")
+    args.pdf_scale = args.pdf_scale or ("16,32" if args.quick else "100,1000")
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    results: dict[str, Any] = {
+        "command": " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_start": [round(x, 2) for x in os.getloadavg()]},
+        "stages": {}, "floors": {}, "scaling": {}, "scaling_summary": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        files = {fmt: sorted(args.corpus.glob(f"*.{fmt}"))[: args.limit or None] for fmt in formats}
+        for fmt in formats:
+            if not files[fmt]:
+                raise SystemExit(f"no .{fmt} file in {args.corpus}")
+            print(f"{fmt}: stages on {len(files[fmt])} returns …", flush=True)
+            first = stage_pass(files[fmt], Path(tmp) / fmt)
+            steady = stage_pass(files[fmt], Path(tmp) / fmt)
+            reader_ms = reader_only(files[fmt]) * 1000
+            results["stages"][fmt] = {"first_pass": first, "steady": steady, "reader_only_ms": round(reader_ms, 2),
+                                      "rss_mb_main": round(_maxrss_mb(), 1)}
+            print(f"{fmt}: floors …", flush=True)
+            results["floors"][fmt] = floors(fmt, files[fmt], steady["ms_total"], reader_ms)
+        for fmt in formats:
+            results["scaling"][fmt] = []
+            for n in _sizes(args.scale if fmt == "docx" else args.pdf_scale):
+                print(f"{fmt}: pool run of {n} returns on {args.workers} workers …", flush=True)
+                results["scaling"][fmt].append(pool_run(files[fmt], n, args.workers, Path(tmp) / f"pool-{fmt}"))
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["seconds"] = round(time.time() - started, 1)
+    for fmt, runs in results["scaling"].items():
+        if len(runs) >= 2:
+            cpu = [r["cpu_ms_per_return"] for r in runs]
+            rss = [max(r["peak_rss_mb_per_worker"]) for r in runs]
+            # linear cost: CPU per return does not grow with the run; flat memory: peak RSS does not either
+            results["scaling_summary"][fmt] = {
+                "cpu_ms_per_return_spread": round(max(cpu) / min(cpu), 3) if min(cpu) else None,
+                "rss_growth_mb": round(rss[-1] - rss[0], 1), "median_cpu_ms_per_return": statistics.median(cpu)}
+    (args.out / "bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    plot(results, args.out / "throughput.png")
+    md = markdown(results)
+    (args.out / "bench.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"written: {args.out / 'bench.json'}, {args.out / 'throughput.png'}, {args.out / 'bench.md'}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

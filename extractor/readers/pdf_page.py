@@ -1,0 +1,132 @@
+"""One PDF page read: pdfminer lays it out (with /ActualText honoured), its characters become glyphs
+(checkboxes classified), vector checkboxes are added, and ruled tables take the glyphs inside them.
+
+    read_page(page, number, glyph_table) -> Page
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+from extractor.model import CHECKED_BOX, EMPTY_BOX
+from extractor.readers.pdf_boxes import DROP, GlyphTable, is_bold_font, vector_boxes
+from extractor.readers.pdf_lines import Glyph, Line, group_lines
+from extractor.readers.pdf_tables import Grid, PageTable
+
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+# -- pdfminer device: /ActualText of marked content replaces the text of the glyphs it covers ------------------
+class _Aggregator(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest ""."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._spans: list[list[Any]] = []  # [actual text or None, used]
+        self._actual = 0  # how many of the open spans have an /ActualText
+
+    def begin_tag(self, tag: Any, props: Any = None) -> None:
+        super().begin_tag(tag, props)
+        text = None
+        if isinstance(props, dict) and "ActualText" in props:
+            raw = resolve1(props["ActualText"])
+            text = decode_text(raw) if isinstance(raw, bytes) else raw if isinstance(raw, str) else None
+        self._spans.append([text, False])
+        self._actual += text is not None
+
+    def end_tag(self) -> None:
+        super().end_tag()
+        if self._spans:
+            self._actual -= self._spans.pop()[0] is not None
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        adv = super().render_char(*args, **kwargs)
+        if not self._actual:
+            return adv
+        span = next((s for s in reversed(self._spans) if s[0] is not None), None)
+        if span is not None and self.cur_item._objs:
+            obj = self.cur_item._objs[-1]
+            if isinstance(obj, LTChar):
+                obj._text = "" if span[1] else span[0]
+                span[1] = True
+        return adv
+
+
+def _layout(page: Any) -> None:
+    """Lay the page out with `_Aggregator` and install the result as the page's layout."""
+    device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()
+
+
+# -- pages ------------------------------------------------------------------------------------------------------
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    body: list[list[Glyph]]  # line groups until the lines are built, then
+    tables: list[PageTable]
+    spaces: int
+    glyphs: int
+    lines: list[Line] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
+
+
+def _take_chars(container: Any, out: list[LTChar]) -> None:
+    """Move the characters out of a layout tree (into `out`, in drawing order), leaving the graphics."""
+    kept = []
+    for obj in container._objs:
+        if isinstance(obj, LTChar):
+            out.append(obj)
+        else:
+            if isinstance(obj, LTContainer):
+                _take_chars(obj, out)
+            kept.append(obj)
+    container._objs = kept
+
+
+def read_page(page: Any, number: int, table: GlyphTable) -> Page:
+    """Glyphs, vector boxes and ruled tables of one page (characters are read from the layout directly: making
+    pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
+    _layout(page)
+    chars: list[LTChar] = []
+    _take_chars(page._layout, chars)
+    mb_x0, mb_top = page.mediabox[:2]
+    height = page.height
+    glyphs: list[Glyph] = []
+    spaces = 0
+    for ch in chars:
+        text = ch.get_text()
+        if not text:
+            continue
+        font = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
+        box = None
+        if table.special(text, font):
+            found = table.classify(text, font)
+            if found == DROP:
+                continue
+            box = found if isinstance(found, tuple) else None
+        g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
+                   ch.size or 10.0, is_bold_font(font), box)
+        spaces += g.space
+        glyphs.append(g)
+    vboxes, used = vector_boxes(page.rects, page.lines, page.curves)
+    for vb in vboxes:
+        glyphs.append(Glyph(CHECKED_BOX if vb.checked else EMPTY_BOX, vb.x0, vb.x1, vb.top, vb.bottom,
+                             vb.bottom - vb.top, False, (vb.checked, "vector")))
+    ruled = page.filter(lambda o: id(o) not in used) if used else page
+    tables = [PageTable(number, tuple(t.bbox), [tuple(c) for c in t.cells])
+              for t in ruled.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
+    body = [g for g in glyphs if not any(t.take(g) for t in tables)]
+    return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs))

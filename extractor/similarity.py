@@ -1,0 +1,83 @@
+"""Label similarity matrices, with each distinct text scored once against a fixed list and remembered.
+
+    sim_matrix(a, b, subset) -> (len(a), len(b)) float32 array
+
+sim(a, b) = max over the tone key and the diacritic-free key (weight 0.98) of (ratio + token_sort_ratio) / 200,
+and, with `subset`, of 0.8 · token_set_ratio / 100 (a label holding all the words of the other scores well).
+
+Most of the time of a return goes into these fuzzy scores, and most of the texts are the same from one
+return to the next (the printed labels of a form). So the right-hand list `b` (template labels, contexts,
+sections, …) gets a `SimTable` once, and each text of `a` is scored against all of `b`'s distinct texts the
+first time it is seen; later returns reuse the row. The rows are the very numbers a fresh computation gives
+(the same rapidfuzz call on the same pair, then the same float32 arithmetic elementwise).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from extractor.catalogue import Keys
+
+SUBSET_WEIGHT = 0.8
+ATTRS = (("tone", 1.0), ("folded", 0.98))
+MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
+
+
+class SimTable:
+    """Similarity of any text to the fixed texts of `b`, one remembered row per distinct text."""
+
+    def __init__(self, b: Sequence[tuple[str, str]], subset: bool) -> None:
+        self.subset = subset
+        self.targets: list[list[str]] = []
+        self.inverse: list[np.ndarray] = []
+        for n in range(len(ATTRS)):
+            qb, ib = np.unique([k[n] for k in b], return_inverse=True)
+            self.targets.append(list(qb))
+            self.inverse.append(ib.ravel())
+        self.width = len(b)
+        self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
+
+    def _add(self, keys: list[tuple[str, str]]) -> None:
+        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind."""
+        out = None
+        for n, (_attr, weight) in enumerate(ATTRS):
+            qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
+            qa, qb = list(qa), self.targets[n]
+            m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
+                 + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
+            if self.subset:
+                m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0
+                               * SUBSET_WEIGHT)
+            m = m[np.ix_(ia.ravel(), self.inverse[n])]
+            out = m if out is None else np.maximum(out, m)
+        assert out is not None
+        for k, row in zip(keys, out, strict=True):
+            self.rows[k] = row
+
+    def matrix(self, a: Sequence[Keys]) -> np.ndarray:
+        keys = [(k.tone, k.folded) for k in a]
+        rows = self.rows
+        missing = list(dict.fromkeys(k for k in keys if k not in rows))
+        if missing and (len(rows) + len(missing)) * max(1, self.width) > MAX_CELLS:
+            rows.clear()
+            missing = list(dict.fromkeys(keys))
+        if missing:
+            self._add(missing)
+        return np.stack([rows[k] for k in keys])
+
+
+@functools.lru_cache(maxsize=32)
+def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
+    return SimTable(b, subset)
+
+
+def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
+    """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
+    capped token_set_ratio); rows of texts already seen against the same `b` are reused."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)))
+    return _table(tuple((k.tone, k.folded) for k in b), subset).matrix(a)

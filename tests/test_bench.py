@@ -1,0 +1,69 @@
+"""Smoke test of the benchmark (`python3 -m bench.run`): a tiny run writes the JSON, the PNG and the tables.
+No timing is asserted: the figures depend on the machine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench import run
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "returns"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    corpus = tmp_path_factory.mktemp("corpus")
+    for name in ("f003_r000", "f004_r001"):
+        for ext in ("docx", "pdf"):
+            shutil.copy(CORPUS / f"{name}.{ext}", corpus)
+    out = tmp_path_factory.mktemp("results")
+    run.main(["--quick", "--corpus", str(corpus), "--scale", "2,4", "--pdf-scale", "2", "--workers", "1",
+              "--out", str(out)])
+    return json.loads((out / "bench.json").read_text(encoding="utf-8")), out
+
+
+def test_the_run_writes_json_png_and_tables(results: tuple[dict, Path]) -> None:
+    data, out = results
+    assert (out / "throughput.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = (out / "bench.md").read_text(encoding="utf-8")
+    assert "whole pipeline" in table and "docx: docx_lxml" in table and "pdf: pdftotext" in table
+    assert set(data) >= {"command", "machine", "stages", "floors", "scaling", "scaling_summary", "seconds"}
+
+
+def test_stages_cover_every_step_for_both_formats(results: tuple[dict, Path]) -> None:
+    data, _ = results
+    for fmt in ("docx", "pdf"):
+        steady = data["stages"][fmt]["steady"]
+        assert steady["returns"] == 2 and steady["failed"] == 0
+        assert set(steady["ms_per_return"]) == set(run.STAGES)
+        assert all(v >= 0 for v in steady["ms_per_return"].values())
+        assert steady["returns_per_s_one_core"] > 0
+    assert data["stages"]["pdf"]["steady"]["pages_per_s_one_core"] > 0
+    assert data["stages"]["pdf"]["steady"]["pages"] == 2 * data["stages"]["pdf"]["steady"]["pages_per_return"]
+
+
+def test_floors_read_the_same_files(results: tuple[dict, Path]) -> None:
+    data, _ = results
+    assert set(data["floors"]["docx"]) == {"docx_lxml", "docx2python"}
+    assert set(data["floors"]["pdf"]) == {"pdftotext", "pdfplumber_text"}
+    for fmt in ("docx", "pdf"):
+        for name, floor in data["floors"][fmt].items():
+            if "skipped" in floor:
+                continue
+            assert floor["chars_per_return"] > 500, name  # the alternative really read the text
+            assert floor["ours_over_it"] > 0
+
+
+def test_scaling_runs_report_throughput_and_memory(results: tuple[dict, Path]) -> None:
+    data, _ = results
+    assert [r["returns"] for r in data["scaling"]["docx"]] == [2, 4]
+    assert [r["returns"] for r in data["scaling"]["pdf"]] == [2]
+    for r in data["scaling"]["docx"] + data["scaling"]["pdf"]:
+        assert r["done"] == r["returns"] and r["failed"] == 0
+        assert r["workers"] == 1 and len(r["peak_rss_mb_per_worker"]) == 1
+        assert 20 < r["peak_rss_mb_per_worker"][0] < 2000
+    assert "docx" in data["scaling_summary"] and "pdf" not in data["scaling_summary"]

@@ -1,0 +1,145 @@
+"""The fast paths of issue 9 give exactly what the plain computations give: remembered similarity rows,
+the indented JSON encoder, the fastjsonschema check, the cached line splitter."""
+
+from __future__ import annotations
+
+import copy
+import enum
+import json
+import math
+
+import jsonschema
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from extractor import similarity
+from extractor.blanks import _split_line, split_line
+from extractor.catalogue import Keys, load_catalogue
+from extractor.output import dumps, validate, validator
+
+LABELS = ["Số lượng cán bộ công chức", "Tổng số máy tính", "Tỷ lệ văn bản đi điện tử", "Có trang thông tin điện tử",
+          "So luong CBCCVC", "Địa chỉ thư điện tử", "Tổng số máy tính", ""]
+
+
+def _plain_matrix(a: list[Keys], b: list[Keys], subset: bool) -> np.ndarray:
+    """The similarity matrix computed from scratch, the way matching computed it before rows were remembered."""
+    out = None
+    for attr, weight in (("tone", 1.0), ("folded", 0.98)):
+        qa = [getattr(k, attr) for k in a]
+        qb = [getattr(k, attr) for k in b]
+        m = (process.cdist(qa, qb, scorer=fuzz.ratio) + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio)) \
+            / 200.0 * weight
+        if subset:
+            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio) / 100.0 * similarity.SUBSET_WEIGHT)
+        out = m if out is None else np.maximum(out, m)
+    assert out is not None
+    return out
+
+
+@pytest.mark.parametrize("subset", [True, False])
+def test_remembered_rows_equal_a_fresh_computation(subset: bool) -> None:
+    cat = load_catalogue()
+    b = [t.label_keys for f in cat.forms.values() for t in f.slots][:120]
+    a = [Keys.of(x) for x in LABELS]
+    first = similarity.sim_matrix(a, b, subset)
+    again = similarity.sim_matrix(list(reversed(a)), b, subset)  # every row now comes from memory
+    expected = _plain_matrix(a, b, subset)
+    assert first.dtype == expected.dtype
+    assert np.array_equal(first, expected)
+    assert np.array_equal(again, expected[::-1])
+
+
+def test_a_full_table_starts_again_and_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    b = [Keys.of(x) for x in ("Tổng số", "Tỷ lệ", "Số lượng")]
+    monkeypatch.setattr(similarity, "MAX_CELLS", 6)  # two rows of three
+    table = similarity._table(tuple((k.tone, k.folded) for k in b), True)
+    for chunk in (LABELS[:2], LABELS[2:5], LABELS[5:]):
+        keys = [Keys.of(x) for x in chunk]
+        assert np.array_equal(table.matrix(keys), _plain_matrix(keys, b, True))
+        assert len(table.rows) * len(b) <= max(6, len(set(chunk)) * len(b))
+
+
+def test_form_detection_side_is_symmetric() -> None:
+    """detect_form scores the document against the forms (not the forms against the document): same numbers."""
+    a = [Keys.of(x) for x in LABELS[:5]]
+    b = [Keys.of(x) for x in LABELS[3:]]
+    assert np.array_equal(similarity.sim_matrix(a, b, False), similarity.sim_matrix(b, a, False).T)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_dumps_equals_the_standard_library(value: object) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+class _Level(enum.IntEnum):
+    ONE = 1
+
+
+@pytest.mark.parametrize("value", [{1: "a"}, (1, [2, ()]), {"a": {"b": []}}, [math.inf, -math.inf, -0.0],
+                                   {"x": True, "y": None}, "é\n\"\\\u2028", {"level": _Level.ONE},
+                                   [np.float64(1.5), np.float32(2.0).item()], {"s": _Level.ONE, "t": (1, "a")}])
+def test_dumps_unusual_values(value: object) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_dumps_of_an_unknown_type_raises_like_json() -> None:
+    with pytest.raises(TypeError):
+        dumps({"a": {1, 2}})
+
+
+def _result() -> dict:
+    field = {"field_id": "a.b", "label": "Tổng số", "section": "", "column": None, "value": 3, "raw": "3",
+             "unit": None, "type": "integer", "confidence": 0.95, "status": "accepted",
+             "location": {"part": "body", "block": 1}, "row": None, "reasons": [], "candidates": []}
+    return {"source": {"path": "x.docx", "sha256": "0" * 64, "format": "docx"},
+            "form": {"id": "f000", "confidence": 1.0, "scores": {"f000": 0.9}}, "fields": [field], "unmatched": [],
+            "warnings": []}
+
+
+@pytest.mark.parametrize("path, bad", [
+    (("fields", 0, "confidence"), True), (("fields", 0, "confidence"), 1.5), (("fields", 0, "row"), 0),
+    (("fields", 0, "row"), True), (("fields", 0, "value"), {}), (("fields", 0, "field_id"), "A.b"),
+    (("fields", 0, "type"), "x"), (("fields", 0, "status"), "done"), (("fields", 0, "location"), []),
+    (("fields", 0, "reasons"), [1]), (("form", "scores"), {"a": True}), (("warnings",), ["x", 2]),
+    (("source", "sha256"), "ab"), (("source", "format"), "txt"),
+])
+def test_fast_validation_rejects_what_jsonschema_rejects(path: tuple, bad: object) -> None:
+    data = _result()
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = bad
+    assert not validator().is_valid(data)
+    with pytest.raises(jsonschema.ValidationError):
+        validate(data)
+
+
+@pytest.mark.parametrize("path, good", [
+    (("fields", 0, "field_id"), "a.b\n"),  # fastjsonschema's `$` is stricter: jsonschema decides, and accepts
+    (("fields", 0, "row"), 1.0), (("fields", 0, "value"), [1, 2]), (("fields", 0, "confidence"), math.nan),
+])
+def test_fast_validation_accepts_what_jsonschema_accepts(path: tuple, good: object) -> None:
+    data = _result()
+    data[path[0]][path[1]][path[2]] = good
+    assert validator().is_valid(data)
+    validate(copy.deepcopy(data))
+
+
+@pytest.mark.parametrize("text", ["1.2. Tổng số …: …..120…… người, Tỷ lệ: 85 %", "Họ và tên: ………………",
+                                  "Điện thoại cơ quan0972676431", "(Cấp huyện)……… máy"])
+def test_cached_line_split_equals_a_fresh_split(text: str) -> None:
+    units = load_catalogue().units
+    first = split_line(text, units)
+    first[0].raw = "changed by a caller"  # callers get copies: the cache is not touched
+    assert split_line(text, units) == _split_line(text, units)
+    assert split_line(text, list(units)) == _split_line(text, units)  # an unhashable unit list is not cached
