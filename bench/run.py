@@ -261,6 +261,25 @@ def markdown(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summarise(scaling: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Is the cost linear and the memory flat? Per format with two runs or more: the CPU cost of each return
+    added between the two largest runs (the steady cost once every worker has seen the corpus), the CPU per
+    return of each run, and how much the peak RSS per worker grew between the two largest runs."""
+    out = {}
+    for fmt, runs in scaling.items():
+        if len(runs) < 2:
+            continue
+        a, b = runs[-2], runs[-1]
+        cpu_a, cpu_b = a["done"] * a["cpu_ms_per_return"], b["done"] * b["cpu_ms_per_return"]
+        added = (cpu_b - cpu_a) / max(1, b["done"] - a["done"])
+        out[fmt] = {"marginal_cpu_ms_per_return": round(added, 2),
+                    "cpu_ms_per_return": [r["cpu_ms_per_return"] for r in runs],
+                    "rss_growth_mb_last_two_runs": round(max(b["peak_rss_mb_per_worker"])
+                                                        - max(a["peak_rss_mb_per_worker"]), 1),
+                    "median_cpu_ms_per_return": statistics.median(r["cpu_ms_per_return"] for r in runs)}
+    return out
+
+
 def _sizes(text: str) -> list[int]:
     return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
@@ -308,14 +327,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 results["scaling"][fmt].append(pool_run(files[fmt], n, args.workers, Path(tmp) / f"pool-{fmt}"))
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.time() - started, 1)
-    for fmt, runs in results["scaling"].items():
-        if len(runs) >= 2:
-            cpu = [r["cpu_ms_per_return"] for r in runs]
-            rss = [max(r["peak_rss_mb_per_worker"]) for r in runs]
-            # linear cost: CPU per return does not grow with the run; flat memory: peak RSS does not either
-            results["scaling_summary"][fmt] = {
-                "cpu_ms_per_return_spread": round(max(cpu) / min(cpu), 3) if min(cpu) else None,
-                "rss_growth_mb": round(rss[-1] - rss[0], 1), "median_cpu_ms_per_return": statistics.median(cpu)}
+    results["scaling_summary"] = summarise(results["scaling"])
     (args.out / "bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     plot(results, args.out / "throughput.png")
     md = markdown(results)
