@@ -298,14 +298,15 @@ class Matcher:
         if form_id:
             self._order_adjust(S, slots, templates, form_id)
         # one-to-one, best pairs first; one field id once
-        flat = np.argsort(-S, axis=None)
-        below = S.ravel()[flat] < cfg["min_score"]
-        stop = int(np.argmax(below)) if below.any() else len(flat)
+        # only pairs above min_score can be taken: sort those, equal scores in row-major order (slot, then
+        # template) -- deterministic, where numpy's default (quicksort) order of ties depends on the CPU
+        flat = np.flatnonzero(S.ravel() >= cfg["min_score"])
+        flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
         used_slot: set[int] = set()
         used_field: set[str] = set()
         chosen: dict[int, int] = {}
         width = S.shape[1]
-        for k in flat[:stop].tolist():
+        for k in flat.tolist():
             i, j = divmod(k, width)
             if i in used_slot or templates[j].field in used_field:
                 continue
