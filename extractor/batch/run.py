@@ -30,7 +30,7 @@ from typing import Any
 from extractor.batch.config import BatchConfig, load_config
 from extractor.batch.containers import expand_container
 from extractor.batch.dedupe import Known, reconcile
-from extractor.batch.manifest import Manifest, final_lines, read_manifest
+from extractor.batch.manifest import MANIFEST, Manifest, final_lines, read_manifest
 from extractor.batch.runner import Done, Limits, run_tasks
 from extractor.batch.sources import Item, Provenance, plan_inputs
 from extractor.batch.work import Outcome, extract_item, load_valid, result_path, summarize
@@ -108,7 +108,7 @@ def _outcome_fields(outcome: Outcome, results: Path) -> dict[str, Any]:
 def _known(out: Path, results: Path) -> list[Known]:
     """Every result on record (all runs' manifests) that still exists: form, agency, first received time."""
     seen: dict[str, Known] = {}
-    for line in read_manifest(out / "manifest.jsonl"):
+    for line in read_manifest(out / MANIFEST):
         sha = line.get("sha256")
         if not sha or line.get("status") not in RESULT_STATUSES or not line.get("form"):
             continue

@@ -82,7 +82,7 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        return {"reviewer": who(), "skipped": results.skipped}
+        return {"reviewer": who(), "skipped": results.skipped, "failed_inputs": results.failed_inputs}
 
     def who() -> str | None:
         return session.get("reviewer") or app.config["REVIEWER"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from extractor.batch.manifest import MANIFEST, final_lines, read_manifest
 from extractor.output import validate
 
 KINDS = ("fields", "unmatched")
@@ -103,6 +104,7 @@ class ResultSet:
     root: Path
     returns: dict[str, ReturnFile] = field(default_factory=dict)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    failed_inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reason) from a batch manifest
 
     def get(self, sha256: str) -> ReturnFile | None:
         return self.returns.get(sha256)
@@ -138,4 +140,12 @@ def load_results(root: Path) -> ResultSet:
             continue
         ret = ReturnFile(path, data)
         out.returns[ret.sha256] = ret
+    out.failed_inputs = failed_inputs(Path(root) / MANIFEST)
     return out
+
+
+def failed_inputs(manifest: Path) -> list[tuple[str, str]]:
+    """Inputs a batch could not extract (their final manifest line says `failed`), with the reason: they have
+    no result to review, and the clerk must still chase them."""
+    return [(str(line.get("input") or line.get("name") or "?"), str(line.get("error") or "failed"))
+            for line in final_lines(read_manifest(manifest)) if line.get("status") == "failed"]

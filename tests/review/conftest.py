@@ -1,4 +1,4 @@
-"""Fixtures of the review tests: a results folder extracted from corpus returns (2 DOCX, 2 PDF), once per
+"""Fixtures of the review tests: a results folder extracted from corpus returns (3 DOCX, 2 PDF), once per
 session, copied per test so decisions never leak between tests."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from extractor.pipeline import extract_path
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpora" / "returns"
-RETURNS = ("f000_r000.docx", "f001_r016.docx", "f002_r001.pdf", "f000_r017.pdf")
+RETURNS = ("f000_r000.docx", "f000_r024.docx", "f001_r016.docx", "f002_r001.pdf", "f000_r017.pdf")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

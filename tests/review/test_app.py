@@ -45,7 +45,7 @@ def test_returns_list_and_queue(results_dir: Path) -> None:
     (results_dir / "settings.json").write_text('{"not": "a result"}', encoding="utf-8")
     c = client(results_dir)
     rows = c.get("/returns.json").json
-    assert len(rows) == 4
+    assert len(rows) == 5
     row = first(rows, name="f000_r000.docx")
     assert row["form"] == "f000" and row["agency"] == "Sở Văn hóa, Thể thao và Du lịch"
     assert row["accepted"] > 100 and row["review"] + row["failed"] == row["to_review"] > 0
@@ -60,7 +60,7 @@ def test_returns_list_and_queue(results_dir: Path) -> None:
 def test_field_page_shows_source_and_why(results_dir: Path) -> None:
     c = client(results_dir)
     q = queue(c)
-    docx = first(q, ret="f000_r000.docx", category="failed")  # a cell whose text is not a number
+    docx = first(q, ret="f000_r024.docx", category="failed")  # a cell whose text is not a number (`2,378,6`)
     html = c.get(f"/item/{docx['slug']}").data.decode()
     assert 'class="src-table"' in html and 'class="src-target"' in html
     assert "value: the text could not be read" in html and docx["label"] in html
@@ -116,14 +116,14 @@ def test_non_local_host_needs_a_token(results_dir: Path, monkeypatch: pytest.Mon
 
 def test_typed_corrections_and_errors(results_dir: Path) -> None:
     c = client(results_dir)
-    item = first(queue(c), ret="f000_r000.docx", category="failed")
+    item = first(queue(c), ret="f000_r024.docx", category="failed")
     slug = item["slug"]
     resp = post(c, slug, action="correct", value="abc")
     assert resp.status_code == 303 and resp.headers["Location"].endswith(slug)
-    assert "is not a whole number" in c.get(f"/item/{slug}").data.decode()
-    assert post(c, slug, action="correct", value="1.250").status_code == 303
+    assert "is not a number" in c.get(f"/item/{slug}").data.decode()  # a decimal field (triệu đồng)
+    assert post(c, slug, action="correct", value="2.378,6").status_code == 303
     got = c.get(f"/item/{slug}.json").json
-    assert got["decision"] == "correct" and got["current_value"] == 1250
+    assert got["decision"] == "correct" and got["current_value"] == 2378.6
     assert post(c, slug, action="undo").status_code == 303
     assert c.get(f"/item/{slug}.json").json["decision"] is None
 
@@ -142,7 +142,7 @@ def test_a_decision_needs_a_reviewer_name(results_dir: Path) -> None:
 def test_export_merges_decisions_without_touching_the_results(results_dir: Path, tmp_path: Path) -> None:
     c = client(results_dir)
     q = queue(c)
-    failed = first(q, ret="f000_r000.docx", category="failed")
+    failed = first(q, ret="f000_r024.docx", category="failed")
     unmatched = first(q, ret="f000_r000.docx", kind="unmatched")
     pdf = first(q, ret="f002_r001.pdf")
     post(c, failed["slug"], action="correct", value="7")
@@ -155,14 +155,14 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     out = tmp_path / "reviewed"
     res = CliRunner().invoke(main, ["export-reviewed", str(results_dir), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert "4 reviewed results" in res.output and "3 field decisions" in res.output
+    assert "5 reviewed results" in res.output and "3 field decisions" in res.output
     assert before == {p.name: p.read_bytes() for p in results_dir.glob("*.json")}
-    docx = json.loads((out / "f000_r000.docx.json").read_text(encoding="utf-8"))
-    validate(docx)
-    fixed = docx["fields"][failed["index"]]
+    fixed = json.loads((out / "f000_r024.docx.json").read_text(encoding="utf-8"))["fields"][failed["index"]]
     assert fixed["value"] == 7 and fixed["status"] == "accepted"
     assert fixed["review"] | {"at": None} == {"action": "correct", "by": "An", "at": None, "old_value": None,
                                               "old_field_id": failed["field_id"]}
+    docx = json.loads((out / "f000_r000.docx.json").read_text(encoding="utf-8"))
+    validate(docx)
     moved = next(f for f in docx["fields"] if f.get("review", {}).get("action") == "relabel")
     assert moved["field_id"] == "contact.position" and moved["review"]["old_field_id"] is None
     assert moved["value"] == unmatched["raw"] and moved["type"] == "text"
@@ -178,4 +178,16 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     # a reviewed export is not taken for an extraction result when the folder is reviewed again
     (results_dir / "reviewed").mkdir()
     (results_dir / "reviewed" / "x.json").write_text(json.dumps(docx, ensure_ascii=False), encoding="utf-8")
-    assert len(client(results_dir).get("/returns.json").json) == 4
+    assert len(client(results_dir).get("/returns.json").json) == 5
+
+
+def test_inputs_a_batch_could_not_read_are_listed(results_dir: Path) -> None:
+    lines = [{"run": "r1", "n": 1, "input": "inbox/a.docx", "status": "ok"},
+             {"run": "r1", "n": 2, "input": "inbox/broken.pdf", "status": "failed",
+              "error": "[E101] broken.pdf: damaged PDF <b>x</b>"},
+             {"run": "r1", "n": 3, "input": "inbox/late.docx", "status": "failed", "error": "timed out"},
+             {"run": "r2", "n": 3, "input": "inbox/late.docx", "status": "ok"}]  # a re-run got it
+    (results_dir / "manifest.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    page = client(results_dir).get("/").data.decode()
+    assert "inbox/broken.pdf" in page and "damaged PDF &lt;b&gt;x&lt;/b&gt;" in page
+    assert "inbox/late.docx" in page  # final line of run r1 for input 3 is `failed`; run r2 is another input key

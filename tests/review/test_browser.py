@@ -81,7 +81,7 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
     with serve(app) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         set_name(page, base, "Lan")
-        assert page.locator("#returns tbody tr").count() == 4
+        assert page.locator("#returns tbody tr").count() == 5
         queue = page.request.get(base + "/queue.json").json()
 
         page.goto(base + "/queue")
@@ -91,7 +91,7 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
         page.screenshot(path=str(shots / "review-queue.png"))
 
         # correct a value: c focuses the value box, Enter saves and moves on
-        failed = pick(queue, "f000_r000.docx", category="failed")
+        failed = pick(queue, "f000_r024.docx", category="failed")
         page.goto(item_url(base, failed))
         page.keyboard.press("c")
         page.keyboard.type("12")
@@ -140,10 +140,10 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
     out = tmp_path / "reviewed"
     res = CliRunner().invoke(main, ["export-reviewed", str(results_dir), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
+    fixed = json.loads((out / "f000_r024.docx.json").read_text(encoding="utf-8"))["fields"][failed["index"]]
+    assert (fixed["value"], fixed["review"]["action"], fixed["review"]["by"]) == (12, "correct", "Lan")
     docx = json.loads((out / "f000_r000.docx.json").read_text(encoding="utf-8"))
     validate(docx)
-    fixed = docx["fields"][failed["index"]]
-    assert (fixed["value"], fixed["review"]["action"], fixed["review"]["by"]) == (12, "correct", "Lan")
     moved = [f for f in docx["fields"] if f.get("review", {}).get("action") == "relabel"]
     assert [(f["field_id"], f["label"]) for f in moved] == [("contact.position", unmatched["label"])]
     pdf_out = json.loads((out / "f002_r001.pdf.json").read_text(encoding="utf-8"))
