@@ -2,9 +2,10 @@
 
     python3 bench/batch_throughput.py [--limit N] [--format docx|pdf|both] [--jobs N]
 
-Runs the whole batch (planning, one worker process per return, result JSON, manifest) on the corpus returns
+Runs the whole batch (planning, long-lived worker processes, result JSON, manifest) on the corpus returns
 into a fresh temporary folder for each setting and writes bench/results/batch.json. The figures depend on
-what else the machine is doing: the load average before each run is recorded next to it.
+what else the machine is doing: the load average before each run is recorded next to it, and so is the CPU time
+the run used (parent and workers, user + system), which depends much less on the load.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -24,6 +26,12 @@ sys.path.insert(0, str(ROOT))
 from extractor.batch.run import Options, run_batch  # noqa: E402
 
 
+def _cpu() -> float:
+    """User + system seconds of this process and of its finished (joined) children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def measure(files: list[Path], jobs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         inputs = Path(tmp) / "in"
@@ -31,12 +39,15 @@ def measure(files: list[Path], jobs: int) -> dict:
         for f in files:
             (inputs / f.name).symlink_to(f)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        cpu_before = _cpu()
         start = time.perf_counter()
         summary = run_batch([inputs], Path(tmp) / "out", Options(jobs=jobs))
         seconds = time.perf_counter() - start
+        cpu = _cpu() - cpu_before
     counts = summary.by_status()
     return {"jobs": jobs, "returns": len(files), "seconds": round(seconds, 2),
-            "returns_per_s": round(len(files) / seconds, 2), "load_before": load, "statuses": dict(counts)}
+            "returns_per_s": round(len(files) / seconds, 2), "cpu_s": round(cpu, 2),
+            "cpu_ms_per_return": round(1000 * cpu / len(files), 1), "load_before": load, "statuses": dict(counts)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     for r in runs:
-        print(f"jobs={r['jobs']}: {r['returns']} returns in {r['seconds']} s = {r['returns_per_s']} returns/s "
-              f"(load before {r['load_before']:.2f})" if r["load_before"] is not None else "")
+        load = f" (load before {r['load_before']:.2f})" if r["load_before"] is not None else ""
+        print(f"jobs={r['jobs']}: {r['returns']} returns in {r['seconds']} s = {r['returns_per_s']} returns/s, "
+              f"CPU {r['cpu_s']} s{load}")
     print(f"written {args.out}")
     return 0
 

@@ -1,5 +1,5 @@
-"""The batch's process runner (one process per task, time and memory limits) and the manifest's durability;
-a batch killed with SIGKILL half-way and run again finishes without redoing finished files."""
+"""The batch's process runner (long-lived workers, a time limit per task, a memory limit per worker) and the
+manifest's durability; a batch killed with SIGKILL half-way and run again finishes without redoing finished files."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def _task(kind: str) -> str:
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
     elif kind == "raise":
         raise ValueError("bad input")
+    elif kind.startswith("pid"):
+        return os.getpid()
     return f"done {kind}"
 
 
@@ -55,6 +57,55 @@ def test_one_bad_task_never_stops_the_others() -> None:
     assert "ran out of memory" in done["memory"].error
     assert "killed by SIGKILL" in done["crash"].error
     assert done["raise"].error == "unexpected error (ValueError: bad input)"
+
+
+def test_a_worker_runs_many_tasks_and_a_fresh_one_follows_a_failure() -> None:
+    done: list[tuple[str, Done]] = []
+    tasks = ["pid1", "pid2", "pid3", "sleep", "pid4", "crash", "pid5", "raise", "pid6"]
+    run_tasks(_task, tasks, 1, Limits(timeout_s=2, max_memory_bytes=None), lambda t, d: done.append((t, d)))
+    assert [t for t, _ in done] == tasks  # one worker: in order
+    pid = {t: d.value for t, d in done if t.startswith("pid")}
+    assert pid["pid1"] == pid["pid2"] == pid["pid3"] != os.getpid()  # one worker reused, not the parent
+    assert pid["pid4"] != pid["pid3"]  # the hung task's worker was killed, a fresh one took the next task
+    assert pid["pid5"] not in (pid["pid4"], pid["pid3"])  # the same after a worker killed by a signal
+    assert pid["pid6"] == pid["pid5"]  # an exception in a task does not cost the worker
+    errors = dict(done)
+    assert "took more than 2 s" in errors["sleep"].error and "killed by SIGKILL" in errors["crash"].error
+
+
+def test_workers_are_recycled_after_max_tasks() -> None:
+    done: dict[str, Done] = {}
+    tasks = [f"pid{i}" for i in range(7)]
+    run_tasks(_task, tasks, 1, Limits(timeout_s=10, max_memory_bytes=None, max_tasks=3),
+              lambda t, d: done.__setitem__(t, d))
+    pids = [done[t].value for t in tasks]
+    assert len(set(pids[0:3])) == len(set(pids[3:6])) == 1 and len({pids[0], pids[3], pids[6]}) == 3
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="rlimits and /proc are Linux")
+def test_memory_limit_holds_in_a_reused_worker() -> None:
+    done: list[tuple[str, Done]] = []
+    tasks = ["pid1", "pid2", "memory", "pid3", "memory", "pid4"]
+    run_tasks(_task, tasks, 1, Limits(timeout_s=10, max_memory_bytes=_address_space() + 256 * MB),
+              lambda t, d: done.append((t, d)))
+    assert [t for t, _ in done] == tasks
+    assert all("ran out of memory" in d.error for t, d in done if t == "memory")  # the second time too
+    pid = {t: d.value for t, d in done if t.startswith("pid")}
+    assert pid["pid1"] == pid["pid2"] and len({pid["pid2"], pid["pid3"], pid["pid4"]}) == 3  # retired after it
+
+
+def test_unpicklable_task_or_result_is_that_tasks_error() -> None:
+    done: dict[object, Done] = {}
+    lock = __import__("threading").Lock()
+    run_tasks(_echo, ["a", lock, "b", "lambda"], 2, Limits(timeout_s=10, max_memory_bytes=None),
+              lambda t, d: done.__setitem__(id(t) if t is lock else t, d))
+    assert done["a"].value == "a" and done["b"].value == "b"
+    assert "could not hand the task to a worker" in done[id(lock)].error
+    assert "could not send the result back" in done["lambda"].error
+
+
+def _echo(task: object) -> object:
+    return (lambda: None) if task == "lambda" else task
 
 
 def test_names_are_sanitised_and_unsafe_members_refused() -> None:

@@ -3,7 +3,7 @@
     inputs ─► sources.plan_inputs()          folders, files → returns + containers
            ─► containers.expand_container()  zip / eml / mbox / msg → attachments (in a limited worker)
            ─► run.run_batch()                duplicate? already done (skipped)? → to extract
-           ─► runner.run_tasks(work.extract_item)   one process per file, time and memory limits
+           ─► runner.run_tasks(work.extract_item)   long-lived workers, time limit per file, memory cap per worker
            ─► dedupe.reconcile()             corrected resends: newest current, older superseded
            ─► manifest.Manifest              DIR/manifest.jsonl, one fsynced line per input
 

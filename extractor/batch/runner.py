@@ -1,14 +1,21 @@
-"""Run tasks in parallel, one worker process per task, each with a time and a memory limit.
+"""Run tasks in parallel on long-lived worker processes, each task with a time limit, each worker with a
+memory limit.
 
     run_tasks(fn, tasks, jobs, limits, on_done)   on_done(task, Done(value | error)) in completion order
 
-Why one process per task rather than a pool: a task that hangs or eats memory must be killable on its own
-without losing the others, and a fresh process starts each file with clean memory. The worker is forked
-from the parent, so it starts in a few milliseconds with the catalogue and the libraries already loaded.
-In the worker: its own process group (so a timeout also ends a LibreOffice conversion it started), an
-address-space limit (``RLIMIT_AS``) and, on Linux, death when the parent dies. A worker that overruns its
-time is killed (SIGKILL to its group); one that dies is reported with its exit code; either way the slot
-is reused for the next task.
+Why long-lived workers rather than one process per task: the pipeline remembers a lot per process (label
+similarity rows, parsed patterns, lazily imported readers), and in steady state a DOCX return takes a few
+tens of milliseconds — a fresh fork per file threw those caches away and cost more than the file itself.
+So each of the `jobs` workers handles many files in turn (tasks go over a pipe, results come back on it).
+
+Why processes at all, and not a thread or a plain pool: a task that hangs or eats memory must be stoppable on
+its own without losing the others. The parent keeps a deadline per running task; a task that overruns it is
+stopped by SIGKILL to its worker's process group (so a LibreOffice conversion it started goes too) and the
+next task gets a fresh worker. A worker that dies (out of memory, segfault, killed) is reported as that
+task's error and replaced the same way; one that raised ``MemoryError`` reports it and retires, and every
+worker retires after ``Limits.max_tasks`` tasks to bound slow memory growth. Workers are forked from the
+parent, so they start in a few milliseconds with the catalogue and libraries already loaded. In each worker:
+its own process group, an address-space limit (``RLIMIT_AS``) and, on Linux, death when the parent dies.
 """
 
 from __future__ import annotations
@@ -32,10 +39,12 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-task limits: wall-clock seconds, and address space in bytes (None: no memory limit)."""
+    """Per-task wall-clock seconds, per-worker address space in bytes (None: no memory limit), and how many
+    tasks a worker runs before it is replaced (None: no limit)."""
 
     timeout_s: float
     max_memory_bytes: int | None
+    max_tasks: int | None = 500
 
 
 @dataclass
@@ -68,30 +77,42 @@ def _limit_self(max_memory_bytes: int | None) -> None:
             pass
 
 
-def _child(fn: Callable[[Any], Any], task: Any, conn: Connection, max_memory_bytes: int | None) -> None:
+def _worker(fn: Callable[[Any], Any], conn: Connection, max_memory_bytes: int | None,
+            inherited: list[Connection]) -> None:
+    """The worker's loop: receive a task, send ``(kind, payload, retire)`` back, until EOF."""
+    for other in inherited:  # the parent's ends of the other workers' pipes, copied by fork: not ours to hold
+        with contextlib.suppress(OSError):
+            other.close()
     _limit_self(max_memory_bytes)
-    try:
-        message: tuple[str, Any] = ("ok", fn(task))
-    except MemoryError:
-        limit = f" of {max_memory_bytes / MB:.0f} MB" if max_memory_bytes else ""
-        message = ("error", f"ran out of memory (over the limit{limit}); the file is too large or hostile")
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, the batch goes on
-        message = ("error", f"unexpected error ({type(exc).__name__}: {exc})")
-    try:
-        conn.send(message)
-    except Exception as exc:  # noqa: BLE001 - e.g. the value cannot be pickled
-        conn.send(("error", f"could not send the result back ({type(exc).__name__}: {exc})"))
-    finally:
-        conn.close()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        retire = False
+        try:
+            message: tuple[str, Any] = ("ok", fn(task[0]))
+        except MemoryError:
+            retire = True  # the heap may be left fragmented near the cap: let a fresh worker take the next task
+            limit = f" of {max_memory_bytes / MB:.0f} MB" if max_memory_bytes else ""
+            message = ("error", f"ran out of memory (over the limit{limit}); the file is too large or hostile")
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, the batch goes on
+            message = ("error", f"unexpected error ({type(exc).__name__}: {exc})")
+        try:
+            conn.send((*message, retire))
+        except Exception as exc:  # noqa: BLE001 - e.g. the value cannot be pickled
+            conn.send(("error", f"could not send the result back ({type(exc).__name__}: {exc})", retire))
 
 
 @dataclass
-class _Running:
-    task: Any
+class _Worker:
     process: Any
     conn: Connection
-    started: float
-    deadline: float
+    tasks_run: int = 0
+    task: Any = None
+    busy: bool = False
+    started: float = 0.0
+    deadline: float = 0.0
 
 
 def _kill(process: Any) -> None:
@@ -100,6 +121,12 @@ def _kill(process: Any) -> None:
     except (ProcessLookupError, PermissionError, OSError):
         process.kill()
     process.join()
+
+
+def _discard(worker: _Worker) -> None:
+    """End a worker with its process group: an idle one has nothing in flight, a busy one is being stopped."""
+    _kill(worker.process)
+    worker.conn.close()
 
 
 def _died(code: int | None) -> str:
@@ -113,57 +140,118 @@ def _died(code: int | None) -> str:
     return f"the worker process ended with exit code {code} without a result"
 
 
+class _Pool:
+    """`jobs` worker slots; a slot without a live worker gets a fresh one when it is next given a task."""
+
+    def __init__(self, fn: Callable[[Any], Any], jobs: int, limits: Limits) -> None:
+        self.ctx, self.fn, self.limits = _context(), fn, limits
+        self.slots: list[_Worker | None] = [None] * max(1, jobs)
+
+    def _start(self) -> _Worker:
+        mine, theirs = self.ctx.Pipe(duplex=True)
+        inherited = [w.conn for w in self.slots if w is not None]
+        process = self.ctx.Process(target=_worker, args=(self.fn, theirs, self.limits.max_memory_bytes, inherited),
+                                   daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, mine)
+
+    def submit(self, slot: int, task: Any) -> str | None:
+        """Give `task` to the worker of `slot` (starting one if needed); an error if the task cannot be sent."""
+        for _ in range(2):
+            worker = self.slots[slot]
+            if worker is None or not worker.process.is_alive():
+                if worker is not None:
+                    _discard(worker)
+                worker = self.slots[slot] = None
+                worker = self.slots[slot] = self._start()
+            try:
+                worker.conn.send((task,))
+            except (BrokenPipeError, ConnectionResetError, EOFError):
+                _discard(worker)  # died while idle: once more on a fresh one
+                self.slots[slot] = None
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. the task cannot be pickled
+                return f"could not hand the task to a worker ({type(exc).__name__}: {exc})"
+            now = time.monotonic()
+            worker.task, worker.busy, worker.started = task, True, now
+            worker.deadline = now + self.limits.timeout_s
+            worker.tasks_run += 1
+            return None
+        return "could not start a worker process"
+
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.slots if w is not None and w.busy]
+
+    def collect(self, worker: _Worker, now: float) -> Done:
+        """The result a worker sent (or its death); the worker is retired or replaced if it must be."""
+        slot = self.slots.index(worker)
+        worker.busy = False
+        retire = False
+        try:
+            kind, payload, retire = worker.conn.recv()
+            done = Done(value=payload) if kind == "ok" else Done(error=payload)
+        except (EOFError, OSError):
+            worker.process.join()
+            done = Done(error=_died(worker.process.exitcode))
+            retire = True
+        if retire or (self.limits.max_tasks is not None and worker.tasks_run >= self.limits.max_tasks):
+            _discard(worker)
+            self.slots[slot] = None
+        done.seconds = now - worker.started
+        return done
+
+    def stop(self, worker: _Worker) -> None:
+        """Kill an overrunning worker with its process group; its slot gets a fresh worker next time."""
+        _discard(worker)
+        self.slots[self.slots.index(worker)] = None
+
+    def close(self) -> None:
+        for worker in self.slots:
+            if worker is not None:
+                _discard(worker)
+        self.slots = [None] * len(self.slots)
+
+
 def run_tasks(fn: Callable[[T], Any], tasks: Iterable[T], jobs: int, limits: Limits,
               on_done: Callable[[T, Done], None]) -> None:
-    """Run ``fn(task)`` for every task, at most `jobs` at a time, calling `on_done` as each ends.
+    """Run ``fn(task)`` for every task on at most `jobs` workers, calling `on_done` as each task ends.
 
-    `fn` and its return value must be picklable only when fork is unavailable. `on_done` runs in the
-    parent, one call at a time. On KeyboardInterrupt every running worker is killed before re-raising.
+    Tasks and return values travel over a pipe, so they must be picklable (and `fn` too when fork is
+    unavailable). `on_done` runs in the parent, one call at a time. On KeyboardInterrupt (or any error in
+    `on_done`) every worker is killed before re-raising.
     """
-    ctx = _context()
     pending = iter(tasks)
-    running: dict[Connection, _Running] = {}
+    pool = _Pool(fn, jobs, limits)
     exhausted = False
     try:
         while True:
-            while not exhausted and len(running) < max(1, jobs):
+            for slot, worker in enumerate(pool.slots):
+                if exhausted or (worker is not None and worker.busy):
+                    continue
                 task = next(pending, None)
                 if task is None:
                     exhausted = True
                     break
-                recv, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child, args=(fn, task, send, limits.max_memory_bytes), daemon=True)
-                process.start()
-                send.close()
-                now = time.monotonic()
-                running[recv] = _Running(task, process, recv, now, now + limits.timeout_s)
-            if not running:
-                return
+                error = pool.submit(slot, task)
+                if error is not None:
+                    on_done(task, Done(error=error))
+            busy = pool.busy()
+            if not busy:
+                if exhausted:
+                    return
+                continue
             now = time.monotonic()
-            timeout = max(0.0, min(r.deadline for r in running.values()) - now)
-            ready = wait(list(running), timeout=timeout)
+            ready = wait([w.conn for w in busy], timeout=max(0.0, min(w.deadline for w in busy) - now))
             now = time.monotonic()
-            for conn in ready:
-                run = running.pop(conn)  # type: ignore[arg-type]
-                try:
-                    kind, payload = conn.recv()  # type: ignore[union-attr]
-                    done = Done(value=payload) if kind == "ok" else Done(error=payload)
-                except (EOFError, OSError):
-                    run.process.join()
-                    done = Done(error=_died(run.process.exitcode))
-                else:
-                    run.process.join()
-                conn.close()  # type: ignore[union-attr]
-                done.seconds = now - run.started
-                on_done(run.task, done)
-            for conn, run in list(running.items()):
-                if now >= run.deadline:
-                    running.pop(conn)
-                    _kill(run.process)
-                    conn.close()
-                    on_done(run.task, Done(error=f"took more than {limits.timeout_s:g} s and was stopped",
-                                           seconds=now - run.started))
+            for worker in busy:
+                if worker.conn in ready:
+                    task = worker.task
+                    on_done(task, pool.collect(worker, now))
+                elif now >= worker.deadline:
+                    task = worker.task
+                    pool.stop(worker)
+                    on_done(task, Done(error=f"took more than {limits.timeout_s:g} s and was stopped",
+                                       seconds=now - worker.started))
     finally:
-        for run in running.values():
-            _kill(run.process)
-            run.conn.close()
+        pool.close()
