@@ -347,39 +347,43 @@ class Matcher:
         # one-to-one, best pairs first; one field id once
         # only pairs above min_score can be taken: sort those, equal scores in row-major order (slot, then
         # template) -- deterministic, where numpy's default (quicksort) order of ties depends on the CPU
+        width = S.shape[1]
         flat = np.flatnonzero(S.ravel() >= cfg["min_score"])
+        if form_id:  # a question of another form needs a clearly better label match
+            flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
         used_slot: set[int] = set()
-        used_field: set[str] = set()
+        used_field: set[int] = set()
         chosen: dict[int, int] = {}
-        width = S.shape[1]
-        for k in flat.tolist():
-            i, j = divmod(k, width)
-            if i in used_slot or templates[j].field in used_field:
+        codes = self.tpl.field_code
+        for i, j, f in zip((flat // width).tolist(), (flat % width).tolist(), codes[flat % width].tolist(),
+                           strict=True):
+            if i in used_slot or f in used_field:
                 continue
-            if form_id and templates[j].form != form_id and S[i, j] < cfg["other_form_min_score"]:
-                continue  # a question of another form needs a clearly better label match
             chosen[i] = j
             used_slot.add(i)
-            used_field.add(templates[j].field)
+            used_field.add(f)
+            if len(used_slot) == len(slots):
+                break
         matches = []
-        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]].tolist() if S.shape[1] else [[] for _ in slots]
+        # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
+        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]]
+        top_fields = self.tpl.fields[tops].tolist()
+        top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
-            top = tops[i]
             cands: list[tuple[str, float]] = []
-            for j in top:
-                fid = templates[int(j)].field
+            for fid, sc in zip(top_fields[i], top_scores[i], strict=True):
                 if all(fid != c[0] for c in cands):
-                    cands.append((fid, round(float(S[i, int(j)]), 3)))
+                    cands.append((fid, round(sc, 3)))
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
                 matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
                                      t.form == form_id, cands))
             else:
-                matches.append(Match(s, None, None, float(S[i].max()) if S.shape[1] else 0.0, 0.0, None, False,
-                                     cands))
+                best = top_scores[i][0] if top_scores[i] else 0.0  # the row maximum
+                matches.append(Match(s, None, None, best, 0.0, None, False, cands))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
