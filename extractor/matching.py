@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +102,43 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     return FormGuess(best if s1 >= 0.45 else None, round(confidence, 3), {k: round(v, 3) for k, v in ranked})
 
 
+def _wording(s: Slot) -> tuple[Any, ...]:
+    """What a slot's wording rows (`Matcher._wording_rows`) depend on: two slots with the same get the same row."""
+    return (s.kind, s.label, s.context, s.section, s.column, s.unit_text,
+            None if s.options is None else tuple(o.text for o in s.options))
+
+
+class _RowMemory:
+    """Wording rows already computed, by slot wording and detected form: most slots of a return are printed
+    text another return of the season already had. A row is the very numbers the batch computation gives
+    (every step of it is elementwise within a row)."""
+
+    MAX_ROWS = 16384  # ~27 MB of float32 rows of 417 templates; past it the memory starts again
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], np.ndarray] = {}
+        self.aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def get(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
+            compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
+        """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen."""
+        state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
+        if state != self.aliases:  # learnt aliases change the label scores
+            self.rows.clear()
+            self.aliases = state
+        keys = [(form_id, *_wording(s)) for s in slots]
+        rows = self.rows
+        missing = {k: i for i, k in enumerate(keys) if k not in rows}
+        if missing:
+            if len(rows) + len(missing) > self.MAX_ROWS:
+                rows.clear()
+                missing = {k: i for i, k in enumerate(keys)}
+            fresh = compute([slots[i] for i in missing.values()], form_id)
+            for k, row in zip(missing, fresh, strict=True):
+                rows[k] = row
+        return np.stack([rows[k] for k in keys])
+
+
 class _Templates:
     """The catalogue's template slots (the columns of the score matrix) and what scoring needs of them,
     computed once per catalogue."""
@@ -132,6 +169,7 @@ class _Templates:
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray] = {}
+        self.rows = _RowMemory()
         # columns grouped by field id (for margins: the best score of a field other than the chosen one)
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
         self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
@@ -167,10 +205,22 @@ class Matcher:
 
     # -- scoring ------------------------------------------------------------------------------------------
     def score(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[TemplateSlot], np.ndarray]:
+        """Score matrix (slot × template slot) of `slots` in a return detected as `form_id`."""
         tpl = self.tpl
         templates = tpl.slots
         if not slots or not templates:
             return templates, np.zeros((len(slots), len(templates)))
+        S = tpl.rows.get(self.cat.aliases, form_id, slots, self._wording_rows)
+        self._type_adjust(S, slots)
+        weak = [i for i, s in enumerate(slots) if s.weak]
+        S[weak] -= self.cfg["weak_blank_penalty"]
+        return templates, S
+
+    def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
+        """The part of the score rows that depends only on each slot's printed wording (`_wording`): labels,
+        context, column, options, section, form, unit. What was typed (its type) and weak blanks come after."""
+        tpl = self.tpl
+        templates = tpl.slots
         cfg = self.cfg
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
@@ -214,10 +264,7 @@ class Matcher:
             other = tpl.forms != form_id
             S[:, other] -= cfg["other_form_penalty"]
         self._unit_adjust(S, slots)
-        self._type_adjust(S, slots)
-        weak = [i for i, s in enumerate(slots) if s.weak]
-        S[weak] -= cfg["weak_blank_penalty"]
-        return templates, S
+        return S
 
     def _alias_adjust(self, L: np.ndarray, C: np.ndarray, s_label: Sequence[Keys],
                       templates: Sequence[TemplateSlot]) -> None:
@@ -300,39 +347,43 @@ class Matcher:
         # one-to-one, best pairs first; one field id once
         # only pairs above min_score can be taken: sort those, equal scores in row-major order (slot, then
         # template) -- deterministic, where numpy's default (quicksort) order of ties depends on the CPU
+        width = S.shape[1]
         flat = np.flatnonzero(S.ravel() >= cfg["min_score"])
+        if form_id:  # a question of another form needs a clearly better label match
+            flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
         used_slot: set[int] = set()
-        used_field: set[str] = set()
+        used_field: set[int] = set()
         chosen: dict[int, int] = {}
-        width = S.shape[1]
-        for k in flat.tolist():
-            i, j = divmod(k, width)
-            if i in used_slot or templates[j].field in used_field:
+        codes = self.tpl.field_code
+        for i, j, f in zip((flat // width).tolist(), (flat % width).tolist(), codes[flat % width].tolist(),
+                           strict=True):
+            if i in used_slot or f in used_field:
                 continue
-            if form_id and templates[j].form != form_id and S[i, j] < cfg["other_form_min_score"]:
-                continue  # a question of another form needs a clearly better label match
             chosen[i] = j
             used_slot.add(i)
-            used_field.add(templates[j].field)
+            used_field.add(f)
+            if len(used_slot) == len(slots):
+                break
         matches = []
-        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]].tolist() if S.shape[1] else [[] for _ in slots]
+        # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
+        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]]
+        top_fields = self.tpl.fields[tops].tolist()
+        top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
-            top = tops[i]
             cands: list[tuple[str, float]] = []
-            for j in top:
-                fid = templates[int(j)].field
+            for fid, sc in zip(top_fields[i], top_scores[i], strict=True):
                 if all(fid != c[0] for c in cands):
-                    cands.append((fid, round(float(S[i, int(j)]), 3)))
+                    cands.append((fid, round(sc, 3)))
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
                 matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
                                      t.form == form_id, cands))
             else:
-                matches.append(Match(s, None, None, float(S[i].max()) if S.shape[1] else 0.0, 0.0, None, False,
-                                     cands))
+                best = top_scores[i][0] if top_scores[i] else 0.0  # the row maximum
+                matches.append(Match(s, None, None, best, 0.0, None, False, cands))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:

@@ -122,11 +122,17 @@ class Field:
 
     def to_dict(self) -> dict[str, Any]:
         # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them)
-        return {name: _plain(getattr(self, name)) for name in _FIELD_NAMES}
+        out = {name: getattr(self, name) for name in _FIELD_NAMES}
+        for name in _CONTAINER_NAMES:
+            out[name] = _plain(out[name])
+        return out
 
 
 def _plain(value: Any) -> Any:
     """A copy of a JSON-plain value (dicts, lists, tuples of scalars)."""
+    t = type(value)
+    if t is str or t is float or t is int or value is None:
+        return value
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -137,6 +143,8 @@ def _plain(value: Any) -> Any:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Field))
+# the fields that may hold a dict, list or tuple (the others are typed as str, float, int or None)
+_CONTAINER_NAMES = ("value", "location", "reasons", "candidates")
 
 
 @dataclass

@@ -240,8 +240,9 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
 def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
     """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
     cols: dict[int, list[str]] = {}
+    ncols = table.ncols  # a max over every cell: once, not once a row
     for row in table.rows[nhead:]:
-        if _is_group_row(row, table.ncols) or sum(bool(c.text.strip()) for c in row) == 1:
+        if _is_group_row(row, ncols) or sum(bool(c.text.strip()) for c in row) == 1:
             continue  # group titles say nothing about which column holds the item numbers
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
@@ -258,7 +259,7 @@ def _is_label_cell(text: str) -> bool:
     t = text.strip()
     if not t or has_leader(t) or has_options_text(t):
         return False
-    letters = sum(ch.isalpha() for ch in t)
+    letters = sum(map(str.isalpha, t))
     return letters >= 6 and not _NUMERIC.fullmatch(t)
 
 

@@ -132,7 +132,7 @@ def test_write_result_leaves_nothing_when_writing_fails(tmp_path: Path, monkeypa
     def broken_dump(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("extractor.output.json.dump", broken_dump)
+    monkeypatch.setattr("extractor.output.dumps", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         write_result(result("f003_r003"), tmp_path)
     assert list(tmp_path.iterdir()) == []
