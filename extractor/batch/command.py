@@ -75,7 +75,8 @@ def format_summary(summary: Summary, out: Path) -> list[str]:
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds one file may take before it is stopped and reported.  [default: patterns/batch.yaml]")
 @click.option("--max-memory", type=click.IntRange(min=0), default=None,
-              help="Memory (MB of address space) a worker, running one file at a time, may use; 0: no limit.  [default: patterns/batch.yaml]")
+              help="Memory (MB of address space) a worker, running one file at a time, may use; 0: no limit."
+                   "  [default: patterns/batch.yaml]")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Confidence at or above which a field is accepted without review.")
 @click.option("--force", is_flag=True, help="Extract again returns that already have a result.")
