@@ -76,6 +76,15 @@ def set_name(page: Any, base: str, name: str) -> None:
     assert page.input_value("#reviewer-name") == name
 
 
+def type_and_save(page: Any, base: str, row: dict[str, Any], key: str, text: str) -> None:
+    """Open the item, focus a box with its shortcut key, type, save with Enter and wait for the next item."""
+    page.goto(item_url(base, row))
+    page.keyboard.press(key)
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: row["slug"] not in url)
+
+
 def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> None:
     app = create_app(results_dir)
     with serve(app) as base:
@@ -92,19 +101,11 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
 
         # correct a value: c focuses the value box, Enter saves and moves on
         failed = pick(queue, "f000_r024.docx", category="failed")
-        page.goto(item_url(base, failed))
-        page.keyboard.press("c")
-        page.keyboard.type("12")
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: failed["slug"] not in url)
+        type_and_save(page, base, failed, "c", "12")
 
         # change a field id: f focuses the field id box
         unmatched = pick(queue, "f000_r000.docx", kind="unmatched")
-        page.goto(item_url(base, unmatched))
-        page.keyboard.press("f")
-        page.keyboard.type("contact.position")
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: unmatched["slug"] not in url)
+        type_and_save(page, base, unmatched, "f", "contact.position")
 
         # mark one empty (e), accept one (a) and take it back with "undo last" (U)
         pdf = pick(queue, "f002_r001.pdf")
