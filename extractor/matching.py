@@ -102,6 +102,37 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     return FormGuess(best if s1 >= 0.45 else None, round(confidence, 3), {k: round(v, 3) for k, v in ranked})
 
 
+def _top_columns(S: np.ndarray, k: int) -> np.ndarray:
+    """Each row's `k` highest columns, best first, equal scores by column order (deterministic, unlike an
+    unstable sort, and much cheaper than sorting whole rows for the few columns kept)."""
+    k = min(k, S.shape[1])
+    work = S.copy()
+    rows = np.arange(S.shape[0])
+    out = np.empty((S.shape[0], k), dtype=np.intp)
+    for n in range(k):
+        col = work.argmax(axis=1)  # the first of equal maxima
+        out[:, n] = col
+        work[rows, col] = -np.inf
+    return out
+
+
+def _alignment_table(gain: np.ndarray) -> np.ndarray:
+    """best[i, j]: the highest total gain of an order-preserving alignment of the first i rows with the first j
+    columns (each row and column used once; -inf gains never taken). Swept along the shorter side: the table
+    is the same either way (it is symmetric in rows and columns), and each step is one numpy call per cell run."""
+    flip = gain.shape[1] > gain.shape[0]
+    g = gain.T if flip else gain
+    n, m = g.shape
+    best = np.zeros((n + 1, m + 1))
+    step = np.empty(m)
+    for i in range(1, n + 1):
+        prev = best[i - 1]
+        np.add(prev[:-1], g[i - 1], out=step)  # take the pair (i, j)
+        np.maximum(step, prev[1:], out=step)  # or skip row i
+        np.maximum.accumulate(step, out=best[i, 1:])  # or skip column j (every value is >= 0 = best[i, 0])
+    return best.T if flip else best
+
+
 def _wording(s: Slot) -> tuple[Any, ...]:
     """What a slot's wording rows (`Matcher._wording_rows`) depend on: two slots with the same get the same row."""
     return (s.kind, s.label, s.context, s.section, s.column, s.unit_text,
@@ -367,14 +398,16 @@ class Matcher:
                 break
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
-        tops = np.argsort(-S, axis=1)[:, : cfg["top_k"]]
+        tops = _top_columns(S, cfg["top_k"])
         top_fields = self.tpl.fields[tops].tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
             cands: list[tuple[str, float]] = []
+            seen: set[str] = set()
             for fid, sc in zip(top_fields[i], top_scores[i], strict=True):
-                if all(fid != c[0] for c in cands):
+                if fid not in seen:
+                    seen.add(fid)
                     cands.append((fid, round(sc, 3)))
             if i in chosen:
                 j = chosen[i]
@@ -475,13 +508,8 @@ class Matcher:
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
         gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
-        n, m = gain.shape
-        best = np.zeros((n + 1, m + 1))
-        for i in range(1, n + 1):
-            diag = best[i - 1, :-1] + gain[i - 1]
-            cand = np.maximum(best[i - 1, 1:], diag)
-            best[i, 1:] = np.maximum.accumulate(np.maximum(cand, 0.0))
-        i, j = n, m
+        best = _alignment_table(gain)
+        i, j = gain.shape
         while i > 0 and j > 0:
             if best[i, j] == best[i, j - 1]:
                 j -= 1

@@ -120,11 +120,14 @@ class Field:
     reasons: list[str] = field(default_factory=list)  # why confidence is what it is
     candidates: list[dict[str, Any]] = field(default_factory=list)  # other field ids considered, with scores
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, shallow: bool = False) -> dict[str, Any]:
+        """The field as a JSON-plain dict; `shallow` shares the nested containers (location, reasons …) with
+        the field instead of copying them: for serialising at once, not for a dict that will be edited."""
         # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them)
         out = {name: getattr(self, name) for name in _FIELD_NAMES}
-        for name in _CONTAINER_NAMES:
-            out[name] = _plain(out[name])
+        if not shallow:
+            for name in _CONTAINER_NAMES:
+                out[name] = _plain(out[name])
         return out
 
 
@@ -159,11 +162,12 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     form_scores: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, shallow: bool = False) -> dict[str, Any]:
+        """The result as the output JSON's dict (`shallow`: see `Field.to_dict`)."""
         return {
             "source": asdict(self.source),
             "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
-            "fields": [f.to_dict() for f in self.fields],
-            "unmatched": [f.to_dict() for f in self.unmatched],
+            "fields": [f.to_dict(shallow) for f in self.fields],
+            "unmatched": [f.to_dict(shallow) for f in self.unmatched],
             "warnings": list(self.warnings),
         }

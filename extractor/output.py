@@ -62,7 +62,7 @@ def output_name(source: Path) -> str:
 
 def write_result(result: Result, out_dir: Path) -> Path:
     """Write `result` into `out_dir` atomically (temp file + rename) and return the path."""
-    return write_data(result.to_dict(), out_dir / output_name(Path(result.source.path)))
+    return write_data(result.to_dict(shallow=True), out_dir / output_name(Path(result.source.path)))
 
 
 def write_data(data: dict[str, Any], target: Path) -> Path:

@@ -7,6 +7,7 @@ qualifier, table coordinates) and the raw text the clerk typed; parsing the valu
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Do
 from extractor.text.normalize import clean_label, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+_BOX_SET = frozenset(BOX_CHARS)
 DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
@@ -64,7 +66,7 @@ class _Section:
 
     def update(self, block: Block) -> bool:
         text = block.text.strip()
-        if not text or LEADER.search(text) or any(c in text for c in BOX_CHARS) or len(text) > 160:
+        if not text or LEADER.search(text) or not _BOX_SET.isdisjoint(text) or len(text) > 160:
             return False
         if HEADING.match(text) and (block.bold or text.isupper() or len(text) < 90):
             self.path = [text, ""]
@@ -85,7 +87,7 @@ class _Section:
 def block_slots(block: Block, section: str, units: Sequence[str]) -> list[Slot]:
     """Blank slots of one paragraph (checkbox groups are found separately)."""
     text = block.text
-    if any(c in text for c in BOX_CHARS):
+    if not _BOX_SET.isdisjoint(text):
         return []
     regions = split_line(text, units)
     # the line as the form printed it: what the clerk typed is cut out
@@ -131,7 +133,7 @@ def _label_before_boxes(block: Block) -> str:
 
 
 def has_options(block: Block) -> bool:
-    return any(c in block.text for c in BOX_CHARS)
+    return not _BOX_SET.isdisjoint(block.text)
 
 
 # -- tables ------------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def _header_rows(table: Table) -> int:
     ncols = table.ncols
     for row in table.rows[:6]:
         texts = [c.text.strip() for c in row]
-        if any(LEADER.search(t) or any(ch in t for ch in BOX_CHARS) for t in texts):
+        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) for t in texts):
             break
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
         if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
@@ -252,7 +254,7 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
 
 
 def has_options_text(text: str) -> bool:
-    return any(c in text for c in BOX_CHARS)
+    return not _BOX_SET.isdisjoint(text)
 
 
 def _is_label_cell(text: str) -> bool:
@@ -269,12 +271,19 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     out: list[Block | Table] = []
     for it in items:
         if isinstance(it, Table):
+            if all(_is_nfc(b.text) for row in it.rows for c in row for b in c.blocks):
+                out.append(it)  # most documents are NFC already: nothing to copy
+                continue
             rows = [[_copy(c, blocks=[_copy(b, text=nfc(b.text)) for b in c.blocks]) for c in row]
                     for row in it.rows]
             out.append(_copy(it, rows=rows))
         else:
-            out.append(_copy(it, text=nfc(it.text)))
+            out.append(it if _is_nfc(it.text) else _copy(it, text=nfc(it.text)))
     return out
+
+
+def _is_nfc(text: str) -> bool:
+    return unicodedata.is_normalized("NFC", text)
 
 
 def _copy(obj: Any, **changes: Any) -> Any:

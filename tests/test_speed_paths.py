@@ -1,5 +1,6 @@
 """The fast paths of issue 9 give exactly what the plain computations give: remembered similarity rows,
-the JSON encoder (reads back as the value), the fastjsonschema check, the cached line splitter."""
+the JSON encoder (reads back as the value), the fastjsonschema check, the cached line splitter,
+the order alignment table and the top candidates."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from rapidfuzz import fuzz, process
 from extractor import similarity
 from extractor.blanks import _split_line, split_line
 from extractor.catalogue import Keys, load_catalogue
+from extractor.matching import _alignment_table, _top_columns
 from extractor.output import dumps, validate, validator
 
 LABELS = ["Số lượng cán bộ công chức", "Tổng số máy tính", "Tỷ lệ văn bản đi điện tử", "Có trang thông tin điện tử",
@@ -175,3 +177,31 @@ def test_remembered_score_rows_equal_a_fresh_computation() -> None:
     before = len(memory.rows)
     memory.get({"x.y": ["Tổng số"]}, None, docs[0][:3], matcher._wording_rows)
     assert len(memory.rows) <= 3 < before
+
+
+def _plain_alignment(gain: np.ndarray) -> np.ndarray:
+    """The weighted-LCS table cell by cell: best of skipping the row, skipping the column, or taking the pair."""
+    n, m = gain.shape
+    best = np.zeros((n + 1, m + 1))
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best[i, j] = max(best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1])
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.data())
+def test_alignment_table_equals_the_cell_by_cell_recurrence(n: int, m: int, data: st.DataObject) -> None:
+    values = st.one_of(st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))  # ties too
+    gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
+    assert np.array_equal(_alignment_table(gain), _plain_alignment(gain))
+
+
+def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
+    S = np.array([[0.5, 0.9, 0.5, 0.1, 0.9], [0.2, 0.2, 0.2, 0.2, 0.2]])
+    assert _top_columns(S, 3).tolist() == [[1, 4, 0], [0, 1, 2]]
+    assert _top_columns(S, 9).shape == (2, 5)  # never more than the row has
+    rng = np.random.default_rng(7)
+    big = rng.random((40, 300)).round(2)  # many ties
+    expected = np.argsort(-big, axis=1, kind="stable")[:, :6]
+    assert np.array_equal(_top_columns(big, 6), expected)

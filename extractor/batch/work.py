@@ -100,7 +100,7 @@ def extract_item(item: Item, results: Path, threshold: float, config: BatchConfi
         return Outcome("failed", item.sha256, error=str(exc))
     if item.contained:
         result.source.path = item.provenance.original_name
-    data = result.to_dict()
+    data = result.to_dict(shallow=True)
     data["provenance"] = item.provenance.to_dict()
     try:
         write_data(data, result_path(results, result.source.sha256))
