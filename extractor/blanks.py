@@ -75,11 +75,24 @@ def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """`'150 chiếc.'` → ('150', 'chiếc'); text without a trailing unit is returned whole."""
     t = text.strip().rstrip(".;,")
     low = fold(t)
+    if isinstance(units, tuple):  # the catalogue's units, longest first: one regex search
+        m = _unit_suffix(units).search(low)
+        if m is None:
+            return t, ""
+        n = len(m.group())
+        return t[:-n].strip().rstrip("("), t[-n:]
     for ul in units:
         u = ul
         if low.endswith(ul) and len(low) > len(ul) and not low[-len(ul) - 1].isalpha():
             return t[:-len(u)].strip().rstrip("("), t[-len(u):]
     return t, ""
+
+
+@functools.lru_cache(maxsize=8)
+def _unit_suffix(units: tuple[str, ...]) -> regex.Pattern[str]:
+    """The longest unit ending the text after a non-letter: the leftmost match of the alternation (units longest
+    first) is the first unit of the list `split_value_unit`'s loop would take."""
+    return regex.compile(r"(?<=\P{L})(?:" + "|".join(regex.escape(u) for u in units) + r")\Z")
 
 
 @functools.lru_cache(maxsize=1)

@@ -84,12 +84,7 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     if not doc_keys:
         return FormGuess(None, 0.0, {})
     # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
-    keys: list[Keys] = []
-    spans = {}
-    for fid, form in catalogue.forms.items():
-        form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
-        spans[fid] = (len(keys), len(keys) + len(form_keys))
-        keys += form_keys
+    keys, spans = _form_keys(catalogue)
     both = _sim_matrix(doc_keys, keys, subset=False)
     scores = {}
     for fid, (lo, hi) in spans.items():
@@ -133,6 +128,20 @@ def _alignment_table(gain: np.ndarray) -> np.ndarray:
     return best.T if flip else best
 
 
+def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, int]]]:
+    """Every form's label and heading keys in one list, and each form's span of it (built once per catalogue)."""
+    found = catalogue.derived.get("matching.form_keys")
+    if found is None:
+        keys: list[Keys] = []
+        spans = {}
+        for fid, form in catalogue.forms.items():
+            form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
+            spans[fid] = (len(keys), len(keys) + len(form_keys))
+            keys += form_keys
+        found = catalogue.derived["matching.form_keys"] = (keys, spans)
+    return found
+
+
 def _wording(s: Slot) -> tuple[Any, ...]:
     """What a slot's wording rows (`Matcher._wording_rows`) depend on: two slots with the same get the same row."""
     return (s.kind, s.label, s.context, s.section, s.column, s.unit_text,
@@ -170,6 +179,10 @@ class _RowMemory:
         return np.stack([rows[k] for k in keys])
 
 
+# clashing columns, columns where the clash counts twice, rare-type columns, text columns (the last two or None)
+_TypeColumns = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
+
+
 class _Templates:
     """The catalogue's template slots (the columns of the score matrix) and what scoring needs of them,
     computed once per catalogue."""
@@ -200,10 +213,13 @@ class _Templates:
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray] = {}
+        # by the (readable types, rare types) of a typed answer: the columns `Matcher._type_adjust` changes
+        self.type_columns: dict[tuple[frozenset[str], frozenset[str]], _TypeColumns] = {}
         self.rows = _RowMemory()
         # columns grouped by field id (for margins: the best score of a field other than the chosen one)
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
         self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
+        self.field_names = list(codes)  # by code
         self.by_field = np.argsort(self.field_code, kind="stable")
         self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
         self.lists: dict[str, list[TemplateSlot]] = defaultdict(list)
@@ -337,16 +353,25 @@ class Matcher:
             if s.raw and s.options is None:
                 quality = _readable(s.raw)
                 groups[frozenset(quality), frozenset(_rare_type(quality))].append(i)
-        for (readable, rare), rows in groups.items():
-            clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
-            S[np.ix_(rows, clash)] -= self.cfg["type_clash_penalty"]
-            # a date or ratio field takes nothing else: the clash counts twice there
-            S[np.ix_(rows, np.intersect1d(clash, np.flatnonzero(tpl.date_ratio)))] -= self.cfg["type_clash_penalty"]
-            if rare:
+        penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
+        for key, rows in groups.items():
+            cols = tpl.type_columns.get(key)
+            if cols is None:
+                readable, rare = key
+                clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
+                # a date or ratio field takes nothing else: the clash counts twice there
+                twice = np.intersect1d(clash, np.flatnonzero(tpl.date_ratio))
                 # a date or a ratio is rare enough to point at the few fields that take one
-                S[np.ix_(rows, np.flatnonzero(np.isin(t_types, list(rare))))] += self.cfg["rare_type_bonus"]
-                if "date" in rare:
-                    S[np.ix_(rows, np.flatnonzero(tpl.text))] -= self.cfg["type_clash_penalty"]
+                rare_cols = np.flatnonzero(np.isin(t_types, list(rare))) if rare else None
+                text_cols = np.flatnonzero(tpl.text) if "date" in rare else None
+                cols = tpl.type_columns[key] = (clash, twice, rare_cols, text_cols)
+            clash, twice, rare_cols, text_cols = cols
+            S[np.ix_(rows, clash)] -= penalty
+            S[np.ix_(rows, twice)] -= penalty
+            if rare_cols is not None:
+                S[np.ix_(rows, rare_cols)] += bonus
+            if text_cols is not None:
+                S[np.ix_(rows, text_cols)] -= penalty
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
         tpl = self.tpl
@@ -399,16 +424,17 @@ class Matcher:
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
-        top_fields = self.tpl.fields[tops].tolist()
+        top_codes = codes[tops].tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
+        names = self.tpl.field_names
         margins = self._margins(S, chosen)
         for i, s in enumerate(slots):
             cands: list[tuple[str, float]] = []
-            seen: set[str] = set()
-            for fid, sc in zip(top_fields[i], top_scores[i], strict=True):
-                if fid not in seen:
-                    seen.add(fid)
-                    cands.append((fid, round(sc, 3)))
+            seen: set[int] = set()
+            for code, sc in zip(top_codes[i], top_scores[i], strict=True):
+                if code not in seen:
+                    seen.add(code)
+                    cands.append((names[code], round(sc, 3)))
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from extractor import similarity
-from extractor.blanks import _split_line, split_line
+from extractor.blanks import _split_line, split_line, split_value_unit
 from extractor.catalogue import Keys, load_catalogue
 from extractor.matching import _alignment_table, _top_columns
 from extractor.output import dumps, validate, validator
@@ -205,3 +205,12 @@ def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
     big = rng.random((40, 300)).round(2)  # many ties
     expected = np.argsort(-big, axis=1, kind="stable")[:, :6]
     assert np.array_equal(_top_columns(big, 6), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 .,;(%/aáàạăđêôơưxyzKMT", max_size=12),
+       st.sampled_from(list(load_catalogue().units) + ["", "xyz"]), st.sampled_from(["", " ", "(", "a", "1", ".", ";"]))
+def test_unit_split_by_one_search_equals_the_loop_over_units(head: str, unit: str, glue: str) -> None:
+    units = load_catalogue().units
+    text = head + glue + unit
+    assert split_value_unit(text, units) == split_value_unit(text, list(units))  # a list takes the plain loop
