@@ -22,7 +22,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
             shutil.copy(CORPUS / f"{name}.{ext}", corpus)
     out = tmp_path_factory.mktemp("results")
     run.main(["--quick", "--corpus", str(corpus), "--scale", "2,4", "--pdf-scale", "2", "--workers", "1",
-              "--out", str(out)])
+              "--passes", "2", "--out", str(out)])
     return json.loads((out / "bench.json").read_text(encoding="utf-8")), out
 
 
@@ -42,6 +42,7 @@ def test_stages_cover_every_step_for_both_formats(results: tuple[dict, Path]) ->
         assert set(steady["ms_per_return"]) == set(run.STAGES)
         assert all(v >= 0 for v in steady["ms_per_return"].values())
         assert steady["returns_per_s_one_core"] > 0
+        assert len(steady["pass_totals_ms"]) == 2 and steady["ms_total"] == min(steady["pass_totals_ms"])
     assert data["stages"]["pdf"]["steady"]["pages_per_s_one_core"] > 0
     assert data["stages"]["pdf"]["steady"]["pages"] == 2 * data["stages"]["pdf"]["steady"]["pages_per_return"]
 
