@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -23,13 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import cpu_seconds  # noqa: E402
 from extractor.batch.run import Options, run_batch  # noqa: E402
-
-
-def _cpu() -> float:
-    """User + system seconds of this process and of its finished (joined) children."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def measure(files: list[Path], jobs: int) -> dict:
@@ -39,11 +33,11 @@ def measure(files: list[Path], jobs: int) -> dict:
         for f in files:
             (inputs / f.name).symlink_to(f)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        cpu_before = _cpu()
+        cpu_before = cpu_seconds()
         start = time.perf_counter()
         summary = run_batch([inputs], Path(tmp) / "out", Options(jobs=jobs))
         seconds = time.perf_counter() - start
-        cpu = _cpu() - cpu_before
+        cpu = cpu_seconds() - cpu_before
     counts = summary.by_status()
     return {"jobs": jobs, "returns": len(files), "seconds": round(seconds, 2),
             "returns_per_s": round(len(files) / seconds, 2), "cpu_s": round(cpu, 2),

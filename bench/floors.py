@@ -4,6 +4,8 @@
     docx2python(path)      docx2python's text (a popular DOCX-to-text library)
     pdftotext(path)        poppler's `pdftotext -layout` in a subprocess (the PDF text floor); child CPU time
     pdfplumber_text(path)  pdfplumber's `extract_text()` on every page (what our PDF reader is built on)
+    pypdfium2_chars(path)  PDFium (pypdfium2): every page's text, and each character's box and font size (what
+                           our reader takes from pdfminer), a measurement of the alternative, not a reader
 
 Each returns (CPU seconds, characters of text), so a run can also check the tool read something.
 """
@@ -71,6 +73,30 @@ def pdfplumber_text(path: Path) -> tuple[float, int]:
     return _cpu(_pdfplumber_text, path)
 
 
+def _pypdfium2_chars(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    n = 0
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            text = page.get_textpage()
+            count = text.count_chars()
+            for i in range(count):
+                text.get_charbox(i)
+                pdfium.raw.FPDFText_GetFontSize(text, i)
+            n += len(text.get_text_range())
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+    return n
+
+
+def pypdfium2_chars(path: Path) -> tuple[float, int]:
+    return _cpu(_pypdfium2_chars, path)
+
+
 def available() -> dict[str, str | None]:
     """Why each alternative cannot run here (None: it can)."""
     why: dict[str, str | None] = {"docx_lxml": None, "pdfplumber_text": None}
@@ -80,10 +106,15 @@ def available() -> dict[str, str | None]:
     except ImportError:
         why["docx2python"] = "docx2python is not installed (pip install '.[bench]')"
     why["pdftotext"] = None if shutil.which("pdftotext") else "pdftotext not found (apt-get install poppler-utils)"
+    try:
+        import pypdfium2 as _  # noqa: F401, F811
+        why["pypdfium2_chars"] = None
+    except ImportError:
+        why["pypdfium2_chars"] = "pypdfium2 is not installed"
     return why
 
 
 FLOORS: dict[str, dict[str, Callable[[Path], tuple[float, int]]]] = {
     "docx": {"docx_lxml": docx_lxml, "docx2python": docx2python},
-    "pdf": {"pdftotext": pdftotext, "pdfplumber_text": pdfplumber_text},
+    "pdf": {"pdftotext": pdftotext, "pdfplumber_text": pdfplumber_text, "pypdfium2_chars": pypdfium2_chars},
 }

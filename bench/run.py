@@ -9,8 +9,11 @@ One run, in one process tree, on the corpus returns (`corpora/returns/*.docx` an
    The steady-state figures are those of the fastest of `--passes` passes (3 by default), as `timeit` reports the
    best of its repeats: on a shared machine the slower passes measure the neighbours, not the code; every pass's
    total is kept in the JSON;
-2. floors    the same files through zipfile + lxml (DOCX floor), docx2python, `pdftotext -layout` (PDF floor)
-             and pdfplumber `extract_text`, each as a ratio to ours;
+2. floors    the same files through zipfile + lxml (DOCX floor), docx2python, `pdftotext -layout` (PDF floor),
+             pdfplumber `extract_text` and PDFium's characters with boxes (pypdfium2), each as a ratio to ours;
+   user      what a user meets first, each in a fresh `python -m extractor extract` process, start-up included
+             (`bench/user_cases.py`): one DOCX return cold (wall), 100 returns of unseen wording (the corpus's
+             variant returns, 20 distinct × 5), PDF returns end to end (pages/s of wall time);
 3. scaling   the corpus file list replicated to each size of `--scale` (DOCX) and `--pdf-scale` (PDF), through
              a pool of one worker per core: wall time, returns/s, CPU per return, peak RSS of each worker;
 4. results   `OUT/bench.json` (everything above), `OUT/throughput.png` (throughput and RSS vs input size) and
@@ -147,6 +150,38 @@ def floors(fmt: str, files: list[Path], ours_ms: float, reader_ms: float, passes
     return out
 
 
+# -- user cases: fresh processes ------------------------------------------------------------------------------------
+def count_pages(files: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    n = 0
+    for f in files:
+        doc = pdfium.PdfDocument(str(f))
+        n += len(doc)
+        doc.close()
+    return n
+
+
+def user_cases(corpus: Path, files: dict[str, list[Path]], quick: bool) -> dict[str, Any]:
+    """Cold single return, unseen returns and PDF end to end (`bench.user_cases`), for the formats run."""
+    from bench import user_cases as uc
+
+    out: dict[str, Any] = {}
+    repeats = 1 if quick else 3
+    if files.get("docx"):
+        print("user: one DOCX return in a fresh process …", flush=True)
+        out["cold_single"] = uc.cold_single(files["docx"][0], repeats)
+        distinct = uc.variant_returns(corpus, 20)
+        print(f"user: {len(distinct) * 5} unseen-wording returns ({len(distinct)} × 5) in a fresh process …",
+              flush=True)
+        out["unseen_returns"] = uc.unseen_returns(distinct, 5, repeats)
+    if files.get("pdf"):
+        pdfs = files["pdf"][: 4 if quick else 20]
+        print(f"user: {len(pdfs)} PDF returns end to end in a fresh process …", flush=True)
+        out["pdf_end_to_end"] = uc.pdf_end_to_end(pdfs, count_pages(pdfs))
+    return out
+
+
 # -- pool: scaling ------------------------------------------------------------------------------------------------
 def _worker_init() -> None:
     from extractor.catalogue import load_catalogue
@@ -254,6 +289,7 @@ def markdown(r: dict[str, Any]) -> str:
         lambda f: f"{sc[f][-1]['returns_per_s']} ({sc[f][-1]['workers']} workers)" if sc.get(f) else "—") + " |")
     lines.append("| peak RSS per worker (MB) | " + both(
         lambda f: f"{max(max(x['peak_rss_mb_per_worker']) for x in sc[f]):.0f}" if sc.get(f) else "—") + " |")
+    lines += user_markdown(r.get("user_cases") or {}, st)
     lines += ["", "| alternative (same files) | ms/return (CPU) | ours ÷ it: whole pipeline | ours ÷ it: reader only |",
               "|---|---|---|---|"]
     for fmt in ("docx", "pdf"):
@@ -270,6 +306,32 @@ def markdown(r: dict[str, Any]) -> str:
             lines.append(f"| {fmt} | {x['returns']} | {x['workers']} | {x['wall_s']} | {x['returns_per_s']} | "
                          f"{x['cpu_ms_per_return']} | {', '.join(f'{v:.0f}' for v in x['peak_rss_mb_per_worker'])} |")
     return "\n".join(lines) + "\n"
+
+
+def user_markdown(u: dict[str, Any], st: dict[str, Any]) -> list[str]:
+    """The table of what a user meets: fresh processes, start-up included."""
+    if not u:
+        return []
+    lines = ["", "| fresh process, start-up included | wall | CPU | rate | peak RSS |", "|---|---|---|---|---|"]
+    if "cold_single" in u:
+        c = u["cold_single"]
+        for key, name in (("patterns_cached", "compiled patterns cached"), ("empty_cache", "first run, empty cache")):
+            x = c[key]
+            lines.append(f"| one DOCX return ({c['file']}), {name} | {x['wall_s']:.2f} s | {x['cpu_s']:.2f} s | — | "
+                         f"{x['peak_rss_mb']:.0f} MB |")
+    if "unseen_returns" in u:
+        x = u["unseen_returns"]
+        lines.append(f"| {x['returns']} unseen-wording DOCX returns ({x['distinct']} × {x['times']}) | "
+                     f"{x['wall_s']:.2f} s | {x['cpu_s']:.2f} s | **{x['returns_per_s_wall']} returns/s** | "
+                     f"{x['peak_rss_mb']:.0f} MB |")
+    if "docx" in st:
+        lines.append(f"| DOCX steady state (stages above) | — | {st['docx']['steady']['ms_total']:.1f} ms/return | "
+                     f"**{st['docx']['steady']['returns_per_s_one_core']} returns/s** | — |")
+    if "pdf_end_to_end" in u:
+        x = u["pdf_end_to_end"]
+        lines.append(f"| PDF end to end ({x['returns']} returns, {x['pages']} pages) | {x['wall_s']:.2f} s | "
+                     f"{x['cpu_s']:.2f} s | **{x['pages_per_s_wall']} pages/s** | {x['peak_rss_mb']:.0f} MB |")
+    return lines
 
 
 def summarise(scaling: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
@@ -306,6 +368,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--passes", type=int, default=3,
                     help="steady-state passes over the files; the fastest is reported (default: 3)")
     ap.add_argument("--quick", action="store_true", help="8 files per format, runs of 16 and 32 returns")
+    ap.add_argument("--skip-user", action="store_true",
+                    help="leave out the fresh-process cases (cold return, unseen returns, PDF end to end)")
+    ap.add_argument("--only-user", action="store_true",
+                    help="only the fresh-process cases and the stages (no floors, no pool runs)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="where bench.json and the PNG go")
     args = ap.parse_args(argv)
     if args.quick:
@@ -319,7 +385,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "command": " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "load_average_start": [round(x, 2) for x in os.getloadavg()]},
-        "stages": {}, "floors": {}, "scaling": {}, "scaling_summary": {}}
+        "stages": {}, "floors": {}, "user_cases": {}, "scaling": {}, "scaling_summary": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         files = {fmt: sorted(args.corpus.glob(f"*.{fmt}"))[: args.limit or None] for fmt in formats}
         for fmt in formats:
@@ -332,9 +398,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             reader_ms = reader_only(files[fmt], args.passes) * 1000
             results["stages"][fmt] = {"first_pass": first, "steady": steady, "reader_only_ms": round(reader_ms, 2),
                                       "rss_mb_main": round(_maxrss_mb(), 1)}
-            print(f"{fmt}: floors …", flush=True)
-            results["floors"][fmt] = floors(fmt, files[fmt], steady["ms_total"], reader_ms, args.passes)
-        for fmt in formats:
+            if not args.only_user:
+                print(f"{fmt}: floors …", flush=True)
+                results["floors"][fmt] = floors(fmt, files[fmt], steady["ms_total"], reader_ms, args.passes)
+        if not args.skip_user:
+            results["user_cases"] = user_cases(args.corpus, files, args.quick)
+        for fmt in [] if args.only_user else formats:
             results["scaling"][fmt] = []
             for n in _sizes(args.scale if fmt == "docx" else args.pdf_scale):
                 print(f"{fmt}: pool run of {n} returns on {args.workers} workers …", flush=True)

@@ -16,21 +16,19 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpora.fill import Plan, plan_values, slot_specs, type_list_cell, type_value
-from corpora.formdesc import FormDesc, ListTable, load_forms
-from corpora.render import Fill, Mark, RenderOptions, SlotRecord, render
+from corpora.fill import POOLS, Plan, habit_value, plan_values, slot_specs, type_list_cell, type_value
+from corpora.formdesc import FormDesc, ListColumn, ListTable, load_forms
+from corpora.habits import Habit, draw
+from corpora.render import Fill, Mark, RenderOptions, SlotKey, SlotRecord, Tick, render
 from corpora.variants import make_variant
 
 HERE = Path(__file__).parent
 RETURNS_PER_FORM = 32
 EXAMPLES = ["f003_r000", "f001_r001", "f004_r002"]
-MARK_STYLES = [("native", 0.7), ("typed_x", 0.1), ("bracket_x", 0.05), ("deleted_others", 0.15)]
-
-
 @dataclass
 class Return:
     return_id: str
@@ -38,54 +36,129 @@ class Return:
     truth: dict[str, Any]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
-    return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
+@dataclass
+class Clerk:
+    """What the clerk typed (fills), ticked (marks) and added, and the habit drawn for each field."""
+
+    fills: dict[SlotKey, Fill] = field(default_factory=dict)
+    marks: dict[SlotKey, Mark] = field(default_factory=dict)
+    list_rows: dict[str, list[dict[str, str | Tick | None]]] = field(default_factory=dict)
+    habits: dict[SlotKey, str] = field(default_factory=dict)  # filled non-list fields
+    ticked: dict[SlotKey, list[Any]] = field(default_factory=dict)  # single-choice groups ticked twice
+    tables: dict[str, str] = field(default_factory=dict)  # list table field -> its table habit
+    extra_columns: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
-def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool
-                  ) -> tuple[dict, dict, dict[str, list[dict[str, str | None]]]]:
-    """Turn planned values into what the clerk types (fills) and ticks (marks)."""
+X_AFTER_BOX = ["x", "x ", "X "]  # ☐xKhông, ☐x Có, ☐X Có
+CHECK_AFTER = [" ✓", "✓"]
+
+
+def _mark(spec: Any, value: Any, habit: Habit, rng: random.Random, clerk: Clerk) -> Mark:
+    chosen = value if isinstance(value, list) else [value]
+    text = ""
+    if habit.style == "multi_tick":
+        other = rng.choice([o.key for o in spec.options if o.key not in chosen])
+        chosen = sorted([*chosen, other], key=str)
+        clerk.ticked[(spec.field_id, None)] = chosen
+    elif habit.style == "x_after_box":
+        text = rng.choice(X_AFTER_BOX)
+    elif habit.style == "check_after_option":
+        text = rng.choice(CHECK_AFTER)
+    return Mark(chosen, habit.style, text)
+
+
+def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool) -> Clerk:
+    """Turn planned values into what the clerk types (fills) and ticks (marks), one habit per field."""
     norm = (lambda t: unicodedata.normalize("NFD", t)) if nfd else (lambda t: t)
-    fills: dict = {}
-    marks: dict = {}
+    clerk = Clerk()
     for spec in slot_specs(desc):
         value = plan.values.get(spec.field_id)
         if value is None:
             continue
+        key = (spec.field_id, None)
+        habit = draw(rng, spec.slot, spec.type, spec.kind, spec.last_on_line)
+        clerk.habits[key] = habit.id
         if spec.options is not None:
-            chosen = value if isinstance(value, list) else [value]
-            marks[(spec.field_id, None)] = Mark(chosen, _pick(rng, MARK_STYLES))
+            clerk.marks[key] = _mark(spec, value, habit, rng, clerk)
+            continue
+        if habit.values:
+            value, text = habit_value(habit.values, value, spec.type, rng)
+            plan.values[spec.field_id] = value
         else:
-            text = norm(type_value(value, spec.type, rng, spec.options))
-            style = "inside_leader" if rng.random() < 0.6 else "replaced_leader"
-            fills[(spec.field_id, None)] = Fill(text, style, rng.uniform(0.1, 0.6))
-    list_rows: dict[str, list[dict[str, str | None]]] = {}
+            text = type_value(value, spec.type, rng, spec.options)
+        note = norm(rng.choice(POOLS["worked_examples"])) if habit.style == "worked_example" else ""
+        clerk.fills[key] = Fill(norm(text), habit.style, rng.uniform(0.1, 0.6), note)
     for b in desc.body:
         if isinstance(b, ListTable):
             cols = {c.key: c for c in b.columns if c.key}
-            list_rows[b.field] = [
-                {k: (norm(t) if (t := type_list_cell(v, cols[k], rng)) else None) for k, v in row.items()}
-                for row in plan.list_rows.get(b.field, [])
+            rows = plan.list_rows.get(b.field, [])
+            clerk.list_rows[b.field] = [
+                {k: _list_cell(v, cols[k], rng, norm) for k, v in row.items()}
+                for row in rows
             ]
-    return fills, marks, list_rows
+            table = draw(rng, "list_table", "text")
+            clerk.tables[b.field] = table.id
+            if table.style == "extra_column" and rows:
+                extra = rng.choice(POOLS[table.values])
+                cells = [norm(rng.choice(extra["cells"])) for _ in rows]
+                clerk.extra_columns[b.field] = (norm(extra["header"]), cells)
+    return clerk
 
 
-def truth_fields(records: list[SlotRecord], plan: Plan, desc: FormDesc) -> list[dict[str, Any]]:
-    """Merge the renderer's slot records with the planned values."""
+def _list_cell(value: Any, col: ListColumn, rng: random.Random, norm: Any) -> str | Tick | None:
+    """What the clerk writes in a list-table cell; a tick in the chosen option's sub-column."""
+    text = type_list_cell(value, col, rng)
+    if not text:
+        return None
+    return Tick(text, value) if col.subcolumns else norm(text)
+
+
+def _list_habit(desc_tables: dict[str, ListTable], prefix: str, row: int, clerk: Clerk) -> str:
+    if row > desc_tables[prefix].blank_rows:
+        return "added_row"
+    table = clerk.tables.get(prefix, "")
+    return table if table == "extra_column" else "list_cell"
+
+
+def _layout(r: SlotRecord, specs: dict[str, Any]) -> str:
+    if getattr(r, "layout", None):  # the renderer knows better where it put the slot
+        return r.layout
+    if r.row is not None:
+        return "list_option_columns" if "span" in r.location else "list"
+    spec = specs.get(r.field_id)
+    return spec.layout if spec else ("cell_line" if "row" in r.location else "line")
+
+
+def truth_fields(records: list[SlotRecord], plan: Plan, desc: FormDesc, clerk: Clerk | None = None
+                 ) -> list[dict[str, Any]]:
+    """Merge the renderer's slot records with the planned values and the habits drawn."""
+    clerk = clerk or Clerk()
     list_prefix = {b.field: b for b in desc.body if isinstance(b, ListTable)}
+    specs = {s.field_id: s for s in slot_specs(desc)}
     out = []
     for r in records:
+        habit = None
         if r.row is not None:
             prefix, _, key = r.field_id.rpartition(".")
             value = plan.list_rows[prefix][r.row - 1].get(key) if prefix in list_prefix else None
+            if prefix in list_prefix:
+                habit = _list_habit(list_prefix, prefix, r.row, clerk)
         else:
             value = plan.values.get(r.field_id)
+            habit = clerk.habits.get((r.field_id, None))
         if r.raw is None:
-            value = None
-        out.append({
+            value, habit = None, None
+        if habit == "deleted_others" and r.fill == "native":
+            habit = "native"  # the renderer keeps every option when an option carries its own blank
+        item = {
             "field_id": r.field_id, "row": r.row, "label": r.label, "section": r.section, "column": r.column,
-            "type": r.type, "unit": r.unit, "value": value, "raw": r.raw, "fill": r.fill, "location": r.location,
-        })
+            "type": r.type, "unit": r.unit, "value": value, "raw": r.raw, "fill": r.fill, "habit": habit,
+            "layout": _layout(r, specs), "location": r.location,
+        }
+        ticked = clerk.ticked.get((r.field_id, r.row))
+        if ticked is not None and r.raw is not None:
+            item.update(value=None, ticked=ticked, expect="review")
+        out.append(item)
     return out
 
 
@@ -96,14 +169,16 @@ def build_return(desc: FormDesc, index: int) -> Return:
     variant = index % 2 == 1
     shown, ops, box = make_variant(desc, rng) if variant else (desc, [], desc.box)
     plan = plan_values(desc, rng)
-    fills, marks, list_rows = clerk_answers(desc, plan, rng, nfd="nfd" in ops)
-    options = RenderOptions(box=box, box_variant=rng.randrange(3), list_rows=list_rows)
-    data, records = render(shown, fills, marks, options)
+    clerk = clerk_answers(desc, plan, rng, nfd="nfd" in ops)
+    options = RenderOptions(box=box, box_variant=rng.randrange(3), list_rows=clerk.list_rows,
+                            extra_columns=clerk.extra_columns)
+    data, records, extras = render(shown, clerk.fills, clerk.marks, options, with_extras=True)
     truth = {
         "return_id": return_id, "form": desc.id, "variant": variant, "variant_ops": ops, "box": box,
         "files": {"docx": f"returns/{return_id}.docx", "pdf": f"returns/{return_id}.pdf"},
         "agency": plan.values.get("report.agency_name"),
-        "fields": truth_fields(records, plan, desc),
+        "fields": truth_fields(records, plan, desc, clerk),
+        "extras": extras,
         "inconsistencies": plan.inconsistencies,
     }
     return Return(return_id, data, truth)

@@ -16,8 +16,18 @@ from typing import Any
 
 import yaml
 
-from corpora.formdesc import Blank, Choice, FormDesc, Line, ListColumn, ListTable, Option, Table
+from corpora.formdesc import (
+    Blank,
+    Choice,
+    FormDesc,
+    Line,
+    ListColumn,
+    ListTable,
+    Option,
+    Table,
+)
 
+TICKS = ["X", "x", "✓", "☒"]  # how a clerk ticks an option sub-column ("☒": a checked box, any encoding)
 POOLS = yaml.safe_load(Path(__file__).with_name("data").joinpath("pools.yaml").read_text(encoding="utf-8"))
 
 
@@ -35,6 +45,9 @@ class SlotSpec:
     options: list[Option] | None = None
     le: str | None = None  # value ≤ that field (not a share of it)
     sums_to_total: bool = False  # a column of a table whose total column is `part_of`
+    slot: str = "line"  # where it sits (corpora/habits.yaml slots): line, cell_line, choice, cell_choice
+    layout: str = "line"  # recorded in the truth: the slot, and a checkbox group's layout
+    last_on_line: bool = True  # no other blank after it on its line
 
 
 @dataclass
@@ -48,18 +61,33 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
     """Every non-list slot of a form, in document order."""
     specs: list[SlotSpec] = []
 
-    def from_blank(b: Blank) -> SlotSpec:
-        return SlotSpec(b.field, b.type, b.kind, b.min, b.max, b.part_of, b.rate_of, le=b.le)
+    def from_line(item: Any, cell: bool) -> list[SlotSpec]:
+        """The slots of one printed line (or checkbox group with its options' blanks), with their habit slot."""
+        out: list[SlotSpec] = []
+        runs = [item] if not isinstance(item, Choice) else [[item], *[o.tail for o in item.options]]
+        for run in runs:
+            blanks = [s for s in run if isinstance(s, Blank)]
+            for s in run:
+                if isinstance(s, Choice):
+                    slot = "single_box" if s.single else ("cell_choice" if cell else "choice")
+                    layout = "single_box" if s.single else ("cell_choice" if cell else f"choice_{s.layout}")
+                    out.append(SlotSpec(s.field, s.type, options=s.options, slot=slot, layout=layout))
+                elif isinstance(s, Blank):
+                    slot = "cell_line" if cell else "line"
+                    out.append(SlotSpec(s.field, s.type, s.kind, s.min, s.max, s.part_of or s.sums_to, s.rate_of,
+                                        le=s.le, sums_to_total=bool(s.sums_to), slot=slot, layout=slot,
+                                        last_on_line=s is blanks[-1]))
+        return out
 
     for b in desc.body:
         if isinstance(b, Line):
-            specs += [from_blank(s) for s in b.segments if isinstance(s, Blank)]
+            specs += from_line(b.segments, False)
         elif isinstance(b, Choice):
-            specs.append(SlotSpec(b.field, b.type, options=b.options))
+            specs += from_line(b, False)
         elif isinstance(b, Table):
             for r in b.rows:
                 if r.cells is not None:
-                    specs += [from_blank(s) for cell in r.cells for s in cell if isinstance(s, Blank)]
+                    specs += [s for cell in r.cells for line in cell.lines for s in from_line(line, True)]
                 elif r.field:
                     has_total = "" in b.columns and r.type in ("integer", "decimal")
                     for q in b.columns:
@@ -69,8 +97,10 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
                         part = (f"{r.part_of}.{q}" if q else r.part_of) if r.part_of else None
                         if has_total and q and not part:
                             part = r.field
+                        slot = "cell_choice" if r.options else "cell_line"
                         specs.append(SlotSpec(fid, r.type or "text", "free", r.min, r.max, part,
-                                              options=r.options, sums_to_total=has_total and bool(q)))
+                                              options=r.options, sums_to_total=has_total and bool(q),
+                                              slot=slot, layout=slot))
     return specs
 
 
@@ -287,10 +317,37 @@ def type_value(value: Any, type_: str, rng: random.Random, options: list[Option]
     return str(value)
 
 
+def habit_value(pool: str, value: Any, type_: str, rng: random.Random) -> tuple[Any, str]:
+    """(value, typed text) for a habit that types from a pool of `corpora/data/pools.yaml`.
+
+    address_house and other text pools replace the value; phone_formatted fills `{d}` with digits;
+    ratio_units formats the planned ratio `{a}`/`{b}` with a unit."""
+    choices = POOLS[pool]
+    if type_ == "ratio":
+        text = rng.choice(choices).format(a=value[0], b=value[1])
+        return value, text
+    text = rng.choice(choices)
+    if "{d}" in text:
+        text = "".join(str(rng.randint(0, 9)) if part == "{d}" else part
+                       for part in _split_digits(text))
+    return text, text
+
+
+def _split_digits(template: str) -> list[str]:
+    parts: list[str] = []
+    for i, chunk in enumerate(template.split("{d}")):
+        if i:
+            parts.append("{d}")
+        parts.append(chunk)
+    return parts
+
+
 def type_list_cell(value: Any, col: ListColumn, rng: random.Random) -> str | None:
     """Text typed into a list-table cell (`1`/`0` or `Có`/`Không` for booleans, `x` marks for choices)."""
     if value is None:
         return None
+    if col.subcolumns:  # the chosen option's own column is ticked
+        return rng.choice(TICKS)
     if col.type == "boolean":
         return rng.choice(["1", "Có"]) if value else rng.choice(["0", "Không"])
     return type_value(value, col.type, rng, col.options)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
 from pathlib import Path
@@ -22,6 +23,7 @@ BOX_ENCODINGS = {"glyph", "glyph_square", "wingdings_sym", "wingdings2_sym", "wi
 TEXT_KINDS = {"agency", "person", "phone", "email", "url", "docno", "position", "address", "app_name", "free",
               "year", "period", "code", "service", "service_group"}
 LAYOUTS = {"inline", "list", "same_line"}
+LEADER_WORDS = {"tab", "box"}  # a tab to a dotted tab stop (Word's dot leader); a box that takes a number
 FIELD_ID = regex.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 BLANK = regex.compile(r"\{([a-z0-9_.]+)\|([a-z_]+)((?:\|[^{}|]*)*)\}")
 
@@ -42,6 +44,7 @@ class Blank:
     part_of: str | None = None
     le: str | None = None
     rate_of: tuple[str, str] | None = None
+    sums_to: str | None = None  # a column of a table row whose total column is this field (adds up exactly)
 
 
 Segment = str | Blank
@@ -51,6 +54,8 @@ Segment = str | Blank
 class Option:
     key: Any
     text: str
+    tail: list[Segment] = dc_field(default_factory=list)  # printed after the option (and its box): blanks
+    item: str | None = None  # this option's own printing when it differs from the group's (see Choice.item)
 
 
 @dataclass
@@ -76,13 +81,28 @@ class Choice:
     options: list[Option]
     label: str | None = None
     layout: str = "inline"
+    item: str = "{box} {text}"  # how one option is printed: where the box stands against its text
+    sep: str | None = None  # between options on one line (default: a tab; three spaces in a table cell)
+    single: bool = False  # one box answers the question: ticked = yes, left empty = not said
+    box: str | None = None  # this group's own box encoding when the form mixes two (□ lists beside ☐ pairs)
+
+
+CellLine = list[Segment] | Choice
+
+
+@dataclass
+class Cell:
+    """One table cell of a free-form row: one or more lines (paragraphs), each text with blanks or a choice."""
+
+    lines: list[CellLine]
+    colspan: int = 1
 
 
 @dataclass
 class TableRow:
     """A table row: a field row (n, label, one blank/choice per value column), a group row, or free cells."""
 
-    cells: list[list[Segment]] | None = None
+    cells: list[Cell] | None = None
     n: str = ""
     label: str = ""
     field: str | None = None
@@ -94,6 +114,7 @@ class TableRow:
     min: float | None = None
     max: float | None = None
     part_of: str | None = None
+    item: str | None = None  # option printing of the row's checkbox groups (see Choice.item)
 
 
 @dataclass
@@ -118,6 +139,11 @@ class ListColumn:
     options: list[Option] | None = None
     min: float | None = None
     max: float | None = None
+    subcolumns: bool = False  # one grid column per option; the clerk ticks one (X, x, ✓ or a box)
+
+    @property
+    def width(self) -> int:
+        return len(self.options or []) if self.subcolumns else 1
 
 
 @dataclass
@@ -194,7 +220,8 @@ class _Loader:
         for o in raw:
             if not isinstance(o, dict) or "key" not in o or "text" not in o:
                 raise self.fail(f"option must have key and text: {o!r}")
-            opts.append(Option(o["key"], self.text(o["text"], "option text")))
+            tail = self.segments(o["tail"], strip=False) if o.get("tail") else []
+            opts.append(Option(o["key"], self.text(o["text"], "option text"), tail, self.item(o.get("item"))))
         keys = [o.key for o in opts]
         if len(set(map(str, keys))) != len(keys):
             raise self.fail(f"duplicate option keys {keys}")
@@ -202,8 +229,11 @@ class _Loader:
             raise self.fail(f"boolean options need keys true and false, got {keys}")
         return opts
 
-    def segments(self, text: Any) -> list[Segment]:
-        text = self.text(text, "line text")
+    def segments(self, text: Any, strip: bool = True) -> list[Segment]:
+        if strip:
+            text = self.text(text, "line text")
+        elif not isinstance(text, str):
+            raise self.fail(f"text must be a string, got {text!r}")
         out: list[Segment] = []
         pos = 0
         for m in BLANK.finditer(text):
@@ -225,6 +255,8 @@ class _Loader:
             if not sep:
                 raise self.fail(f"blank option {part!r} must be key=value in {m.group(0)!r}")
             if key in ("unit", "label", "col", "leader"):
+                if key == "leader" and val not in LEADER_WORDS and not regex.fullmatch(r"[.…\s]*", val):
+                    raise self.fail(f"leader must be dots, spaces or one of {sorted(LEADER_WORDS)}: {val!r}")
                 setattr(b, key, unicodedata.normalize("NFC", val))
             elif key == "kind":
                 if val not in TEXT_KINDS:
@@ -232,7 +264,7 @@ class _Loader:
                 b.kind = val
             elif key in ("min", "max"):
                 setattr(b, key, self.number(val, key))
-            elif key in ("part_of", "le"):
+            elif key in ("part_of", "le", "sums_to"):
                 setattr(b, key, self.field_id(val))
             elif key == "rate_of":
                 num, _, den = val.partition("/")
@@ -267,9 +299,10 @@ class _Loader:
             if not isinstance(r, dict):
                 raise self.fail(f"table row must be a mapping: {r!r}")
             if "cells" in r:
-                cells = [self.segments(c) if isinstance(c, str) and c.strip() else [] for c in r["cells"]]
-                if len(cells) > len(columns):
-                    raise self.fail(f"row has {len(cells)} cells but the table has {len(columns)} columns")
+                cells = [self.cell(c) for c in r["cells"]]
+                width = sum(c.colspan for c in cells)
+                if width > len(columns):
+                    raise self.fail(f"row spans {width} cells but the table has {len(columns)} columns")
                 rows.append(TableRow(cells=cells))
                 continue
             row = TableRow(n=str(r.get("n", "")), label=self.text(r.get("label"), "row label"),
@@ -282,6 +315,7 @@ class _Loader:
                 row.max = self.number(r.get("max"), "max")
                 row.part_of = r.get("part_of")
                 row.skip = [str(q) for q in r.get("skip") or []]
+                row.item = self.item(r.get("item"))
                 if row.type in ("boolean", "choice", "multi_choice"):
                     raw_opts = r.get("options") or [{"key": True, "text": "Có"}, {"key": False, "text": "Không"}]
                     row.options = self.options(raw_opts, row.type)
@@ -289,6 +323,56 @@ class _Loader:
         if not any(c is not None for c in columns) and any(r.field for r in rows):
             raise self.fail("field rows need at least one value column (non-null entry in columns)")
         return Table(self.header(raw.get("header")), columns, rows)
+
+    def cell(self, raw: Any) -> Cell:
+        """A free-form cell: a string (one line), a list of lines, or {lines: [...], colspan: N}."""
+        colspan = 1
+        if isinstance(raw, dict) and "choice" not in raw:
+            colspan = int(raw.get("colspan", 1))
+            raw = raw.get("lines", [])
+        items = raw if isinstance(raw, list) else [raw]
+        lines: list[CellLine] = []
+        for it in items:
+            if isinstance(it, dict) and set(it) == {"choice"}:
+                lines.append(self.choice(it["choice"]))
+            elif it is None or (isinstance(it, str) and not it.strip()):
+                lines.append([])
+            else:
+                lines.append(self.segments(it))
+        return Cell(lines or [[]], colspan)
+
+    def item(self, raw: Any) -> str | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, str) or raw.count("{box}") != 1 or raw.count("{text}") > 1:
+            raise self.fail(f"item must hold one {{box}} and at most one {{text}}: {raw!r}")
+        return unicodedata.normalize("NFC", raw)
+
+    def choice(self, val: Any) -> Choice:
+        if not isinstance(val, dict):
+            raise self.fail(f"choice must be a mapping: {val!r}")
+        type_ = self.type_(val.get("type", "choice"))
+        if type_ not in ("choice", "multi_choice", "boolean"):
+            raise self.fail(f"choice type must be choice, multi_choice or boolean, got {type_!r}")
+        layout = val.get("layout", "inline")
+        if layout not in LAYOUTS:
+            raise self.fail(f"unknown layout {layout!r}")
+        label = self.text(val["label"], "choice label") if val.get("label") else None
+        single = bool(val.get("single", False))
+        if single:
+            if type_ != "boolean" or "options" in val:
+                raise self.fail("a single-box choice is a boolean without options (ticked = yes)")
+            text = unicodedata.normalize("NFC", str(val.get("text", "")))
+            options = [Option(True, text)]
+        else:
+            options = self.options(val.get("options"), type_)
+        sep = val.get("sep")
+        item = self.item(val.get("item")) or ("{text} {box}" if single else "{box} {text}")
+        box = val.get("box")
+        if box is not None and box not in BOX_ENCODINGS:
+            raise self.fail(f"unknown box encoding {box!r}; expected one of {sorted(BOX_ENCODINGS)}")
+        return Choice(self.field_id(val.get("field")), type_, options, label, layout, item,
+                      None if sep is None else str(sep), single, box)
 
     def list_table(self, raw: dict) -> ListTable:
         cols = []
@@ -301,6 +385,9 @@ class _Loader:
                 raise self.fail(f"unknown kind {col.kind!r}")
             if col.type in ("choice", "multi_choice"):
                 col.options = self.options(c.get("options"), col.type)
+            col.subcolumns = bool(c.get("subcolumns", False))
+            if col.subcolumns and col.type != "choice":
+                raise self.fail(f"subcolumns need a choice column: {c!r}")
             cols.append(col)
         if not any(c.key for c in cols):
             raise self.fail("list_table needs at least one keyed column")
@@ -320,15 +407,7 @@ class _Loader:
         if kind == "line":
             return Line(self.segments(val))
         if kind == "choice":
-            type_ = self.type_(val.get("type", "choice"))
-            if type_ not in ("choice", "multi_choice", "boolean"):
-                raise self.fail(f"choice type must be choice, multi_choice or boolean, got {type_!r}")
-            layout = val.get("layout", "inline")
-            if layout not in LAYOUTS:
-                raise self.fail(f"unknown layout {layout!r}")
-            label = self.text(val["label"], "choice label") if val.get("label") else None
-            return Choice(self.field_id(val.get("field")), type_, self.options(val.get("options"), type_),
-                          label, layout)
+            return self.choice(val)
         if kind == "table":
             return self.table(val)
         if kind == "list_table":
@@ -373,29 +452,53 @@ class _Loader:
                 raise self.fail(f"field id {fid!r} used twice ({seen[fid]} and {where})")
             seen[fid] = where
             if blank is not None:
-                refs += [r for r in (blank.part_of, blank.le, *(blank.rate_of or ())) if r]
+                refs += [r for r in (blank.part_of, blank.le, blank.sums_to, *(blank.rate_of or ())) if r]
         missing = sorted({r for r in refs if r not in seen})
         if missing:
             raise self.fail(f"part_of/le/rate_of name fields not on this form: {missing}")
+
+
+def line_slots(item: list[Segment] | Choice) -> Iterator[Blank | Choice]:
+    """Blanks and checkbox groups of one line or choice, in printed order (a choice, then its options' blanks)."""
+    if isinstance(item, Choice):
+        yield item
+        for o in item.options:
+            yield from (s for s in o.tail if isinstance(s, Blank))
+    else:
+        yield from (s for s in item if isinstance(s, Blank))
+
+
+def cells_slots(cells: list[Cell]) -> Iterator[Blank | Choice]:
+    """Blanks and checkbox groups of a free-form table row, cell by cell, line by line."""
+    for cell in cells:
+        for line in cell.lines:
+            yield from line_slots(line)
+
+
+def block_slots(b: Block) -> Iterator[Blank | Choice]:
+    """Blanks and checkbox groups of a line, a choice or the free-form rows of a table."""
+    if isinstance(b, Line):
+        yield from line_slots(b.segments)
+    elif isinstance(b, Choice):
+        yield from line_slots(b)
+    elif isinstance(b, Table):
+        for r in b.rows:
+            if r.cells is not None:
+                yield from cells_slots(r.cells)
 
 
 def iter_field_ids(desc: FormDesc):
     """Yield (field_id, where, blank-or-None) for every fillable item of a form (list tables: column ids)."""
     for i, b in enumerate(desc.body):
         where = f"body[{i}]"
-        if isinstance(b, Line):
-            for s in b.segments:
-                if isinstance(s, Blank):
-                    yield s.field, where, s
-        elif isinstance(b, Choice):
-            yield b.field, where, None
+        if isinstance(b, (Line, Choice)):
+            for s in block_slots(b):
+                yield s.field, where, (s if isinstance(s, Blank) else None)
         elif isinstance(b, Table):
             for r in b.rows:
                 if r.cells is not None:
-                    for cell in r.cells:
-                        for s in cell:
-                            if isinstance(s, Blank):
-                                yield s.field, where, s
+                    for s in cells_slots(r.cells):
+                        yield s.field, where, (s if isinstance(s, Blank) else None)
                 elif r.field:
                     for q in b.columns:
                         if q is not None and q not in r.skip:

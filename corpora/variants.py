@@ -44,8 +44,7 @@ def map_text(desc: FormDesc, fn: TextFn, labels_too: bool = True) -> FormDesc:
         elif isinstance(b, Line):
             b.segments = [_seg(s, fn, labels_too) for s in b.segments]
         elif isinstance(b, Choice):
-            b.label = fn(b.label) if b.label else None
-            b.options = [replace(o, text=fn(o.text)) for o in b.options]
+            _choice(b, fn, labels_too)
         elif isinstance(b, Table):
             for row in b.header:
                 for hc in row:
@@ -54,8 +53,12 @@ def map_text(desc: FormDesc, fn: TextFn, labels_too: bool = True) -> FormDesc:
                 r.label = fn(r.label) if r.label else r.label
                 if r.options:
                     r.options = [replace(o, text=fn(o.text)) for o in r.options]
-                if r.cells is not None:
-                    r.cells = [[_seg(s, fn, labels_too) for s in cell] for cell in r.cells]
+                for cell in r.cells or []:
+                    for line in cell.lines:
+                        if isinstance(line, Choice):
+                            _choice(line, fn, labels_too)
+                        else:
+                            line[:] = [_seg(s, fn, labels_too) for s in line]
         elif isinstance(b, ListTable):
             for row in b.header:
                 for hc in row:
@@ -66,6 +69,12 @@ def map_text(desc: FormDesc, fn: TextFn, labels_too: bool = True) -> FormDesc:
         elif isinstance(b, Signature):
             b.lines = [fn(t) for t in b.lines]
     return d
+
+
+def _choice(b: Choice, fn: TextFn, labels_too: bool) -> None:
+    b.label = fn(b.label) if b.label else None
+    b.options = [replace(o, text=fn(o.text) if o.text else o.text, tail=[_seg(s, fn, labels_too) for s in o.tail])
+                 for o in b.options]
 
 
 def _seg(s: str | Blank, fn: TextFn, labels_too: bool) -> str | Blank:

@@ -11,9 +11,11 @@ import io
 import json
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import regex
 from lxml import etree
 
 from corpora.boxes import GLYPHS
@@ -41,7 +43,7 @@ def element_text(el: etree._Element) -> str:
             if parent_sdt is not None and parent_sdt.find(f".//{_q('w14:checkbox')}") is not None:
                 continue  # the glyph inside a w14 checkbox duplicates its state
             out.append("".join(_STATE.get(c, c) for c in node.text or ""))
-        elif tag == _q("w:tab"):
+        elif tag == _q("w:tab") and node.getparent().tag == _q("w:r"):  # not a tab stop of the paragraph
             out.append("\t")
         elif tag == _q("w:sym"):
             out.append(_STATE.get(node.get(_q("w:char")), "?"))
@@ -86,25 +88,51 @@ def check_return(docx: Path, truth: dict[str, Any]) -> list[str]:
         except IndexError:
             problems.append(f"{where}: location {f['location']} not in the document")
             continue
-        is_box = f["fill"] in ("native", "typed_x", "bracket_x", "deleted_others") or (
+        is_box = f["fill"] in MARKS or (
             f["raw"] is None and f["type"] in ("choice", "multi_choice", "boolean")
             and (EMPTY in text or CHECKED in text))
         if f["raw"] is None:
             if CHECKED in text and is_box:
                 problems.append(f"{where}: left empty in the truth but a box is checked")
             continue
-        chosen = f["value"] if isinstance(f["value"], list) else [f["value"]]
-        if f["fill"] == "native" and text.count(CHECKED) != len(chosen):
-            problems.append(f"{where}: {text.count(CHECKED)} boxes checked, truth chose {len(chosen)}")
-        elif f["fill"] == "typed_x" and text.count("X") < len(chosen):
-            problems.append(f"{where}: typed X missing")
-        elif f["fill"] == "bracket_x" and text.count("[x]") != len(chosen):
-            problems.append(f"{where}: [x] missing")
-        elif f["fill"] == "deleted_others" and text.count(EMPTY) != len(chosen):
-            problems.append(f"{where}: {text.count(EMPTY)} options left, truth chose {len(chosen)}")
-        elif not is_box and f["raw"] not in text:
+        if f.get("expect") == "review" and (f["value"] is not None or len(f.get("ticked") or []) < 2):
+            problems.append(f"{where}: a group to review must have no value and at least two ticks")
+        chosen = f.get("ticked") or (f["value"] if isinstance(f["value"], list) else [f["value"]])
+        if is_box:
+            found = MARKS[f["fill"]](text)
+            if found != len(chosen):
+                problems.append(f"{where}: {found} options marked by {f['fill']}, truth chose {len(chosen)}")
+        elif f["raw"] not in text:
             problems.append(f"{where}: typed {f['raw']!r} not found in {text.strip()[:80]!r}")
+        if f["fill"] == "tick":  # an option sub-column: the other options' cells stay clear
+            first, width = f["location"]["span"]
+            others = [c for c in range(first, first + width) if c != f["location"]["cell"]]
+            marked = [c for c in others if located_text(blocks, {**f["location"], "cell": c}).strip()]
+            if marked:
+                problems.append(f"{where}: other option columns {marked} are marked too")
+    for e in truth.get("extras") or []:
+        try:
+            text = located_text(blocks, e["location"])
+        except IndexError:
+            problems.append(f"extra column {e['label']!r}[{e['row']}]: location {e['location']} not in the document")
+            continue
+        if e["raw"] not in text:
+            problems.append(f"extra column {e['label']!r}[{e['row']}]: {e['raw']!r} not in {text.strip()[:80]!r}")
     return problems
+
+
+# checkbox marking (truth `fill`) -> how many options the re-read text shows marked that way
+MARKS: dict[str, Callable[[str], int]] = {
+    "native": lambda t: t.count(CHECKED),
+    "multi_tick": lambda t: t.count(CHECKED),
+    "glyph_replaced": lambda t: t.count(CHECKED),
+    "typed_x": lambda t: len(regex.findall(r"(?<![\p{L}\d])X(?![\p{L}\d])", t)),
+    "bracket_x": lambda t: t.count("[x]"),
+    "deleted_others": lambda t: t.count(EMPTY) if CHECKED not in t else -1,
+    "x_after_box": lambda t: len(regex.findall(EMPTY + "[xX]", t)) if CHECKED not in t else -1,
+    "x_before_box": lambda t: t.count("x" + EMPTY) if CHECKED not in t else -1,
+    "check_after_option": lambda t: t.count("\u2713") if CHECKED not in t else -1,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from extractor.slots import Slot
 from extractor.text.normalize import fold, nfc
 from extractor.text.values import parse_value
 
+UNPLACED = "unplaced_text"  # the slot's region holds typed text that is neither its value nor printed words
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
 
 
@@ -39,14 +40,23 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if raw and template is not None:
         raw = strip_printed(raw, template.before, template.after)
     if not raw or _only_printed(raw, spec, template, slot):
+        if slot.extra:  # typed text the finder could not place: never a silent empty
+            return Answer(None, slot.extra, None, False, 0.0, UNPLACED)
         return EMPTY
     if type_ in ("choice", "multi_choice"):
         return _typed_choice(raw, spec, type_)
+    joined = False
+    if slot.extra and type_ == "text":
+        # a text answer the finder cut after a number ("168 | Lê Duẩn, phường 9"): the whole text is the value
+        raw, joined = f"{raw} {slot.extra}", True
     parsed = parse_value(raw, type_, spec.unit if spec else None)
     unit = parsed.unit or slot.unit_text or None
     if parsed.value is None and parsed.reason == "empty":
         return EMPTY
-    return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, parsed.quality, parsed.reason)
+    if slot.extra and not joined:  # more typed text than the value read: show it, never accept silently
+        return Answer(parsed.value, f"{raw} {slot.extra}", unit, False, 0.0, UNPLACED)
+    reason, quality = (parsed.reason, parsed.quality) if not joined else ("joined_text", min(parsed.quality, 0.95))
+    return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, quality, reason)
 
 
 def _only_printed(raw: str, spec: FieldSpec | None, template: TemplateSlot | None, slot: Slot) -> bool:
@@ -87,6 +97,12 @@ def _boolean_word(text: str) -> tuple[Any, float]:
 def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     opts = slot.options or []
     keyed = [(o, *_option_key(o.text, spec, type_)) for o in opts]
+    if type_ == "boolean" and len(opts) == 1 and keyed[0][1] is None:
+        # a single box after an item ("Ứng dụng một cửa điện tử ☐"): ticked is yes; left empty says nothing
+        o = opts[0]
+        if o.checked is None:
+            return Answer(None, o.text, None, False, 0.0, "unreadable_box")
+        return Answer(True, o.text, None, True, 0.95, "single_box") if o.checked else EMPTY
     if spec and spec.options and len(opts) == len(spec.options) and any(k is None for _, k, _ in keyed):
         # reworded options the catalogue does not know: the n-th printed option is the n-th option
         keyed = [(o, k if k is not None else spec.options[n].key, s if k is not None else 0.7)
@@ -117,8 +133,8 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     quality = min([quality] + [s for _, s in chosen])
     if type_ == "multi_choice":
         return Answer(sorted(set(keys), key=str), raw, None, True, quality, reason)
-    if len(set(map(str, keys))) > 1:
-        return Answer(keys[0], raw, None, True, min(quality, 0.4), "several_marked")
+    if len(set(map(str, keys))) > 1:  # several options ticked in a single-choice group: never a silent pick
+        return Answer(None, raw, None, False, 0.0, "several_marked")
     return Answer(keys[0], raw, None, True, quality, reason)
 
 

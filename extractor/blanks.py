@@ -18,12 +18,13 @@ from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
-PHONE = r"0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}"
+# a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547"
+PHONE = r"\(?0\d{2,3}\)?[.\s-]?\d{3,4}[.\s-]?\d{3,4}(?!\d)"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + PHONE + "|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
-    r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L})"
+    r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L}|/\p{Ll}{2})"  # "50 / 141/tháng": a ratio per month
     # a phone number typed straight after its label: "Điện thoại cơ quan0972676431"
     r"|(?<=\p{L})(?:" + PHONE + r"|\d{1,2}/\d{1,2}/\d{4})" +
     # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019", "……, ngày 15 tháng 8 …"
@@ -152,16 +153,21 @@ def _split_line_cached(text: str, units: tuple[str, ...]) -> tuple[Region, ...]:
 def _split_line(text: str, units: Sequence[str]) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
+    typed = False  # the current group holds typed text
     for span in _spans(text):
         if groups:
             prev = groups[-1][-1]
             gap = text[prev[1]:span[0]]
             kinds = {prev[2], span[2]}
-            if (kinds == {"leader"} and _joinable(gap, units)) or ("value" in kinds and not gap.strip()
-                                                                   and kinds != {"value"}):
+            # "……2…… Phụ trách ……3……": words after a typed value are the next blank's sub-label
+            sub_label = typed and any(ch.isalpha() for ch in gap)
+            if (kinds == {"leader"} and _joinable(gap, units) and not sub_label) or \
+                    ("value" in kinds and not gap.strip() and kinds != {"value"}):
+                typed = typed or bool(gap.strip()) or span[2] == "value"
                 groups[-1].append(span)
                 continue
         groups.append([span])
+        typed = span[2] == "value"
     regions = []
     prev_end = 0
     for g in groups:
@@ -196,6 +202,13 @@ def _colon_tail(text: str, regions: list[Region]) -> None:
     if len(words) > 25:
         return
     regions.append(Region(c.end(), len(text), " ".join(words), weak=not words))
+
+
+def label_regions(text: str, regions: list[Region], units: Sequence[str]) -> list[Region]:
+    """Give blanks found some other way (start, end, raw) their labels, units and qualifiers, as `split_line`
+    does for its own."""
+    _labels(nfc(text), regions, units)
+    return regions
 
 
 def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:

@@ -12,6 +12,7 @@ normalised keys matching needs precomputed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from typing import Any
 
 import yaml
 
+from extractor import compiled
 from extractor.errors import PatternError
 from extractor.text.normalize import fold, label_fold_key, label_key
-from extractor.text.vocab import abbreviations, load_units
+from extractor.text.vocab import UNITS_FILE, VOCABULARY_FILE, abbreviations, load_units
+from extractor.yamlfile import load_text
 
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
@@ -131,8 +134,7 @@ class Catalogue:
 
 def _read(path: Path) -> Any:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return load_text(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"cannot read patterns file: {exc}", path=str(path)) from exc
 
@@ -166,8 +168,7 @@ def _parse_fields(entries: dict[str, Any], path: Path) -> dict[str, FieldSpec]:
     return out
 
 
-def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
-    data = _read(path)
+def _load_form(path: Path, data: Any, fields: dict[str, FieldSpec]) -> FormSpec:
     _need(isinstance(data, dict) and data.get("id") and isinstance(data.get("slots"), list), path, "form",
           "needs id and a slots list")
     slots = []
@@ -191,9 +192,8 @@ def _load_form(path: Path, fields: dict[str, FieldSpec]) -> FormSpec:
     return FormSpec(str(data["id"]), headings, slots, [Keys.of(h) for h in headings])
 
 
-def _form_fields(path: Path, fields: dict[str, FieldSpec]) -> None:
+def _form_fields(path: Path, data: Any, fields: dict[str, FieldSpec]) -> None:
     """Add the field ids a form file defines itself (`fields:`, as `extractor template draft` writes)."""
-    data = _read(path)
     if not isinstance(data, dict) or data.get("fields") is None:
         return
     _need(isinstance(data["fields"], dict), path, "fields", "must map field ids to definitions")
@@ -219,32 +219,68 @@ def _merge_aliases(path: Path, fields: dict[str, FieldSpec], aliases: dict[str, 
 def _units() -> tuple[str, ...]:
     table = load_units()
     spellings = set(table.by_fold) | {fold(u) for u in table.canonical}
-    return tuple(sorted(spellings, key=len, reverse=True))
+    return tuple(sorted(spellings, key=lambda u: (-len(u), u)))  # longest first; the same order in every run
 
 
-@functools.lru_cache(maxsize=4)
-def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) -> Catalogue:
-    """The catalogue in `patterns_dir` (default: the repo's `patterns/`), plus an optional overlay folder."""
+def _roots(patterns_dir: str | None, overlay: str | None) -> list[Path]:
     roots = [Path(patterns_dir) if patterns_dir else PATTERNS]
     overlay = overlay or os.environ.get("EXTRACTOR_PATTERNS_OVERLAY")
     if overlay:
         roots.append(Path(overlay))
+    return roots
+
+
+def _form_paths(roots: list[Path]) -> dict[str, Path]:
+    """The form files by file name: an overlay's form replaces the built-in one."""
+    form_paths: dict[str, Path] = {}
+    for root in roots:
+        for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
+            form_paths[path.name] = path
+    return form_paths
+
+
+def _sources(roots: list[Path]) -> list[Path]:
+    """Every file a catalogue over `roots` is built from (those that exist), in a fixed order."""
+    files = [VOCABULARY_FILE, UNITS_FILE]
+    for root in roots:
+        files += [root / "catalogue.yaml", root / "aliases.yaml"]
+        if (root / "forms").is_dir():
+            files += sorted((root / "forms").glob("*.yaml"))
+    return [f for f in files if f.exists()]
+
+
+@functools.lru_cache(maxsize=4)
+def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) -> Catalogue:
+    """The catalogue in `patterns_dir` (default: the repo's `patterns/`), plus an optional overlay folder.
+
+    Built once per set of pattern files: the built catalogue is kept in the user's cache folder
+    (`extractor.compiled`) under a key made of the content of every file it was built from."""
+    roots = _roots(patterns_dir, overlay)
+    key = compiled.fingerprint(_sources(roots))
+    found = compiled.load("catalogue", key)
+    if isinstance(found, Catalogue):
+        return found
+    cat = build_catalogue(roots)
+    compiled.store("catalogue", key, dataclasses.replace(cat, derived={}))
+    return cat
+
+
+def build_catalogue(roots: list[Path]) -> Catalogue:
+    """Read and validate the catalogue, forms and aliases of `roots` (later roots override earlier ones)."""
     fields: dict[str, FieldSpec] = {}
     forms: dict[str, FormSpec] = {}
     aliases: dict[str, list[str]] = {}
-    form_paths: dict[str, Path] = {}  # by file name: an overlay's form replaces the built-in one
     for root in roots:
         if (root / "catalogue.yaml").exists():
             fields.update(_load_fields(root / "catalogue.yaml"))
-        for path in sorted((root / "forms").glob("*.yaml")) if (root / "forms").is_dir() else []:
-            form_paths[path.name] = path
-    for path in form_paths.values():
-        _form_fields(path, fields)
+    form_data = {path: _read(path) for path in _form_paths(roots).values()}
+    for path, data in form_data.items():
+        _form_fields(path, data, fields)
     for root in roots:  # after every field is known: an alias may name a field a drafted form defines
         if (root / "aliases.yaml").exists():
             _merge_aliases(root / "aliases.yaml", fields, aliases)
-    for path in form_paths.values():
-        form = _load_form(path, fields)
+    for path, data in form_data.items():
+        form = _load_form(path, data, fields)
         forms[form.id] = form
     if not fields or not forms:
         raise PatternError("no field catalogue or form found", path=str(roots[0]))

@@ -12,10 +12,34 @@ import click
 from . import __version__
 from .errors import ExtractionError
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "doc")
 
 
-@click.group()
+# commands that live in their own packages (batch, aggregation, review, template drafting): name -> module:object,
+# imported only when that command runs (or help lists it), so `extractor extract` does not load Flask, openpyxl …
+LAZY_COMMANDS = {
+    "batch": "extractor.batch.command:batch_command",
+    "aggregate": "extractor.report.command:aggregate_command",
+    "review": "extractor.review.cli:review_command",
+    "export-reviewed": "extractor.review.cli:export_command",
+    "template": "extractor.template.command:template",
+}
+
+
+class _LazyGroup(click.Group):
+    """A click group whose `LAZY_COMMANDS` are imported the first time they are looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, _, name = LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="extractor")
 def main() -> None:
     """Extract values from returned Vietnamese survey forms into JSON."""
@@ -37,26 +61,84 @@ def _load_extractor() -> Any:
 @click.option("--predictions", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Score saved results PRED/<return_id>.<format>.json instead of running extraction.")
 @click.option("--format", "formats", type=click.Choice(FORMATS, case_sensitive=False), multiple=True,
-              help="Format to score (repeatable). Default: docx and pdf.")
+              help="Format to score (repeatable). Default: every format the truth files list (docx, pdf; "
+                   "doc in corpora/legacy).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Confidence at or above which a field is accepted without review.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the full report as JSON to this file.")
+@click.option("--by", "by", type=click.Choice(("habit", "layout"), case_sensitive=False), multiple=True,
+              help="Also print recall and silent loss per clerk habit or per slot layout (repeatable).")
 def eval_command(corpus: Path, predictions: Path | None, formats: tuple[str, ...], threshold: float,
-                 json_out: Path | None) -> None:
+                 json_out: Path | None, by: tuple[str, ...]) -> None:
     """Score predictions against the ground truth.
 
-    Prints precision, recall, F1, blank accuracy, straight-through rate and calibration overall, per
-    form, per format, plain vs variant and per form/format. Failed predictions count as misses.
+    Prints precision, recall, F1, silent loss (filled values lost with nothing under review), blank
+    accuracy, straight-through rate and calibration overall, per form, per format, plain vs variant and
+    per form/format; with --by habit / --by layout, per clerk habit or slot layout recorded in the truth.
+    Failed predictions count as misses. A folder of the corpus with a truth/ of its own
+    (corpora/returns_chromium: returns made by another producer; corpora/scans: scanned returns) is scored
+    as its own group, after the main table (saved results under PRED/<folder>/).
     """
     from . import evaluate as ev
 
-    fmts = list(dict.fromkeys(f.lower() for f in formats)) or list(FORMATS)
     try:
         truth_docs = ev.load_truth(corpus / "truth")
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from None
+    fmts = list(dict.fromkeys(f.lower() for f in formats)) or [
+        f for f in FORMATS if any(f in (t.get("files") or {}) for t in truth_docs)]
     pipeline = None if predictions is not None else _load_extractor()
+    pairs, reasons = _eval_pairs(corpus, truth_docs, fmts, predictions, pipeline)
+
+    try:
+        report = ev.evaluate(pairs, threshold, reasons=reasons)
+    except ExtractionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.format_table())
+    for group in dict.fromkeys(b.lower() for b in by):
+        click.echo("")
+        click.echo(ev.format_field_table(report, group))
+    ids = _field_id_rates(pairs)
+    for line in ids["lines"]:
+        click.echo(line)
+    groups = {}
+    for sub in sorted(d for d in corpus.iterdir() if (d / "truth").is_dir()) if corpus.is_dir() else []:
+        # a folder of the corpus with its own truth/ (returns made by another producer): its own group, not in
+        # the figures above; only the formats its truth lists
+        try:
+            sub_docs = ev.load_truth(sub / "truth")
+        except ExtractionError as exc:
+            raise click.ClickException(str(exc)) from None
+        sub_fmts = [f for f in fmts if any((t.get("files") or {}).get(f) for t in sub_docs)]
+        if not sub_fmts:
+            continue
+        sub_pred = predictions / sub.name if predictions is not None else None
+        sub_pairs, sub_reasons = _eval_pairs(sub, sub_docs, sub_fmts, sub_pred, pipeline)
+        try:
+            sub_report = ev.evaluate(sub_pairs, threshold, reasons=sub_reasons)
+        except ExtractionError as exc:
+            raise click.ClickException(str(exc)) from None
+        producer = next((t["producer"] for t in sub_docs if t.get("producer")), "")
+        click.echo(f"\nGroup {sub.name}{f' (made by {producer})' if producer else ''}: {sub}")
+        click.echo(sub_report.format_table())
+        groups[sub.name] = sub_report.to_dict()
+    if json_out is not None:
+        try:
+            data = dict(report.to_dict(), field_id_rates=ids["rates"], groups=groups)
+            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {json_out}: {exc}") from None
+        click.echo(f"Report written to {json_out}")
+    if report.failures:
+        click.echo(f"{len(report.failures)} of {len(pairs)} predictions failed (counted as misses).",
+                   err=True)
+
+
+def _eval_pairs(corpus: Path, truth_docs: list[dict], fmts: list[str], predictions: Path | None,
+                pipeline: Any) -> tuple[list[tuple[dict, str, dict | None]], dict[tuple[str, str], str]]:
+    """(truth, format, prediction or None) for every truth document and format, and why a prediction is None."""
+    from . import evaluate as ev
 
     pairs: list[tuple[dict, str, dict | None]] = []
     reasons: dict[tuple[str, str], str] = {}
@@ -83,25 +165,7 @@ def eval_command(corpus: Path, predictions: Path | None, formats: tuple[str, ...
             if reason:
                 reasons[(rid, fmt)] = reason
             pairs.append((truth, fmt, prediction))
-
-    try:
-        report = ev.evaluate(pairs, threshold, reasons=reasons)
-    except ExtractionError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(report.format_table())
-    ids = _field_id_rates(pairs)
-    for line in ids["lines"]:
-        click.echo(line)
-    if json_out is not None:
-        try:
-            data = dict(report.to_dict(), field_id_rates=ids["rates"])
-            json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {json_out}: {exc}") from None
-        click.echo(f"Report written to {json_out}")
-    if report.failures:
-        click.echo(f"{len(report.failures)} of {len(pairs)} predictions failed (counted as misses).",
-                   err=True)
+    return pairs, reasons
 
 
 def _field_id_rates(pairs: list[tuple[dict, str, dict | None]]) -> dict[str, Any]:
@@ -126,15 +190,16 @@ def _field_id_rates(pairs: list[tuple[dict, str, dict | None]]) -> dict[str, Any
 RETURN_SUFFIXES = (".docx", ".pdf", ".doc", ".rtf", ".odt", ".docm")
 
 
-def _inputs(paths: tuple[Path, ...]) -> list[Path]:
-    """Files named directly (whatever their extension) and, inside folders, files with a return's extension."""
-    out: list[Path] = []
+def _inputs(paths: tuple[Path, ...]) -> list[tuple[Path, Path | None]]:
+    """Files named directly (whatever their extension) and, inside folders, files with a return's extension,
+    each with the folder it was found in (None when named directly); a file given twice is taken once."""
+    out: dict[Path, tuple[Path, Path | None]] = {}
     for p in paths:
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in RETURN_SUFFIXES)
-        else:
-            out.append(p)
-    return out
+        found = [(f, p) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in RETURN_SUFFIXES] \
+            if p.is_dir() else [(p, None)]
+        for f, base in found:
+            out.setdefault(f.resolve() if f.exists() else f, (f, base))
+    return list(out.values())
 
 
 def _explain(result: Any) -> None:
@@ -164,21 +229,24 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
                     overlay: Path | None) -> None:
     """Extract every filled value of returned forms (files or folders) into JSON, one per return."""
     from .catalogue import load_catalogue
-    from .output import write_result
+    from .output import output_paths, write_result
     from .pipeline import extract_path
+    from .text.legacy import label
 
     try:
         catalogue = load_catalogue(overlay=str(overlay) if overlay else None)
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from None
-    files = _inputs(inputs)
-    if not files:
+    found = _inputs(inputs)
+    if not found:
         raise click.ClickException("no returns found in " + ", ".join(map(str, inputs)))
+    targets = output_paths(found, output)
+    files = [f for f, _ in found]
     failed = 0
     for path in files:
         try:
             result = extract_path(path, catalogue, threshold=threshold)
-            target = write_result(result, output)
+            target = write_result(result, output, targets[path])
         except ExtractionError as exc:
             failed += 1
             click.echo(f"FAILED {exc}", err=True)
@@ -190,26 +258,14 @@ def extract_command(inputs: tuple[Path, ...], output: Path, threshold: float, ex
         filled = sum(f.status != "empty" for f in result.fields)
         review = sum(f.status == "review" for f in result.fields) + len(result.unmatched)
         form = f"{result.form_id} ({result.form_confidence:.2f})" if result.form_id else "unknown form"
-        click.echo(f"{path}: {form}, {filled} fields filled, {review} to review → {target}")
+        repaired = f", {label(result.repairs)}" if result.repairs else ""
+        click.echo(f"{path}: {form}, {filled} fields filled, {review} to review{repaired} → {target}")
         if explain:
             _explain(result)
     if failed:
         click.echo(f"{failed} of {len(files)} inputs failed.", err=True)
         raise SystemExit(1)
 
-
-def _register_subcommands() -> None:
-    """Commands that live in their own packages (batch, aggregation, review, template drafting)."""
-    from .batch.command import batch_command
-    from .report.command import aggregate_command
-    from .review.cli import export_command, review_command
-    from .template.command import template
-
-    for command in (batch_command, aggregate_command, review_command, export_command, template):
-        main.add_command(command)
-
-
-_register_subcommands()
 
 if __name__ == "__main__":  # python -m extractor.cli
     main()

@@ -25,6 +25,8 @@ from extractor.matching import Match
 FEATURES = ("label_score", "margin", "parse_quality", "same_form", "form_confidence", "consistency_fail",
             "choice")
 RATE_TOLERANCE = 1.5  # percentage points between a stated rate and the one its counts give
+DOUBT_CAP = 0.5  # confidence of a field with a doubt (damaged file, undecodable text): never accepted
+UNDECODABLE = "undecodable_text"  # reason: the value holds words that are no Vietnamese in any known encoding
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,6 +118,50 @@ def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | Non
             for fid in [total, *parts]:
                 fails[fid].append("sum_mismatch")
     return fails
+
+
+@functools.lru_cache(maxsize=1)
+def _ocr_rules() -> dict[str, Any]:
+    with open(PATTERNS / "ocr.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["confidence"]
+
+
+def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: Answer) -> tuple[float, list[str]]:
+    """A value read by OCR (its block's location has ``ocr``, the lowest Tesseract word confidence in it) keeps its
+    confidence only on strong evidence: every word read clearly, the value parsed exactly and nothing else against it
+(label match, margin, consistency: on a scan a weak signal is more often a misread table); otherwise it is
+    capped below acceptance with the reason ``ocr``, so a reviewer sees it beside the page crop."""
+    quality = location.get("ocr")
+    if quality is None or answer.raw is None:
+        return conf, reasons
+    rules = _ocr_rules()
+    if quality >= rules["accept_word_conf"] and answer.ok and answer.quality >= 1.0 and not reasons:
+        return conf, reasons
+    return min(conf, rules["cap"]), [*reasons, f"ocr: word confidence {quality}"]
+
+
+def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "text") -> list[str]:
+    """Reasons that keep a field from being accepted whatever its score: the document's own (e.g.
+    ``damaged_file``), and ``undecodable_text`` when a text value (typed words, not a number or an option the
+    form printed) holds a word that is no Vietnamese syllable, abbreviation or plain ASCII (mojibake that no
+    known encoding repairs, an unreadable U+FFFD)."""
+    from extractor.text.legacy import JUDGE
+
+    out = list(document_doubts)
+    if type_ in (None, "text") and answer.raw and JUDGE.verdict(answer.raw).invalid:
+        out.append(UNDECODABLE)
+    return out
+
+
+def apply_doubts(confidence: float, status: str, reasons: list[str], found: Sequence[str],
+                 threshold: float) -> tuple[float, str]:
+    """Confidence and status of a field with doubts `found`: below the threshold, never accepted; the
+    doubts are added to `reasons`."""
+    if not found:
+        return confidence, status
+    reasons += [d for d in found if d not in reasons]
+    confidence = round(min(confidence, DOUBT_CAP, max(0.0, threshold - 0.01)), 4)
+    return confidence, "review" if status == "accepted" else status
 
 
 def status_of(value: Any, answer: Answer, confidence: float, threshold: float) -> str:

@@ -42,6 +42,7 @@ def _rare_type(quality: dict[str, float]) -> set[str]:
         return {"ratio"}
     return set()
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
+NOT_SCORED = -2.0  # a template column a slot was not scored against (below any real score)
 
 
 @functools.lru_cache(maxsize=1)
@@ -179,6 +180,29 @@ class _RowMemory:
         return np.stack([rows[k] for k in keys])
 
 
+class _View:
+    """Some of the template columns (all, one form's, or the other forms'), with what wording scores need of
+    them: scoring only a view gives the very numbers the same columns get when every column is scored."""
+
+    def __init__(self, tpl: _Templates, idx: np.ndarray) -> None:
+        self.idx = idx
+        self.slots = [tpl.slots[j] for j in idx]
+        ts = self.slots
+        self.label_keys = [t.label_keys for t in ts]
+        self.context_keys = [t.context_keys for t in ts]
+        self.section_keys = [tpl.section_keys[j] for j in idx]
+        self.col_pos = [n for n, t in enumerate(ts) if t.column_keys is not None]
+        self.col_keys = [ts[n].column_keys for n in self.col_pos]
+        self.col_folded_pos = [n for n, t in enumerate(ts) if t.column]
+        # positions, among the templates with a column, of this view's (to index `_Templates.column_in`)
+        in_view = set(idx.tolist())
+        self.col_folded_sel = [k for k, (j, _col) in enumerate(tpl.col_folded) if j in in_view]
+        self.forms = tpl.forms[idx]
+        self.factor = {kind: f[idx] for kind, f in tpl.factor.items()}
+        self.has_unit = tpl.has_unit[idx]
+        self.units = tpl.units[idx]
+
+
 # clashing columns, columns where the clash counts twice, rare-type columns, text columns (the last two or None)
 _TypeColumns = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
@@ -227,6 +251,15 @@ class _Templates:
             for t in f.slots:
                 if t.kind == "list" and t.list:
                     self.lists[t.list].append(t)
+        self.all = _View(self, np.arange(len(ts)))
+        self._views: dict[tuple[str, bool], _View] = {}
+
+    def view(self, form_id: str, inside: bool) -> _View:
+        """The columns of form `form_id` (`inside`) or of every other form."""
+        found = self._views.get((form_id, inside))
+        if found is None:
+            found = self._views[form_id, inside] = _View(self, np.flatnonzero((self.forms == form_id) == inside))
+        return found
 
     def column_in(self, ctx: str) -> np.ndarray:
         """1.0 for each template column written inside the (folded) text `ctx`, else 0.3."""
@@ -265,30 +298,51 @@ class Matcher:
 
     def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
         """The part of the score rows that depends only on each slot's printed wording (`_wording`): labels,
-        context, column, options, section, form, unit. What was typed (its type) and weak blanks come after."""
+        context, column, options, section, form, unit. What was typed (its type) and weak blanks come after.
+
+        In a return detected as `form_id`, a slot is scored against that form's template slots first, and
+        against the other forms' only when its best score there is under `widen_below` (matching.yaml): a
+        question the form prints well is not looked for elsewhere. The other forms' columns of such a slot
+        hold `NOT_SCORED`, below any score (they can be neither taken nor a candidate)."""
         tpl = self.tpl
-        templates = tpl.slots
+        widen = self.cfg.get("widen_below")
+        if not form_id or widen is None or form_id not in tpl.forms:
+            return self._view_rows(slots, form_id, tpl.all)
+        inside, outside = tpl.view(form_id, True), tpl.view(form_id, False)
+        S = np.full((len(slots), len(tpl.slots)), NOT_SCORED)
+        S_in = self._view_rows(slots, form_id, inside)
+        S[:, inside.idx] = S_in
+        weak = np.flatnonzero(S_in.max(axis=1, initial=-np.inf) < widen)
+        if weak.size and outside.idx.size:
+            S[np.ix_(weak, outside.idx)] = self._view_rows([slots[i] for i in weak], form_id, outside)
+        return S
+
+    def _view_rows(self, slots: Sequence[Slot], form_id: str | None, view: _View) -> np.ndarray:
+        """Wording rows of `slots` over the template columns of `view`."""
+        tpl = self.tpl
+        templates = view.slots
         cfg = self.cfg
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
-        L = _sim_matrix(s_label, tpl.label_keys)
-        C = _sim_matrix(s_ctx, tpl.context_keys, subset=False)
+        L = _sim_matrix(s_label, view.label_keys)
+        C = _sim_matrix(s_ctx, view.context_keys, subset=False)
         if self.cat.aliases:
             self._alias_adjust(L, C, s_label, templates)
         s_col = [Keys.of(s.column) if s.column else None for s in slots]
         K = np.full((len(slots), len(templates)), 1.0)
         with_col = [i for i, k in enumerate(s_col) if k is not None]
-        if with_col:
-            idx_t = tpl.col_idx
-            sub = _sim_matrix([s_col[i] for i in with_col], tpl.col_keys)
+        if with_col and view.col_pos:
+            sub = _sim_matrix([s_col[i] for i in with_col], view.col_keys)
             K[np.ix_(with_col, list(range(len(templates))))] = 0.3
-            K[np.ix_(with_col, idx_t)] = sub
+            K[np.ix_(with_col, view.col_pos)] = sub
+        elif with_col:
+            K[with_col] = 0.3
         without = [i for i, k in enumerate(s_col) if k is None]
-        if without and tpl.col_folded:
-            cols = [j for j, _col in tpl.col_folded]
+        if without and view.col_folded_pos:
             for i in without:
                 # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …")
-                K[i, cols] = tpl.column_in(fold(slots[i].context or slots[i].label))
+                hit = tpl.column_in(fold(slots[i].context or slots[i].label))
+                K[i, view.col_folded_pos] = hit[view.col_folded_sel]
         kinds = [s.kind for s in slots]
         S = np.zeros_like(L)
         for kind in ("blank", "cell", "choice"):
@@ -297,20 +351,20 @@ class Matcher:
                 continue
             w = cfg[kind]
             if kind == "choice":
-                opt = self._option_sim([slots[i] for i in rows], templates)
+                opt = self._option_sim([slots[i] for i in rows])[:, view.idx]
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt \
                     + w["column"] * K[rows]
             else:
                 S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
-            S[rows] *= tpl.factor[kind]
+            S[rows] *= view.factor[kind]
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
-        Sec = _sim_matrix(sec_keys, tpl.section_keys, subset=False)
+        Sec = _sim_matrix(sec_keys, view.section_keys, subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
-            other = tpl.forms != form_id
+            other = view.forms != form_id
             S[:, other] -= cfg["other_form_penalty"]
-        self._unit_adjust(S, slots)
+        self._unit_adjust(S, slots, view)
         return S
 
     def _alias_adjust(self, L: np.ndarray, C: np.ndarray, s_label: Sequence[Keys],
@@ -326,8 +380,9 @@ class Matcher:
                 L[idx] = np.maximum(L[idx], A[hit, a][:, None])
                 C[idx] = np.maximum(C[idx], A[hit, a][:, None])
 
-    def _option_sim(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot]) -> np.ndarray:
-        """Mean, over a slot's printed options, of the best similarity to a template slot's options."""
+    def _option_sim(self, slots: Sequence[Slot]) -> np.ndarray:
+        """Mean, over a slot's printed options, of the best similarity to each template slot's options."""
+        templates = self.tpl.slots
         out = np.zeros((len(slots), len(templates)))
         s_keys = [Keys.of(o.text) for s in slots for o in s.options or []]
         s_owner = [i for i, s in enumerate(slots) for _ in s.options or []]
@@ -373,14 +428,13 @@ class Matcher:
             if text_cols is not None:
                 S[np.ix_(rows, text_cols)] -= penalty
 
-    def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
-        tpl = self.tpl
+    def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
         for i, s in enumerate(slots):
             if not s.unit_text:
                 continue
-            same = tpl.units == fold(s.unit_text)
-            S[i, tpl.has_unit & same] += self.cfg["unit_agree_bonus"]
-            S[i, tpl.has_unit & ~same] -= self.cfg["unit_clash_penalty"]
+            same = view.units == fold(s.unit_text)
+            S[i, view.has_unit & same] += self.cfg["unit_agree_bonus"]
+            S[i, view.has_unit & ~same] -= self.cfg["unit_clash_penalty"]
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
@@ -583,9 +637,14 @@ class Matcher:
             cells = by_table[table]
             rows = sorted({s.row for s in cells if s.row is not None and s.raw})
             row_no = {r: n for n, r in enumerate(rows, start=1)}
+            given: set[tuple[str, int]] = set()  # two columns under one header: the second is not that field
             for s in cells:
                 consumed.add(id(s))
                 t = col_map.get(s.column or "")
+                if t is not None and s.row in row_no and (t.field, s.row) in given:
+                    t = None
+                if t is not None and s.row in row_no:
+                    given.add((t.field, s.row))
                 if t is None or s.row not in row_no:
                     if s.raw:
                         matched.append(Match(s, None, None, 0.0, 0.0))

@@ -91,12 +91,21 @@ class Document:
     items: list[Block | Table]
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
+    # legacy encodings the reader decoded to Unicode (by font, or as mojibake), e.g. ["TCVN3"]
+    repairs: list[str] = field(default_factory=list)
+    # reason codes every field of this document carries, which keep it from being accepted (e.g. a part
+    # of the file was damaged and read in recovery mode: "damaged_file")
+    doubts: list[str] = field(default_factory=list)
+    # the text was recognised from page images (OCR): it is Unicode as read, never in a legacy encoding
+    recognised: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": asdict(self.source),
             "pages": self.pages,
             "warnings": list(self.warnings),
+            "repairs": list(self.repairs),
+            "doubts": list(self.doubts),
             "items": [{"table" if isinstance(i, Table) else "block": i.to_dict()} for i in self.items],
         }
 
@@ -161,6 +170,7 @@ class Result:
     unmatched: list[Field]
     warnings: list[str] = field(default_factory=list)
     form_scores: dict[str, float] = field(default_factory=dict)
+    repairs: list[str] = field(default_factory=list)  # legacy encodings decoded (Document.repairs); not in JSON
 
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The result as the output JSON's dict (`shallow`: see `Field.to_dict`)."""

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import tempfile
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 import orjson
 
 from extractor.catalogue import PATTERNS
 from extractor.model import Result
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA = PATTERNS / "schema" / "result.schema.json"
 
 
 @functools.lru_cache(maxsize=1)
 def validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only when fastjsonschema objects: it is slow to import and rarely needed
+
     with open(SCHEMA, encoding="utf-8") as fh:
         return jsonschema.Draft202012Validator(json.load(fh))
 
@@ -60,9 +67,50 @@ def output_name(source: Path) -> str:
     return f"{source.name}.json"
 
 
-def write_result(result: Result, out_dir: Path) -> Path:
-    """Write `result` into `out_dir` atomically (temp file + rename) and return the path."""
-    return write_data(result.to_dict(shallow=True), out_dir / output_name(Path(result.source.path)))
+def _short_hash(path: Path) -> str:
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def _name_key(name: Path) -> str:
+    # names equal on a case-insensitive file system (Windows, macOS) collide too
+    return unicodedata.normalize("NFC", name.as_posix()).casefold()
+
+
+def _owner(target: Path) -> str | None:
+    """The ``source.path`` of the result already at `target`, None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads(target.read_bytes())
+        return str(data["source"]["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def output_paths(inputs: list[tuple[Path, Path | None]], out_dir: Path) -> dict[Path, Path]:
+    """Where `extract` writes the result of each input: one distinct file per input, never another's.
+
+    `inputs` are (file, the folder it was found in, or None when named directly). The name keeps the path
+    under that folder (``IN/soA/baocao.docx`` given as ``IN`` → ``soA/baocao.docx.json``), else the file's
+    name (``baocao.docx.json``). Inputs whose names would still be equal (two files named directly, two
+    folders holding the same relative path), or whose name is taken by the result of another file from an
+    earlier run, get a short hash of their full path: ``baocao.docx.1a2b3c4d.json``."""
+    named = {}
+    for file, base in inputs:
+        named[file] = file.relative_to(base) if base is not None else Path(file.name)
+    count = Counter(_name_key(n) for n in named.values())
+    out: dict[Path, Path] = {}
+    for file, rel in named.items():
+        target = out_dir / f"{rel}.json"
+        owner = _owner(target) if target.exists() else None
+        if count[_name_key(rel)] > 1 or (owner is not None and owner != str(file)):
+            target = out_dir / f"{rel}.{_short_hash(file)}.json"
+        out[file] = target
+    return out
+
+
+def write_result(result: Result, out_dir: Path, target: Path | None = None) -> Path:
+    """Write `result` atomically (temp file + rename) to `target`, by default ``out_dir/<file name>.json``;
+    return the path."""
+    return write_data(result.to_dict(shallow=True), target or out_dir / output_name(Path(result.source.path)))
 
 
 def write_data(data: dict[str, Any], target: Path) -> Path:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from extractor.answers import read_answer
 from extractor.catalogue import Catalogue, load_catalogue
-from extractor.confidence import Evidence, consistency, score, status_of
+from extractor.confidence import Evidence, apply_doubts, consistency, doubts, ocr_cap, score, status_of
 from extractor.matching import Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
+from extractor.printed import Printed, load_printed
 from extractor.readers import read
+from extractor.repeats import several_returns
 from extractor.slots import find_slots
 
 DEFAULT_THRESHOLD = 0.9
@@ -61,7 +63,8 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     if watch:
         watch.start()
     cat = catalogue or load_catalogue()
-    slots = find_slots(doc, cat.units)
+    printed = load_printed()
+    slots = find_slots(doc, cat.units, printed)
     lap("slots")
     headings = [b.text for b in doc.items if isinstance(b, Block) and b.bold]
     guess = detect_form(slots, headings, cat)
@@ -79,21 +82,34 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
         s = m.slot
         spec = cat.fields.get(m.field_id) if m.field_id else None
         ev = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
-        conf, reasons = score(ev)
+        conf, reasons = ocr_cap(*score(ev), s.location, a)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
-            if a.raw is None:
-                continue
+            if a.raw is None or _printed_item(s.label, a.raw, printed):
+                continue  # nothing typed, or the blank form's own words (a note, a worked example)
             unmatched.append(Field(None, s.label, s.section, s.column, a.value, a.raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
             continue
+        found = doubts(a, doc.doubts, spec.type if spec else None)
+        conf, status = apply_doubts(conf, status_of(a.value, a, conf, threshold), reasons, found, threshold)
         fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
-                            status_of(a.value, a, conf, threshold), s.location, m.row, reasons, cands))
+                            status, s.location, m.row, reasons, cands))
         evidence.append((fields[-1], ev))
-    result = Result(doc.source, guess.id, guess.confidence, fields, unmatched, list(doc.warnings), guess.scores)
+    warnings = list(doc.warnings)
+    several = several_returns(headings, cat.forms[guess.id].headings if guess.id in cat.forms else ())
+    if several:
+        warnings.append(several)
+    result = Result(doc.source, guess.id, guess.confidence, fields, unmatched, warnings, guess.scores,
+                    list(doc.repairs))
     lap("confidence")
     return result, evidence
+
+
+def _printed_item(label: str, raw: str, printed: Printed) -> bool:
+    """Is an unmatched slot the blank form's own words: its label and text a piece of a printed line (`Ghi chú:
+    Số liệu phần này tính đến …`), or its text a whole printed line with words? A typed number never is."""
+    return printed.in_printed(f"{label} {raw}") or (any(ch.isalpha() for ch in raw) and printed.is_printed(raw))
 
 
 def _no_lap(stage: str) -> None:

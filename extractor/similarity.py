@@ -15,6 +15,7 @@ first time it is seen; later returns reuse the row. The rows are the very number
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,7 +25,25 @@ from extractor.catalogue import Keys
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
+
+
+def _sorted_tokens(text: str) -> str:
+    """`text`'s words in sorted order, one space apart: what `token_sort_ratio` compares with `ratio`."""
+    return " ".join(sorted(text.split(" "))).strip()
+
+
+def _plain_spaces(texts: Sequence[str]) -> bool:
+    """True when every text separates its words by single spaces only (as label keys do): then `ratio` of the
+    `_sorted_tokens` is exactly rapidfuzz's `token_sort_ratio`, without sorting each target again per pair."""
+    return not any(_ODD_SPACE.search(t) for t in texts)
+
+
+def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np.ndarray:
+    if qb_sorted is not None and _plain_spaces(qa):
+        return process.cdist([_sorted_tokens(t) for t in qa], qb_sorted, scorer=fuzz.ratio, workers=1)
+    return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
 class SimTable:
@@ -33,10 +52,12 @@ class SimTable:
     def __init__(self, b: Sequence[tuple[str, str]], subset: bool) -> None:
         self.subset = subset
         self.targets: list[list[str]] = []
+        self.targets_sorted: list[list[str] | None] = []  # their `_sorted_tokens` (None: not plain-spaced)
         self.inverse: list[np.ndarray] = []
         for n in range(len(ATTRS)):
             qb, ib = np.unique([k[n] for k in b], return_inverse=True)
             self.targets.append(list(qb))
+            self.targets_sorted.append([_sorted_tokens(t) for t in qb] if _plain_spaces(list(qb)) else None)
             self.inverse.append(ib.ravel())
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
@@ -48,7 +69,7 @@ class SimTable:
             qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
             qa, qb = list(qa), self.targets[n]
             m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
-                 + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)) / 200.0 * weight
+                 + _token_sort(qa, qb, self.targets_sorted[n])) / 200.0 * weight
             if self.subset:
                 m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1) / 100.0
                                * SUBSET_WEIGHT)

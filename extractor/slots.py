@@ -7,6 +7,7 @@ qualifier, table coordinates) and the raw text the clerk typed; parsing the valu
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -14,8 +15,12 @@ from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, has_leader, split_line, split_value_unit
+from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
+from extractor.options import OptionLine
+from extractor.options import parse as parse_options
+from extractor.options import tokens as tokens_of
+from extractor.printed import Blank, Printed
 from extractor.text.normalize import clean_label, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -27,6 +32,7 @@ HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
+_MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 
 
@@ -55,6 +61,7 @@ class Slot:
     row: int | None = None  # data row (1-based) within the table
     row_label: str | None = None
     weak: bool = False  # an empty `label:` with no dots: weaker evidence of a blank than a drawn leader
+    extra: str | None = None  # typed text in the slot's region that is neither its value nor printed words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,44 +91,112 @@ class _Section:
 
 
 # -- text blocks -----------------------------------------------------------------------------------------
-def block_slots(block: Block, section: str, units: Sequence[str]) -> list[Slot]:
-    """Blank slots of one paragraph (checkbox groups are found separately)."""
+def block_slots(block: Block, section: str, units: Sequence[str], printed: Printed | None = None) -> list[Slot]:
+    """Blank slots of one paragraph (checkbox groups are found separately).
+
+    With `printed` (the known forms' printed lines), a line that is not printed text but was typed over a
+    printed line with blanks is read by that line: what lies between its printed words is the value, however
+    the clerk placed it (glued to the label, after the dots, over a shortened dot run)."""
     text = block.text
     if not _BOX_SET.isdisjoint(text):
         return []
+    if printed is None or not isinstance(units, tuple):
+        found = _line_slots(text, units, printed)
+    else:  # the printed lines of a form come back in every return: read each distinct line once
+        found = _line_slots_cached(text, units, printed)
+    return [Slot("blank", label, context, section, column, raw, unit, location=dict(block.location, start=a, end=b),
+                 weak=weak, extra=extra)
+            for label, context, column, raw, unit, a, b, weak, extra in found]
+
+
+_LineSlot = tuple[str, str, "str | None", "str | None", "str | None", int, int, bool, "str | None"]
+
+
+@functools.lru_cache(maxsize=16384)
+def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed) -> tuple[_LineSlot, ...]:
+    return tuple(_line_slots(text, units, printed))
+
+
+def _line_slots(text: str, units: Sequence[str], printed: Printed | None) -> list[_LineSlot]:
+    """(label, context, column, raw, unit, start, end, weak, extra) of each blank of one line."""
     regions = split_line(text, units)
+    if printed is not None and not printed.is_printed(text):
+        aligned = printed.align(text)
+        if aligned is not None and _aligned_is_better(regions, aligned, printed):
+            # a region starts at its value: the printed ")" or ":" before it stays in the label
+            regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
+                                                  b.end, b.raw) for b in aligned], units)
     # the line as the form printed it: what the clerk typed is cut out
-    printed, pos = [], 0
+    pieces, pos = [], 0
     for r in regions:
-        printed.append(text[pos:r.start])
+        pieces.append(text[pos:r.start])
         pos = r.end
-    printed.append(text[pos:])
-    context = clean_label(LEADER.sub(" ", " ".join(printed)))
-    return [Slot("blank", clean_label(r.label), context, section, r.column, r.raw or None, r.unit or None,
-                 location=dict(block.location, start=r.start, end=r.end), weak=r.weak) for r in regions]
+    pieces.append(text[pos:])
+    context = clean_label(LEADER.sub(" ", " ".join(pieces)))
+    return [(clean_label(r.label), context, r.column, r.raw or None, r.unit or None, r.start, r.end, r.weak,
+             _extra(text, regions, k, units, printed)) for k, r in enumerate(regions)]
+
+
+def _aligned_is_better(regions: Sequence[Region], aligned: Sequence[Blank], printed: Printed) -> bool:
+    """Take the printed line's blanks over the splitter's when they read more and lose nothing: what the splitter
+    took as typed, less the aligned values, is printed words only (`2 Phụ trách 3` → `2`, `3`)."""
+    found = [" ".join(r.raw.split()) for r in regions]
+    got = [b.raw for b in aligned]
+    if found == got or not any(got):
+        return False
+    text = " | ".join(found)
+    rest, pos = [], 0
+    for g in got:
+        at = text.find(g, pos) if g else -1
+        if at >= 0:
+            rest.append(text[pos:at])
+            pos = at + len(g)
+    rest.append(text[pos:])
+    pieces = [x for r in rest for x in r.split(" | ")]
+    return all(not any(ch.isdigit() for ch in x) and printed.in_printed(x) for x in pieces)
+
+
+def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], printed: Printed | None) -> str | None:
+    """Text typed after blank k that is neither its unit, nor the next blank's label, nor printed words."""
+    if printed is None:
+        return None
+    r = regions[k]
+    nxt = regions[k + 1] if k + 1 < len(regions) else None
+    seg = text[r.end:nxt.start if nxt else len(text)]
+    _, seg = split_unit(seg, units)
+    if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
+        seg = seg.rstrip()[:-len(nxt.label.strip())]
+    seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")
+    if seg and not printed.in_printed(seg):
+        return seg
+    # a value swallowed into the label: a number or an address the printed text nowhere has ("cơ quan1026")
+    if r.raw or printed.in_printed(r.label):
+        return None
+    swallowed = [t for t in _MARKED_TOKEN.findall(r.label) if not printed.in_printed(t)]
+    return " ".join(swallowed) or None
 
 
 # -- checkbox groups ---------------------------------------------------------------------------------------
 def _options_in(block: Block) -> list[Option]:
-    """Options of a paragraph with boxes or typed X marks, in order."""
+    """Options of a paragraph with boxes (read by the option grammar, `extractor.options`) or typed X marks."""
     text = block.text
-    marks: list[tuple[int, int, bool | None, str]] = []
-    for i, ch in enumerate(text):
-        if ch in BOX_CHARS:
-            marks.append((i, i + 1, {EMPTY_BOX: False, CHECKED_BOX: True}.get(ch), "box"))
-    if marks or TYPED_MARK.search(text):
-        for m in TYPED_MARK.finditer(text):
-            if not any(a <= m.start() < b for a, b, *_ in marks):
-                marks.append((m.start(), m.end(), True, "typed_x"))
-    marks.sort()
+    parsed = parse_options(text)
+    if parsed is not None:
+        return [Option(o.text, o.checked, o.mark) for o in parsed.options]
+    marks = [(m.start(), m.end()) for m in TYPED_MARK.finditer(text)]
     options = []
-    for k, (_start, b, state, how) in enumerate(marks):
+    for k, (_start, b) in enumerate(marks):
         end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
         opt = text[b:end].split("\t")[0].strip()
         opt = LEADER.split(opt)[0].strip().rstrip(":")
         if opt:
-            options.append(Option(opt, state, how))
+            options.append(Option(opt, True, "typed_x"))
     return options
+
+
+def _cell_options(text: str) -> list[Option]:
+    """The options of a table cell, one line at a time (a box before or after each option's text)."""
+    return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
 
 
 def _label_before_boxes(block: Block) -> str:
@@ -166,7 +241,8 @@ def _looks_like_value(text: str) -> bool:
     return bool(_NUMERIC.fullmatch(text))
 
 
-def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -> list[Slot]:
+def table_slots(table: Table, number: int, section: str, units: Sequence[str],
+                printed: Printed | None = None) -> list[Slot]:
     """A slot per value cell: label from the row's label cell, column from the header."""
     nhead = _header_rows(table)
     ncols = table.ncols
@@ -180,8 +256,10 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                     parent = col_header[k] if c.colspan == 1 and col_header[k] and t not in col_header[k] else ""
                     col_header[k] = f"{parent} / {t}" if parent else t
     numbering = _numbering_columns(table, nhead, col_header)
+    option_cols = _option_columns(table, nhead, col_header)
     slots: list[Slot] = []
     group = ""
+    above = ""  # the label of the row above: the question of a continuation row of boxes
     for r, row in enumerate(table.rows[nhead:], start=1):
         label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
                            and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
@@ -197,15 +275,34 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                 not any(c.text.strip() for c in values):
             group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
             continue
+        if not row_label and above and any(has_options_text(c.text) for c in values):
+            row_label = above  # a row of boxes with no label of its own answers the row above
+        above = row_label
         context = f"{group} / {row_label}" if group and row_label else row_label
         cell_slots: list[tuple[Cell, list[Slot]]] = []
+        ticks = [c for c in values if c.col in option_cols]
+        if ticks:  # option sub-columns ("Đánh dấu [x] vào ô phù hợp" / Có / Không): one choice per group
+            values = [c for c in values if c.col not in option_cols]
+            for parent, cols in _groups_of(option_cols):
+                cells = [c for c in ticks if c.col in cols]
+                loc = dict(table.location, row=nhead + r - 1, cell=row.index(cells[0]), col=cells[0].col)
+                options = [Option(option_cols[c.col][1], _tick_state(c.text), "typed_x") for c in cells]
+                slots.append(Slot("choice", row_label or parent, context, section, parent or None, options=options,
+                                  location=loc, table=number, row=r, row_label=row_label or None))
         for c in values:
-            loc = dict(table.location, row=nhead + r - 1, cell=row.index(c), col=c.col)
-            inner = [s for b in c.blocks for s in block_slots(b, section, units)]
+            loc = _cell_location(table, c, nhead + r - 1, row.index(c))
+            inner = [s for b in c.blocks for s in block_slots(b, section, units, printed)]
             own_label = [s for s in inner if s.label]
             if inner and (own_label or any(LEADER.search(b.text) for b in c.blocks)):
                 for s in inner:
                     s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
+                # a value line beside the cell's sub-labelled blanks ("5" over "ADSL: ……" / "FTTH: ……")
+                loose = [b.text for b in c.blocks if not block_slots(b, section, units, printed)
+                         and LEADER.sub("", b.text).strip() and not has_options_text(b.text)
+                         and not (printed is not None and _is_printed_words(b.text, printed))]
+                if loose:
+                    inner.insert(0, Slot("cell", "", raw=" ".join(" ".join(loose).split()),
+                                         location=dict(loc, lines=len(loose))))
                 cell_slots.append((c, inner))
             else:
                 cell_slots.append((c, [Slot("cell", "", location=loc)]))
@@ -213,7 +310,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
         if label_cell is not None and not LEADER.search(label_cell.text) and not has_options_text(label_cell.text):
-            loc = dict(table.location, row=nhead + r - 1, cell=row.index(label_cell), col=label_cell.col)
+            loc = _cell_location(table, label_cell, nhead + r - 1, row.index(label_cell))
             slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
                               raw=" ".join(label_cell.text.split()), location=loc, table=number, row=r,
                               row_label=row_label))
@@ -228,7 +325,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                     text = c.text
                     if has_options_text(text):
                         s.kind = "choice"
-                        s.options = _options_in(Block(text=text.replace("\n", "\t"), location=s.location))
+                        s.options = _cell_options(text)
                     else:
                         raw = " ".join(LEADER.sub(" ", text).split())
                         raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
@@ -237,6 +334,58 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str]) -
                         s.raw, s.unit_text = raw_value or None, unit or None
                 slots.append(s)
     return slots
+
+
+def _cell_location(table: Table, cell: Cell, row: int, index: int) -> dict[str, Any]:
+    """A cell's location: the table's, the row and cell; and the lowest OCR word confidence of a scanned cell."""
+    loc = dict(table.location, row=row, cell=index, col=cell.col)
+    read_quality = [b.location["ocr"] for b in cell.blocks if "ocr" in b.location]
+    if read_quality:
+        loc["ocr"] = min(read_quality)
+    return loc
+def _is_printed_words(text: str, printed: Printed) -> bool:
+    """Printed text of the blank form (a number alone, such as a row number, proves nothing either way)."""
+    return any(ch.isalpha() for ch in text) and printed.is_printed(text)
+
+
+def _tick_state(text: str) -> bool | None:
+    t = text.strip()
+    if not t or t == EMPTY_BOX:
+        return False
+    return None if t == UNKNOWN_BOX else True
+
+
+def _is_tick_cell(text: str) -> bool:
+    t = "".join(text.split())
+    return not t or t in BOX_CHARS or (len(t) <= 3 and bool(tokens_of(t)) and
+                                        all(k in ("MARK", "TICK", "BOX") for k, _, _ in tokens_of(t)))
+
+
+def _option_columns(table: Table, nhead: int, col_header: list[str]) -> dict[int, tuple[str, str]]:
+    """Sub-columns that are the options of one question (`Đánh dấu [x] vào ô phù hợp` / `Có` / `Không`): two or
+    more adjacent columns under one parent header whose cells hold only ticks (X, x, ✓, a box) or nothing, at
+    least one ticked. Column → (parent header, option text)."""
+    by_parent: dict[str, list[int]] = {}
+    for k, h in enumerate(col_header):
+        if " / " in h:
+            by_parent.setdefault(h.rsplit(" / ", 1)[0], []).append(k)
+    out: dict[int, tuple[str, str]] = {}
+    rows = table.rows[nhead:]
+    for cols in by_parent.values():
+        if len(cols) < 2 or cols != list(range(cols[0], cols[-1] + 1)):
+            continue
+        cells = [c for row in rows for c in row if c.col in cols and c.colspan == 1]
+        if cells and all(_is_tick_cell(c.text) for c in cells) and any(c.text.strip() for c in cells):
+            out.update({k: tuple(col_header[k].rsplit(" / ", 1)) for k in cols})  # type: ignore[misc]
+    return out
+
+
+def _groups_of(option_cols: dict[int, tuple[str, str]]) -> list[tuple[str, list[int]]]:
+    """The option columns grouped by their parent header (one question each), left to right."""
+    groups: dict[str, list[int]] = {}
+    for k in sorted(option_cols):
+        groups.setdefault(option_cols[k][0], []).append(k)
+    return list(groups.items())
 
 
 def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
@@ -293,49 +442,79 @@ def _copy(obj: Any, **changes: Any) -> Any:
     return new
 
 
-def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
-    """Every slot of the document, in reading order."""
+def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = None) -> list[Slot]:
+    """Every slot of the document, in reading order; `printed` (the known forms' printed lines) lets the
+    finder read values against the printed text (see `block_slots`) and find answers typed on the next line."""
     section = _Section()
     slots: list[Slot] = []
     items = _nfc_items(doc.items)
     last_text = ""
+    last_block: Block | None = None
     i = 0
     tables = 0
     while i < len(items):
         item = items[i]
+        if isinstance(item, Table) and len(item.rows) == 1 and len(item.rows[0]) == 1:
+            items[i:i + 1] = item.rows[0][0].blocks  # a one-cell table (a framed paragraph) reads as paragraphs
+            continue
         if isinstance(item, Table):
-            slots += table_slots(item, tables, str(section), units)
+            slots += table_slots(item, tables, str(section), units, printed)
             tables += 1
+            last_block = None
             i += 1
             continue
         block = item
         if section.update(block):
             last_text = block.text
+            last_block = None
             i += 1
             continue
-        options = _options_in(block) if (has_options(block) or TYPED_MARK.search(block.text)) else []
-        if options and (has_options(block) or _looks_like_choice_line(block, items, i)):
-            label = _label_before_boxes(block)
+        parsed = parse_options(block.text) if has_options(block) else None
+        options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
+        if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
+            label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
             group = list(options)
+            lines = [parsed] if parsed is not None else []
             locs = [block.location]
             j = i + 1
-            if not label:
+            if parsed is not None and parsed.layout != "before" and (parsed.layout == "single" or not label):
+                # box-after layout ("- Chưa cài đặt: ☐" lines): following lines with their box at the end join
+                while j < len(items) and isinstance(items[j], Block) and _ends_with_box(items[j]):
+                    nxt = parse_options(items[j].text)
+                    group += _options_in(items[j])
+                    lines.append(nxt)
+                    locs.append(items[j].location)
+                    j += 1
+                if len(locs) > 1 or not label:
+                    label = clean_label(last_text)  # options of the question above
+                # else: a single box after an item is that item's yes/no answer
+            elif not label:
                 # list layout: following paragraphs that each start with a box join the group
                 while j < len(items) and isinstance(items[j], Block) and _starts_with_option(items[j]):
                     group += _options_in(items[j])
+                    lines.append(parse_options(items[j].text))
                     locs.append(items[j].location)
                     j += 1
                 label = clean_label(last_text)
             loc = dict(locs[0], blocks=len(locs)) if len(locs) > 1 else dict(locs[0])
             slots.append(Slot("choice", label, clean_label(last_text) if label != clean_label(last_text) else label,
                               str(section), options=group, location=loc))
+            slots += _option_blanks(lines, locs, label, str(section))
             i = j
             continue
-        found = block_slots(block, str(section), units)
+        found = block_slots(block, str(section), units, printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
                           raw=" ".join(block.text.split()), location=dict(block.location))]
+        if not found and printed is not None and _answers_line_above(block, slots, last_block, printed):
+            # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
+            slots[-1].raw = " ".join(block.text.split())
+            slots[-1].location = dict(slots[-1].location, next_line=block.location)
+            last_text = block.text
+            last_block = block
+            i += 1
+            continue
         for s in found:
             if not s.label and s.raw and DATE_ONLY.fullmatch(s.raw):
                 continue  # "……, 15/08/2019" under a signature: a date line, not the answer to the line above
@@ -348,16 +527,49 @@ def find_slots(doc: Document, units: Sequence[str]) -> list[Slot]:
         slots += found
         if block.text.strip():
             last_text = block.text
+            last_block = block
         i += 1
     for n, s in enumerate(slots):
         s.order = n
     return slots
 
 
+def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed) -> bool:
+    """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it?"""
+    # a number alone matches some printed row number ("14"): only printed words rule the line out
+    printed_words = any(ch.isalpha() for ch in block.text) and printed.in_printed(block.text)
+    if above is None or not slots or not _plain_answer(block) or printed_words or SUBHEADING.match(block.text):
+        return False
+    last = slots[-1]
+    if last.kind != "blank" or last.raw is not None or last.location.get("block") != above.location.get("block"):
+        return False
+    if last.location.get("part") != above.location.get("part") or last.location.get("block") is None:
+        return False
+    end = last.location.get("end") or 0
+    return not LEADER.sub("", above.text[end:]).strip(" \t.:;,")
+
+
 def _plain_answer(block: Block) -> bool:
     text = block.text.strip()
     return bool(text) and not block.bold and len(text.split()) <= 80 and not HEADING.match(text) \
         and not has_options(block)
+
+
+def _ends_with_box(block: Block) -> bool:
+    parsed = parse_options(block.text) if has_options(block) else None
+    return parsed is not None and parsed.layout != "before" and not (parsed.layout == "after" and parsed.label)
+
+
+def _option_blanks(lines: Sequence[OptionLine | None], locs: Sequence[dict[str, Any]], question: str,
+                   section: str) -> list[Slot]:
+    """The blank an option line holds (`☒ Khác (nêu tên): Misa ……`): a slot labelled by the option."""
+    out = []
+    for line, loc in zip(lines, locs, strict=False):
+        for o in line.options if line is not None else []:
+            if o.has_blank:
+                out.append(Slot("blank", clean_label(o.text), question, section, raw=o.blank,
+                                location=dict(loc, option=o.text)))
+    return out
 
 
 def _starts_with_option(block: Block) -> bool:

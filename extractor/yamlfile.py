@@ -1,4 +1,6 @@
-"""Reading the YAML files of `patterns/`: one place turns an unreadable or malformed file into `PatternError`."""
+"""Reading the YAML files of `patterns/`: one place turns an unreadable or malformed file into `PatternError`,
+and parses with libyaml (`yaml.CSafeLoader`) when PyYAML was built with it (five times faster than the
+pure-Python `SafeLoader`, which is the fallback; both build the same safe Python objects)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,18 @@ import yaml
 
 from extractor.errors import PatternError
 
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_text(text: str) -> Any:
+    """`yaml.safe_load(text)`, with libyaml when available."""
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+
 
 def read_yaml(path: Path) -> Any:
     """The parsed YAML in `path`; `PatternError` naming the file when it cannot be read or parsed."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return load_text(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise PatternError(f"cannot be read ({exc.strerror or exc})", path=str(path)) from None
     except yaml.YAMLError as exc:

@@ -4,11 +4,11 @@
 
 What it writes into `folder` (dates are the messages' Date headers):
 
-    inbox.mbox       1  Sở VHTTDL, 2020-06-01: f000_r000.docx
+    inbox.mbox       1  Sở KH&CN, 2020-06-01: f000_r016.docx
                      2  Sở Y tế: returns.zip = f002_r000.docx + f002_r001.pdf + nested.zip(f000_r003.docx)
                      3  a forward (message/rfc822) of UBND phường 7's message carrying f001_r004.docx
-                     4  Sở VHTTDL again, 2020-06-03: the same f000_r000.docx (a duplicate)
-                     5  Sở VHTTDL, 2020-06-10: "corrected" f000_r027.docx (same form, same agency: a resend)
+                     4  Sở KH&CN again, 2020-06-03: the same f000_r016.docx (a duplicate)
+                     5  Sở KH&CN, 2020-06-10: "corrected" f000_r022.docx (same form, same agency: a resend)
                      6  broken files: truncated.docx, random.pdf (random bytes), locked.pdf (encrypted),
                         empty.docx (0 bytes)
                      7  hostile archives: bomb.zip (20 MB of zeros, ratio > 100), forged.zip (declares 4 GB),
@@ -95,19 +95,19 @@ def build_mailbox(folder: Path) -> Expected:
     """Write the test mailbox (see the module docstring) into `folder`; return what the batch should report."""
     folder.mkdir(parents=True, exist_ok=True)
     exp = Expected()
-    vh = "Sở Văn hóa, Thể thao và Du lịch <svhttdl@example.gov.vn>"
+    vh = "Sở Khoa học và Công nghệ <skhcn@example.gov.vn>"
     rnd = random.Random(5)
-    docx = corpus("f000_r000.docx")
+    docx = corpus("f000_r016.docx")
     messages = [
-        message(vh, "Báo cáo ứng dụng CNTT năm 2020", 1, [("f000_r000.docx", docx)]),
+        message(vh, "Báo cáo ứng dụng CNTT năm 2020", 1, [("f000_r016.docx", docx)]),
         message("Sở Y tế <syt@example.gov.vn>", "Báo cáo (nén)", 2, [("returns.zip", zip_bytes([
             ("f002_r000.docx", corpus("f002_r000.docx")), ("bc/f002_r001.pdf", corpus("f002_r001.pdf")),
             ("nested.zip", zip_bytes([("f000_r003.docx", corpus("f000_r003.docx"))]))]))]),
         message("Văn thư <vanthu@example.gov.vn>", "Fwd: Báo cáo phường 7", 3, forward=message(
             "UBND phường 7 <p7@example.gov.vn>", "Báo cáo phường 7", 2,
             [("f001_r004.docx", corpus("f001_r004.docx"))])),
-        message(vh, "Gửi lại báo cáo", 3, [("f000_r000.docx", docx)]),
-        message(vh, "Báo cáo đã sửa", 10, [("bao cao (sua).docx", corpus("f000_r027.docx"))]),
+        message(vh, "Gửi lại báo cáo", 3, [("f000_r016.docx", docx)]),
+        message(vh, "Báo cáo đã sửa", 10, [("bao cao (sua).docx", corpus("f000_r022.docx"))]),
         message("Sở Tư pháp <stp@example.gov.vn>", "Báo cáo lỗi", 4, [
             ("truncated.docx", corpus("f000_r001.docx")[:20000]), ("random.pdf", rnd.randbytes(4096)),
             ("locked.pdf", encrypted_pdf()), ("empty.docx", b"")]),
@@ -125,22 +125,22 @@ def build_mailbox(folder: Path) -> Expected:
     box.close()
     m = [f"{box_path} > message {i}" for i in range(1, 10)]
     good = {
-        f"{m[0]} > f000_r000.docx": "f000_r000.docx",
+        f"{m[0]} > f000_r016.docx": "f000_r016.docx",
         f"{m[1]} > returns.zip > f002_r000.docx": "f002_r000.docx",
         f"{m[1]} > returns.zip > f002_r001.pdf": "f002_r001.pdf",
         f"{m[1]} > returns.zip > nested.zip > f000_r003.docx": "f000_r003.docx",
         f"{m[2]} > forwarded: Báo cáo phường 7 > f001_r004.docx": "f001_r004.docx",
-        f"{m[4]} > bao cao (sua).docx": "f000_r027.docx",
+        f"{m[4]} > bao cao (sua).docx": "f000_r022.docx",
     }
     exp.statuses.update({
-        f"{m[3]} > f000_r000.docx": "duplicate",
+        f"{m[3]} > f000_r016.docx": "duplicate",
         f"{m[5]} > truncated.docx": "failed", f"{m[5]} > random.pdf": "failed",
         f"{m[5]} > locked.pdf": "failed", f"{m[5]} > empty.docx": "failed",
         f"{m[6]} > bomb.zip > zeros.docx": "failed", f"{m[6]} > forged.zip": "failed",
         f"{m[6]} > evil.zip > evil.docx": "failed",
         f"{m[7]} > logo.png": "ignored", f"{m[8]} > (message)": "ignored",
     })
-    exp.superseded[f"{m[0]} > f000_r000.docx"] = f"{m[4]} > bao cao (sua).docx"
+    exp.superseded[f"{m[0]} > f000_r016.docx"] = f"{m[4]} > bao cao (sua).docx"
 
     eml = folder / "single.eml"
     eml.write_bytes(bytes(message("Văn phòng UBND tỉnh <vp@example.gov.vn>", "Báo cáo 2017", 5,
@@ -159,5 +159,5 @@ def build_mailbox(folder: Path) -> Expected:
     for inp, name in good.items():
         exp.sources[inp] = CORPUS / name
         exp.statuses.setdefault(inp, "review")
-    exp.statuses[f"{m[0]} > f000_r000.docx"] = "superseded"
+    exp.statuses[f"{m[0]} > f000_r016.docx"] = "superseded"
     return exp

@@ -8,6 +8,10 @@
                                  written by hand: pypdf and qpdf are not installed and pdfplumber cannot write
     image_only_pdf(path, png)    a PDF holding only an image (a "scan"): Pillow wraps a PNG (pdftoppm's render of
                                  a real page when given, else a drawn page)
+    layout_docx(path)            narrow table cells (words cut anywhere), paragraphs ending with a space, vector
+                                 boxes typed against their option text
+    split_rows_docx(path)        tables whose first row a page break cuts at shifting places (value cells start
+                                 with an empty paragraph, so their text may all fall on the next page)
 
 ENCODINGS lists (encoding written in the DOCX, Box.encoding expected from the PDF reader) and the label of the
 paragraph that carries each pair of boxes: "<label>: <box checked> Có <box empty> Không".
@@ -24,7 +28,7 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from corpora import build
 from corpora.boxes import add_box
@@ -186,4 +190,88 @@ def image_only_pdf(path: Path, png: Path | None = None) -> Path:
         draw.text((80, 80), "PHIEU THU THAP SO LIEU", fill="black")
         draw.rectangle((80, 140, 96, 156), outline="black")
     img.save(str(path), "PDF", resolution=100.0)
+    return path
+
+
+# -- layouts that break word joining, rows and paragraphs (issue 15 D) -------------------------------------------
+# Narrow table cells: LibreOffice cuts a word wider than the cell anywhere and often draws no space at a wrap.
+NARROW_WIDTHS_CM = [0.9, 1.1, 1.4, 1.8, 2.4]
+NARROW_CELLS = [
+    ["Nhóm dịch vụ", "Xây dựng cơ bản", "Trình độ chuyên môn", "Chuyên trách CNTT", "Tên phần mềm"],
+    ["Nguyễn Thị Hường", "Năm đưa vào sử dụng", "Quản lý văn bản và điều hành", "Hệ thống thông tin", "Cao đẳng"],
+    ["Số lượng 1.250.000", "12,5", "abc@sotttt.gov.vn", "http://sotttt.phuyen.gov.vn", "Kinh phí (triệu đồng)"],
+    ["Phòng họp trực tuyến", "Chuyển đổi số", "Thạc sỹ", "Trung tâm tích hợp dữ liệu", "Tỷ lệ (%)"],
+]
+# Lines ending with a space, then Enter: each is a paragraph of its own (the next word would have fitted)
+TRAILING_SPACE_LINES = ["Chức vụ: Trưởng phòng ", "Số điện thoại: 0912 345 678 ", "Ghi chú: "]
+VECTOR_GAP_LABEL = "Hộp sát chữ"  # FORMCHECKBOX fields typed with no space: "<label>: [x]Có[ ]Không"
+
+
+def layout_docx(path: Path) -> Path:
+    """Narrow cells (left-aligned and centered, 13 and 14 pt), paragraphs ending with a space, and vector boxes
+    typed against their option text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    doc.add_paragraph("Phần đầu: các cơ quan, đơn vị báo cáo số liệu đầy đủ, chính xác và đúng thời hạn quy định "
+                      "tại văn bản này.")
+    for text in TRAILING_SPACE_LINES:
+        doc.add_paragraph(text)
+    p = doc.add_paragraph(f"{VECTOR_GAP_LABEL}: ")
+    add_box(p, "formcheckbox", True, name="Gap1")
+    p.add_run("Có")
+    add_box(p, "formcheckbox", False, name="Gap2")
+    p.add_run("Không")
+    for centered, size in ((False, 13), (True, 13), (False, 14)):
+        table = doc.add_table(rows=len(NARROW_CELLS), cols=len(NARROW_WIDTHS_CM))
+        table.style = "Table Grid"
+        table.autofit = False
+        for c, width in enumerate(NARROW_WIDTHS_CM):
+            table.columns[c].width = Cm(width)
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                cell.width = Cm(NARROW_WIDTHS_CM[c])
+                para = cell.paragraphs[0]
+                para.add_run(NARROW_CELLS[r][c]).font.size = Pt(size)
+                if centered:
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph("")
+    doc.save(str(path))
+    return path
+
+
+# A row cut by a page break: the value cells start with an empty paragraph, so their text may fall on the next
+# page only. Each table starts on a new page after a paragraph of a different number of lines, so that some page
+# break cuts the first row between the empty paragraph and the value.
+SPLIT_FILLERS = range(28, 38)
+SPLIT_LABEL = ("Tổng số cán bộ, công chức, viên chức làm công tác công nghệ thông tin chuyên trách tại các phòng, "
+               "ban chuyên môn và các đơn vị sự nghiệp trực thuộc, kể cả hợp đồng")
+SPLIT_ROWS = [["1", SPLIT_LABEL, "1.234", "Có"], ["2", "Ghi chú", "56", "Không"]]
+
+
+def split_rows_docx(path: Path) -> Path:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    for k, filler in enumerate(SPLIT_FILLERS):
+        if k:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        p = doc.add_paragraph(f"Dòng đệm {k}.0")
+        for i in range(1, filler):
+            p.add_run().add_break(WD_BREAK.LINE)
+            p.add_run(f"Dòng đệm {k}.{i}")
+        table = doc.add_table(rows=len(SPLIT_ROWS), cols=4)
+        table.style = "Table Grid"
+        for r, values in enumerate(SPLIT_ROWS):
+            for c, text in enumerate(values):
+                cell = table.cell(r, c)
+                if c >= 2:
+                    cell.add_paragraph(text)  # after the cell's empty first paragraph
+                else:
+                    cell.text = text
+    doc.save(str(path))
     return path

@@ -104,10 +104,24 @@ def test_multi_choice_list_is_sorted_keys() -> None:
     assert (a.value, a.ok, a.raw) == (["adsl", "leased"], True, "Kênh thuê riêng; ADSL")
 
 
-def test_several_marked_on_a_single_choice() -> None:
+def test_several_marked_on_a_single_choice_is_a_review_item_not_a_pick() -> None:
     a = read_answer(group(("ADSL", True), ("Cáp quang", True), ("Kênh thuê riêng", False)), CONNECTION)
-    assert (a.value, a.reason) == ("adsl", "several_marked")
-    assert a.quality <= 0.4
+    assert (a.value, a.ok, a.reason, a.raw) == (None, False, "several_marked", "ADSL; Cáp quang")
+
+
+@pytest.mark.parametrize(("checked", "expected"), [(True, (True, True, "single_box")), (False, (None, True, "empty")),
+                                                   (None, (None, False, "unreadable_box"))])
+def test_a_single_box_after_an_item_is_its_yes_no_answer(checked: bool | None, expected: tuple[Any, ...]) -> None:
+    slot = Slot("choice", "Ứng dụng một cửa điện tử", options=[Option("Ứng dụng một cửa điện tử", checked, "box")])
+    a = read_answer(slot, spec("boolean", [(True, ["Có"]), (False, ["Không"])]))
+    assert (a.value, a.ok, a.reason) == expected
+
+
+def test_text_the_finder_could_not_place_is_never_a_silent_empty() -> None:
+    slot = Slot("blank", "Thư điện tử", raw=None, extra="abc@sotttt.gov.vn")
+    a = read_answer(slot, spec("text"))
+    assert (a.value, a.ok, a.reason, a.raw) == (None, False, "unplaced_text", "abc@sotttt.gov.vn")
+    assert read_answer(Slot("blank", "Thư điện tử", raw=None), spec("text")).reason == "empty"
 
 
 @pytest.mark.parametrize(("marks", "expected"), [

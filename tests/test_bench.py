@@ -31,7 +31,9 @@ def test_the_run_writes_json_png_and_tables(results: tuple[dict, Path]) -> None:
     assert (out / "throughput.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = (out / "bench.md").read_text(encoding="utf-8")
     assert "whole pipeline" in table and "docx: docx_lxml" in table and "pdf: pdftotext" in table
-    assert set(data) >= {"command", "machine", "stages", "floors", "scaling", "scaling_summary", "seconds"}
+    assert set(data) >= {"command", "machine", "stages", "floors", "user_cases", "scaling", "scaling_summary",
+                         "seconds"}
+    assert "unseen-wording DOCX returns" in table and "PDF end to end" in table
 
 
 def test_stages_cover_every_step_for_both_formats(results: tuple[dict, Path]) -> None:
@@ -50,7 +52,7 @@ def test_stages_cover_every_step_for_both_formats(results: tuple[dict, Path]) ->
 def test_floors_read_the_same_files(results: tuple[dict, Path]) -> None:
     data, _ = results
     assert set(data["floors"]["docx"]) == {"docx_lxml", "docx2python"}
-    assert set(data["floors"]["pdf"]) == {"pdftotext", "pdfplumber_text"}
+    assert set(data["floors"]["pdf"]) == {"pdftotext", "pdfplumber_text", "pypdfium2_chars"}
     for fmt in ("docx", "pdf"):
         for name, floor in data["floors"][fmt].items():
             if "skipped" in floor:
@@ -68,3 +70,27 @@ def test_scaling_runs_report_throughput_and_memory(results: tuple[dict, Path]) -
         assert r["workers"] == 1 and len(r["peak_rss_mb_per_worker"]) == 1
         assert 20 < r["peak_rss_mb_per_worker"][0] < 2000
     assert "docx" in data["scaling_summary"] and "pdf" not in data["scaling_summary"]
+
+
+def test_user_cases_run_fresh_processes(results: tuple[dict, Path]) -> None:
+    data, _ = results
+    user = data["user_cases"]
+    for case in ("patterns_cached", "empty_cache"):
+        cold = user["cold_single"][case]
+        assert cold["wall_s"] > 0 and cold["cpu_s"] > 0 and cold["peak_rss_mb"] > 10
+    unseen = user["unseen_returns"]
+    assert unseen["distinct"] == 2 and unseen["times"] == 5 and unseen["returns"] == 10  # no truth: every DOCX
+    assert unseen["returns_per_s_wall"] > 0
+    pdf = user["pdf_end_to_end"]
+    assert pdf["returns"] == 2 and pdf["pages"] == data["stages"]["pdf"]["steady"]["pages"]
+    assert pdf["pages_per_s_wall"] > 0
+
+
+def test_unseen_returns_are_the_variant_returns_of_every_form() -> None:
+    from bench.user_cases import variant_returns
+
+    picked = variant_returns(CORPUS, 20)
+    assert len(picked) == len(set(picked)) == 20
+    assert {p.name[:4] for p in picked} == {"f000", "f001", "f002", "f003", "f004"}
+    truth = CORPUS.parent / "truth"
+    assert all(json.loads((truth / f"{p.stem}.json").read_text(encoding="utf-8"))["variant"] for p in picked)

@@ -15,6 +15,7 @@ import pytest
 
 from corpora import build, verify
 from corpora.formdesc import load_forms
+from corpora.habits import load_habits
 
 CORPUS = Path(__file__).parent.parent / "corpora"
 TRUTHS = sorted((CORPUS / "truth").glob("*.json"))
@@ -87,6 +88,24 @@ def test_every_checkbox_encoding_and_marking_is_used() -> None:
     types = Counter(f["type"] for t in truths for f in t["fields"] if f["value"] is not None)
     for type_ in ("integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"):
         assert types[type_] > 0, type_
+
+
+def test_every_declared_habit_occurs_and_is_recorded_per_field() -> None:
+    truths = _truths()
+    habits = Counter(f["habit"] for t in truths for f in t["fields"] if f["raw"] is not None)
+    for habit in load_habits():
+        assert habits[habit] >= 10, f"habit {habit} occurs {habits[habit]} times"
+    assert None not in habits  # every filled field says how it was filled
+    assert all(f["habit"] is None for t in truths for f in t["fields"] if f["raw"] is None)
+    layouts = Counter(f["layout"] for t in truths for f in t["fields"])
+    assert set(layouts) >= {"line", "cell_line", "choice_inline", "choice_list", "cell_choice", "list"}
+    review = [f for t in truths for f in t["fields"] if f.get("expect") == "review"]
+    assert review and all(f["value"] is None and len(f["ticked"]) == 2 for f in review)
+    assert sum(len(t["extras"]) for t in truths) >= 20
+    raws = [f["raw"] for t in truths for f in t["fields"] if f["raw"]]
+    assert any(re.match(r"^\d+ [^\d,]+, (phường|P\.)", r) for r in raws)  # 168 Lê Duẩn, phường 9, …
+    assert any(re.match(r"^\(0\d{3}\) \d", r) for r in raws)  # (0299) 387 7990
+    assert any(re.match(r"^\d+ ?/ ?\d+ ?/tháng$", r) for r in raws)  # 50 / 141/tháng
 
 
 def test_variant_operations_all_occur_and_rows_get_added() -> None:

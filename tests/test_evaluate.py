@@ -20,6 +20,7 @@ from extractor.evaluate import (
     Metrics,
     evaluate,
     expected_calibration_error,
+    format_field_table,
     load_truth,
     normalise_value,
     score_document,
@@ -257,6 +258,125 @@ def test_malformed_prediction_raises_naming_source():
         score_document(truth, p, 0.9, source="preds/x.json")
 
 
+def silent_loss_case() -> tuple[dict, dict]:
+    """A crafted truth (8 filled, 1 to review, 1 empty) and a result that loses 6 filled values in 6 ways."""
+    spec = [
+        ("a.right", None, "integer", 5, "inside_leader", {"block": 1}, "5"),
+        ("b.wrong_silent", None, "integer", 7, "inside_leader", {"block": 2}, "7"),
+        ("c.missing_silent", None, "text", "Sở Y tế", "next_line", {"block": 3}, "Sở Y tế"),
+        ("d.empty_silent", None, "integer", 9, "after_leader", {"block": 4}, "9"),
+        ("e.wrong_reviewed", None, "integer", 11, "after_leader", {"block": 5}, "11"),
+        ("f.missing_located", None, "integer", 12, "space_only", {"block": 6}, "12"),
+        ("g.cell_other_cell", 1, "text", "VNPT", "list_cell", {"block": 7, "row": 2, "cell": 1}, "VNPT"),
+        ("h.cell_reviewed", 1, "text", "FPT", "list_cell", {"block": 7, "row": 2, "cell": 2}, "FPT"),
+        ("i.two_ticks", None, "choice", None, "multi_tick", {"block": 8}, "Có; Không"),
+        ("j.left_empty", None, "integer", None, None, {"block": 9}, None),
+    ]
+    truth = make_doc("fs_r001", "fs", False, [(f, r, t, v) for f, r, t, v, *_ in spec])
+    for item, (*_, habit, loc, raw) in zip(truth["fields"], spec, strict=True):
+        item.update(habit=habit, layout="list" if item["row"] else "line", location=loc, raw=raw)
+    truth["fields"][8].update(ticked=["no", "yes"], expect="review")
+
+    def field(fid, value, status, block, conf=0.99, row=None, **loc):
+        return {"field_id": fid, "row": row, "value": value, "confidence": conf, "status": status,
+                "location": {"part": "body", "block": block, **loc}}
+
+    result = {"fields": [
+        field("a.right", 5, "accepted", 1),
+        field("b.wrong_silent", 8, "accepted", 2),                    # wrong, accepted: silent
+        field("d.empty_silent", None, "empty", 4),                    # empty at high confidence: silent
+        field("e.wrong_reviewed", 10, "review", 5, conf=0.4),         # wrong but under review
+        field("g.cell_other_cell", None, "empty", 7, row=1, cell=1),  # missing: silent …
+        field("h.cell_reviewed", None, "empty", 7, row=1, cell=2),    # … missing, but see unmatched below
+        field("i.two_ticks", "yes", "accepted", 8),                   # a silent pick of an ambiguous group
+        field("j.left_empty", None, "empty", 9),
+    ], "unmatched": [
+        # f.missing_located: a review item in its paragraph; h.cell_reviewed: one in its table cell
+        {"field_id": None, "value": "12", "raw": "12", "status": "review", "confidence": 0.0,
+         "location": {"part": "body", "block": 6}},
+        {"field_id": None, "value": "FPT", "raw": "FPT", "status": "review", "confidence": 0.0,
+         "location": {"part": "body", "block": 7, "row": 2, "cell": 2}},
+        # a review item in another cell of the same row does not cover g.cell_other_cell
+        {"field_id": None, "value": "x", "raw": "x", "status": "review", "confidence": 0.0,
+         "location": {"part": "body", "block": 7, "row": 2, "cell": 3}},
+    ]}
+    return truth, result
+
+
+def test_silent_loss_counts_only_losses_nobody_reviews():
+    truth, result = silent_loss_case()
+    s = score_document(truth, result, 0.9)
+    assert (s.truth_filled, s.truth_empty, s.review_expected) == (8, 1, 1)
+    assert s.correct == 1
+    # lost: b, c, d, e, f, g, h (7); under review: e (own status), f (block), h (same cell) → silent 4
+    assert s.silent_loss == 4
+    lost = sorted(o.habit + ("!" if o.silent_loss else "") for o in s.fields if o.filled and not o.correct)
+    assert lost == ["after_leader", "after_leader!", "inside_leader!", "list_cell", "list_cell!",
+                    "next_line!", "space_only"]
+    # the ambiguous group was picked silently: predicted and wrong, not under review
+    assert (s.review_met, s.predicted) == (0, 4)
+    m = Metrics.from_scores([s])
+    assert m.silent_loss_rate == approx(4 / 8) and m.review_rate == 0.0
+
+
+def test_silent_loss_review_of_the_group_and_pdf_text_links():
+    truth, result = silent_loss_case()
+    result["fields"][6].update(status="review", confidence=0.3)    # the ambiguous group now goes to review
+    s = score_document(truth, result, 0.9)
+    assert (s.review_met, s.predicted, s.silent_loss) == (1, 3, 4)  # not a prediction any more
+    # a PDF result locates items by page and bbox: a review item is linked by its text
+    pdf = copy.deepcopy(result)
+    for item in pdf["fields"] + pdf["unmatched"]:
+        item["location"] = {"page": 1, "bbox": [0, 0, 1, 1]}
+    pdf["unmatched"].append({"field_id": None, "value": None, "raw": "Đơn vị: Sở  y tế.", "status": "review",
+                             "confidence": 0.0, "location": {"page": 1, "bbox": [0, 0, 1, 1]}})
+    s = score_document(truth, pdf, 0.9)
+    # f (raw "12") and h ("FPT") are still linked by text, c ("Sở Y tế") now too; "x" is no truth raw
+    assert s.silent_loss == 3
+    # … and, when the item has a label, half the words of the truth label: "12" under another label is not f
+    pdf["unmatched"][0]["label"] = "Số máy chủ"
+    truth["fields"][5]["label"] = "Số máy in của cơ quan"
+    assert score_document(truth, pdf, 0.9).silent_loss == 4
+    pdf["unmatched"][0]["label"] = "Số máy in:"
+    assert score_document(truth, pdf, 0.9).silent_loss == 3
+    # a text link needs whole words: "1" inside "12" does not cover a value typed "1"
+    truth["fields"][0]["raw"] = "1"
+    pdf["fields"][0]["value"] = 6
+    assert score_document(truth, pdf, 0.9).silent_loss == 4
+
+
+def test_failed_document_has_no_silent_loss_and_groups_by_habit():
+    truth, result = silent_loss_case()
+    assert score_document(truth, None, 0.9).silent_loss == 0
+    r = evaluate([(truth, "docx", result)], 0.9)
+    assert r.overall.silent_loss == 4 and r.overall.silent_loss_rate == approx(0.5)
+    habits = r.by_habit["docx"]
+    assert (habits["after_leader"].truth_filled, habits["after_leader"].silent_loss) == (2, 1)
+    assert habits["inside_leader"].recall == approx(0.5)
+    assert (habits["multi_tick"].review_expected, habits["multi_tick"].review_rate) == (1, 0.0)
+    assert habits["multi_tick"].recall is None
+    assert "j.left_empty" not in str(r.to_dict()["by_habit"]) and "—" not in habits
+    assert r.by_layout["docx"]["list"].truth_filled == 2
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["overall"]["silent_loss"] == 4 and d["by_habit"]["docx"]["next_line"]["silent_loss"] == 1
+    table = format_field_table(r, "habit")
+    row = next(line for line in table.splitlines() if line.startswith("inside_leader")).split()
+    assert row[1:] == ["2", "2", "2", "1", "0.500", "0.500", "0.500", "1", "0.500", "0", "—"]
+    assert "silent" in r.format_table().splitlines()[0]
+
+
+def test_cells_of_added_columns_are_kept_when_some_item_holds_them_as_words():
+    truth, result = silent_loss_case()
+    truth["extras"] = [{"table": "t", "label": "Ghi chú", "row": 1, "raw": "fpt", "location": {"block": 7}},
+                       {"table": "t", "label": "Ghi chú", "row": 2, "raw": "FP", "location": {"block": 7}},
+                       {"table": "t", "label": "Ghi chú", "row": 3, "raw": "Sở Y tế", "location": {"block": 7}}]
+    s = score_document(truth, result, 0.9)
+    assert (s.extras_kept, s.extras_total) == (1, 3)  # "FP" is inside "FPT"; nothing holds "Sở Y tế"
+    r = evaluate([(truth, "docx", result)], 0.9)
+    assert r.extras == {"docx": {"kept": 1, "total": 3}}
+    assert "cells of added columns kept as a field or review item: 1/3" in format_field_table(r, "habit")
+
+
 # ── calibration ─────────────────────────────────────────────────────────────────────────────────
 
 
@@ -406,7 +526,8 @@ def test_cli_eval_one_format(cli_corpus):
                                        "--format", "docx", "--threshold", "0.5"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     overall = next(line for line in result.output.splitlines() if line.startswith("overall")).split()
-    assert overall[1:] == ["4", "0", "30", "8", "30", "30"] + ["1.000"] * 6 + ["0.000"]
+    # prec, recall, f1, silent (0: nothing lost), blank, stp, acc_p, ece
+    assert overall[1:] == ["4", "0", "30", "8", "30", "30"] + ["1.000"] * 3 + ["0.000"] + ["1.000"] * 3 + ["0.000"]
     assert "format pdf" not in result.output and "Failed" not in result.output
 
 
@@ -494,3 +615,26 @@ def test_truth_against_itself_is_perfect(truth, rnd, confidence):
     m = Metrics.from_scores([score_document(truth, p, 0.9)])
     assert m.f1 == 1.0 and m.precision == 1.0 and m.recall == 1.0
     assert m.blank_accuracy in (None, 1.0)
+
+
+def test_cli_eval_scores_a_producer_folder_as_its_own_group(cli_corpus, tmp_path):
+    """A corpus folder with a truth/ of its own (corpora/returns_chromium) is a group of its own, after the main
+    table and not in it; its saved results are under PRED/<folder>/; only the formats its truth lists."""
+    root, preds = cli_corpus
+    sub = root / "returns_other"
+    docs = [dict(d, files={"pdf": f"{d['return_id']}.pdf"}, producer="chromium") for d in corpus()[:2]]
+    write_corpus(sub, docs)
+    (preds / "returns_other").mkdir()
+    for truth, fmt, prediction in scenario():
+        if fmt == "pdf" and prediction is not None and truth["return_id"] in {d["return_id"] for d in docs}:
+            (preds / "returns_other" / f"{truth['return_id']}.pdf.json").write_text(json.dumps(prediction), "utf-8")
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["eval", "--corpus", str(root), "--predictions", str(preds),
+                                       "--json", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    main_table, group = result.output.split("Group returns_other (made by chromium)")
+    overall = next(line for line in main_table.splitlines() if line.startswith("overall")).split()
+    assert overall[1] == "8"  # the main figures do not include the group
+    group_overall = next(line for line in group.splitlines() if line.startswith("overall")).split()
+    assert group_overall[1] == "2" and "format docx" not in group
+    assert json.loads(out.read_text("utf-8"))["groups"]["returns_other"]["overall"]["documents"] == 2

@@ -140,24 +140,78 @@ def test_locations(form: Document) -> None:
     assert 0 < x0 < x1 < 600 and 0 < top < bottom < 850
 
 
+@pytest.fixture(scope="module")
+def layout_pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Document, Document]:
+    """Narrow cells, paragraphs ending with a space and vector boxes against text; rows cut by page breaks."""
+    needs_libreoffice()
+    folder = tmp_path_factory.mktemp("layouts")
+    docs = [fx.layout_docx(folder / "layout.docx"), fx.split_rows_docx(folder / "split.docx")]
+    from corpora import build
+
+    build.to_pdf(docs)
+    return readers.read(docs[0].with_suffix(".pdf")), readers.read(docs[1].with_suffix(".pdf"))
+
+
 @pytest.mark.libreoffice
-def test_image_only_pdf_needs_ocr(form_pdf: Path, tmp_path: Path) -> None:
+def test_words_cut_inside_narrow_cells_are_joined_back(layout_pdfs: tuple[Document, Document]) -> None:
+    tables = [i for i in layout_pdfs[0].items if isinstance(i, Table)]
+    assert len(tables) == 3  # left-aligned 13 pt, centered 13 pt, left-aligned 14 pt
+    for table in tables:
+        assert [[c.text for c in row] for row in table.rows] == fx.NARROW_CELLS
+
+
+@pytest.mark.libreoffice
+def test_a_row_cut_by_a_page_break_is_joined_back(layout_pdfs: tuple[Document, Document]) -> None:
+    tables = [i for i in layout_pdfs[1].items if isinstance(i, Table)]
+    assert len(tables) == len(fx.SPLIT_FILLERS)
+    for table in tables:
+        assert [[c.text for c in row] for row in table.rows] == fx.SPLIT_ROWS
+    # the case itself occurred: a value cell whose text is all on the page after its row's number
+    assert any(t.rows[0][2].blocks[0].location["page"] > t.rows[0][0].blocks[0].location["page"] for t in tables)
+
+
+@pytest.mark.libreoffice
+def test_a_vector_box_against_its_text_is_a_box_and_a_space(layout_pdfs: tuple[Document, Document]) -> None:
+    block = block_starting(layout_pdfs[0], fx.VECTOR_GAP_LABEL)
+    assert block.text == f"{fx.VECTOR_GAP_LABEL}: {CHECKED_BOX} Có {EMPTY_BOX} Không"
+    assert [(b.checked, b.encoding) for b in block.boxes] == [(True, "vector"), (False, "vector")]
+    assert_tokens_match_boxes(block)
+
+
+@pytest.mark.libreoffice
+def test_a_short_line_ending_with_a_space_ends_its_paragraph(layout_pdfs: tuple[Document, Document]) -> None:
+    texts = [b.text for b in blocks(layout_pdfs[0])]
+    start = texts.index(fx.TRAILING_SPACE_LINES[0].rstrip())
+    assert texts[start:start + len(fx.TRAILING_SPACE_LINES)] == [t.rstrip() for t in fx.TRAILING_SPACE_LINES]
+    assert texts[start - 1].startswith("Phần đầu:") and texts[start + len(fx.TRAILING_SPACE_LINES)].startswith(
+        fx.VECTOR_GAP_LABEL)
+
+
+@pytest.mark.libreoffice
+def test_image_only_pdf_goes_to_the_ocr_reader(form_pdf: Path, tmp_path: Path) -> None:
     png = None
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(form_pdf),
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(form_pdf),
                         str(tmp_path / "page")], check=True)
         png = tmp_path / "page.png"
     scan = fx.image_only_pdf(tmp_path / "scan.pdf", png)
-    with pytest.raises(InputError, match="needs OCR: no text layer") as err:
-        readers.read(scan)
-    assert str(scan) in str(err.value) and "\n" not in str(err.value)
+    if not shutil.which("tesseract"):
+        pytest.skip("Tesseract not installed (tests/test_reader_ocr.py fails in CI without it)")
+    doc = readers.read(scan)
+    assert doc.source.format == "pdf" and any("read by OCR" in w for w in doc.warnings)
+    assert blocks(doc)
 
 
 # -- without LibreOffice ------------------------------------------------------------------------------------------
-def test_drawn_image_only_pdf_needs_ocr(tmp_path: Path) -> None:
+def test_image_only_pdf_without_tesseract_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    import pytesseract
+
     scan = fx.image_only_pdf(tmp_path / "scan.pdf")
-    with pytest.raises(InputError, match="needs OCR"):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(InputError, match="needs OCR, but Tesseract is not installed") as err:
         readers.read(scan)
+    assert str(scan) in str(err.value) and "tesseract-ocr-vie" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_a_scanned_page_in_a_text_pdf_is_a_warning(tmp_path: Path) -> None:
@@ -244,6 +298,8 @@ TABLE = GlyphTable()
     ("\uf0b7", "DejaVuSans", None),  # not a box code: text
     ("a", "Wingdings", DROP),
     ("a", "LiberationSerif", None),
+    ("(cid:0)", "CAAAAA+LiberationSerif", (None, "notdef")),  # a text font's missing glyph: a box (Chromium)
+    ("(cid:7)", "LiberationSerif", None),
 ])
 def test_glyph_classification(text: str, font: str, expected: Any) -> None:
     assert TABLE.classify(text, font) == expected
@@ -285,11 +341,63 @@ def test_one_diagonal_is_not_a_check() -> None:
     assert [b.checked for b in found] == [False]
 
 
+def rounded(x: float, top: float, size: float, **style: Any) -> dict[str, Any]:
+    """A closed square path with rounded corners (how Chromium prints an HTML checkbox)."""
+    pts = [(x + 1, top), (x + size - 1, top), (x + size, top + 1), (x + size, top + size - 1),
+           (x + size - 1, top + size), (x + 1, top + size), (x, top + size - 1), (x, top + 1), (x + 1, top)]
+    return {"x0": x, "x1": x + size, "top": top, "bottom": top + size, "pts": pts, **style}
+
+
+def test_html_checkboxes_printed_as_rounded_paths() -> None:
+    white = (1.0, 1.0, 1.0)
+    empty = [rounded(100, 100, 6.85, fill=True, stroke=False, non_stroking_color=white),
+             rounded(100.2, 100.2, 6.5, fill=False, stroke=True, non_stroking_color=(0.46, 0.46, 0.46))]
+    checked = [rounded(200, 100, 6.85, fill=True, stroke=False, non_stroking_color=white),
+               rounded(199.9, 99.9, 7.06, fill=True, stroke=False, non_stroking_color=(0.0, 0.46, 1.0))]
+    tick = {"x0": 201.4, "x1": 205.6, "top": 101.4, "bottom": 104.9,
+            "pts": [(201.4, 103.5), (202.8, 104.9), (205.6, 101.4)]}
+    found, used = vector_boxes([], [], [*empty, *checked, tick])
+    assert sorted((round(b.x0), b.checked) for b in found) == [(100, False), (200, True)]
+    assert used == {id(o) for o in (*empty, *checked, tick)}  # the fills under the boxes are not table rules
+
+
+def test_missing_glyph_boxes_take_the_state_their_coded_twins_do_not_have() -> None:
+    from extractor.readers.pdf_boxes import infer_missing
+    from extractor.readers.pdf_lines import Glyph
+
+    lost = [Glyph(UNKNOWN_BOX, 0, 5, 0, 10, 10, False, (None, "notdef")) for _ in range(2)]
+    other = [Glyph(UNKNOWN_BOX, 0, 5, 0, 10, 10, False, (None, "notdef"))]
+    alone = [Glyph(UNKNOWN_BOX, 0, 5, 0, 10, 10, False, (None, "notdef"))]
+    infer_missing({"F1": lost, "F2": other, "F3": alone}, {"F1": {True}, "F2": {True, False}})
+    assert [g.box for g in lost] == [(False, "notdef")] * 2
+    assert other[0].box == (None, "notdef") and alone[0].box == (None, "notdef")  # no clue, or a mixed one
+
+
+def test_cells_a_page_break_left_open_are_closed() -> None:
+    from extractor.readers.pdf_page import open_ends
+
+    def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
+        return {"orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+    closed = [edge("h", 90, 540, 100, 100), edge("h", 90, 540, 150, 150)] + \
+        [edge("v", x, x, 100, 150) for x in (90, 300, 540)]
+    cut = [edge("h", 90, 540, 700, 700)] + [edge("v", x, x, 700, 786) for x in (90, 300, 540)] + \
+        [edge("h", x - 0.3, x + 0.3, 786, 786) for x in (90, 300, 540)]  # only the rules' own ends
+    assert open_ends(closed) == []
+    assert open_ends(closed + cut) == [786]
+
+
 def test_malformed_pdf_patterns(tmp_path: Path) -> None:
     bad = tmp_path / "pdf.yaml"
     bad.write_text("symbol_fonts:\n  OpenSymbol: {tables: [Nope], unmapped_is_box: true}\n"
-                   "vector_box: {min_size: 5, max_size: 20, max_aspect: 1.2, mark_min_span: 0.5}\n")
+                   "vector_box: {min_size: 5, max_size: 20, max_aspect: 1.2, mark_min_span: 0.5}\n"
+                   "missing_glyph_font: OpenSymbol\n")
     with pytest.raises(PatternError, match="Nope"):
+        load_pdf_patterns(bad)
+    bad.write_text("symbol_fonts:\n  OpenSymbol: {tables: [Wingdings], unmapped_is_box: true}\n"
+                   "vector_box: {min_size: 5, max_size: 20, max_aspect: 1.2, mark_min_span: 0.5}\n"
+                   "missing_glyph_font: Arial\n")
+    with pytest.raises(PatternError, match="missing_glyph_font"):
         load_pdf_patterns(bad)
     bad.write_text("symbol_fonts: {}\n")
     with pytest.raises(PatternError, match=r"pdf\.yaml"):
@@ -321,19 +429,32 @@ def test_every_typed_value_of_the_truth_is_in_the_pdf_text(return_id: str) -> No
         assert_tokens_match_boxes(block)
 
 
-@pytest.mark.parametrize("return_id", ACCEPTANCE)
+# Returns where a clerk habit of corpora/habits.yaml meets a PDF reader limit that issue 15 part D fixes: an x
+# typed against a box (☐x, x☐) reads with a space between them, and a value typed alone on the next line is
+# joined to the line above. Strict: remove an entry when the reader handles it.
+# On the corpus rebuilt with the faithful layouts (integ15) none of the acceptance returns shows either gap.
+PDF_HABIT_GAPS: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("return_id", [
+    pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=PDF_HABIT_GAPS[r])) if r in PDF_HABIT_GAPS else r
+    for r in ACCEPTANCE])
 def test_pdf_blocks_match_the_docx_blocks(return_id: str) -> None:
-    """Paragraph joins and table cells as the DOCX reader gives them (whitespace aside)."""
+    """Paragraph joins and table cells as the DOCX reader gives them (whitespace and leaders aside: a tab to a
+    dotted tab stop is a tab in the DOCX and a run of dots in the PDF)."""
     docx = readers.read(CORPUS / "returns" / f"{return_id}.docx")
     pdf = readers.read(CORPUS / "returns" / f"{return_id}.pdf")
+
+    def squash(text: str) -> str:
+        return _squash(re.sub(r"[.…]{3,}", " ", text))
 
     def shape(doc: Document) -> list[Any]:
         out: list[Any] = []
         for item in doc.items:
             if isinstance(item, Table):
-                out.append([[(c.col, c.colspan, _squash(c.text)) for c in row] for row in item.rows if row])
+                out.append([[(c.col, c.colspan, squash(c.text)) for c in row] for row in item.rows if row])
             elif item.text.strip():
-                out.append(_squash(item.text))
+                out.append(squash(item.text))
         return out
 
     a, b = shape(docx), shape(pdf)

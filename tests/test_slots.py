@@ -9,6 +9,7 @@ import pytest
 
 from extractor.catalogue import load_catalogue
 from extractor.model import Block, Cell, Document, Source, Table
+from extractor.printed import build, load_printed
 from extractor.slots import Option, Slot, find_slots
 
 UNITS = load_catalogue().units
@@ -353,3 +354,129 @@ def test_slot_to_dict_is_plain() -> None:
     data = slot.to_dict()
     assert data["options"][0] == {"text": "Có", "checked": True, "mark": "box"}
     assert isinstance(slot.options[0], Option)  # type: ignore[index]
+
+
+# -- clerk habits (issue 15) ----------------------------------------------------------------------------------
+PRINTED = build(["3. Chức vụ: ….................", "5. Thư điện tử: ….................",
+                 "Ngày, tháng, năm sinh………………..", "Họ và tên:…………………………….",
+                 "Tổng số văn bản đi của cơ quan: ………./……….", "Ghi chú: Số liệu phần này tính đến 1/10/2020"])
+
+
+def printed_slots(*items: Block | Table) -> list[Slot]:
+    return find_slots(doc(*items), UNITS, PRINTED)
+
+
+@pytest.mark.parametrize(("line", "label", "raw"), [
+    ("3. Chức vụ: Trưởng phòng …….", "Chức vụ", "Trưởng phòng"),
+    ("5. Thư điện tử: ……abc@sotttt.gov.vn", "Thư điện tử", "abc@sotttt.gov.vn"),
+    ("Ngày, tháng, năm sinh 28/2/1978", "Ngày, tháng, năm sinh", "28/2/1978"),
+    ("Tổng số văn bản đi của cơ quan1026/3238", "Tổng số văn bản đi của cơ quan", "1026/3238"),
+])
+def test_a_value_placed_anywhere_on_its_printed_line(line: str, label: str, raw: str) -> None:
+    assert brief(printed_slots(p(line)), "label", "raw") == [(label, raw)]
+
+
+def test_a_value_typed_on_the_next_line_under_an_empty_blank() -> None:
+    slots = printed_slots(p("Họ và tên:……………………………."), p("Nguyễn Thị Hoa"), p("Ngày, tháng, năm sinh………………"))
+    assert brief(slots, "label", "raw") == [("Họ và tên", "Nguyễn Thị Hoa"), ("Ngày, tháng, năm sinh", None)]
+    # printed text under an empty blank is not its answer
+    slots = printed_slots(p("Họ và tên:……………………………."), p("Ghi chú: Số liệu phần này tính đến 1/10/2020"))
+    assert slots[0].raw is None
+    # a number alone under the blank is its answer, even one a printed row number spells ("11")
+    forms = load_printed()  # the five blank forms: their tables print row numbers such as "11"
+    assert forms.in_printed("11")
+    slots = find_slots(doc(p("- Số CB hợp đồng 68:…..............."), p("11")), UNITS, forms)
+    assert brief(slots, "label", "raw") == [("Số CB hợp đồng 68", "11")]
+
+
+@pytest.mark.parametrize(("line", "raw"), [
+    ("Số điện thoại: (0299) 387 7990", "(0299) 387 7990"),
+    ("Số điện thoại: 0257.3841 234", "0257.3841 234"),
+    ("Tỷ lệ văn bản ký số: 50 / 141/tháng", "50 / 141"),
+])
+def test_text_values_that_look_like_numbers_are_kept_whole(line: str, raw: str) -> None:
+    assert [s.raw for s in slots_of(p(line))] == [raw]
+
+
+def test_text_typed_past_the_value_is_kept_for_review() -> None:
+    (slot,) = printed_slots(p("Địa chỉ trụ sở: 168 Lê Duẩn, phường 9, TP. Tuy Hòa"))
+    assert (slot.raw, slot.extra) == ("168", "Lê Duẩn, phường 9, TP. Tuy Hòa")
+    (slot,) = printed_slots(p("Ghi chú khác của cơ quan: …… Đã gửi kèm"))
+    assert (slot.raw, slot.extra) == (None, "Đã gửi kèm")
+    assert printed_slots(p("Thư điện tử: ……"))[0].extra is None  # nothing typed: nothing to review
+
+
+def test_sub_labelled_blanks_on_one_line_without_colons() -> None:
+    slots = slots_of(p("Thạc sỹ: Chuyên trách ……2…… Phụ trách ……3……"))
+    assert brief(slots, "label", "raw") == [("Thạc sỹ: Chuyên trách", "2"), ("Phụ trách", "3")]
+
+
+def test_qualifier_line_under_its_question() -> None:
+    slots = slots_of(p("6. Tổng số CBCC tại đơn vị:"), p("(Cấp tỉnh)…12……. (Cấp huyện)……….. (Cấp xã)…3……."))
+    assert brief(slots, "raw", "column")[-3:] == [("12", None), (None, "Cấp huyện"), ("3", "Cấp xã")]
+
+
+def test_boxes_after_their_options_group_under_the_question_above() -> None:
+    slots = slots_of(p("1.1.1. Mức độ ứng dụng phần mềm:"), p("- Chưa cài đặt: ☐"),
+                     p("- Đã cài đặt nhưng chưa sử dụng: ☒"),
+                     p("- Sử dụng phần mềm để QLVB đi và đến tại bộ phận văn thư: ☐"))
+    (choice,) = [s for s in slots if s.kind == "choice"]
+    assert choice.label == "Mức độ ứng dụng phần mềm"
+    assert opts(choice) == [("Chưa cài đặt", False, "box"), ("Đã cài đặt nhưng chưa sử dụng", True, "box"),
+                            ("Sử dụng phần mềm để QLVB đi và đến tại bộ phận văn thư", False, "box")]
+
+
+def test_a_single_box_after_an_item_is_its_own_question() -> None:
+    (choice,) = slots_of(p("1. Ứng dụng một cửa điện tử ☒"), p("1.1 Mức độ sử dụng phần mềm:"))[:1]
+    assert (choice.kind, choice.label, opts(choice)) == (
+        "choice", "Ứng dụng một cửa điện tử", [("Ứng dụng một cửa điện tử", True, "box")])
+
+
+def test_a_blank_inside_an_option_line_is_a_slot_of_its_own() -> None:
+    slots = slots_of(p("Thiết bị lưu trữ dự phòng:"), p("☐ Ổ cứng di động"), p("☒ Khác (nêu tên): Misa ……"))
+    assert brief(slots, "kind", "label", "raw")[-2:] == [
+        ("choice", "Thiết bị lưu trữ dự phòng", None), ("blank", "Khác (nêu tên)", "Misa")]
+
+
+def test_checkbox_group_in_a_continuation_row_answers_the_row_above() -> None:
+    slots = slots_of(grid([["Nội dung", "Trả lời"], ["Có ban hành quy chế sử dụng phần mềm không?", ""],
+                           ["", "☐ Có ☒ Không"]]))
+    (choice,) = [s for s in slots if s.kind == "choice"]
+    assert (choice.label, opts(choice)) == ("Có ban hành quy chế sử dụng phần mềm không",
+                                            [("Có", False, "box"), ("Không", True, "box")])
+
+
+def test_option_sub_columns_are_one_choice_per_row() -> None:
+    slots = slots_of(grid([["Stt", "Tên dịch vụ", ("Đánh dấu [x] vào ô phù hợp", 2)], ["", "", "Mức 3", "Mức 4"],
+                           ["1", "Cấp giấy phép xây dựng", "X", ""], ["2", "Đăng ký kinh doanh", "", "✓"]]))
+    choices = [s for s in slots if s.kind == "choice"]
+    assert {s.column for s in choices} == {"Đánh dấu [x] vào ô phù hợp"}
+    assert [(s.label, opts(s)) for s in choices] == [
+        ("Cấp giấy phép xây dựng", [("Mức 3", True, "typed_x"), ("Mức 4", False, "typed_x")]),
+        ("Đăng ký kinh doanh", [("Mức 3", False, "typed_x"), ("Mức 4", True, "typed_x")])]
+
+
+def test_a_value_line_beside_sub_labelled_blanks_in_one_cell() -> None:
+    slots = slots_of(grid([["Loại kết nối", "Số đường truyền"],
+                           ["Internet băng rộng", "5\nADSL: ……3……\nFTTH: ……2……"]]))
+    assert brief([s for s in slots if s.kind == "cell"], "label", "raw") == [
+        ("Internet băng rộng", "5"), ("ADSL", "3"), ("FTTH", "2")]
+
+
+def test_a_column_the_form_did_not_have_keeps_its_header() -> None:
+    slots = slots_of(grid([["Stt", "Tên thiết bị", "Khối Văn phòng Sở", "Ghi chú mới"],
+                           ["1", "Số máy chiếu", "4", "mượn 2"]]))
+    assert ("Số máy chiếu", "Ghi chú mới", "mượn 2") in brief(slots, "label", "column", "raw")
+
+
+def test_a_one_cell_table_reads_like_a_paragraph() -> None:
+    assert brief(slots_of(grid([["Họ tên: ……Nguyễn Văn A……"]])), "kind", "label", "raw") == [
+        ("blank", "Họ tên", "Nguyễn Văn A")]
+
+
+def test_aligned_blanks_keep_everything_the_splitter_read() -> None:
+    printed = build(["+ Trình độ CNTT (ghi rõ: Thạc sĩ, Đại học):…………………, chuyên ngành…………………."])
+    line = "+ Trình độ CNTT (ghi rõ: Thạc sĩ, Đại học):Kỹ sư, chuyên ngànhMạng máy tính."
+    slots = find_slots(doc(p(line)), UNITS, printed)
+    assert brief(slots, "label", "raw") == [("Trình độ CNTT (ghi rõ: Thạc sĩ, Đại học)", "Kỹ sư"),
+                                             ("chuyên ngành", "Mạng máy tính")]

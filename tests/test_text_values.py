@@ -272,6 +272,7 @@ BAD_VOCABULARY = [
     ("abbreviations: {'CN TT': công nghệ}\n", "abbreviations.CN TT"),
     ("date_words: {day: [ngày], month: [tháng]}\n", "date_words"),
     ("zero_words: []\n", "zero_words"),
+    ("tick_marks: [xx]\n", "tick_marks"),
     ("extra: 1\n", "(top level)"),
     ("booleans: [\n", "not valid YAML"),
 ]
@@ -282,6 +283,7 @@ GOOD_VOCABULARY = {
     "date_words": "date_words: {day: [ngày], month: [tháng], year: [năm]}\n",
     "ratio_words": "ratio_words: [trên]\n",
     "value_anchors": "value_anchors: [là, \"=\"]\n",
+    "tick_marks": "tick_marks: [x, ✓]\n",
     "abbreviations": "abbreviations: {CNTT: công nghệ thông tin}\n",
 }
 

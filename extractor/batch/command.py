@@ -62,8 +62,23 @@ def format_summary(summary: Summary, out: Path) -> list[str]:
              + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])]
     for form, c in summary.by_form().items():
         lines.append(f"  {form}: " + ", ".join(f"{c[s]} {s}" for s in STATUSES if c[s]))
+    possible = sum(bool(line.get("possible_resend_of")) for line in summary.lines)
+    if possible:
+        lines.append(f"{possible} returns kept that may be resends of each other: see the possible_resend checks "
+                     "of `extractor aggregate --checks`.")
     lines.append(f"Results in {out / 'results'}, manifest {out / 'manifest.jsonl'} (run {summary.run}).")
     return lines
+
+
+def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if not value:
+        return None
+    from extractor.batch.dask_runner import check_scheduler
+
+    try:
+        return check_scheduler(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("batch")
@@ -71,7 +86,8 @@ def format_summary(summary: Summary, out: Path) -> list[str]:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for results/<sha256>.json and manifest.jsonl.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default=True,
-              help="Files processed at the same time (one worker process each, reused).")
+              help="Files processed at the same time (one worker process each, reused); with --scheduler, the "
+                   "archives and e-mails unpacked here at the same time.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds one file may take before it is stopped and reported.  [default: patterns/batch.yaml]")
 @click.option("--max-memory", type=click.IntRange(min=0), default=None,
@@ -80,16 +96,19 @@ def format_summary(summary: Summary, out: Path) -> list[str]:
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="Confidence at or above which a field is accepted without review.")
 @click.option("--force", is_flag=True, help="Extract again returns that already have a result.")
+@click.option("--scheduler", envvar="EXTRACTOR_SCHEDULER", callback=_scheduler, metavar="ADDRESS|local:N",
+              help="Extract on a Dask cluster: its scheduler (tcp://HOST:8786), or local:N to start N worker "
+                   "processes here; unpacking, manifest and results stay on this machine.  [env: EXTRACTOR_SCHEDULER]")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary.")
 def batch_command(inputs: tuple[Path, ...], output: Path, jobs: int, timeout: float | None,
-                  max_memory: int | None, threshold: float, force: bool, quiet: bool) -> None:
+                  max_memory: int | None, threshold: float, force: bool, scheduler: str | None, quiet: bool) -> None:
     """Process every return in folders, .zip archives, .eml/.msg e-mails and .mbox mailboxes.
 
     Attachments are taken from e-mails (forwarded messages and nested archives too) with the sender,
     subject and date kept as provenance. One result per distinct file in DIR/results/<sha256>.json, one
     line per input in DIR/manifest.jsonl; a re-run skips returns already done.
     """
-    options = Options(jobs=jobs, timeout_s=timeout, threshold=threshold, force=force,
+    options = Options(jobs=jobs, timeout_s=timeout, threshold=threshold, force=force, scheduler=scheduler,
                       max_memory_bytes=None if max_memory is None else max_memory * MB)
     progress = _Progress(quiet or not sys.stderr.isatty())
     try:

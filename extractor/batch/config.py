@@ -40,7 +40,9 @@ class BatchConfig:
     max_memory_bytes: int
     max_name_length: int
     agency_fields: MappingProxyType[str, tuple[str, ...]]  # form id (or "default") -> field ids
-    sender_fallback: bool
+    resend_by_sender: bool  # agency unknown: a later message from the same sender may replace an earlier one
+    same_values_min_filled: int  # two results with the same values (at least this many) are one return
+    scan_min_side_px: int  # an image is taken as a scanned return when its shorter side has this many pixels
 
     def agency_fields_of(self, form_id: str | None) -> tuple[str, ...]:
         """The fields naming the sending agency on `form_id`."""
@@ -101,5 +103,7 @@ def load_config(path: str | None = None) -> BatchConfig:
         max_memory_bytes=int(_positive(limits, "max_memory_mb", "limits", file) * MB),
         max_name_length=name_len,
         agency_fields=MappingProxyType({str(k): tuple(v) for k, v in agency.items()}),
-        sender_fallback=bool(data.get("sender_fallback", False)),
+        resend_by_sender=bool(data.get("resend_by_sender", False)),
+        same_values_min_filled=int(_positive(data, "same_values_min_filled", "(top)", file)),
+        scan_min_side_px=int(_positive(data, "scan_min_side_px", "(top)", file)),
     )

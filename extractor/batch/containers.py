@@ -53,11 +53,12 @@ class _Context:
     depth: int
     received: str | None
     items: list[Item] = field(default_factory=list)
+    parcel: str | None = None  # the innermost message so far (else the container input)
 
     def inner(self, label: str, **changes: Any) -> _Context:
         received = changes.pop("received", self.received)
         prov = replace(self.prov, container=[*self.prov.container, label], **changes)
-        return _Context(prov, self.depth + 1, received, self.items)
+        return _Context(prov, self.depth + 1, received, self.items, self.parcel)
 
 
 class _Expander:
@@ -88,7 +89,7 @@ class _Expander:
                 what = "unrecognised data"
             self.ignore(ctx, name, f"not a return: {what}")
         elif kind == "return":
-            ctx.items.append(contained_item(self.stager, data, name, ctx.prov, received or ctx.received))
+            ctx.items.append(contained_item(self.stager, data, name, ctx.prov, received or ctx.received, ctx.parcel))
         elif ctx.depth >= self.limits.max_depth:
             self.refuse(ctx, name, f"nested more than {self.limits.max_depth} levels deep (archives and messages "
                                    "inside each other); unpack it by hand")
@@ -177,6 +178,7 @@ class _Expander:
             moment = parsedate_to_datetime(str(msg["Date"])) if msg["Date"] else None
         except (TypeError, ValueError, IndexError):
             moment = None
+        ctx.parcel = " > ".join(ctx.prov.container) or None  # its attachments are never resends of each other
         ctx.prov.sender = _header(msg, "From")
         ctx.prov.subject = _header(msg, "Subject")
         ctx.prov.date = moment.isoformat() if moment else None
@@ -238,6 +240,7 @@ class _Expander:
             msg.close()
 
     def outlook_message(self, msg: Any, ctx: _Context) -> None:
+        ctx.parcel = " > ".join(ctx.prov.container) or None  # its attachments are never resends of each other
         ctx.prov.sender = _outlook_sender(msg)
         ctx.prov.subject = msg.subject or None
         moment = msg.date if isinstance(msg.date, datetime) else None
@@ -287,6 +290,6 @@ def expand_container(path: str, kind: str, staging: str, config: BatchConfig) ->
     """Every candidate return inside the container file `path` (its kind told by `classify`)."""
     p = Path(path)
     expander = _Expander(Stager(Path(staging)), config)
-    ctx = _Context(Provenance(original_name=p.name, container=[]), 0, mtime_iso(p))
+    ctx = _Context(Provenance(original_name=p.name, container=[]), 0, mtime_iso(p), parcel=path)
     expander.open(kind, path, path, ctx)
     return ctx.items

@@ -5,12 +5,14 @@ killed at any moment leaves every finished input on record (at worst the last li
 line is skipped when the file is read back). Lines of every run stay in the file; ``run`` tells them apart.
 
 Statuses: ``ok`` (read, form known, nothing to review), ``review`` (read, some field or the form needs a
-look), ``failed`` (unreadable, refused, timed out, out of memory: see ``error``), ``skipped`` (this content
-already has a valid result from an earlier run), ``duplicate`` (the same content met earlier in this run:
-``duplicate_of``), ``superseded`` (a newer return of the same form from the same agency replaces it:
-``superseded_by``), ``ignored`` (an attachment that is not a return, a message without attachment).
+look), ``failed`` (unreadable, empty, refused, timed out, out of memory: see ``error``), ``skipped`` (this
+content already has a valid result from an earlier run), ``duplicate`` (the same content as the copy kept in
+this run: ``duplicate_of``), ``superseded`` (a later return of the same form from the same agency, or the
+same values in another file, replaces it: ``superseded_by``, `extractor.batch.dedupe`), ``ignored`` (an
+attachment that is not a return, a message without attachment).
 Each input has a number ``n`` within its run. A return found superseded after its line was written gets a
-second, later line with the same ``n`` and status ``superseded``: the last line of an input is its final
+second, later line with the same ``n`` and status ``superseded``; a return kept although it may be a resend
+gets a second line with ``possible_resend_of`` and a ``note``: the last line of an input is its final
 state (`final_lines`). A result of an earlier run superseded by this run gets a line without ``n`` naming
 its sha256 and ``from_run``.
 """

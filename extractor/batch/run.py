@@ -1,5 +1,5 @@
-"""One batch run: inputs → unpack containers → decide (duplicate / skipped / to extract) → extract in
-parallel → reconcile resends → manifest and summary.
+"""One batch run: inputs → unpack containers → decide (duplicate: the richest copy kept / skipped / to
+extract) → extract in parallel → reconcile resends (`extractor.batch.dedupe`) → manifest and summary.
 
     run_batch(inputs, out, options, on_line=...) -> Summary
 
@@ -29,7 +29,7 @@ from typing import Any
 
 from extractor.batch.config import BatchConfig, load_config
 from extractor.batch.containers import expand_container
-from extractor.batch.dedupe import Known, reconcile
+from extractor.batch.dedupe import Decision, Known, kept_copies, reconcile
 from extractor.batch.manifest import MANIFEST, Manifest, final_lines, read_manifest
 from extractor.batch.runner import Done, Limits, run_tasks
 from extractor.batch.sources import Item, Provenance, plan_inputs
@@ -47,6 +47,7 @@ class Options:
     max_memory_bytes: int | None = None  # None: patterns/batch.yaml; 0: no limit
     threshold: float = 0.9
     force: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address or local:N: extract there (`dask_runner`)
 
 
 @dataclass
@@ -73,7 +74,8 @@ class Summary:
 
 
 def _run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + f"-{os.getpid()}"
+    # to the microsecond: two runs of one process within a second (a rerun, tests) must not share their id
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
 
 
 def _preload(config: BatchConfig) -> None:
@@ -95,18 +97,26 @@ def _line(item: Item, status: str, **extra: Any) -> dict[str, Any]:
     return {"input": item.input, "name": prov.original_name, "sha256": item.sha256, "status": status,
             "form": None, "counts": None, "agency": None, "received": item.received, "error": None,
             "container": prov.container, "sender": prov.sender, "subject": prov.subject, "date": prov.date,
-            **extra}
+            "parcel": item.parcel, **extra}
 
 
 def _outcome_fields(outcome: Outcome, results: Path) -> dict[str, Any]:
     return {"sha256": outcome.sha256, "form": outcome.form, "counts": outcome.counts or None,
-            "agency": outcome.agency, "error": outcome.error,
+            "agency": outcome.agency, "error": outcome.error, "format": outcome.format,
+            "values_key": outcome.values_key,
             "result": str(result_path(results, outcome.sha256).relative_to(results.parent))
             if outcome.sha256 and outcome.status != "failed" else None}
 
 
+def _agency(line: dict[str, Any]) -> str | None:
+    agency = line.get("agency")
+    # manifests written before agencies were read only from the return held the sender's "<address>"
+    return None if not agency or (agency.startswith("<") and agency.endswith(">")) else agency
+
+
 def _known(out: Path, results: Path) -> list[Known]:
-    """Every result on record (all runs' manifests) that still exists: form, agency, first received time."""
+    """Every result on record (all runs' manifests) that still exists: form, agency, and the received time,
+    sender and parcel of the first copy on record."""
     seen: dict[str, Known] = {}
     for line in read_manifest(out / MANIFEST):
         sha = line.get("sha256")
@@ -114,11 +124,44 @@ def _known(out: Path, results: Path) -> list[Known]:
             continue
         k = seen.get(sha)
         if k is None:
-            seen[sha] = Known(sha, line.get("form"), line.get("agency"), line.get("received"))
+            k = seen[sha] = Known(sha, line.get("form"), _agency(line), line.get("received"), line.get("sender"),
+                                  line.get("parcel"), name=str(line.get("input") or ""))
         else:
-            k.form, k.agency = line.get("form"), line.get("agency")
-            k.received = k.received or line.get("received")
+            k.form, k.agency = line.get("form"), _agency(line)
+            if not k.received:
+                k.received, k.sender, k.parcel = line.get("received"), line.get("sender"), line.get("parcel")
+        k.values_key, k.format = line.get("values_key"), line.get("format")
+        k.review = int((line.get("counts") or {}).get("review") or 0)
     return [k for k in seen.values() if result_path(results, k.sha256).exists()]
+
+
+def _marks(lines: list[dict[str, Any]], decision: Decision) -> list[dict[str, Any]]:
+    """A later line for each input of this run whose standing the resend decision changes: superseded,
+    kept as a possible resend, or (a result marked by an earlier run) no longer superseded."""
+    finals = final_lines(lines)
+    inputs_of = {line["sha256"]: line["input"] for line in finals if line.get("sha256")}
+    out = []
+    for line in finals:
+        sha = line.get("sha256") or ""
+        newest = decision.superseded.get(sha)
+        if line["status"] not in ("ok", "review", "skipped"):
+            continue
+        if newest and sha in decision.same:
+            out.append({**line, "status": "superseded", "superseded_by": newest,
+                        "note": f"was {line['status']}; another file holds the same return (every filled value "
+                                "equal, e.g. its PDF export): counted once"})
+        elif newest:
+            out.append({**line, "status": "superseded", "superseded_by": newest,
+                        "note": f"was {line['status']}; a later return of this form from the same agency (or, "
+                                "the agency unknown, a later message from the same sender) replaces it"})
+        elif decision.possible.get(sha):
+            others = sorted(inputs_of.get(o, o) for o in decision.possible[sha])
+            out.append({**line, "superseded_by": None, "possible_resend_of": sorted(decision.possible[sha]),
+                        "note": "kept; it may be a resend of " + ", ".join(others) + " (listed in the report's "
+                                "checks)"})
+        elif line.get("superseded_by"):
+            out.append({**line, "superseded_by": None, "note": "kept: no later return replaces it"})
+    return out
 
 
 def run_batch(inputs: list[Path], out: Path, options: Options,
@@ -158,23 +201,22 @@ def run_batch(inputs: list[Path], out: Path, options: Options,
 
         run_tasks(functools.partial(_expand, staging=str(staging), config=config),
                   [(i, str(p), kind) for i, (p, kind) in enumerate(plan.containers)], options.jobs, limits, expanded)
-        # input order, whatever order the workers finished in: the first copy of a file is the one kept
+        # input order, whatever order the workers finished in
         items: list[Item] = [*plan.refused, *plan.returns]
         for i in range(len(plan.containers)):
             items += unpacked.get(i, [])
         if on_total is not None:
             on_total(len(items))
 
-        first: dict[str, Item] = {}
+        kept = kept_copies(items)
         todo: list[Item] = []
         for item in items:
             if item.status is not None:
                 emit(_line(item, item.status, error=item.error))
-            elif item.sha256 in first:
-                emit(_line(item, "duplicate", duplicate_of=first[item.sha256].input,
-                           error=f"the same file as {first[item.sha256].input}"))
+            elif kept[item.sha256] is not item:  # type: ignore[index]
+                other = kept[item.sha256].input  # type: ignore[index]
+                emit(_line(item, "duplicate", duplicate_of=other, error=f"the same file as {other}"))
             else:
-                first[item.sha256] = item  # type: ignore[index]
                 existing = None if options.force else load_valid(result_path(results, item.sha256))
                 if existing is not None:
                     emit(_line(item, "skipped", **_outcome_fields(summarize(existing, config), results),
@@ -189,16 +231,19 @@ def run_batch(inputs: list[Path], out: Path, options: Options,
                 outcome = done.value
             emit(_line(item, outcome.status, seconds=round(done.seconds, 3), **_outcome_fields(outcome, results)))
 
-        run_tasks(functools.partial(extract_item, results=results, threshold=options.threshold, config=config),
-                  todo, options.jobs, limits, extracted)
+        if options.scheduler:
+            from extractor.batch.dask_runner import run_on_cluster
 
-        superseded, changed = reconcile(results, _known(out, results))
+            run_on_cluster(options.scheduler, todo, results, options.threshold, limits, extracted)
+        else:
+            run_tasks(functools.partial(extract_item, results=results, threshold=options.threshold, config=config),
+                      todo, options.jobs, limits, extracted)
+
+        decision, changed = reconcile(results, _known(out, results), config.resend_by_sender)
+        superseded = decision.superseded
         mine = {line["sha256"] for line in summary.lines if line.get("sha256")}
-        for line in final_lines(summary.lines):
-            newest = superseded.get(line.get("sha256") or "")
-            if newest and line["status"] in ("ok", "review", "skipped"):
-                emit({**line, "status": "superseded", "superseded_by": newest,
-                      "note": f"was {line['status']}; a newer return of this form from the same agency replaces it"})
+        for line in _marks(summary.lines, decision):
+            emit(line)
         for k in _known(out, results):
             if k.sha256 in superseded and k.sha256 in changed and k.sha256 not in mine:
                 data = load_valid(result_path(results, k.sha256)) or {}

@@ -84,6 +84,7 @@ def _worker(fn: Callable[[Any], Any], conn: Connection, max_memory_bytes: int | 
         with contextlib.suppress(OSError):
             other.close()
     _limit_self(max_memory_bytes)
+    os.environ["EXTRACTOR_OCR_THREADS"] = "1"  # one worker per core already: a scan's pages one at a time
     while True:
         try:
             task = conn.recv()

@@ -12,6 +12,7 @@ type of a file is told from its bytes when its name says nothing (`extractor.rea
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.batch.config import BatchConfig
-from extractor.readers import READERS
+from extractor.errors import InputError
+from extractor.readers import EMPTY, READERS
 from extractor.readers.sniff import CorruptZip, sniff
 
 NOT_WORD_ZIP = "a ZIP archive that is not a Word document"
@@ -56,6 +58,7 @@ class Item:
     received: str | None = None  # UTC ISO 8601: message date, else the file's or archive entry's time
     status: str | None = None  # set when unpacking already decided: failed (refused) | ignored
     error: str | None = None
+    parcel: str | None = None  # the message (else the archive input) it came in: never a resend of its parcel
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +126,8 @@ def classify(name: str, data: bytes, config: BatchConfig, *, named: bool = False
         kind = sniff(data)
     except CorruptZip:
         return "return" if named else None
+    if kind.kind == "image":
+        return "return" if named or _page_sized(data, config.scan_min_side_px) else None
     if kind.kind in READERS or kind.kind in ("encrypted", "damaged"):
         return "return"
     if kind.looks_like == NOT_WORD_ZIP:
@@ -130,6 +135,17 @@ def classify(name: str, data: bytes, config: BatchConfig, *, named: bool = False
     if kind.looks_like.startswith("an OLE compound file") and _MSG_ENTRY in data:
         return "msg"
     return "return" if named else None
+
+
+def _page_sized(data: bytes, min_side: int) -> bool:
+    """Whether an image is large enough to be a scanned page (Pillow reads only its header)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return min(im.size) >= min_side
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return False
 
 
 def sha256_file(path: Path) -> str:
@@ -185,6 +201,8 @@ def _file_item(path: Path) -> Item:
     name = str(path)
     prov = Provenance(original_name=path.name, container=[])
     try:
+        if path.stat().st_size == 0:  # before hashing: empty files are failures, never duplicates of each other
+            return Item(name, prov, path=name, status="failed", error=str(InputError(EMPTY, path=name)))
         digest = sha256_file(path)
     except OSError as exc:
         return Item(name, prov, path=name, status="failed", error=f"[E101] {name}: cannot be read ({exc.strerror})")
@@ -221,8 +239,14 @@ def plan_inputs(paths: list[Path], config: BatchConfig) -> Plan:
     return plan
 
 
-def contained_item(stager: Stager, data: bytes, name: str, prov: Provenance, received: str | None) -> Item:
-    """An attachment or archive entry: staged under its sha256, named by its container chain."""
+def contained_item(stager: Stager, data: bytes, name: str, prov: Provenance, received: str | None,
+                   parcel: str | None = None) -> Item:
+    """An attachment or archive entry: staged under its sha256, named by its container chain; an empty one is
+    ``failed`` at once (never hashed, so never a duplicate of another empty file)."""
+    where = display(prov.container, name)
+    if not data:
+        return Item(where, replace(prov, original_name=name), status="failed",
+                    error=str(InputError(EMPTY, path=where)), received=received, parcel=parcel)
     digest, staged = stager.stage(data)
-    return Item(display(prov.container, name), replace(prov, original_name=name), path=str(staged),
-                sha256=digest, contained=True, received=received)
+    return Item(where, replace(prov, original_name=name), path=str(staged),
+                sha256=digest, contained=True, received=received, parcel=parcel)

@@ -2,13 +2,14 @@
 provenance, and write ``results/<sha256>.json`` atomically. Returns a small `Outcome` for the manifest.
 
 The result equals ``extract``'s for the same file apart from ``provenance`` (always added) and
-``superseded_by`` (added later by `extractor.batch.dedupe`). For an attachment or archive entry,
-``source.path`` is its (sanitised) original name — what ``extract`` writes when run on the attachment saved
-under that name in the current folder; the container chain is in ``provenance.container``.
+``superseded_by`` / ``possible_resend_of`` (added later by `extractor.batch.dedupe`). For an attachment or
+archive entry, ``source.path`` is its (sanitised) original name — what ``extract`` writes when run on the
+attachment saved under that name in the current folder; the container chain is in ``provenance.container``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     agency: str | None = None
     error: str | None = None
+    format: str | None = None
+    values_key: str | None = None  # equal for two files holding the same values (`values_key`)
 
 
 def result_path(results: Path, sha256: str) -> Path:
@@ -52,29 +55,34 @@ def status_of(data: dict[str, Any]) -> str:
 
 
 def agency_of(data: dict[str, Any], config: BatchConfig) -> str | None:
-    """A key for the agency that sent the return: its name field (folded), else the sender's address."""
+    """A key for the agency that sent the return, read from the return itself: its first non-empty agency
+    field (folded), else None. Never the sender's address: one sender may send the returns of many agencies."""
     form = data.get("form", {}).get("id")
-    wanted = config.agency_fields_of(form)
-    for fid in wanted:
+    for fid in config.agency_fields_of(form):
         for f in data.get("fields", []):
             if f.get("field_id") == fid and f.get("row") is None and isinstance(f.get("value"), str):
                 key = " ".join(fold(f["value"]).replace(",", " ").replace(".", " ").split())
                 if key:
                     return key
-    if config.sender_fallback:
-        from email.utils import parseaddr
-
-        sender = (data.get("provenance") or {}).get("sender")
-        address = parseaddr(sender)[1].lower() if sender else ""
-        if address:
-            return f"<{address}>"
     return None
+
+
+def values_key(data: dict[str, Any], min_filled: int) -> str | None:
+    """A digest of the form and every filled value (field, row, value) of a result; None with fewer than
+    `min_filled` values. Two files with the same key hold the same return (e.g. a DOCX and its PDF export)."""
+    form = data.get("form", {}).get("id")
+    filled = sorted(json.dumps([f.get("field_id"), f.get("row"), f.get("value")], ensure_ascii=False, sort_keys=True)
+                    for f in data.get("fields", []) if f.get("value") not in (None, "", []))
+    if not form or len(filled) < min_filled:
+        return None
+    return hashlib.sha256("\n".join([form, *filled]).encode("utf-8")).hexdigest()
 
 
 def summarize(data: dict[str, Any], config: BatchConfig, error: str | None = None) -> Outcome:
     """The manifest's view of a result dict."""
     return Outcome(status_of(data), data["source"]["sha256"], data.get("form", {}).get("id"), counts_of(data),
-                   agency_of(data, config), error)
+                   agency_of(data, config), error, data["source"].get("format"),
+                   values_key(data, config.same_values_min_filled))
 
 
 def load_valid(path: Path) -> dict[str, Any] | None:

@@ -10,26 +10,67 @@ with the input is an `InputError` whose one-line message names the file and says
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from extractor.errors import InputError
+from extractor.errors import InputError, PatternError
 from extractor.model import Document, Source
 from extractor.readers import docx as docx_reader
-from extractor.readers import pdf as pdf_reader
-from extractor.readers.legacy import read_legacy
-from extractor.readers.sniff import CorruptZip, Kind, sniff
+from extractor.readers.sniff import FAMILIES, CorruptZip, Kind, sniff
+from extractor.text.legacy import label, repair_items
+from extractor.yamlfile import read_mapping
 
-__all__ = ["MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
+__all__ = ["EMPTY", "MAX_BYTES", "PLANNED", "READERS", "Reader", "read", "sniff", "Kind"]
 
 Reader = Callable[[bytes, Source], Document]
 
+EMPTY = "the file is empty (0 bytes); ask the sender for the return again"  # told before anything else
 MAX_BYTES = 50 * 1024 * 1024  # default size limit of one input file; `read(..., max_bytes=)` overrides
-READERS: dict[str, Reader] = {"docx": docx_reader.read_docx, "pdf": pdf_reader.read_pdf, "doc": read_legacy,
-                              "rtf": read_legacy, "odt": read_legacy}
+
+
+class _Readers(dict[str, Any]):
+    """kind -> reader function; a reader given as "module:function" is imported the first time its kind is
+    looked up (`[kind]` or `.get(kind)`), so reading a DOCX does not load pdfplumber."""
+
+    def __getitem__(self, kind: str) -> Reader:
+        value = super().__getitem__(kind)
+        if isinstance(value, str):
+            module, _, name = value.partition(":")
+            value = getattr(importlib.import_module(module), name)
+            self[kind] = value
+        return value
+
+    def get(self, kind: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[kind] if kind in self else default  # noqa: SIM401 - self.get would call itself
+
+
+READERS: dict[str, Reader] = _Readers({
+    "docx": docx_reader.read_docx, "pdf": "extractor.readers.pdf:read_pdf",
+    "doc": "extractor.readers.legacy:read_legacy", "rtf": "extractor.readers.legacy:read_legacy",
+    "odt": "extractor.readers.legacy:read_legacy", "image": "extractor.readers.ocr:read_image"})
 PLANNED: dict[str, str] = {}  # recognised formats without a reader yet
+FORMATS_FILE = Path(__file__).resolve().parents[2] / "patterns" / "formats.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _advice() -> dict[str, str]:
+    data = read_mapping(FORMATS_FILE).get("not_a_return")
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()) \
+            or not {"default", *FAMILIES} <= set(data):
+        raise PatternError(f"not_a_return: must map every file family ({', '.join(FAMILIES)}) and default to a "
+                           "message", path=str(FORMATS_FILE))
+    return {str(k): " ".join(v.split()) for k, v in data.items()}
+
+
+def advice(kind: Kind) -> str:
+    """What to tell the person about a file of `kind` that no reader takes (patterns/formats.yaml)."""
+    table = _advice()
+    return table.get(kind.family, table["default"])
 
 
 def _load(path: Path, limit: int) -> bytes:
@@ -43,7 +84,7 @@ def _load(path: Path, limit: int) -> bytes:
     if path.is_dir():
         raise InputError("is a folder, not a file; give the path of one return inside it", path=name)
     if st.st_size == 0:
-        raise InputError("the file is empty (0 bytes); ask the sender for the return again", path=name)
+        raise InputError(EMPTY, path=name)
     if st.st_size > limit:
         raise InputError(f"the file is {st.st_size / 2**20:.1f} MB, over the {limit / 2**20:g} MB limit for one "
                          "return; check it is a single form (or raise the limit)", path=name)
@@ -54,7 +95,7 @@ def _load(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", path=name) from None
     if not data:
-        raise InputError("the file is empty (0 bytes); ask the sender for the return again", path=name)
+        raise InputError(EMPTY, path=name)
     return data
 
 
@@ -78,7 +119,23 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
         if kind.kind in PLANNED:
             raise InputError(f"{PLANNED[kind.kind]} files cannot be read yet (no {kind.kind} reader is available); "
                              "save the return as .docx and try again", path=name)
-        raise InputError(f"not a form return this tool can read: it looks like {kind.looks_like}; save it as "
-                         ".docx and try again", path=name)
+        raise InputError(f"not a form return this tool can read: it looks like {kind.looks_like}; "
+                         f"{advice(kind)}", path=name)
     source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=kind.kind)
-    return reader(data, source)
+    return repair_mojibake(reader(data, source))
+
+
+def repair_mojibake(doc: Document) -> Document:
+    """Decode text in no legacy font that reads as TCVN3 / VNI / double-encoded UTF-8 (see
+    `extractor.text.legacy`), with a warning; the readers decode text whose font says its encoding. Text read by
+    OCR is left alone: Tesseract writes Unicode, and its misreadings are no mojibake."""
+    if doc.recognised:
+        return doc
+    found = repair_items(doc.items)
+    if found:
+        n = sum(found.values())
+        were = "s were" if n > 1 else " was"
+        doc.warnings.append(f"{n} paragraph{were} in no legacy font but read as mojibake, and decoded: "
+                            f"{label(sorted(found))}; check them")
+        doc.repairs += [e for e in sorted(found) if e not in doc.repairs]
+    return doc

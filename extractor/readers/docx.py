@@ -39,6 +39,14 @@ python-docx's ``paragraph.text`` drops w:sym, fields, content controls, insertio
   (w14:checkbox content control, checked when w14:checked is "1"/"true"; the glyph in its content is
   skipped so it counts once). ☐/☒/▢ never stand in `Block.text` without a `Box` at that offset.
 - Block.bold: every run contributing non-space text (boxes aside) has w:b on (style bold is not read).
+- Legacy fonts: a run whose Latin font (w:rFonts hAnsi / ascii, else its w:rStyle's, else its paragraph
+  style's, else the default paragraph style's or docDefaults', from word/styles.xml) is a TCVN3 or VNI font
+  (`extractor.text.legacy`) has its text decoded to Unicode NFC (`…H` capitals fonts upper-cased); a
+  w:softHyphen in a TCVN3 run is its `ư`. `Document.repairs` lists the encodings decoded, with a warning.
+- Damage: a part that is not well-formed XML is parsed again with lxml's recovery parser; what it keeps is
+  read, a warning says so and `Document.doubts` gets ``damaged_file`` (every field then stays in review). An
+  XML entity reference inside w:t (undeclared, or declared in a DTD and left unresolved) is read as U+FFFD
+  with a warning; only a part nothing can be recovered from is refused.
 """
 
 from __future__ import annotations
@@ -56,6 +64,8 @@ from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Table
 from extractor.readers.checkboxes import CHECKBOXES, PATTERN_FILE, load_checkboxes  # noqa: F401 (re-exported)
 from extractor.readers.sniff import main_part_name
+from extractor.text.legacy import ENCODINGS, FontEncoding, label
+from extractor.text.syllables import REPLACEMENT
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -86,6 +96,8 @@ SDT, SDTPR, SDTCONTENT, PLCHDR = map(_w, ("sdt", "sdtPr", "sdtContent", "showing
 DRAWING, PICT, OBJECT, TXBX, RUBY, RUBYBASE = map(_w, ("drawing", "pict", "object", "txbxContent", "ruby",
                                                        "rubyBase"))
 HDRREF, FTRREF = map(_w, ("headerReference", "footerReference"))
+PPR, PSTYLE, RSTYLE, STYLE, STYLEID, BASEDON = map(_w, ("pPr", "pStyle", "rStyle", "style", "styleId", "basedOn"))
+DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
 ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -134,6 +146,12 @@ class _Walker:
         self.font_cache: dict[tuple[str, ...], tuple[str, bool] | None] = {}
         self.tracked = False
         self.textbox_no = 0
+        self.styles: dict[str, str] = {}  # style id -> the Latin font it sets (resolved through basedOn)
+        self.default_font = ""  # docDefaults' Latin font
+        self.para_font = ""  # the current paragraph's font (its style's, else the default)
+        self.legacy_cache: dict[str, FontEncoding | None] = {}
+        self.decoded: dict[str, int] = {}  # legacy encoding -> runs decoded
+        self.entities = 0  # XML entity references met inside text (read as U+FFFD)
 
     # -- run properties ----------------------------------------------------------------------------
     def _font(self, rfonts: etree._Element | None) -> tuple[str, bool] | None:
@@ -152,6 +170,42 @@ class _Walker:
                 break
         self.font_cache[key] = found
         return found
+
+    def _legacy(self, name: str) -> FontEncoding | None:
+        if name not in self.legacy_cache:
+            self.legacy_cache[name] = ENCODINGS.font(name)
+        return self.legacy_cache[name]
+
+    def run_legacy(self, rfonts: etree._Element | None, rstyle: str | None) -> FontEncoding | None:
+        """The legacy encoding of a run's Latin text: its w:rFonts (ascii / hAnsi), else its character
+        style's font, else the paragraph's."""
+        if rfonts is not None:
+            for attr in (HANSI, ASCII):
+                name = rfonts.get(attr)
+                if name:
+                    return self._legacy(name)
+        if rstyle and self.styles.get(rstyle):
+            return self._legacy(self.styles[rstyle])
+        return self._legacy(self.para_font)
+
+    def _t(self, el: etree._Element, rfonts: etree._Element | None, bold: bool, st: _Para,
+           legacy: FontEncoding | None) -> None:
+        """A w:t: its text (an XML entity reference in it read as U+FFFD), decoded when its font is legacy."""
+        text = el.text or ""
+        if len(el):
+            for child in el:
+                if isinstance(child, etree._Entity):
+                    self.entities += 1
+                    text += REPLACEMENT
+                text += child.tail or ""
+        if not text:
+            return
+        if legacy is not None:
+            decoded = ENCODINGS.decode(text, legacy.encoding, legacy.capitals)
+            if decoded != text:
+                self.decoded[legacy.encoding] = self.decoded.get(legacy.encoding, 0) + 1
+                text = decoded
+        self._text(text, rfonts, bold, st)
 
     # -- text and symbols --------------------------------------------------------------------------
     def _text(self, text: str, rfonts: etree._Element | None, bold: bool, st: _Para) -> None:
@@ -260,22 +314,26 @@ class _Walker:
 
     # -- the inline walk: paragraph content and run content in one dispatch --------------------------
     def _walk(self, parent: etree._Element, st: _Para, rfonts: etree._Element | None = None,
-              bold: bool = False) -> None:
-        """Paragraph and run content in one dispatch; `rfonts`/`bold` are the current run's (set by w:rPr)."""
+              bold: bool = False, legacy: FontEncoding | None = None) -> None:
+        """Paragraph and run content in one dispatch; `rfonts`/`bold`/`legacy` are the current run's (set by
+        w:rPr; `legacy` starts as the paragraph's)."""
         for ch in parent:
             tag = ch.tag
             if tag == T:
-                if ch.text:
-                    self._text(ch.text, rfonts, bold, st)
+                if ch.text or len(ch):
+                    self._t(ch, rfonts, bold, st, legacy)
             elif tag == R:
-                self._walk(ch, st)
+                self._walk(ch, st, None, False, self.run_legacy(None, None))
             elif tag == RPR:
-                rfonts, bold = None, False
+                rfonts, bold, rstyle = None, False, None
                 for prop in ch:
                     if prop.tag == RFONTS:
                         rfonts = prop
                     elif prop.tag == B:
                         bold = self._on(prop)
+                    elif prop.tag == RSTYLE:
+                        rstyle = prop.get(VAL)
+                legacy = self.run_legacy(rfonts, rstyle)
             elif tag in (TAB, PTAB):
                 st.plain("\t")
             elif tag in (BR, CR):
@@ -295,10 +353,14 @@ class _Walker:
                 self._sdt(ch, st)
             elif tag == NBHYPHEN:
                 st.plain("-")
+            elif tag == SOFTHYPHEN and legacy is not None and legacy.encoding == "TCVN3":
+                # TCVN3's ư is byte 0xAD, the soft hyphen: LibreOffice writes it as w:softHyphen
+                self._text(ENCODINGS.decode("\u00ad", "TCVN3", legacy.capitals), rfonts, bold, st)
+                self.decoded["TCVN3"] = self.decoded.get("TCVN3", 0) + 1
             elif tag == ALT:
                 branch = self._choice(ch)
                 if branch is not None:
-                    self._walk(branch, st, rfonts, bold)
+                    self._walk(branch, st, rfonts, bold, legacy)
             elif tag in _TEXTBOX_HOSTS:
                 if ch.find(f".//{TXBX}") is not None:
                     self._find_textboxes(ch, st.textboxes)
@@ -315,6 +377,10 @@ class _Walker:
     # -- blocks ------------------------------------------------------------------------------------
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
         st = _Para()
+        ppr = p.find(PPR)
+        pstyle = ppr.find(PSTYLE) if ppr is not None else None
+        style = pstyle.get(VAL) if pstyle is not None else None
+        self.para_font = self.styles.get(style or "", "") or self.default_font
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold))
@@ -483,12 +549,93 @@ def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
                          "it in Word", path=path) from None
 
 
-def _parse(data: bytes, name: str, path: str) -> etree._Element:
+_FONT_NAME = re.compile(rb'<w:font\s[^>]*?w:name="([^"]*)"')
+# an entity reference other than the five XML predefines and character references
+_ENTITY_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)[A-Za-z_][\w.-]*;")
+
+
+class _Damage:
+    """What recovery-mode parsing had to repair: a warning per damaged part, and the doubt every field gets."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.doubts: list[str] = []
+
+
+def _parse(data: bytes, name: str, path: str, damage: _Damage | None = None) -> etree._Element:
+    """Parse a part strictly; when that fails and `damage` is given, parse it again in recovery mode (lxml
+    keeps what is readable), noting a warning and the `damaged_file` doubt unless the only errors were
+    undeclared entity references (those are read as U+FFFD by the walker)."""
     try:
         return etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{name} is not well-formed XML ({' '.join(str(exc).split())}); the file is damaged, "
-                         "ask for it again or re-save it in Word", path=path) from None
+        message = " ".join(str(exc).split())
+    entities_only = False
+    if _ENTITY_REF.search(data):  # well-formed once its entity references are taken out?
+        try:
+            etree.fromstring(_ENTITY_REF.sub(b"", data), _parser())
+            entities_only = True
+        except etree.XMLSyntaxError:
+            pass
+    root = None
+    if damage is not None:
+        recover = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
+                                  remove_pis=True, huge_tree=False, recover=True)
+        try:
+            root = etree.fromstring(data, recover)
+        except etree.XMLSyntaxError:
+            root = None
+    if root is None:
+        raise InputError(f"{name} is not well-formed XML ({message}); the file is damaged, ask for it again or "
+                         "re-save it in Word", path=path) from None
+    if not entities_only:
+        damage.warnings.append(f"{name} is not well-formed XML ({message}); it was read in recovery mode, so "  # type: ignore[union-attr]
+                               "text may be missing or misplaced: every field needs review")
+        if "damaged_file" not in damage.doubts:  # type: ignore[union-attr]
+            damage.doubts.append("damaged_file")  # type: ignore[union-attr]
+    return root
+
+
+def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage) -> None:
+    """The Latin font of each style (through w:basedOn) and the default one, for legacy-font decoding."""
+    folder = posixpath.dirname(main)
+    name = posixpath.join(folder, "styles.xml")
+    if name not in z.namelist():
+        return
+    table = posixpath.join(folder, "fontTable.xml")
+    if table in z.namelist():  # the fonts the document uses: styles.xml (often 350 KB) matters only for a legacy one
+        try:
+            fonts = _FONT_NAME.findall(_read_part(z, table, path))
+        except InputError:
+            fonts = [b".vn"]  # unreadable: look at the styles
+        if not any(ENCODINGS.font(f.decode("utf-8", "replace")) for f in fonts):
+            return
+    try:
+        root = _parse(_read_part(z, name, path), name, path, damage)
+    except InputError:
+        return
+
+    def latin(rpr_parent: etree._Element | None) -> str:
+        rfonts = rpr_parent.find(f"{RPR}/{RFONTS}") if rpr_parent is not None else None
+        return (rfonts.get(HANSI) or rfonts.get(ASCII) or "") if rfonts is not None else ""
+
+    defaults = root.find(DOCDEFAULTS)
+    default = latin(defaults.find(_w("rPrDefault"))) if defaults is not None else ""
+    own: dict[str, tuple[str, str | None]] = {}
+    default_para = None
+    for style in root.iter(STYLE):
+        sid = style.get(STYLEID) or ""
+        based = style.find(BASEDON)
+        own[sid] = (latin(style), based.get(VAL) if based is not None else None)
+        if style.get(_w("type")) == "paragraph" and (style.get(_w("default")) or "").lower() in ("1", "true", "on"):
+            default_para = sid
+
+    def resolve(sid: str, depth: int = 0) -> str:
+        font, based = own.get(sid, ("", None))
+        return font or (resolve(based, depth + 1) if based and depth < 20 else "")
+
+    walker.styles = {sid: resolve(sid) or default for sid in own}
+    walker.default_font = walker.styles.get(default_para or "", "") or default
 
 
 def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
@@ -535,8 +682,13 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         main = main_part_name(z)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
-        root = _parse(_read_part(z, main, path), main, path)
+        damage = _Damage()
+        root = _parse(_read_part(z, main, path), main, path, damage)
+        _load_styles(z, main, path, walker, damage)
         body = root.find(BODY)
+        if body is None and damage.doubts:
+            raise InputError(f"{main} is not well-formed XML and no document body could be recovered from it; the "
+                             "file is damaged, ask for it again or re-save it in Word", path=path)
         if body is None:
             raise InputError(f"{main} has no document body (w:body); the file is damaged or not a Word document",
                              path=path)
@@ -551,7 +703,7 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
             warnings.append("the document's relationships part is damaged; headers and footers were not read")
         for kind, name in parts:
             try:
-                part_root = _parse(_read_part(z, name, path), name, path)
+                part_root = _parse(_read_part(z, name, path), name, path, damage)
             except KeyError:
                 warnings.append(f"{kind} part {name} is referenced but missing; skipped")
                 continue
@@ -565,4 +717,14 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
                 (heads if kind == "header" else feet).extend(part_items)
     if walker.tracked:
         warnings.append("tracked changes were read as accepted (insertions kept, deletions dropped)")
-    return Document(source=source, items=[*heads, *items, *feet], pages=None, warnings=warnings)
+    warnings += damage.warnings
+    if walker.entities:
+        warnings.append(f"{walker.entities} XML entity reference{'s' if walker.entities > 1 else ''} in the "
+                        "document could not be read (shown as \ufffd); the fields around them need review")
+    repairs = sorted(walker.decoded)
+    if repairs:
+        runs = sum(walker.decoded.values())
+        warnings.append(f"text in legacy fonts decoded ({runs} run{'s' if runs > 1 else ''}): "
+                        f"{label(repairs)}")
+    return Document(source=source, items=[*heads, *items, *feet], pages=None, warnings=warnings,
+                    repairs=repairs, doubts=damage.doubts)

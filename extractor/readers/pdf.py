@@ -6,6 +6,7 @@
     pdf_page.py        one page: pdfminer layout (/ActualText), glyphs, vector boxes, ruled tables take glyphs
     pdf_lines.py       glyphs → lines (text, tabs, boxes, word measures)
     pdf_paragraphs.py  lines → paragraphs (`Flow`: wrap pitch, fit tests, separators at wraps)
+    pdf_words.py       words cut at wraps: each reading scored by its words (syllables, numbers, addresses)
     pdf_tables.py      ruled tables → grids → `Table`, tables continued on the next page joined
     pdf_boxes.py       which glyphs and vector squares are checkboxes
 
@@ -15,34 +16,46 @@ What comes out (see extractor/model.py):
   their top edges. A table continued at the top of the next page (same outer column edges) is joined to the one
   that ended the previous page: a repeated header row is skipped, a row cut by the page break is joined back
   (a cell whose text ended on the previous page, or whose first line is the word wrap of its last line there;
-  not when the first column has text on both pages). A paragraph wrapped over a page break is joined too.
+  not when the first column has text on both pages; cells whose text starts on the new page only count against
+  it unless the first column's text stayed on the previous page and no other cell has text on both pages that
+  does not run on). A paragraph wrapped over a page break is joined too.
 - Lines: characters (pdfminer through pdfplumber's aggregator, with the /ActualText of marked-content spans
   honoured) grouped by vertical centre, then ordered by x, so glyphs drawn out of order by font fallback come
   back in place. A horizontal gap not covered by a space glyph is a tab when the producer draws its spaces
   (LibreOffice and Word do: such a gap is a tab stop), else a space, or a tab when wider than `TAB_GAP` × the
-  font size. Overprinted duplicates are dropped; each glyph's text is NFC (fallback fonts map one glyph to
-  decomposed text). Dotted leaders stay as the `…` / `.` characters drawn.
+  font size; a gap beside a vector box narrower than `VECTOR_GAP` × the font size is a space (the square is drawn
+  inside its advance). Overprinted duplicates are dropped; each glyph's text is NFC
+  (fallback fonts map one glyph to decomposed text). Dotted leaders stay as the `…` / `.` characters drawn.
 - Paragraphs: consecutive lines of one region (the page body, or one table cell) make one `Block` when the next
   line is the word wrap of the previous one (`Flow`): the lines are a wrapped line's distance apart (the line
   pitch inside paragraphs is measured per document and font size; paragraph spacing shows as a larger pitch),
   and either the previous line ends with a drawn space (producers that draw the space a wrap left at the end
   of the line: then a wrap at a space without one, where it would have fitted, is no wrap) or the next line's
-  first unbreakable segment would not have fitted on it. Centered and right-aligned lines are measured by
+  first unbreakable segment would not have fitted on it (a line ending with a drawn space still ends its paragraph
+  when the next word would have fitted with a space to spare; when it would just have fitted, by less than half a
+  space, a next line starting in lower case is a wrap). Centered and right-aligned lines are measured by
   their width; a line starting a list item (numbering, bullet) or a checkbox option is not a wrap unless the
   previous line was cut with no room left. In a document with paragraph spacing, a line at the wrap pitch that
   is no wrap is a line break ("\n") or a tab that did not fit ("\t") inside the paragraph. Wrapped lines are
   joined with a space, or with nothing where the cut fell inside a leader or a value typed in it, after a
-  hyphen or a slash, before closing punctuation, or inside a word wider than the line (an address, a number,
-  a fragment that is no Vietnamese syllable).
-- Tables: `page.find_tables()` on ruling lines (checkbox squares and their marks excluded); the grid is the
-  distinct x / y cell edges, so merged cells come once with colspan / rowspan. Cell text as paragraphs inside
-  the cell box; an empty cell has one empty block (as a Word cell has one empty paragraph).
+  hyphen, a slash or an opening bracket, or before closing punctuation. Where a word wider than the line may
+  have been cut (narrow table cells: LibreOffice cuts anywhere and often draws no space at a wrap), the run of
+  pieces is split into the words of least cost (extractor/readers/pdf_words.py: one Vietnamese syllable by the
+  onset/rime table of patterns/syllable_parts.yaml, a number, an e-mail, a URL, an acronym; `Xâ|y` → `Xây`, `cơ|bản`
+  → `cơ bản`), and a wrap where a producer that draws trailing spaces drew none is no paragraph end while the
+  pieces so far could go on (`Nguy|ễ|n`).
+- Tables: `page.find_tables()` on ruling lines (checkbox squares and their marks excluded; cells a producer left
+  open at a page break, sides drawn but no bottom or top border, are closed at the ends of their sides); the grid
+  is the distinct x / y cell edges, so merged cells come once with colspan / rowspan. Cell text as paragraphs
+  inside the cell box; an empty cell has one empty block (as a Word cell has one empty paragraph).
 - Headers / footers: the first or last body line of a page whose text (digits aside) recurs at the same place
   on at least half of the pages (two or more) is dropped: running titles, ``Trang 3/9``, page numbers.
 - Checkboxes (extractor/readers/pdf_boxes.py, data in patterns/pdf.yaml and patterns/checkboxes.yaml): glyphs
   (☐ ☒ □ ■ …), private-use codes of symbol fonts and of fallback fonts (``pua_text``; /ActualText gives the
   true code where LibreOffice draws every private-use character of a Wingdings run with one fallback glyph),
-  and vector squares (``vector``, legacy FORMCHECKBOX fields); written into `Block.text` as ☐ / ☒ / ▢ with a
+  a text font's missing glyph (``notdef``: Chromium's rendering of Wingdings codes it has no font for; its state
+  inferred where the document tells), and vector squares (``vector``: legacy FORMCHECKBOX fields, HTML checkboxes
+  as rounded paths); written into `Block.text` as ☐ / ☒ / ▢ with a
   `Box` at the offset (▢: a symbol-font glyph with no text, state unknown).
 - Bold: every non-space character of the block (boxes aside) is drawn with a bold font.
 - Locations: ``{"page": n, "bbox": [x0, top, x1, bottom]}`` (1-based page, PDF points from the top-left of
@@ -66,11 +79,12 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extractor.errors import InputError
 from extractor.model import Block, Document, Source, Table
-from extractor.readers.pdf_boxes import GlyphTable
+from extractor.readers.pdf_boxes import GlyphTable, infer_missing
 from extractor.readers.pdf_lines import Line
 from extractor.readers.pdf_page import Page, read_page
 from extractor.readers.pdf_paragraphs import Flow, Para
 from extractor.readers.pdf_tables import Grid, Tables, build_grid, same_columns, to_table
+from extractor.text.legacy import label
 
 _PASSWORD = ("the PDF is password-protected; ask the sender for a copy without a password (or for the .docx)")
 
@@ -134,9 +148,10 @@ def _items(pages: list[Page], flow: Flow, cell_flow: Flow, left: float, right: f
 
 
 # -- the file ---------------------------------------------------------------------------------------------------
-def _open_checks(data: bytes, path: str) -> tuple[int, list[int]]:
-    """Open with PDFium: (page count, pages that are images without text, i.e. scanned pages); raises InputError
-    for unusable files: password-protected, damaged, no pages, no text on any page (needs OCR)."""
+def _open_checks(data: bytes, path: str) -> tuple[int, list[int], bool]:
+    """Open with PDFium: (page count, pages that are images without text, i.e. scanned pages, whether no page has
+    any text: an image-only PDF for OCR); raises InputError for unusable files: password-protected, damaged, no
+    pages."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -162,16 +177,17 @@ def _open_checks(data: bytes, path: str) -> tuple[int, list[int]]:
             page.close()
     finally:
         doc.close()
-    if textless == n:
-        raise InputError("the PDF needs OCR: no text layer (a scanned or image-only PDF); run it through OCR or ask "
-                         "for the .docx", path=path)
-    return n, scans
+    return n, scans, textless == n
 
 
 def read_pdf(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None) -> Document:
     """Read PDF bytes into a `Document` (see the module docstring); raises `InputError` for bad input."""
     path = source.path
-    npages, scans = _open_checks(data, path)
+    npages, scans, image_only = _open_checks(data, path)
+    if image_only:  # a scan: the OCR reader rasterises the pages and reads them (imported only here: heavy)
+        from extractor.readers.ocr import read_scan
+
+        return read_scan(data, source, pdf=True)
     glyph_table = GlyphTable(checkboxes) if checkboxes else _GLYPHS
     warnings: list[str] = []
     if scans:
@@ -207,7 +223,19 @@ def read_pdf(data: bytes, source: Source, checkboxes: dict[str, Any] | None = No
         warnings.append("the PDF is encrypted (no password is needed to open it); it was read")
     if not pages:
         raise InputError("no page of the PDF could be read; the file is damaged, ask for it again", path=path)
+    missing: dict[str, list] = {}
+    known: dict[str, set[bool | None]] = {}
+    for p in pages:
+        for font, gl in p.missing.items():
+            missing.setdefault(font, []).extend(gl)
+        for font, states in p.known.items():
+            known.setdefault(font, set()).update(states)
+    infer_missing(missing, known)
+    return assemble(pages, npages, source, warnings)
 
+
+def assemble(pages: list[Page], npages: int, source: Source, warnings: list[str]) -> Document:
+    """Lines, paragraphs and tables of read pages (PDF glyphs or OCR words) in reading order: the `Document`."""
     spaces_drawn = sum(p.spaces for p in pages) > 0.03 * max(1, sum(p.glyphs for p in pages))
     for p in pages:
         p.lines = [Line(grp, spaces_drawn, p.number) for grp in p.body]
@@ -224,7 +252,13 @@ def read_pdf(data: bytes, source: Source, checkboxes: dict[str, Any] | None = No
     left = min((ln.x0 for ln in body), default=0.0)
     right = max((ln.x1 for ln in body), default=pages[0].width)
     items = _items(pages, flow, cell_flow, left, right)
-    return Document(source=source, items=items, pages=npages, warnings=warnings)
+    decoded: dict[str, int] = {}
+    for p in pages:
+        for enc, n in p.decoded.items():
+            decoded[enc] = decoded.get(enc, 0) + n
+    if decoded:
+        warnings.append(f"text in legacy fonts decoded ({sum(decoded.values())} characters): {label(sorted(decoded))}")
+    return Document(source=source, items=items, pages=npages, warnings=warnings, repairs=sorted(decoded))
 
 
 _GLYPHS = GlyphTable()

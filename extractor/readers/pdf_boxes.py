@@ -13,8 +13,15 @@ The state is decided from what is drawn:
   ``unknown_font`` is a box, anything else is text. The reader passes the /ActualText of marked content as the
   character's text, so LibreOffice exports whose fallback font draws every private-use character with one
   glyph still give the true code.
-- ``vector``: a stroked, roughly square rectangle of checkbox size (legacy FORMCHECKBOX fields); checked
-  when marks are drawn inside it: two crossing diagonals, a check-mark path, or a filled inner square.
+- ``notdef``: glyph 0 (.notdef, a missing glyph) of a text font with no Unicode text, ``(cid:0)``: a producer
+  that lacks the symbol font draws the private-use codes of Wingdings boxes so (Chromium; it gives the code as
+  /ActualText to all but the first code it met in that font, which is lost). A box of unknown state, unless the
+  document's other missing glyphs of that font that carry a code are all boxes of one state: then it is a box of
+  the other state (the lost code is another code than theirs; see `infer_missing`).
+- ``vector``: a stroked, roughly square rectangle of checkbox size (legacy FORMCHECKBOX fields), or a closed
+  square path, stroked or filled with a colour (an HTML checkbox printed by Chromium: a rounded square, filled
+  with the accent colour and a check mark when checked); squares drawn over one another count once; checked when
+  marks are drawn inside it: two crossing diagonals, a check-mark path, or a filled inner square.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from extractor.errors import PatternError
 from extractor.readers.checkboxes import CHECKBOXES, read_pattern_file
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "pdf.yaml"
+MARK_TOL = 0.25  # pt: a mark spanning this much less than the share asked of a box's side still counts
+NOTDEF = "notdef"  # Box.encoding of a missing glyph taken for a box
+MISSING_GLYPH = "(cid:0)"  # glyph 0 (.notdef) with no Unicode text: what a font that lacks a character draws
 DROP = "drop"  # classify(): a symbol-font character that is not a box and is not text
 _CID = re.compile(r"\(cid:\d+\)")
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -62,7 +72,7 @@ def load_pdf_patterns(path: Path) -> dict[str, Any]:
     def bad(msg: str) -> PatternError:
         return PatternError(msg, path=str(path))
 
-    raw = read_pattern_file(path, ("symbol_fonts", "vector_box"))
+    raw = read_pattern_file(path, ("symbol_fonts", "vector_box", "missing_glyph_font"))
     known = set(CHECKBOXES["fonts"])
     fonts: dict[str, tuple[list[str], bool]] = {}
     if not isinstance(raw["symbol_fonts"], dict) or not raw["symbol_fonts"]:
@@ -89,7 +99,11 @@ def load_pdf_patterns(path: Path) -> dict[str, Any]:
             raise bad(f"vector_box.{k}: must be a positive number")
     if vb["min_size"] >= vb["max_size"] or vb["max_aspect"] < 1:
         raise bad("vector_box: min_size must be below max_size and max_aspect at least 1")
-    return {"symbol_fonts": fonts, "vector_box": VectorSpec(*(float(vb[k]) for k in keys))}
+    missing = font_key(str(raw["missing_glyph_font"]))
+    if missing not in fonts:
+        raise bad("missing_glyph_font: must name an entry of symbol_fonts")
+    return {"symbol_fonts": fonts, "vector_box": VectorSpec(*(float(vb[k]) for k in keys)),
+            "missing_glyph_font": missing}
 
 
 PDF_PATTERNS: dict[str, Any] = load_pdf_patterns(PATTERN_FILE)
@@ -106,6 +120,7 @@ class GlyphTable:
         self.symbol: dict[str, tuple[list[dict[int, bool]], bool]] = {
             key: ([cb["fonts"][t] for t in tables], unmapped) for key, (tables, unmapped) in pp["symbol_fonts"].items()}
         self._font_cache: dict[str, tuple[list[dict[int, bool]], bool] | None] = {}
+        self.missing_glyph_font: str = pp.get("missing_glyph_font", "")
 
     def symbol_font(self, fontname: str) -> tuple[list[dict[int, bool]], bool] | None:
         hit = self._font_cache.get(fontname, False)
@@ -129,7 +144,7 @@ class GlyphTable:
         if len(text) != 1:
             if sym is not None and _CID.fullmatch(text):
                 return (None, "pua_text") if sym[1] else DROP
-            return None
+            return (None, NOTDEF) if text == MISSING_GLYPH else None
         code = ord(text)
         if sym is not None:
             if 0xF000 <= code <= 0xF0FF or 0x20 <= code <= 0xFF:
@@ -178,14 +193,19 @@ def vector_boxes(rects: list[dict[str, Any]], lines: list[dict[str, Any]], curve
     spec = spec or PDF_PATTERNS["vector_box"]
     found: list[VectorBox] = []
     used: set[int] = set()
-    squares = []
-    for r in rects:
-        w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
-        if not (spec.min_size <= w <= spec.max_size and spec.min_size <= h <= spec.max_size):
-            continue
-        if max(w, h) / min(w, h) > spec.max_aspect or not r.get("stroke"):
-            continue
-        squares.append(r)
+    def square(o: dict[str, Any]) -> bool:
+        w, h = o["x1"] - o["x0"], o["bottom"] - o["top"]
+        return spec.min_size <= w <= spec.max_size and spec.min_size <= h <= spec.max_size and \
+            max(w, h) / min(w, h) <= spec.max_aspect
+
+    candidates = [r for r in rects if r.get("stroke") and square(r)]
+    # a rounded square drawn as a closed path (an HTML checkbox as Chromium prints it): stroked, or filled with a
+    # colour (a white square under it is its background, taken with it)
+    backs = []
+    for c in curves:
+        if _outline(c) and square(c):
+            (candidates if c.get("stroke") or not _white(c.get("non_stroking_color")) else backs).append(c)
+    squares = _distinct(candidates)
     if not squares:
         return found, used
     marks = [o for o in lines if _diagonal(o)] + [c for c in curves if len(c.get("pts") or []) >= 2]
@@ -195,8 +215,8 @@ def vector_boxes(rects: list[dict[str, Any]], lines: list[dict[str, Any]], curve
         w, h = x1 - x0, bottom - top
         tol = max(1.0, 0.12 * w)
         box = (x0 - tol, top - tol, x1 + tol, bottom + tol)
-        inside = [m for m in marks if _within(m, box) and (m["x1"] - m["x0"]) >= spec.mark_min_span * w
-                  and (m["bottom"] - m["top"]) >= spec.mark_min_span * h and not _outline(m)]
+        inside = [m for m in marks if _within(m, box) and (m["x1"] - m["x0"]) >= spec.mark_min_span * w - MARK_TOL
+                  and (m["bottom"] - m["top"]) >= spec.mark_min_span * h - MARK_TOL and not _outline(m)]
         # two crossing diagonals (an X), or one drawn path spanning the box (a check mark, an X in one path)
         slopes = {(m["pts"][-1][0] - m["pts"][0][0]) * (m["pts"][-1][1] - m["pts"][0][1]) > 0 for m in inside}
         checked = (len(inside) >= 2 and len(slopes) == 2) or any(len(m["pts"]) >= 3 for m in inside)
@@ -208,4 +228,32 @@ def vector_boxes(rects: list[dict[str, Any]], lines: list[dict[str, Any]], curve
         found.append(VectorBox(x0, top, x1, bottom, checked))
         used.add(id(sq))
         used.update(id(m) for m in inside)
+        used.update(id(b) for b in backs if _within(b, box))
+        used.update(id(o) for o in candidates if o is not sq and _within(o, box))
     return found, used
+
+
+def _white(color: Any) -> bool:
+    values = color if isinstance(color, (tuple, list)) else (color,)
+    return all(isinstance(v, (int, float)) and v >= 0.95 for v in values) if values else False
+
+
+def _distinct(squares: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One square per box: squares drawn over one another (an outline and its fill) count once."""
+    out: list[dict[str, Any]] = []
+    for sq in sorted(squares, key=lambda o: (o["top"], o["x0"])):
+        if not any(abs(sq["x0"] - o["x0"]) < 1.5 and abs(sq["top"] - o["top"]) < 1.5 and
+                   abs(sq["x1"] - o["x1"]) < 1.5 and abs(sq["bottom"] - o["bottom"]) < 1.5 for o in out):
+            out.append(sq)
+    return out
+
+
+def infer_missing(missing: dict[str, list[Any]], known: dict[str, set[bool | None]]) -> None:
+    """Give boxes drawn with a font's missing glyph (`missing[font]`: glyphs with ``box == (None, NOTDEF)``) the state
+    opposite to the one all boxes of that font's missing glyph with a code have (`known[font]`), when they agree."""
+    for font, glyphs in missing.items():
+        states = known.get(font, set())
+        if len(states) == 1 and None not in states:
+            state = not next(iter(states))
+            for g in glyphs:
+                g.box = (state, NOTDEF)

@@ -15,6 +15,8 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Box
 GAP = 0.075  # a horizontal gap wider than this × font size (1 pt at 13 pt), no space glyph in it, separates words
 BOX_GAP = 0.3  # pt: a box is never part of a word, so a smaller gap beside it separates too
 TAB_GAP = 0.9  # ... and is a tab when wider than this × font size (producers that do not draw spaces)
+VECTOR_GAP = 0.1  # × font size: a narrower gap beside a vector box (LibreOffice draws a FORMCHECKBOX ~0.6 pt inside
+# its advance) is a space; a wider one is a tab stop (they may end 3 pt after the text)
 LINE_TOL = 0.3  # glyphs whose vertical centres differ by at most this × height (+ 0.5 pt) are on one line
 _NO_BREAK_BEFORE = frozenset(")]}!?,.:;/%…")
 _BOX_TOKENS = {False: EMPTY_BOX, True: CHECKED_BOX, None: UNKNOWN_BOX}
@@ -40,7 +42,7 @@ class Glyph:
 class Line:
     """One line of text: its glyphs in x order, its text with boxes, and what paragraph joining needs."""
 
-    __slots__ = ("text", "boxes", "x0", "x1", "top", "bottom", "base", "size", "first_word", "last_word",
+    __slots__ = ("text", "boxes", "x0", "x1", "end", "top", "bottom", "base", "size", "first_word", "last_word",
                  "first_glyph", "space_w", "trailing_space", "bold_n", "text_n", "page")
 
     def __init__(self, glyphs: list[Glyph], spaces_drawn: bool, page: int) -> None:
@@ -61,6 +63,7 @@ class Line:
         spaces = [g.x1 - g.x0 for g in kept if g.text == " "]
         self.space_w = statistics.median(spaces) if spaces else 0.25 * self.size
         self.trailing_space = kept[-1].space
+        self.end = max(self.x1, kept[-1].x1)  # where the line's trailing spaces end
         # words and gaps: a gap no glyph covers is a tab stop (or a word space when spaces are not drawn);
         # after a drawn space, only a gap wider than the space stretching of a justified line is a tab
         stretched = sum(1 for a, b in zip(kept, kept[1:], strict=False)
@@ -72,7 +75,8 @@ class Line:
                 gap = g.x0 - prev.x1
                 if not prev.space and not g.space and (gap > GAP * self.size or
                                                        (gap > BOX_GAP and (g.box or prev.box))):
-                    seq.append(("\t" if spaces_drawn or gap > TAB_GAP * self.size else " ", None))
+                    vector = (g.box or prev.box or ("", ""))[1] == "vector" and gap <= VECTOR_GAP * self.size
+                    seq.append(("\t" if (spaces_drawn and not vector) or gap > TAB_GAP * self.size else " ", None))
                 elif prev.space and not g.space and gap > GAP * self.size and \
                         (stretched <= 1 or gap > TAB_GAP * self.size):
                     seq.append(("\t", None))

@@ -17,11 +17,13 @@ from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from extractor.model import CHECKED_BOX, EMPTY_BOX
-from extractor.readers.pdf_boxes import DROP, GlyphTable, is_bold_font, vector_boxes
+from extractor.readers.pdf_boxes import DROP, MISSING_GLYPH, NOTDEF, GlyphTable, is_bold_font, vector_boxes
 from extractor.readers.pdf_lines import Glyph, Line, group_lines
 from extractor.readers.pdf_tables import Grid, PageTable
+from extractor.text.legacy import ENCODINGS
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+OPEN_TOL = 3.0  # pt: rules this close are one (pdfplumber's snap and join tolerances)
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -57,6 +59,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         if span is not None and self.cur_item._objs:
             obj = self.cur_item._objs[-1]
             if isinstance(obj, LTChar):
+                obj.notdef = obj._text == MISSING_GLYPH  # type: ignore[attr-defined]
                 obj._text = "" if span[1] else span[0]
                 span[1] = True
         return adv
@@ -81,6 +84,9 @@ class Page:
     glyphs: int
     lines: list[Line] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
+    missing: dict[str, list[Glyph]] = field(default_factory=dict)  # boxes drawn with a font's missing glyph
+    known: dict[str, set[bool | None]] = field(default_factory=dict)  # states of missing glyphs with a code, by font
+    decoded: dict[str, int] = field(default_factory=dict)  # legacy encoding -> glyphs decoded by their font
 
 
 def _take_chars(container: Any, out: list[LTChar]) -> None:
@@ -96,6 +102,31 @@ def _take_chars(container: Any, out: list[LTChar]) -> None:
     container._objs = kept
 
 
+def open_ends(edges: list[dict[str, Any]]) -> list[float]:
+    """Heights where ruled cells are left open: the ends of vertical rules that no horizontal rule crosses.
+
+    A producer that splits a table row over a page break may draw its cells' sides but no bottom (and no top on the
+    next page) border: Chromium does. A horizontal line there closes the cells so the row is read as a row."""
+    rules = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > OPEN_TOL]
+    by_y: dict[int, list[dict[str, Any]]] = {}
+    for h in rules:
+        by_y.setdefault(round(h["top"]), []).append(h)
+    ends: list[float] = []
+    for v in edges:
+        if v["orientation"] != "v" or v["bottom"] - v["top"] <= OPEN_TOL:
+            continue
+        x = v["x0"]
+        for y in (v["top"], v["bottom"]):
+            near = (h for k in range(round(y) - 3, round(y) + 4) for h in by_y.get(k, ()))
+            if not any(abs(h["top"] - y) <= OPEN_TOL and h["x0"] - 1 <= x <= h["x1"] + 1 for h in near):
+                ends.append(y)
+    out: list[float] = []
+    for y in sorted(ends):
+        if not out or y - out[-1] > OPEN_TOL:
+            out.append(y)
+    return out
+
+
 def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     """Glyphs, vector boxes and ruled tables of one page (characters are read from the layout directly: making
     pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
@@ -106,14 +137,37 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     height = page.height
     glyphs: list[Glyph] = []
     spaces = 0
+    missing: dict[str, list[Glyph]] = {}
+    known: dict[str, set[bool | None]] = {}
+    decoded: dict[str, int] = {}
+    vni_base = False  # the previous glyph is a VNI letter a modifier may follow
     for ch in chars:
         text = ch.get_text()
         if not text:
             continue
         font = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
+        legacy = ENCODINGS.font(font)
+        if legacy is not None:
+            if legacy.encoding == "VNI" and vni_base and text in ENCODINGS.vni_marks:
+                prev = glyphs[-1]  # a VNI modifier drawn as its own glyph: it belongs to the letter before
+                prev.text = ENCODINGS.decode(prev.text + text, "VNI", legacy.capitals)
+                prev.x1 = max(prev.x1, ch.x1 + mb_x0)
+                decoded["VNI"] = decoded.get("VNI", 0) + 1
+                vni_base = False
+                continue
+            raw = text
+            text = ENCODINGS.decode(text, legacy.encoding, legacy.capitals)
+            decoded[legacy.encoding] = decoded.get(legacy.encoding, 0) + (text != raw)
+            vni_base = legacy.encoding == "VNI" and text[-1:] in ENCODINGS.vni_bases
+            if legacy.encoding == "VNI":
+                text = raw if vni_base else text  # kept raw until its modifier (if any) is met
+        else:
+            vni_base = False
         box = None
+        notdef = getattr(ch, "notdef", False)
         if table.special(text, font):
-            found = table.classify(text, font)
+            # a missing glyph's code (its /ActualText) is a symbol font's: read it with that font's tables
+            found = table.classify(text, table.missing_glyph_font if notdef and len(text) == 1 else font)
             if found == DROP:
                 continue
             box = found if isinstance(found, tuple) else None
@@ -121,12 +175,21 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
                    ch.size or 10.0, is_bold_font(font), box)
         spaces += g.space
         glyphs.append(g)
+        if box is not None and box[1] == NOTDEF:
+            missing.setdefault(font, []).append(g)
+        elif box is not None and notdef:
+            known.setdefault(font, set()).add(box[0])
     vboxes, used = vector_boxes(page.rects, page.lines, page.curves)
     for vb in vboxes:
         glyphs.append(Glyph(CHECKED_BOX if vb.checked else EMPTY_BOX, vb.x0, vb.x1, vb.top, vb.bottom,
                              vb.bottom - vb.top, False, (vb.checked, "vector")))
     ruled = page.filter(lambda o: id(o) not in used) if used else page
+    settings = _TABLE_SETTINGS
+    opens = open_ends(ruled.edges)
+    if opens:
+        settings = {**_TABLE_SETTINGS, "explicit_horizontal_lines": opens}
     tables = [PageTable(number, tuple(t.bbox), [tuple(c) for c in t.cells])
-              for t in ruled.find_tables(_TABLE_SETTINGS) if len(t.cells) >= 2]
+              for t in ruled.find_tables(settings) if len(t.cells) >= 2]
     body = [g for g in glyphs if not any(t.take(g) for t in tables)]
-    return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs))
+    return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs), missing=missing,
+                known=known, decoded={k: v for k, v in decoded.items() if v})

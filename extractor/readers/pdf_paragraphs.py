@@ -8,30 +8,34 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.model import Block, Box
 from extractor.readers.pdf_lines import Line
+from extractor.readers.pdf_words import MAX_PIECES, MAYBE, may_join, resolve, running_pieces
+from extractor.text.legacy import ENCODINGS, JUDGE
+from extractor.text.syllables import SYLLABLES
 
 PITCH_TOL = 0.12  # a line pitch more than max(1.5 pt, this × size) over the wrap pitch is a paragraph break
 SPACE_MARGIN = 0.5  # pt: a trailing space "clearly fits" when it ends this far inside the right edge
 FIT_TOL = 0.2  # pt: a segment fits when it ends at most this far past the right edge
+LOWER_BAND = 0.5  # × space width: a next line in lower case that would have fitted by less is a wrap all the same
+CUT_SLACK = 0.1  # × size: a word may have been cut at a wrap when it reaches this close to the edge (cell paddings
+# are estimated from the text, not read)
 _NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+|[a-zđ][.)]|[IVX]{1,4}\.|"
                         r"[-+•–*·▪◦]|\(\d{1,2}\)|(?:MỤC|PHẦN|Mục|Phần|Điều|Chương)\s+[\dIVX]+[.:]?)\s+\S")
-_ALNUM_TAIL = re.compile(r"\w+$")
 _URLISH = re.compile(r"[^\W\d][.@][^\W\d]|://")
-_ALNUM_HEAD = re.compile(r"\w+")
-_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
 
-def _word_like(word: str) -> bool:
-    """Can `word` stand alone: one Vietnamese syllable (tones and vowel marks ignored), an acronym, a number?"""
-    if word.isdigit() or (word.isupper() and len(word) >= 2):
-        return True
-    base = "".join(c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c))
-    return bool(_SYLLABLE.fullmatch(base.replace("đ", "d")))
+def _legacy_words(head: str, tail: str) -> bool:
+    """Are the words either side of a cut two syllables in a legacy encoding (TCVN3 `thèng|qu¶n`, whose
+    font name the PDF lost, to be decoded later by `extractor.text.legacy`)?"""
+    hw, tw = JUDGE.words(head), JUDGE.words(tail)
+    if not hw or not tw or not JUDGE.foreign(hw[-1] + " " + tw[0]):
+        return False
+    return any(SYLLABLES.valid(ENCODINGS.decode(hw[-1], enc)) and SYLLABLES.valid(ENCODINGS.decode(tw[0], enc))
+               for enc in ("TCVN3", "VNI"))
 
 
 # -- paragraphs -------------------------------------------------------------------------------------------------
@@ -53,9 +57,10 @@ class Para:
         parts: list[str] = []
         boxes: list[Box] = []
         n = 0
+        seps = resolve([ln.text for ln in self.lines], self.seps)
         for i, ln in enumerate(self.lines):
             if i:
-                sep = self.seps[i - 1]
+                sep = seps[i - 1]
                 parts.append(sep)
                 n += len(sep)
             boxes.extend(Box(b.offset + n, b.checked, b.encoding) for b in ln.boxes)
@@ -119,9 +124,10 @@ class Flow:
         return max(1.5, PITCH_TOL * size)
 
     def link(self, prev: Line, nxt: Line, first: Line, left: float, right: float,
-             same_page: bool = True) -> str | None:
-        """What joins `nxt` to the paragraph ending with `prev` (" ", "", "\\n" or "\\t"), or None: a new paragraph."""
-        if self.continues(prev, nxt, first, left, right, same_page):
+             same_page: bool = True, head: list[str] | None = None) -> str | None:
+        """What joins `nxt` to the paragraph ending with `prev` (" ", "", "\\n" or "\\t"), or None: a new paragraph.
+        `head`: the pieces the paragraph ends with (over wraps that may have cut a word), when known."""
+        if self.continues(prev, nxt, first, left, right, same_page, head):
             return self.separator(prev, nxt, left, right)
         key = round(prev.size * 2) / 2
         if same_page and self.spaced.get(key) and abs(prev.size - nxt.size) <= 0.5 and \
@@ -135,7 +141,7 @@ class Flow:
         return None
 
     def continues(self, prev: Line, nxt: Line, first: Line, left: float, right: float,
-                  same_page: bool = True) -> bool:
+                  same_page: bool = True, head: list[str] | None = None) -> bool:
         """Is `nxt` the word wrap of the paragraph whose last line so far is `prev`?"""
         size = max(prev.size, nxt.size)
         if abs(prev.size - nxt.size) > 1.5:
@@ -153,9 +159,11 @@ class Flow:
             and (is_centered(prev, left, right) or is_centered(nxt, left, right))
         if nxt.x0 > min(first.x0, prev.x0) + 0.25 * width and nxt.x0 > left + 40 and not centered:
             return False  # a line starting far to the right of the paragraph's lines
-        if prev.trailing_space and self.trailing_wraps:
-            return True  # the space the wrap left is drawn at the end of the line
         room = nxt.first_word + prev.space_w
+        if prev.trailing_space and self.trailing_wraps and prev.end + nxt.first_word + prev.space_w > right:
+            # the space the wrap left is drawn at the end of the line (a line ending with a space typed before
+            # Enter ends its paragraph when the next word would clearly have fitted: with a space to spare)
+            return True
         if centered or is_centered(prev, left, right):
             if not centered or (prev.x1 - prev.x0) + room <= width + FIT_TOL:
                 return False
@@ -163,10 +171,13 @@ class Flow:
             # a short line far to the right (right-aligned, or after tabs) that the next line does not line up with
             if (prev.x1 - prev.x0) + room <= width + FIT_TOL:
                 return False
-        elif prev.x1 + room <= right + FIT_TOL:
-            return False  # the next line's first segment would have fitted: the paragraph ended here
+        elif prev.x1 + room <= right + FIT_TOL and \
+                not (prev.x1 + room > right - max(FIT_TOL, LOWER_BAND * prev.space_w) and nxt.text[:1].islower()):
+            # the next line's first segment would have fitted: the paragraph ended here (when it would just have
+            # fitted, a line starting in lower case is taken for a wrap: the right edge is measured, not read)
+            return False
         elif self.trailing_wraps and not (same_page and self.spaced.get(round(prev.size * 2) / 2)) and \
-                self.room_for_space(prev, left, right) and self.separator(prev, nxt, left, right) == " ":
+                self.room_for_space(prev, left, right) and self.wrap_at_space(prev, nxt, left, right, head):
             # a wrap at a space, but no trailing space drawn where one would have fitted: the paragraph ended
             # (when paragraph spacing is measured, the pitch already told; tabs at a wrap leave no glyph)
             return False
@@ -185,51 +196,70 @@ class Flow:
         line would have drawn it)? Centered lines are trimmed: their trailing spaces are never drawn."""
         return prev.x1 + prev.space_w <= right - SPACE_MARGIN and not is_centered(prev, left, right)
 
+    @staticmethod
+    def cut_inside(prev: Line, nxt: Line, left: float, right: float) -> bool:
+        """May the wrap have cut a word (an emergency break): the word across it is wider than the line, and the
+        line was full (the next line's first character would not have fitted on it)?"""
+        width, slack = right - left, CUT_SLACK * prev.size
+        return prev.last_word + nxt.first_word > width - slack and \
+            (prev.x1 + nxt.first_glyph > right - slack or prev.x1 - prev.x0 + nxt.first_glyph > width - slack)
+
+    def wrap_at_space(self, prev: Line, nxt: Line, left: float, right: float, head: list[str] | None = None) -> bool:
+        """Did a space stand at the wrap between `prev` and `nxt`? Where a word may have been cut, whether the word
+        so far (the pieces `head`, else the last word of `prev`) could go on with `nxt`."""
+        sep = self.separator(prev, nxt, left, right)
+        if sep == MAYBE:
+            return not may_join(head if head is not None else running_pieces([prev.text], []), nxt.text)
+        return sep == " "
+
     def separator(self, prev: Line, nxt: Line, left: float, right: float) -> str:
         """What stood at the wrap between `prev` and `nxt`: " ", or "" where the line was cut without a space:
-        inside a leader (or a value typed in one), after a hyphen or slash, before closing punctuation, or inside
-        a word wider than the line (cut where the full line reached the edge; two Vietnamese syllables are two
-        words). A letter after a leader is a space's question: producers that draw the trailing space of a
-        wrapped line would have drawn it if it fitted."""
+        inside a leader (or a value typed in one), after a hyphen, a slash or an opening bracket, before closing
+        punctuation; MAYBE where a word wider than the line may have been cut (the full line reached the edge): the
+        paragraph's words decide (extractor/readers/pdf_words.py). A letter after a leader is a space's question:
+        producers that draw the trailing space of a wrapped line would have drawn it if it fitted."""
         if prev.trailing_space or not prev.text or not nxt.text:
             return ""  # a drawn trailing space is already the last character of prev.text
         a, b = prev.text[-1], nxt.text[0]
-        if b in ",;:)]}":
-            return ""  # punctuation that may not start a line: the line was cut before it
+        if b in ",;:)]}" or a in "([{":
+            return ""  # punctuation that may not start (end) a line: the line was cut before (after) it
         if b == "/":
             return " " if nxt.text[1:2] == " " else ""  # "50 / 93" keeps its spaces, "huyện/cấp" has none
         if b in "….":
             # a leader: glued to what precedes, except after a label's colon when the line was full (a space
             # there is not drawn when it does not fit; centered lines never draw it)
+            # a producer that draws no trailing space breaks there only at a space (no line break opportunity
+            # between a colon and a leader, UAX #14), unless it cut a word wider than the line
+            if not self.trailing_wraps:
+                return " " if a == ":" and not self.cut_inside(prev, nxt, left, right) else ""
             full = not self.room_for_space(prev, left, right) and not is_centered(prev, left, right)
             return " " if a == ":" and full else ""
-        head, tail = prev.text.split()[-1], nxt.text.split()[0]
+        head = prev.text.split()[-1]
         if a in "./" and b.isalnum() and len(head) > 1 and head[-2].isalpha() and \
                 (_URLISH.search(head) or (b.islower() and prev.last_word + nxt.first_word > right - left)):
             return ""  # an address or a dotted name cut after a dot or a slash
         if a in "….":
             if b.isdigit():
                 return ""
+            # glued to the leader when a producer that draws trailing spaces drew none where one fitted
             return "" if self.trailing_wraps and self.room_for_space(prev, left, right) else " "
         if a in "-/" and len(prev.text) > 1 and not prev.text[-2].isspace() and \
                 (not (a == "/" and prev.text[-2].isdigit() and b.isalpha()) or
                  (self.trailing_wraps and self.room_for_space(prev, left, right))):
             return ""  # after a hyphen or a slash inside a word ("CNTT-|TT", "dụng/|phần"; not "1/ Không")
-        width = right - left
-        if a.isalnum() and b.isalnum() and prev.last_word + nxt.first_word > width + FIT_TOL and \
-                (prev.x1 + nxt.first_glyph > right + FIT_TOL or prev.x1 - prev.x0 + nxt.first_glyph > width + FIT_TOL):
-            if _URLISH.search(head) or _URLISH.search(tail):
-                return ""  # an address or a dotted name cut at the edge
-            m, n = _ALNUM_TAIL.search(head), _ALNUM_HEAD.match(tail)
-            head_w, tail_w = m.group(0) if m else "", n.group(0) if n else ""
-            if a.isdigit() and b.isdigit() or not (_word_like(head_w) and _word_like(tail_w)):
-                return ""  # a number, or a fragment that is no word on its own: "Truyề|n", "Fortine|t", "DVCT|T"
+        if (a.isalnum() or a in "@_" or a == "," and prev.text[-2:-1].isdigit()) and (b.isalnum() or b in "@_") and \
+                self.cut_inside(prev, nxt, left, right) and not _legacy_words(prev.text, nxt.text):
+            return MAYBE  # a word wider than the line may have been cut here: decided from the words (pdf_words.py)
         return " "
 
     def paragraphs(self, lines: list[Line], left: float, right: float) -> list[Para]:
         paras: list[Para] = []
         for ln in lines:
-            sep = self.link(paras[-1].lines[-1], ln, paras[-1].lines[0], left, right) if paras else None
+            sep = None
+            if paras:
+                last = paras[-1]
+                head = running_pieces([x.text for x in last.lines[-MAX_PIECES:]], last.seps[-MAX_PIECES + 1:])
+                sep = self.link(last.lines[-1], ln, last.lines[0], left, right, head=head)
             if sep is not None:
                 paras[-1].add(ln, sep)
             else:

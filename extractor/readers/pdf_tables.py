@@ -7,6 +7,7 @@ with tables continued on the next page joined (see extractor/readers/pdf.py).
 
 from __future__ import annotations
 
+import re
 import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from extractor.model import Block, Cell, Table
 from extractor.readers.pdf_lines import Glyph, Line, group_lines
 from extractor.readers.pdf_paragraphs import Flow, Para
 
+_ITEM_NUMBER = re.compile(r"\d{1,3}[.)]?|[IVX]{1,5}[.)]?|[a-zđA-Z][.)]")
 EDGE_TOL = 2.0  # pt: cell edges closer than this are one grid line
 CELL_PAD = 6.0  # pt: most a cell's text is inset from its side (LibreOffice 0.19 cm, Word 0.08 in)
 
@@ -166,9 +168,12 @@ class Tables:
         """Is the first row of `nxt` the rest of the last row of `prev`, cut by the page break?
 
         For: a cell whose text ended on the previous page (empty now), or whose first line is the word wrap of
-        the cell's last line there. Against: a cell whose text starts on the new page only, or a first column
-        with text on both pages (item numbers and row labels do not run on). Neutral: other cells with text on
-        both pages (a paragraph of a cell may end at the page break)."""
+        the cell's last line there. Against: a first column with text on both pages that does not run on, or whose
+        text on the new page is an item number (however narrow the column); a cell whose text starts on the new
+        page only, unless the first column's text stayed on the previous page and no cell has text on both pages
+        that does not run on (then the row goes on: a cell whose first lines, or whose first paragraph was empty,
+        did not fit above the break). Neutral: other cells with text on both pages (a paragraph of a cell may end
+        at the page break)."""
         first = nxt.rows[0]
         by_col = _bottom_cells(prev)
         if not by_col:
@@ -176,21 +181,27 @@ class Tables:
         if not any(c.lines for c in first):
             return prev.last_row_cut  # the rest of a cut row may hold no text (an empty last paragraph)
         leftmost = min(c.col for c in first)
-        votes_for = votes_against = 0
+        votes_for = starts = breaks = 0
+        head_stayed = False
         for c in first:
             p = by_col.get(c.col)
             if p is None or p.colspan != c.colspan:
                 return False
             if not c.lines:
                 votes_for += bool(p.lines)
+                head_stayed |= c.col == leftmost and bool(p.lines)
             elif not p.lines:
-                votes_against += 1
+                starts += 1
+            elif c.col == leftmost and _ITEM_NUMBER.fullmatch(c.lines[0].text.strip()):
+                return False
             elif self.flow.continues(p.lines[-1], c.lines[0], p.paras[-1].lines[0], p.left, p.right,
                                      same_page=False):
                 votes_for += 1
             elif c.col == leftmost:
-                votes_against += 1
-        return votes_for > 0 and votes_against == 0
+                return False
+            else:
+                breaks += 1
+        return votes_for > 0 and (not starts or (head_stayed and not breaks))
 
     def join(self, prev: Grid, nxt: Grid) -> None:
         """Append the rows of `nxt` (continued on the next page) to `prev`."""

@@ -2,7 +2,7 @@
 
     sniff(data) -> Kind(kind, main_part, looks_like)
 
-`kind` is one of ``docx pdf doc rtf odt`` (a reader exists or is planned), ``encrypted`` (a
+`kind` is one of ``docx pdf doc rtf odt image`` (a reader exists or is planned), ``encrypted`` (a
 password-protected Office file), ``damaged`` (a Word package missing its main part) or ``unknown``;
 `looks_like` is a short human description for messages ("a PNG image", "an Excel workbook (.xlsx)"; for
 ``damaged``, what is wrong). Checks, in order:
@@ -16,7 +16,11 @@ password-protected Office file), ``damaged`` (a Word package missing its main pa
   (UTF-16LE, at a 128-byte aligned offset as directory entries are) → encrypted (a password-protected
   OOXML file); ``WordDocument`` → doc; ``Workbook``/``Book`` → Excel; ``PowerPoint Document`` → PowerPoint.
   Only the entry names are checked, the FAT and directory chains are not walked.
-- ``{\\rtf`` → rtf. Otherwise a guess for the message (image, HTML, XML, plain text) and kind unknown.
+- ``{\\rtf`` → rtf. PNG, JPEG, TIFF, GIF, BMP signatures → image (a scan or photo, read by OCR). Otherwise a
+  guess for the message (HTML, XML, plain text) and kind unknown.
+
+An ``unknown`` kind also has a ``family`` (spreadsheet, web_page …): `extractor.readers` tells the
+person what to do about each family from ``patterns/formats.yaml``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+FAMILIES = ("image", "spreadsheet", "presentation", "web_page", "word_xml", "xml", "text", "archive",
+            "other_document", "binary")  # of unknown kinds; each has its message in patterns/formats.yaml
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
 OFFICE_DOCUMENT = "/officeDocument"
@@ -36,11 +42,12 @@ RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _IMAGES = [(b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
            (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", "a BMP image")]
-_OLE_STREAMS = [("WordDocument", "doc", "a Word 97-2003 document (.doc)"),
-                ("Workbook", "unknown", "an Excel 97-2003 workbook (.xls)"),
-                ("Book", "unknown", "an Excel 5 workbook (.xls)"),
-                ("PowerPoint Document", "unknown", "a PowerPoint 97-2003 presentation (.ppt)")]
-_OOXML_OTHER = [("xl/", "an Excel workbook (.xlsx)"), ("ppt/", "a PowerPoint presentation (.pptx)")]
+_OLE_STREAMS = [("WordDocument", "doc", "a Word 97-2003 document (.doc)", ""),
+                ("Workbook", "unknown", "an Excel 97-2003 workbook (.xls)", "spreadsheet"),
+                ("Book", "unknown", "an Excel 5 workbook (.xls)", "spreadsheet"),
+                ("PowerPoint Document", "unknown", "a PowerPoint 97-2003 presentation (.ppt)", "presentation")]
+_OOXML_OTHER = [("xl/", "an Excel workbook (.xlsx)", "spreadsheet"),
+                ("ppt/", "a PowerPoint presentation (.pptx)", "presentation")]
 
 
 class CorruptZip(Exception):
@@ -52,6 +59,7 @@ class Kind:
     kind: str  # docx | pdf | doc | rtf | odt | encrypted | damaged | unknown
     looks_like: str
     main_part: str | None = None  # docx: name of the main document part inside the zip
+    family: str = ""  # unknown kinds: one of FAMILIES, what to tell the sender (patterns/formats.yaml)
 
 
 def _ole_entry(data: bytes, name: str) -> bool:
@@ -87,36 +95,38 @@ def _sniff_zip(data: bytes) -> Kind:
             if mime == ODT_MIME:
                 return Kind("odt", "an OpenDocument text (.odt)")
             if mime.startswith(b"application/vnd.oasis.opendocument"):
-                return Kind("unknown", f"an OpenDocument file of another kind ({mime.decode('ascii', 'replace')})")
+                return Kind("unknown", f"an OpenDocument file of another kind ({mime.decode('ascii', 'replace')})",
+                            family="other_document")
         main = main_part_name(z)
         if main in names:
             return Kind("docx", "a Word document (.docx)", main)
-        for prefix, what in _OOXML_OTHER:
+        for prefix, what, family in _OOXML_OTHER:
             if any(n.startswith(prefix) for n in names):
-                return Kind("unknown", what)
+                return Kind("unknown", what, family=family)
         if any(n.startswith("word/") for n in names) or "[Content_Types].xml" in names:
             return Kind("damaged", f"the Word package has no {main}")
-        return Kind("unknown", "a ZIP archive that is not a Word document")
+        return Kind("unknown", "a ZIP archive that is not a Word document", family="archive")
 
 
-def _guess_other(head: bytes) -> str:
+def _guess_other(head: bytes) -> tuple[str, str]:
+    """(what it looks like, its family) of bytes that are no document this tool reads."""
     for magic, what in _IMAGES:
         if head.startswith(magic):
-            return what
+            return what, "image"
     lower = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lower.startswith((b"<!doctype html", b"<html")) or b"<html" in lower[:512]:
-        return "a web page (HTML)"
+        return "a web page (HTML)", "web_page"
     if lower.startswith(b"<?xml"):
         if b"word.document" in lower or b"w:worddocument" in lower or b"pkg:package" in lower:
-            return "a Word XML document (Word 2003 XML or Flat OPC)"
-        return "an XML file"
+            return "a Word XML document (Word 2003 XML or Flat OPC)", "word_xml"
+        return "an XML file", "xml"
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
-        return "unrecognised binary data"
+        return "unrecognised binary data", "binary"
     if text and sum(c.isprintable() or c in "\r\n\t" for c in text) >= 0.95 * len(text):
-        return "plain text"
-    return "unrecognised binary data"
+        return "plain text", "text"
+    return "unrecognised binary data", "binary"
 
 
 def sniff(data: bytes) -> Kind:
@@ -128,10 +138,11 @@ def sniff(data: bytes) -> Kind:
     if data.startswith(OLE_MAGIC):
         if _ole_entry(data, "EncryptedPackage"):
             return Kind("encrypted", "a password-protected (encrypted) Office document")
-        for name, kind, what in _OLE_STREAMS:
+        for name, kind, what, family in _OLE_STREAMS:
             if _ole_entry(data, name):
-                return Kind(kind, what)
-        return Kind("unknown", "an OLE compound file that is not a Word document")
+                return Kind(kind, what, family=family)
+        return Kind("unknown", "an OLE compound file that is not a Word document", family="other_document")
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
         return Kind("rtf", "an RTF document")
-    return Kind("unknown", _guess_other(data[:2048]))
+    what, family = _guess_other(data[:2048])
+    return Kind("image" if family == "image" else "unknown", what, family=family)

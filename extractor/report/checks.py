@@ -1,6 +1,7 @@
 """Everything to look at before the report goes out, one `Check` per finding: the consistency rules the forms
 state (reused from `extractor.confidence.consistency`), plausible ranges (`patterns/report.yaml`), fields not
-reviewed yet, values no field took, duplicate and superseded returns, and agencies that have not returned."""
+reviewed yet, values no field took, duplicate, superseded and possibly resent returns (kept by the batch when
+the evidence was too weak to drop one), and agencies that have not returned."""
 
 from __future__ import annotations
 
@@ -169,7 +170,8 @@ def read_expected(path: Path) -> list[tuple[str, str | None]]:
 
 
 def collection_checks(loaded: Loaded, expected: Iterable[tuple[str, str | None]] = ()) -> list[Check]:
-    """Checks across returns: unreadable results, dropped, superseded, unknown forms, duplicates, missing."""
+    """Checks across returns: unreadable results, dropped, superseded, possible resends, unknown forms,
+    duplicates, missing."""
     out = [Check("invalid_result", p.path.name, None, None, None, p.message) for p in loaded.problems]
     current = [r for r in loaded.returns if r.current]
     for r in loaded.returns:
@@ -179,6 +181,11 @@ def collection_checks(loaded: Loaded, expected: Iterable[tuple[str, str | None]]
             out.append(_check(r, "superseded", None, r.superseded_by))
         elif r.form_id is None:
             out.append(_check(r, "unknown_form"))
+    names = {r.sha256: r.name for r in loaded.returns}
+    for r in current:
+        if r.possible_resend_of:
+            out.append(_check(r, "possible_resend", None,
+                              ", ".join(names.get(o, o[:12]) for o in r.possible_resend_of)))
     groups: dict[tuple[str | None, str], list[Return]] = defaultdict(list)
     for r in current:
         if r.agency:
@@ -186,8 +193,10 @@ def collection_checks(loaded: Loaded, expected: Iterable[tuple[str, str | None]]
     for group in groups.values():
         if len(group) > 1:
             for r in group:
-                others = ", ".join(o.name for o in group if o is not r)
-                out.append(_check(r, "duplicate", None, others))
+                others = [o for o in group if o is not r]
+                if all(o.sha256 in r.possible_resend_of for o in others):
+                    continue  # already listed as a possible resend
+                out.append(_check(r, "duplicate", None, ", ".join(o.name for o in others)))
     returned = {(agency_key(r.agency), r.form_id) for r in current if r.agency}
     returned_any = {a for a, _ in returned}
     for name, form in expected:

@@ -1,9 +1,9 @@
 """Result JSONs → plain return records with the final value of every field.
 
 Reads a folder recursively: raw `extractor extract` output, batch output (`results/<sha256>.json`, optional
-`provenance` / `superseded_by`) and reviewed output (`export-reviewed`: per-field `review`, top-level
-`review.not_a_form`). JSON files that are not results (a manifest, settings …) are ignored; files that look
-like results but break the schema are reported, not guessed at.
+`provenance` / `superseded_by` / `possible_resend_of`) and reviewed output (`export-reviewed`: per-field
+`review`, top-level `review.not_a_form`). JSON files that are not results (a manifest, settings …) are
+ignored; files that look like results but break the schema are reported, not guessed at.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class Return:
     rows: list[FieldValue]  # fields of list tables (row numbers)
     unmatched: list[dict[str, Any]]
     superseded_by: str | None = None
+    possible_resend_of: list[str] = field(default_factory=list)  # kept by the batch; a person should look
     not_a_form: bool = False
     provenance: dict[str, Any] = field(default_factory=dict)
 
@@ -141,7 +142,8 @@ def to_return(data: dict[str, Any], path: Path) -> Return:
         form_id=form_id, agency=agency, level=level_of(agency, form_id), period=period, fields=fields, rows=rows,
         unmatched=[u for u in data.get("unmatched") or []
                    if (u.get("value") is not None or u.get("raw")) and not u.get("review")],
-        superseded_by=data.get("superseded_by"), not_a_form=bool((data.get("review") or {}).get("not_a_form")),
+        superseded_by=data.get("superseded_by"), possible_resend_of=list(data.get("possible_resend_of") or []),
+        not_a_form=bool((data.get("review") or {}).get("not_a_form")),
         provenance=dict(data.get("provenance") or {}))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from extractor.errors import ConflictError, ReviewError
 from extractor.review import source_view
 from extractor.review.learn import save_alias
 from extractor.review.results import KINDS, ItemKey, ResultSet, load_results
+from extractor.review.server import HOSTS_KEY, PORT_KEY, HostGuard, host_names
 from extractor.review.store import NONE, Store
 from extractor.review.validate import HINTS, option_choices, parse_input
 from extractor.review.views import current, field_detail, item_row, queue, return_row
@@ -38,9 +40,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, reviewer: str | None = None,
                token: str | None = None, overlay: str | Path | None = None,
                source_roots: tuple[Path, ...] = (), secret_key: str | None = None,
-               catalogue: Catalogue | None = None) -> Flask:
+               catalogue: Catalogue | None = None, hosts: Iterable[str] = (), port: int | None = None) -> Flask:
     """The review app over the results in `results_dir`, decisions in `db_path` (default DIR/review.sqlite),
-    learnt aliases in `overlay` (default DIR/patterns-overlay)."""
+    learnt aliases in `overlay` (default DIR/patterns-overlay). It answers only to the loopback names and
+    `hosts`, on `port` (any port while None; `server.make_server` sets the one it listens on)."""
     root = Path(results_dir)
     if not root.is_dir():
         raise ReviewError("results folder not found", path=str(root))
@@ -48,6 +51,8 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_hex(32), SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None, REVIEWER=reviewer, REVIEW_TOKEN=token or None)
+    app.config.update({HOSTS_KEY: host_names(hosts), PORT_KEY: port})
+    app.wsgi_app = HostGuard(app.wsgi_app, app.config)  # type: ignore[method-assign]
     CSRFProtect(app)
     results = load_results(root)
     store = Store(Path(db_path) if db_path else root / "review.sqlite")
@@ -82,7 +87,17 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        return {"reviewer": who(), "skipped": results.skipped, "failed_inputs": results.failed_inputs}
+        return {"reviewer": who(), "skipped": results.skipped, "failed_inputs": results.failed_inputs,
+                "twin": twin_url()}
+
+    def twin_url() -> str | None:
+        """The JSON twin of the page being rendered (endpoint X_page -> X_json), None for other endpoints."""
+        endpoint = request.endpoint or ""
+        twin = endpoint.removesuffix("_page") + "_json"
+        if not endpoint.endswith("_page") or twin not in app.view_functions:
+            return None
+        query = {k: v for k, v in request.args.items() if k != "token"}
+        return url_for(twin, **(request.view_args or {}), **query)
 
     def who() -> str | None:
         return session.get("reviewer") or app.config["REVIEWER"]
@@ -135,6 +150,17 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
         doc = decisions.get(ItemKey(sha, "return", 0), NONE)
         return render_template("return.html", ret=return_row(ret, decisions), items=items, doc=doc)
 
+    @app.get("/return/<sha>.json")
+    def return_json(sha: str) -> Response:
+        ret = ret_or_404(sha)
+        decisions = store.all_current()
+        doc = decisions.get(ItemKey(sha, "return", 0), NONE)
+        return jsonify(return_row(ret, decisions) | {
+            "source_path": ret.source_path,
+            "decision": {"state": doc.state, "by": doc.by, "at": doc.at, "version": doc.version},
+            "items": [item_row(ret, k, ret.field(k.kind, k.index), decisions.get(k, NONE))
+                      for k in ret.item_keys()]})
+
     @app.get("/item/<sha>/<kind>/<int:idx>.json")
     def item_json(sha: str, kind: str, idx: int) -> Response:
         key = key_or_404(sha, kind, idx)
@@ -149,7 +175,7 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
         source_html, context, source_error = None, "", None
         try:
             path = source_view.find_source(ret.source_path, sha, roots)
-            if ret.format == "pdf":
+            if ret.format in ("pdf", "image"):  # an image is a scan: cropped like a scanned PDF
                 context = source_view.pdf_context(path, item["location"])
             else:
                 view = source_view.docx_view(path, item["location"])

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from extractor.errors import ExtractionError
+from extractor.review.server import LOOPBACK_NAMES
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::")
 TOKEN_ENV = "EXTRACTOR_REVIEW_TOKEN"
 
 
@@ -18,7 +19,14 @@ TOKEN_ENV = "EXTRACTOR_REVIEW_TOKEN"
               help="SQLite file of the review decisions.  [default: RESULTS_DIR/review.sqlite]")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but localhost needs --token.")
-@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
+              help="Port to listen on (0: any free one, printed at start).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name browsers use to reach the app, e.g. this machine's name when listening on "
+                   "0.0.0.0 (repeatable). 127.0.0.1, localhost and --host are always answered; any other Host "
+                   "header gets 400.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Worker threads of the server (waitress).")
 @click.option("--token", envvar=TOKEN_ENV, show_envvar=True,
               help="Access token every request must carry (open the app once with ?token=…).")
 @click.option("--reviewer", help="Your name, recorded with every decision (else set it on the page).")
@@ -26,24 +34,38 @@ TOKEN_ENV = "EXTRACTOR_REVIEW_TOKEN"
               help="Patterns overlay where learnt label aliases go.  [default: RESULTS_DIR/patterns-overlay]")
 @click.option("--sources", "source_roots", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder to look for the returns in when their recorded path is not found (repeatable).")
-def review_command(results_dir: Path, db_path: Path | None, host: str, port: int, token: str | None,
-                   reviewer: str | None, overlay: Path | None, source_roots: tuple[Path, ...]) -> None:
+def review_command(results_dir: Path, db_path: Path | None, host: str, port: int, allow_hosts: tuple[str, ...],
+                   threads: int, token: str | None, reviewer: str | None, overlay: Path | None,
+                   source_roots: tuple[Path, ...]) -> None:
     """Review low-confidence fields of a results folder in the browser."""
-    if host not in LOCAL_HOSTS and not token:
+    if host not in LOOPBACK_NAMES and not token:
         raise click.ClickException(f"refusing to listen on {host} without an access token: pass --token "
                                    f"(or set {TOKEN_ENV}), or keep the default 127.0.0.1")
-    from werkzeug.serving import run_simple
-
     from extractor.review.app import create_app
+    from extractor.review.server import PORT_KEY, make_server
 
     try:
         app = create_app(results_dir, db_path, reviewer=reviewer, token=token, overlay=overlay,
-                         source_roots=source_roots)
+                         source_roots=source_roots, hosts=(host, *allow_hosts), port=port or None)
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        server = make_server(app, host, port, threads=threads)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     n = len(app.extensions["review"]["results"].returns)
-    click.echo(f"Reviewing {n} returns of {results_dir} — http://{host}:{port}/" + ("?token=…" if token else ""))
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    name = f"[{host}]" if ":" in host else host
+    click.echo(f"Reviewing {n} returns of {results_dir} — http://{name}:{app.config[PORT_KEY] or port}/"
+               + ("?token=…" if token else ""))
+    if host in WILDCARD_HOSTS and not allow_hosts:
+        click.echo("Only the names 127.0.0.1 and localhost are answered: give the name other browsers use to "
+                   "reach this machine with --allow-host NAME.")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 @click.command("export-reviewed")

@@ -84,10 +84,13 @@ def pdf_target(path: Path, location: dict[str, Any]) -> tuple[int | None, list[f
 
 
 def pdf_crop_png(path: Path, location: dict[str, Any], resolution: int = RESOLUTION) -> bytes:
-    """The page strip around the value's box, full page width, the box outlined; PNG bytes."""
+    """The page strip around the value's box, full page width, the box outlined; PNG bytes. A scan (its location
+    says how the page image was turned before OCR) is cropped from the page image turned the same way."""
     page_no, bbox = pdf_target(path, location)
     if not page_no or not bbox:
         raise ReviewError("this field has no page position")
+    if "scan" in location:
+        return _scan_crop_png(path, page_no, bbox, location["scan"])
     with pdfplumber.open(path) as pdf:
         if not 1 <= page_no <= len(pdf.pages):
             raise ReviewError(f"page {page_no} is not in the document")
@@ -102,11 +105,42 @@ def pdf_crop_png(path: Path, location: dict[str, Any], resolution: int = RESOLUT
         return buf.getvalue()
 
 
+def _scan_crop_png(path: Path, page_no: int, bbox: list[float], turned: list[float]) -> bytes:
+    import cv2
+
+    from extractor.readers.ocr import settings
+    from extractor.readers.ocr_image import page_images, prepared
+
+    dpi = int(settings()["tesseract"]["dpi"])
+    data = path.read_bytes()
+    try:
+        images = page_images(data, data[:1024].find(b"%PDF-") >= 0, dpi, only=page_no)
+    except Exception as exc:  # Pillow / PDFium raise many types on damaged images
+        raise ReviewError(f"cannot render the scanned page ({type(exc).__name__})") from exc
+    if not images:
+        raise ReviewError(f"page {page_no} is not in the document")
+    img = prepared(images[0], turned)
+    px = dpi / 72.0
+    x0, top, x1, bottom = (int(float(v) * px) for v in bbox)
+    cv2.rectangle(img, (x0 - 4, top - 4), (x1 + 4, bottom + 4), (40, 40, 220), 3)
+    band = img[max(0, top - int(MARGIN_Y * px)):bottom + int(MARGIN_Y * px)]
+    scale = RESOLUTION / dpi
+    ok, png = cv2.imencode(".png", cv2.resize(band, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    if not ok:
+        raise ReviewError("cannot encode the crop")
+    return png.tobytes()
+
+
 def pdf_context(path: Path, location: dict[str, Any]) -> str:
-    """The page text in a band around the value."""
+    """The page text in a band around the value (for a scan, the OCR'd blocks in that band)."""
     page_no, bbox = pdf_target(path, location)
     if not page_no or not bbox:
         return ""
+    if "scan" in location:
+        lo, hi = bbox[1] - CONTEXT_Y, bbox[3] + CONTEXT_Y
+        blocks = [b for b in _doc(path).items if isinstance(b, Block) and b.location.get("page") == page_no
+                  and lo <= b.location.get("bbox", [0, -1e9])[1] <= hi]
+        return "\n".join(b.text for b in blocks)
     with pdfplumber.open(path) as pdf:
         if not 1 <= page_no <= len(pdf.pages):
             return ""

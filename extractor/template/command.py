@@ -33,6 +33,7 @@ def draft_command(blank: Path, form_id: str, overlay: Path | None, output: Path 
     its score), else a new readable id defined in the file. Review the file, then run `template check`.
     """
     from extractor.catalogue import PATTERNS, load_catalogue
+    from extractor.printed import main as printed_main
     from extractor.template.draft import draft_path
     from extractor.template.write import write_draft
 
@@ -47,6 +48,9 @@ def draft_command(blank: Path, form_id: str, overlay: Path | None, output: Path 
         catalogue = load_catalogue(None, str(overlay) if overlay else None)
         draft = draft_path(blank, form_id, catalogue)
         write_draft(draft, target, force=True)
+        # the blank form's printed lines: never values, and the lines typed values are read against
+        printed_target = target.parent.parent / "printed" / f"{form_id}.yaml"
+        printed_main([str(blank), "--form-id", form_id, "-o", str(printed_target)])
     except ExtractionError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:

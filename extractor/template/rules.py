@@ -171,6 +171,8 @@ def infer_type(label: str, column: str | None = None, context: str = "", section
     if options:
         if boolean_options(options):
             return Inference("boolean", None, "options yes/no")
+        if len(options) == 1:  # one box answering its item or row: ticked is yes
+            return Inference("boolean", None, "single box")
         multi = any(rules.multi_choice.search(t) for t in texts[:1] + texts[2:])
         return Inference("multi_choice" if multi else "choice", None, "options")
     if column and parse_value(column, "boolean").ok and parse_value(column, "boolean").value is True:

@@ -48,6 +48,7 @@ class Vocabulary:
     year_words: tuple[str, ...]
     ratio_words: tuple[str, ...]
     value_anchors: tuple[str, ...]  # words after which a typed number is a value ("… đi là 1.250 văn bản")
+    tick_marks: tuple[str, ...]  # characters a clerk types to tick an option ("x", "✓")
     abbreviations: Mapping[str, str]
 
 
@@ -158,7 +159,8 @@ def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
 def _load_vocabulary(file: str) -> Vocabulary:
     path = Path(file)
     top = _mapping(_read_yaml(path), path, "(top level)",
-                   {"booleans", "zero_words", "date_words", "ratio_words", "value_anchors", "abbreviations"})
+                   {"booleans", "zero_words", "date_words", "ratio_words", "value_anchors", "tick_marks",
+                    "abbreviations"})
     booleans = _mapping(top["booleans"], path, "booleans", {"true_words", "false_words"})
     true_words = _word_list(booleans["true_words"], path, "booleans.true_words")
     false_words = _word_list(booleans["false_words"], path, "booleans.false_words")
@@ -182,8 +184,17 @@ def _load_vocabulary(file: str) -> Vocabulary:
         year_words=_word_list(dates["year"], path, "date_words.year"),
         ratio_words=_word_list(top["ratio_words"], path, "ratio_words"),
         value_anchors=_word_list(top["value_anchors"], path, "value_anchors"),
+        tick_marks=_tick_marks(top["tick_marks"], path),
         abbreviations=MappingProxyType(table),
     )
+
+
+def _tick_marks(value: Any, path: Path) -> tuple[str, ...]:
+    marks = _word_list(value, path, "tick_marks")
+    for m in marks:
+        if len(m) != 1:
+            raise _fail(path, "tick_marks", f"{m!r} is not a single character")
+    return marks
 
 
 def load_units(path: str | os.PathLike[str] | None = None) -> UnitTable:

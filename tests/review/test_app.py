@@ -46,25 +46,27 @@ def test_returns_list_and_queue(results_dir: Path) -> None:
     c = client(results_dir)
     rows = c.get("/returns.json").json
     assert len(rows) == 5
-    row = first(rows, name="f000_r000.docx")
-    assert row["form"] == "f000" and row["agency"] == "Sở Văn hóa, Thể thao và Du lịch"
+    row = first(rows, name="f000_r001.docx")
+    assert row["form"] == "f000" and row["agency"] == "Sở Công Thương"
     assert row["accepted"] > 100 and row["review"] + row["failed"] == row["to_review"] > 0
+    assert first(rows, name="f002_r004.docx")["agency"] == "Vụ Tổ chức cán bộ"  # read from contact.unit
     page = c.get("/").data.decode()
     assert "settings.json" in page and "not an extraction result" in page
     q = queue(c)
     assert [r["confidence"] for r in q] == sorted(r["confidence"] for r in q)
-    assert {r["return"] for r in q} >= {"f000_r000.docx", "f002_r001.pdf"}
+    assert {r["return"] for r in q} >= {"f000_r001.docx", "f002_r001.pdf"}
     assert c.get("/queue").status_code == 200
 
 
 def test_field_page_shows_source_and_why(results_dir: Path) -> None:
     c = client(results_dir)
     q = queue(c)
-    docx = first(q, ret="f000_r024.docx", category="failed")  # a cell whose text is not a number (`2,378,6`)
+    # a table cell whose text is no number (`17,839,8`)
+    docx = first(q, ret="f002_r004.docx", category="failed", field_id="plan.projects.budget")
     html = c.get(f"/item/{docx['slug']}").data.decode()
     assert 'class="src-table"' in html and 'class="src-target"' in html
     assert "value: the text could not be read" in html and docx["label"] in html
-    unmatched = first(q, ret="f000_r000.docx", kind="unmatched")
+    unmatched = first(q, ret="f000_r001.docx", kind="unmatched")
     html = c.get(f"/item/{unmatched['slug']}").data.decode()
     assert 'id="candidates"' in html and "<mark>" in html and 'id="context"' in html
     pdf = first(q, ret="f002_r001.pdf")
@@ -75,7 +77,7 @@ def test_field_page_shows_source_and_why(results_dir: Path) -> None:
 
 
 def test_document_text_is_escaped_and_no_inline_script_allowed(results_dir: Path) -> None:
-    path = results_dir / "f000_r000.docx.json"
+    path = results_dir / "f000_r001.docx.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["unmatched"][0]["label"] = INJECTED
     data["unmatched"][0]["raw"] = INJECTED
@@ -116,7 +118,8 @@ def test_non_local_host_needs_a_token(results_dir: Path, monkeypatch: pytest.Mon
 
 def test_typed_corrections_and_errors(results_dir: Path) -> None:
     c = client(results_dir)
-    item = first(queue(c), ret="f000_r024.docx", category="failed")
+    item = next(r for r in queue(c) if r["category"] == "failed"
+                and r["field_id"] == "plan.projects.budget")  # a decimal field (triệu đồng)
     slug = item["slug"]
     resp = post(c, slug, action="correct", value="abc")
     assert resp.status_code == 303 and resp.headers["Location"].endswith(slug)
@@ -142,8 +145,8 @@ def test_a_decision_needs_a_reviewer_name(results_dir: Path) -> None:
 def test_export_merges_decisions_without_touching_the_results(results_dir: Path, tmp_path: Path) -> None:
     c = client(results_dir)
     q = queue(c)
-    failed = first(q, ret="f000_r024.docx", category="failed")
-    unmatched = first(q, ret="f000_r000.docx", kind="unmatched")
+    failed = first(q, ret="f002_r004.docx", category="failed", field_id="plan.projects.budget")
+    unmatched = first(q, ret="f000_r001.docx", kind="unmatched")
     pdf = first(q, ret="f002_r001.pdf")
     post(c, failed["slug"], action="correct", value="7")
     post(c, unmatched["slug"], action="relabel", field_id="contact.position", alias="1")
@@ -157,16 +160,16 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     assert res.exit_code == 0, res.output
     assert "5 reviewed results" in res.output and "3 field decisions" in res.output
     assert before == {p.name: p.read_bytes() for p in results_dir.glob("*.json")}
-    fixed = json.loads((out / "f000_r024.docx.json").read_text(encoding="utf-8"))["fields"][failed["index"]]
+    fixed = json.loads((out / "f002_r004.docx.json").read_text(encoding="utf-8"))["fields"][failed["index"]]
     assert fixed["value"] == 7 and fixed["status"] == "accepted"
     assert fixed["review"] | {"at": None} == {"action": "correct", "by": "An", "at": None, "old_value": None,
                                               "old_field_id": failed["field_id"]}
-    docx = json.loads((out / "f000_r000.docx.json").read_text(encoding="utf-8"))
+    docx = json.loads((out / "f000_r001.docx.json").read_text(encoding="utf-8"))
     validate(docx)
     moved = next(f for f in docx["fields"] if f.get("review", {}).get("action") == "relabel")
     assert moved["field_id"] == "contact.position" and moved["review"]["old_field_id"] is None
     assert moved["value"] == unmatched["raw"] and moved["type"] == "text"
-    was = [r for r in q if r["return"] == "f000_r000.docx" and r["kind"] == "unmatched"]
+    was = [r for r in q if r["return"] == "f000_r001.docx" and r["kind"] == "unmatched"]
     assert len(docx["unmatched"]) == len(was) - 1
     assert docx["review"] == {"not_a_form": False, "by": None, "at": None}
     pdf_out = json.loads((out / "f002_r001.pdf.json").read_text(encoding="utf-8"))

@@ -21,10 +21,10 @@ FIELD = "report.enterprises_count"
 
 
 def reworded_return(target: Path) -> Path:
-    """f000_r000 with the enterprises question reworded (body block 20: "- Số doanh nghiệp:...4....")."""
+    """f000_r000 with the enterprises question reworded (the paragraph "- Số doanh nghiệp:.............4")."""
     document = docx.Document(str(CORPUS / "f000_r000.docx"))
-    para = Paragraph(list(document.element.body.iterchildren())[20], document)
-    assert para.runs[0].text == "- Số doanh nghiệp:"
+    para = next(p for p in (Paragraph(el, document) for el in document.element.body.iterchildren())
+                if p.runs and p.runs[0].text == "- Số doanh nghiệp:")
     para.runs[0].text = f"- {REWORDED}:"
     document.save(str(target))
     return target

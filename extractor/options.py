@@ -1,0 +1,197 @@
+"""A checkbox line read as tokens: BOX (☐ ☒ ▢), MARK (a tick the clerk typed: `x`, `X`, `✓` …) and TEXT.
+
+The options follow from a small grammar over those tokens, whatever the layout:
+
+    box-before   TEXT? (BOX MARK? TEXT MARK?)+        "Câu hỏi: ☐ Có ☐x Không", "☐ Có ✓ ☐ Không"
+    box-after    (TEXT MARK? BOX MARK?)+              "- Chưa cài đặt: ☐", "Có ☐  Không ☒"
+    single box   TEXT BOX                             "Ứng dụng một cửa điện tử ☐" (a yes/no answer)
+
+A MARK ticks the option of the box it touches (`☐x Có`, `☐xKhông`, `x☐ Có`), or, standing alone as a word, the
+option it follows or precedes (`☐ Có ✓`, `X ☐ Có`). A letter mark counts only where it cannot be the first letter
+of a word (`☐Xây dựng` is no tick). Tick marks are data: `tick_marks` in patterns/vocabulary.yaml.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from extractor.blanks import COLON, LEADER
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
+from extractor.text.normalize import clean_label
+from extractor.text.vocab import load_vocabulary
+
+BOX_STATES = {EMPTY_BOX: False, CHECKED_BOX: True, UNKNOWN_BOX: None}
+_TRIM = " \t\u00a0-–+•*:;,."
+
+
+@dataclass
+class ParsedOption:
+    text: str
+    checked: bool | None
+    mark: str  # box | typed_x
+    blank: str | None = None  # text typed in a blank inside the option ("☒ Khác (nêu tên): Misa ……")
+    has_blank: bool = False  # the option has a blank of its own (dots or a colon after its text)
+
+
+@dataclass
+class OptionLine:
+    label: str  # the question printed before the options on the same line ("" when it is the line above)
+    options: list[ParsedOption]
+    layout: str  # before | after | single
+
+
+@functools.lru_cache(maxsize=1)
+def _marks() -> frozenset[str]:
+    return frozenset(m.lower() for m in load_vocabulary().tick_marks)
+
+
+def _is_mark(text: str, i: int) -> bool:
+    """Is text[i] a typed tick: a mark character that is not part of a word?"""
+    ch = text[i]
+    if ch.lower() not in _marks():
+        return False
+    if not ch.isalpha():
+        return True
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isalpha() or before.isdigit():
+        return False
+    # "☐xKhông": a lower-case mark glued to a capital is a tick; "☐Xây", "xã" are words
+    return not after.isalnum() or (after.isupper() and ch.islower()) or after in BOX_STATES or \
+        (after.isupper() and before in BOX_STATES)
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) tokens of a line: BOX, MARK, TEXT; a mark standing where a box would be, before an
+    option's text (`X Có   ☐ Không`, `[x] Không`), is a TICK (a box the clerk replaced by a mark)."""
+    out: list[tuple[str, int, int]] = []
+    start = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        width = 3 if ch in "[(" and i + 2 < len(text) and text[i + 2] == {"[": "]", "(": ")"}[ch] \
+            and text[i + 1].lower() in _marks() else 1
+        kind = "BOX" if ch in BOX_STATES else "MARK" if width == 3 or _is_mark(text, i) else None
+        if kind is None:
+            i += 1
+            continue
+        if start < i:
+            out.append(("TEXT", start, i))
+        out.append((kind, i, i + width))
+        start = i = i + width
+    if start < len(text):
+        out.append(("TEXT", start, len(text)))
+    for k, (kind, a, b) in enumerate(out):
+        if kind != "MARK" or _touches_box(out, k):
+            continue
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if nxt is not None and nxt[0] == "TEXT" and _words(LEADER.sub(" ", text[nxt[1]:nxt[2]])):
+            out[k] = ("TICK", a, b)
+    return out
+
+
+def _touches_box(toks: list[tuple[str, int, int]], k: int) -> bool:
+    _, a, b = toks[k]
+    return (k > 0 and toks[k - 1][0] == "BOX" and toks[k - 1][2] == a) or \
+        (k + 1 < len(toks) and toks[k + 1][0] == "BOX" and toks[k + 1][1] == b)
+
+
+def _words(text: str) -> str:
+    return text.strip(_TRIM)
+
+
+@functools.lru_cache(maxsize=8192)
+def parse(text: str) -> OptionLine | None:
+    """The label and options of a line holding at least one box; None for a line without boxes (remembered per
+    line: callers read the result, never change it)."""
+    toks = tokens(text)
+    boxes = [k for k, t in enumerate(toks) if t[0] in ("BOX", "TICK")]
+    if not any(t[0] == "BOX" for t in toks):
+        return None  # typed marks alone: the slot finder decides from the neighbouring lines
+    # segments of text around the boxes: seg[0] before the first box … seg[n] after the last
+    segs: list[list[tuple[str, int, int]]] = [[] for _ in range(len(boxes) + 1)]
+    n = 0
+    for t in toks:
+        if t[0] in ("BOX", "TICK"):
+            n += 1
+        else:
+            segs[n].append(t)
+
+    def seg_text(k: int) -> str:
+        return "".join(text[a:b] for kind, a, b in segs[k] if kind == "TEXT")
+
+    texts = [seg_text(k) for k in range(len(segs))]
+    after_last = _words(LEADER.sub(" ", texts[-1]))
+    if after_last:
+        layout = "before"
+        owners = list(range(1, len(boxes) + 1))  # box j's option text is the segment after it
+        label = texts[0]
+    else:
+        layout = "single" if len(boxes) == 1 else "after"
+        owners = list(range(0, len(boxes)))  # box j's option text is the segment before it
+        label = ""
+    options: list[ParsedOption] = []
+    for j, b in enumerate(boxes):
+        if toks[b][0] == "TICK":
+            options.append(_option(texts[owners[j]], True, "typed_x", layout == "before"))
+            continue
+        state = BOX_STATES[text[toks[b][1]]]
+        seg = owners[j]
+        opt_text = texts[seg]
+        if layout != "before" and j == 0:
+            # "Câu hỏi: Có ☐ Không ☐": the question before the last colon of the first segment
+            colons = list(COLON.finditer(opt_text))
+            if colons and _words(opt_text[colons[-1].end():]):
+                label, opt_text = opt_text[:colons[-1].start()], opt_text[colons[-1].end():]
+            elif layout == "single":
+                label = opt_text
+        checked, how = state, "box"
+        if state is not True and _ticked(text, toks, b, segs, seg):
+            checked, how = True, "typed_x"
+        options.append(_option(opt_text, checked, how, layout == "before"))
+    # a lone box (a table cell "Có thực hiện" holding only ☐) is the yes/no answer of its row: kept without text
+    return OptionLine(_words(LEADER.sub(" ", label)), [o for o in options if o.text or layout == "single"], layout)
+
+
+def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
+            seg: int) -> bool:
+    """Is box token `b` ticked by a mark: glued to it, right after it, or standing in its option's text?"""
+
+    def nxt_text(t: tuple[str, int, int]) -> str:
+        return text[t[1]:t[2]]
+
+    nxt = toks[b + 1] if b + 1 < len(toks) else None
+    prev = toks[b - 1] if b > 0 else None
+    if nxt and nxt[0] == "MARK" and nxt[1] == toks[b][2]:
+        return True  # "☐x Có", "☐xKhông"
+    if prev and prev[0] == "MARK" and prev[2] == toks[b][1]:
+        return True  # "x☐ Có": glued before the box
+    after = toks[b + 2] if b + 2 < len(toks) else None
+    if after and after[0] == "MARK" and nxt and nxt[0] == "TEXT" and not nxt_text(nxt).strip() and \
+            (b + 3 >= len(toks) or toks[b + 3][0] != "BOX"):
+        return True  # "Chưa cài đặt: ☐ ✓": a tick right after the box, the next box (if any) not glued to it
+    # a mark standing alone in the option's own segment ("☐ Có ✓", "Có ✓ ☐"), not glued to another box
+    for k, t in enumerate(toks):
+        if t[0] != "MARK" or t not in segs[seg]:
+            continue
+        glued_next = k + 1 < len(toks) and toks[k + 1][0] == "BOX" and toks[k + 1][1] == t[2]
+        glued_prev = k > 0 and toks[k - 1][0] == "BOX" and toks[k - 1][2] == t[1]
+        if not glued_next and not glued_prev:
+            return True
+    return False
+
+
+def _option(text: str, checked: bool | None, how: str, before_box: bool) -> ParsedOption:
+    """An option's words, with the blank it may hold: `Khác (nêu tên): Misa ……` → `Khác (nêu tên)` + `Misa`."""
+    text = text.split("\t")[0] if text.strip().split("\t")[0].strip() else text
+    leader = LEADER.search(text)
+    colon = COLON.search(text)
+    cut = min([m.start() for m in (leader, colon) if m is not None], default=None)
+    if cut is None:
+        # "1. Ứng dụng một cửa điện tử ☐", "- Chưa cài đặt: ☐": the item's numbering is not the option's words
+        return ParsedOption(_words(text) if before_box else clean_label(text), checked, how)
+    typed = _words(LEADER.sub(" ", text[cut:]))
+    if not typed and leader is None and not before_box:
+        return ParsedOption(clean_label(text), checked, how)  # "- Chưa cài đặt: ☐": the colon leads to the box
+    return ParsedOption(_words(text[:cut]), checked, how, " ".join(typed.split()) or None, True)

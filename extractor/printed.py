@@ -1,0 +1,304 @@
+"""The blank forms' printed text: what a return shows that the clerk did not type.
+
+`patterns/printed/<form>.yaml` lists each known form's printed lines (paragraphs and table cells, as the
+blank form has them, dotted leaders kept). They are generated from the blank forms by
+`python -m extractor.printed BLANK... --form-id ID` (DOCX/PDF through the readers, or a plain-text export one
+line per paragraph or cell) and used for two things:
+
+- text identical to the blank form (notes, row numbers, `Kính gửi`, formulas, worked examples) is never a
+  value nor a review item;
+- a line that is *not* printed text but starts (or ends) like a printed line that had a blank holds a typed
+  value: the difference between the two is the value (`… của cơ quan1026/3238`, `năm sinh 28/2/1978`,
+  `Chức vụ: Trưởng phòng …….`, `Thư điện tử: ……abc@sotttt.gov.vn`).
+
+Keys are folded (no tones, lower case), with leaders, checkbox glyphs, numbering punctuation and spacing
+removed, so the comparison survives retyped tones, spacing and dot runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+import yaml
+
+from extractor.blanks import LEADER
+from extractor.blanks import _is_ellipsis as is_ellipsis
+from extractor.text.normalize import fold, nfc
+
+PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
+_LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
+_MARKS = regex.compile(r"[☐☑☒▢□■◻◼❑❒✓✔✗✘\uf020-\uf0ff]")
+_NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
+_NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
+_KEPT = regex.compile(f"[^{_NOISE_CHARS}]")
+_TRIM = " \t\u00a0:;,.…_-"
+_LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
+_NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
+_MIN_HEAD = 4  # key characters a printed head needs to anchor a line ("adsl")
+_SHORT_TAIL = 12  # key characters of a tail (a unit) the clerk may type over
+
+
+@functools.lru_cache(maxsize=65536)
+def line_key(text: str) -> str:
+    """The comparison key of one printed or typed line: folded, leaders/boxes/punctuation/spaces removed."""
+    return _NOISE.sub("", _masked(text))
+
+
+def _masked(text: str) -> str:
+    """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`)."""
+    folded = fold(text)
+    masked = _MARKS.sub(_spaces, _LEADER.sub(_spaces, folded))
+    numbering = _NUMBERING.match(masked)  # "3.", "1.2.", "a)", "-": renumbered or kept, not words
+    if numbering:
+        masked = " " * numbering.end() + masked[numbering.end():]
+    return masked
+
+
+def _spaces(m: regex.Match[str]) -> str:
+    return " " * len(m.group())
+
+
+def _key_and_positions(text: str) -> tuple[str, list[int]]:
+    """The key of NFC `text` and, for each key character, its position in `text` (folding keeps positions)."""
+    masked = _masked(text)
+    keep = [m.start() for m in _KEPT.finditer(masked)]
+    return _NOISE.sub("", masked), keep
+
+
+@dataclass(frozen=True)
+class Blank:
+    """Where a printed line's blank sits in a typed line, and what was typed there."""
+
+    start: int
+    end: int
+    raw: str
+
+
+@dataclass(frozen=True, eq=False)
+class Printed:
+    """Every known form's printed lines, as keys, with the blanks they had."""
+
+    lines: frozenset[str]  # keys of whole printed lines (leaders and all)
+    text: str  # every key, one a line: a typed piece is printed text when it is a substring
+    heads: dict[str, tuple[tuple[str, ...], ...]]  # first words' key → the pieces between blanks, per line
+    head_lengths: tuple[int, ...]  # the lengths of the head keys, longest first
+    starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
+
+    def is_printed(self, text: str) -> bool:
+        """Is `text` a whole printed line (or nothing but leaders, boxes and punctuation)?"""
+        key = line_key(text)
+        return not key or key in self.lines
+
+    def in_printed(self, text: str) -> bool:
+        """Is `text` printed words: a piece of some printed line (or empty once leaders are removed)?"""
+        return _in_printed(self, line_key(text))
+
+    def align(self, text: str) -> list[Blank] | None:
+        """See `_align` (remembered per line: the printed lines of a form come back in every return)."""
+        found = _align(self, text)
+        return list(found) if found is not None else None
+
+    def _align(self, text: str) -> list[Blank] | None:
+        """The blanks of the printed line that `text` (NFC, not itself printed) was typed over: each blank
+        spans what lies between the printed words around it. None when no printed line with blanks begins
+        like `text` and has its other printed words in order."""
+        key, pos = _key_and_positions(text)
+        if key[:_MIN_HEAD] not in self.starts:
+            return None
+        for n in self.head_lengths:
+            if n > len(key):
+                continue
+            entries = self.heads.get(key[:n])
+            if not entries:
+                continue
+            for pieces in entries:
+                found = _match(key, pieces, _Boundaries(text, pos))
+                if found is None:
+                    continue
+                blanks = [_blank(text, pos, a, b) for a, b in found]
+                if all(_fits(text, b) for b in blanks):
+                    return blanks
+        return None
+
+
+@dataclass(frozen=True)
+class _Boundaries:
+    text: str
+    pos: list[int]
+
+    def word_start(self, at: int) -> bool:
+        """Does key position `at` begin a word of the text (printed words are not found inside a word)?"""
+        p = self.pos[at] if at < len(self.pos) else len(self.text)
+        return p == 0 or not (self.text[p - 1].isalpha() and self.text[p].isalpha())
+
+
+def _match(key: str, pieces: tuple[str, ...], bounds: _Boundaries) -> list[tuple[int, int]] | None:
+    """Key ranges of the blanks between `pieces` (the first is the head, at the start of `key`)."""
+    cursor = len(pieces[0])
+    spans: list[tuple[int, int]] = []
+    last = len(pieces) - 1
+    for k, piece in enumerate(pieces[1:], start=1):
+        if k == last:
+            if not piece or not key.endswith(piece) or len(key) - len(piece) < cursor \
+                    or not bounds.word_start(len(key) - len(piece)):
+                if piece and len(piece) > _SHORT_TAIL:
+                    return None  # the words after the blank are missing: another line
+                spans.append((cursor, len(key)))  # a short tail (a unit) the clerk typed over
+            else:
+                spans.append((cursor, len(key) - len(piece)))
+            return spans
+        at = key.find(piece, cursor)
+        while at >= 0 and not bounds.word_start(at):
+            at = key.find(piece, at + 1)
+        if at < 0:
+            return None
+        spans.append((cursor, at))
+        cursor = at + len(piece)
+    return spans
+
+
+@functools.lru_cache(maxsize=65536)
+def _in_printed(printed: Printed, key: str) -> bool:
+    return not key or key in printed.lines or key in printed.text
+
+
+@functools.lru_cache(maxsize=16384)
+def _align(printed: Printed, text: str) -> tuple[Blank, ...] | None:
+    found = printed._align(text)
+    return tuple(found) if found is not None else None
+
+
+def _fits(text: str, blank: Blank) -> bool:
+    """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
+    head `Số máy chủ` is another line's wording, not a value)."""
+    s = blank.start
+    if 0 < s < len(text) and text[s - 1].isalpha() and text[s].isalpha() and not (
+            (text[s - 1].islower() and text[s].isupper()) or any(ch.isdigit() for ch in blank.raw)):
+        return False  # the printed words end inside a word ("chủyếu"), unless a value is glued on ("ngànhPhòng")
+    at = text.find(blank.raw[:1], s) if blank.raw else s  # the printed colon before the value is not its own
+    span = _LEADER.sub(" ", text[max(s, at):blank.end]).strip()
+    if "\t" in span or _LABEL_COLON.search(span):
+        return False
+    gap = text[s:text.find(blank.raw, s)] if blank.raw else ""
+    # words after words, no colon or dots between: a heading, not a label and its value
+    return not (blank.raw and gap and not gap.strip() and text[:s].rstrip()[-1:].isalpha()
+                and not any(ch.isdigit() or ch == "@" for ch in blank.raw))
+
+
+def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:
+    """The blank between key positions a and b: from after the printed character before it to the printed
+    character after it, trimmed of leaders and separators."""
+    start = pos[a - 1] + 1 if a > 0 else 0
+    end = pos[b] if b < len(pos) else len(text)
+    raw = _LEADER.sub(" ", text[start:end]).strip(_TRIM)
+    raw = raw.lstrip(")]").rstrip("([").strip(_TRIM)  # a printed "(Cấp tỉnh)" keeps its brackets
+    if raw and not line_key(raw):
+        raw = ""
+    return Blank(start, end, " ".join(raw.split()))
+
+
+def build(lines: Iterable[str]) -> Printed:
+    """The printed lines' keys, and the pieces of the lines that have blanks, by their first words."""
+    keys: dict[str, None] = {}
+    heads: dict[str, list[tuple[str, ...]]] = {}
+    for line in lines:
+        key = line_key(line)
+        if not key:
+            continue
+        keys.setdefault(key)
+        pieces = [line_key(p) for p in _blank_split(nfc(line))]
+        while len(pieces) > 2 and not pieces[-1] and not pieces[-2]:
+            pieces.pop()  # "……… ………" at the end: one blank
+        if len(pieces) < 2 or len(pieces[0]) < _MIN_HEAD or not all(pieces[1:-1]):
+            continue  # no blank, a short head, or two blanks with nothing printed between them
+        entry = tuple(pieces)
+        if entry not in heads.setdefault(pieces[0], []):
+            heads[pieces[0]].append(entry)
+    for entries in heads.values():
+        entries.sort(key=len, reverse=True)  # the line with the most printed pieces first
+    lengths = tuple(sorted({len(h) for h in heads}, reverse=True))
+    return Printed(frozenset(keys), "\n".join(keys), {h: tuple(e) for h, e in heads.items()}, lengths,
+                   frozenset(h[:_MIN_HEAD] for h in heads))
+
+
+def _blank_split(line: str) -> list[str]:
+    """The printed words between a line's blanks. A dot run that closes a list (`Cao đẳng....;`) is no blank;
+    a separator with no letters between two blanks (`……/……`, a ratio) makes them one blank."""
+    pieces, pos = [], 0
+    for m in LEADER.finditer(line):
+        if is_ellipsis(line, m):
+            continue
+        pieces.append(line[pos:m.start()])
+        pos = m.end()
+    pieces.append(line[pos:])
+    merged = [pieces[0]]
+    for k, piece in enumerate(pieces[1:], start=1):
+        if k < len(pieces) - 1 and not any(ch.isalpha() for ch in piece):
+            continue  # "……/……": one blank
+        merged.append(piece)
+    return merged
+
+
+def load_printed(directory: str | None = None) -> Printed:
+    """The printed lines of every form in `directory` (default: `patterns/printed/`, plus the `printed/` folder of
+    the overlay in $EXTRACTOR_PATTERNS_OVERLAY, where `extractor template draft --overlay` writes a new form's)."""
+    if directory is not None:
+        return _load_printed((directory,))
+    overlay = os.environ.get("EXTRACTOR_PATTERNS_OVERLAY")
+    return _load_printed((str(PRINTED_DIR),) + ((str(Path(overlay) / "printed"),) if overlay else ()))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_printed(directories: tuple[str, ...]) -> Printed:
+    lines: list[str] = []
+    for path in sorted(p for d in directories for p in Path(d).glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        lines += [str(x) for x in data.get("lines", [])]
+    return build(lines)
+
+
+# -- generation --------------------------------------------------------------------------------------------
+def lines_of(path: Path) -> list[str]:
+    """The printed lines of a blank form: every paragraph and table-cell paragraph, in order."""
+    if path.suffix.lower() == ".txt":
+        return [nfc(x).strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    from extractor.model import Table
+    from extractor.readers import read
+
+    out: list[str] = []
+    for item in read(path).items:
+        blocks = [b for row in item.rows for c in row for b in c.blocks] if isinstance(item, Table) else [item]
+        out += [nfc(b.text).strip() for b in blocks if b.text.strip()]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m extractor.printed", description=__doc__.split("\n\n")[0])
+    ap.add_argument("blank", nargs="+", type=Path, help="blank form(s): DOCX, PDF, .doc or a .txt export")
+    ap.add_argument("--form-id", required=True)
+    ap.add_argument("-o", "--output", type=Path, help="default: patterns/printed/ID.yaml")
+    args = ap.parse_args(argv)
+    seen: dict[str, None] = {}
+    for p in args.blank:
+        for line in lines_of(p):
+            seen.setdefault(line)
+    out = args.output or PRINTED_DIR / f"{args.form_id}.yaml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    head = (f"# Generated by `python -m extractor.printed` from {', '.join(p.name for p in args.blank)}:\n"
+            "# the printed lines of the blank form (never a value, never a review item).\n")
+    body = yaml.safe_dump({"form": args.form_id, "lines": list(seen)}, allow_unicode=True, sort_keys=False, width=200)
+    out.write_text(head + body, encoding="utf-8")
+    print(f"{out}: {len(seen)} printed lines", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
