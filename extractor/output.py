@@ -117,10 +117,16 @@ def write_data(data: dict[str, Any], target: Path) -> Path:
     """Validate a result dict and write it to `target` atomically (temp file + rename); return `target`."""
     validate(data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+    return write_bytes(dumps(data), target, suffix=".json")
+
+
+def write_bytes(blob: bytes, target: Path, suffix: str = "") -> Path:
+    """Write `blob` to `target` atomically: a temp file (``.tmp-*``, removed by the next run if left behind) in the
+    same folder, then a rename; return `target`."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(dumps(data))
+            fh.write(blob)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

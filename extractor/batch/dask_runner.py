@@ -27,7 +27,6 @@ import itertools
 import logging
 import os
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,6 +42,7 @@ from extractor.batch.sources import Item
 from extractor.batch.work import Outcome, result_path
 from extractor.catalogue import PATTERNS
 from extractor.errors import ExtractionError, PatternError
+from extractor.output import write_bytes
 from extractor.yamlfile import read_mapping
 
 CLUSTER_FILE = PATTERNS / "cluster.yaml"
@@ -185,18 +185,6 @@ def _next_batch(ac: Any, timeout: float) -> list[tuple[Any, Any]]:
     return ac.next_batch(block=False)
 
 
-def write_atomically(blob: bytes, target: Path) -> None:
-    """Write `blob` to `target` by a temp file + rename (``.tmp-*``, removed by the next run if left behind)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _written(done: Done, item: Item, results: Path) -> Done:
     """Write the result the worker sent and pass on its outcome. The worker validated it against the schema
     (`extractor.batch.work.extract_item`), so the client writes the bytes as they came."""
@@ -205,7 +193,7 @@ def _written(done: Done, item: Item, results: Path) -> Done:
     outcome, blob = done.value
     if blob is not None:
         try:
-            write_atomically(blob, result_path(results, outcome.sha256))
+            write_bytes(blob, result_path(results, outcome.sha256), suffix=".json")
         except OSError as exc:
             outcome = Outcome("failed", outcome.sha256, error=f"[E100] {item.input}: cannot write the result: {exc}")
     return Done(value=outcome, seconds=done.seconds)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,6 +22,7 @@ from typing import Any
 
 from extractor.batch.config import BatchConfig
 from extractor.errors import InputError
+from extractor.output import write_bytes
 from extractor.readers import EMPTY, READERS
 from extractor.readers.sniff import CorruptZip, sniff
 
@@ -169,14 +168,7 @@ class Stager:
         target = self.folder / digest
         if not target.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_bytes(data, target)
         return digest, target
 
 
