@@ -118,15 +118,23 @@ def split_tone(text: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", base), "".join(c for c in decomposed if c in TONES)
 
 
-@functools.lru_cache(maxsize=65536)
-def is_syllable(text: str, table: SyllableTable | None = None) -> bool:
-    """Is `text` exactly one written Vietnamese syllable (see the module docstring)?"""
+def _parts(text: str, table: SyllableTable | None) -> tuple[str, str, SyllableTable] | None:
+    """`text` without its tone, the tone, and the table to read it by (toneless ASCII text by the plain table);
+    None when it cannot be one syllable (no letters, two tones, too long)."""
     t = table or _table()
     base, tones = split_tone(text)
     if not base or len(tones) > 1 or len(base) > 8:
+        return None
+    return base, tones, t.plain if base.isascii() else t
+
+
+@functools.lru_cache(maxsize=65536)
+def is_syllable(text: str, table: SyllableTable | None = None) -> bool:
+    """Is `text` exactly one written Vietnamese syllable (see the module docstring)?"""
+    parts = _parts(text, table)
+    if parts is None:
         return False
-    if base.isascii():
-        t = t.plain
+    base, tones, t = parts
     for n in range(min(t.longest_onset, len(base) - 1), -1, -1):
         onset, rime = base[:n], base[n:]
         if (n and onset not in t.onsets) or rime not in t.rimes:
@@ -144,12 +152,10 @@ def is_syllable(text: str, table: SyllableTable | None = None) -> bool:
 def is_syllable_start(text: str, table: SyllableTable | None = None) -> bool:
     """Is `text` the beginning of a written syllable (an onset or its beginning, or an onset and the beginning of a
     rime; tone marks are not checked)?"""
-    t = table or _table()
-    base, tones = split_tone(text)
-    if not base or len(tones) > 1 or len(base) > 8:
+    parts = _parts(text, table)
+    if parts is None:
         return False
-    if base.isascii():
-        t = t.plain
+    base, tones, t = parts
     if base in t.onset_prefixes:
         return True
     for n in range(min(t.longest_onset, len(base) - 1), -1, -1):
