@@ -9,6 +9,7 @@ from pathlib import Path
 from extractor.answers import read_answer
 from extractor.catalogue import Catalogue, load_catalogue
 from extractor.confidence import Evidence, apply_doubts, consistency, doubts, ocr_cap, score, status_of
+from extractor.coverage import UNPLACED, unplaced_blocks, unplaced_text
 from extractor.matching import Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
 from extractor.printed import Printed, load_printed
@@ -96,6 +97,11 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
                             status, s.location, m.row, reasons, cands))
         evidence.append((fields[-1], ev))
+    if guess.id is not None:  # typed and printed text can be told apart only on a known form
+        for block, above in unplaced_blocks(doc.items, slots, printed):
+            label, text = unplaced_text(block, above)
+            unmatched.append(Field(None, label, "", None, text, text, None, None, 0.0, "review",
+                                   dict(block.location), None, [UNPLACED]))
     warnings = list(doc.warnings)
     several = several_returns(headings, cat.forms[guess.id].headings if guess.id in cat.forms else ())
     if several:

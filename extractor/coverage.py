@@ -1,0 +1,107 @@
+"""Typed text that no slot took: never lost in silence.
+
+The slot finder reads the layouts it knows. A clerk who types where no rule looks (a value alone on a
+paragraph under its question, a note under a table, a figure after the last line of a section) leaves a
+paragraph that gave no slot. When such a paragraph is not the blank form's printed text, it is something the
+clerk typed, and the product does not know where it belongs: it goes before a reviewer as `unplaced_text`,
+labelled by the question above it, instead of vanishing.
+
+Only returns of a known form are checked (typed and printed text are told apart by the form's printed lines,
+`extractor.printed`); table cells are the table reader's business (a cell's typed text is a cell slot).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz, process
+
+from extractor.blanks import LEADER
+from extractor.model import Block, Table
+from extractor.printed import Printed, line_key
+from extractor.slots import Slot, _Section
+from extractor.text.normalize import clean_label
+
+UNPLACED = "unplaced_text"
+# key characters (folded, no spaces or punctuation) a paragraph needs before it can be called printed: a
+# number, "Có" or "Không" alone on a paragraph is what a clerk types, though some form prints it in a cell
+MIN_PRINTED_LINE = 6
+MIN_PRINTED_PIECE = 12
+REWORDED_RATIO = 80  # rapidfuzz ratio of line keys above which a line is a printed line reworded
+_FIGURES = regex.compile(r"\d+|@")
+MAX_WORDS = 60  # a longer typed paragraph is prose (a report's own comments), still shown, cut to this
+
+
+def _key(location: dict[str, Any], keys: Iterable[str]) -> tuple[Any, ...]:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k in keys if (v := location.get(k)) is not None)
+
+
+def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], printed: Printed
+                    ) -> list[tuple[Block, str]]:
+    """The paragraphs of `items` (the document body, top level) holding typed text that no slot covers, each
+    with the text of the paragraph above it (its question)."""
+    blocks = [(n, it) for n, it in enumerate(items) if isinstance(it, Block)]
+    if not blocks:
+        return []
+    keys = tuple(blocks[0][1].location)
+    where = {_key(b.location, keys): n for n, b in blocks}
+    covered: set[int] = set()
+    for s in slots:
+        for loc in (s.location, s.location.get("next_line")):
+            if not isinstance(loc, dict):
+                continue
+            n = where.get(_key(loc, keys))
+            if n is not None:
+                covered.update(range(n, n + int(loc.get("blocks", 1))))
+    out: list[tuple[Block, str]] = []
+    above = ""
+    for n, block in blocks:
+        text = block.text.strip()
+        if n not in covered and is_typed(block, text, printed):
+            out.append((block, above))
+        if text:
+            above = text
+    return out
+
+
+def is_typed(block: Block, text: str, printed: Printed) -> bool:
+    """Does a paragraph hold words or figures the blank form did not print?"""
+    if not text or not LEADER.sub("", text).strip(" \t.:;,-–—()"):
+        return False
+    if block.boxes or _Section().update(block):
+        return False  # a checkbox line is the choice finder's; a heading is the form's
+    if text[-1] in "?:" and not _FIGURES.search(clean_label(text)):
+        return False  # a question, in whatever words: what answers it is typed elsewhere
+    key = line_key(text)
+    if len(key) >= MIN_PRINTED_LINE and any(ch.isalpha() for ch in key) and printed.is_printed(text):
+        return False
+    # a piece of a printed line is printed words only when it is long enough to say so ("2 / 2" is found
+    # inside some printed line)
+    if len(key) >= MIN_PRINTED_PIECE and printed.in_printed(text):
+        return False
+    return not _reworded(key, printed)
+
+
+def _reworded(key: str, printed: Printed) -> bool:
+    """Is a line the blank form's printed text in other words (a return retyped from an older copy, tones
+    dropped, words abbreviated), with no figure of its own? A figure the printed line lacks was typed."""
+    if len(key) < MIN_PRINTED_PIECE:
+        return False
+    best = process.extractOne(key, _printed_keys(printed), scorer=fuzz.ratio, score_cutoff=REWORDED_RATIO)
+    if best is None:
+        return False
+    return all(figure in best[0] for figure in _FIGURES.findall(key))
+
+
+@functools.lru_cache(maxsize=4)
+def _printed_keys(printed: Printed) -> list[str]:
+    return printed.text.split("\n")
+
+
+def unplaced_text(block: Block, above: str) -> tuple[str, str]:
+    """(label, text) of an unplaced paragraph as a reviewer sees it."""
+    words = " ".join(block.text.split()).split(" ")
+    return clean_label(above), " ".join(words[:MAX_WORDS]) + (" …" if len(words) > MAX_WORDS else "")
