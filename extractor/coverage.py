@@ -8,6 +8,10 @@ labelled by the question above it, instead of vanishing.
 
 Only returns of a known form are checked (typed and printed text are told apart by the form's printed lines,
 `extractor.printed`); table cells are the table reader's business (a cell's typed text is a cell slot).
+
+The other side of the same rule: a field the detected form prints but for which no slot of the return was
+found (a layout the finder cannot read, a line retyped beyond recognition) is `not_found`, under review with
+no value, never simply absent from the result.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import regex
 from rapidfuzz import fuzz, process
 
 from extractor.blanks import LEADER
+from extractor.catalogue import FormSpec, TemplateSlot
 from extractor.model import Block, Table
 from extractor.printed import Printed, line_key
 from extractor.slots import Slot, _Section
 from extractor.text.normalize import clean_label
 
 UNPLACED = "unplaced_text"
+NOT_FOUND = "not_found"
 # key characters (folded, no spaces or punctuation) a paragraph needs before it can be called printed: a
 # number, "Có" or "Không" alone on a paragraph is what a clerk types, though some form prints it in a cell
 MIN_PRINTED_LINE = 6
@@ -105,3 +111,15 @@ def unplaced_text(block: Block, above: str) -> tuple[str, str]:
     """(label, text) of an unplaced paragraph as a reviewer sees it."""
     words = " ".join(block.text.split()).split(" ")
     return clean_label(above), " ".join(words[:MAX_WORDS]) + (" …" if len(words) > MAX_WORDS else "")
+
+
+def missing_fields(form: FormSpec, found: Iterable[str | None]) -> list[TemplateSlot]:
+    """The first template slot of each field of `form` that is none of `found` (field ids the return gave),
+    in the form's order. Rows of list tables are left out: a list has as many rows as the clerk filled."""
+    seen = set(found)
+    out: list[TemplateSlot] = []
+    for t in form.slots:
+        if t.field not in seen and t.kind != "list" and not t.list:
+            seen.add(t.field)
+            out.append(t)
+    return out

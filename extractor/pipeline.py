@@ -9,7 +9,7 @@ from pathlib import Path
 from extractor.answers import read_answer
 from extractor.catalogue import Catalogue, load_catalogue
 from extractor.confidence import Evidence, apply_doubts, consistency, doubts, ocr_cap, score, status_of
-from extractor.coverage import UNPLACED, unplaced_blocks, unplaced_text
+from extractor.coverage import NOT_FOUND, UNPLACED, missing_fields, unplaced_blocks, unplaced_text
 from extractor.matching import Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
 from extractor.printed import Printed, load_printed
@@ -97,6 +97,10 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
                             status, s.location, m.row, reasons, cands))
         evidence.append((fields[-1], ev))
+    if guess.id in cat.forms:  # a field the form prints that no slot gave: a reviewer looks for it
+        for t in missing_fields(cat.forms[guess.id], (f.field_id for f in fields)):
+            fields.append(Field(t.field, t.label, t.section, t.column, None, None, t.unit, t.type, 0.0, "review", {},
+                                None, [NOT_FOUND]))
     if guess.id is not None:  # typed and printed text can be told apart only on a known form
         for block, above in unplaced_blocks(doc.items, slots, printed):
             label, text = unplaced_text(block, above)

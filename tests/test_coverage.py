@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 
-from extractor.coverage import UNPLACED, is_typed, unplaced_blocks
+from extractor.catalogue import load_catalogue
+from extractor.coverage import NOT_FOUND, UNPLACED, is_typed, missing_fields, unplaced_blocks
 from extractor.model import EMPTY_BOX, Block, Box, Document, Source
 from extractor.pipeline import extract_path
 from extractor.printed import build
@@ -82,3 +84,28 @@ def test_typed_text_under_an_answered_question_reaches_a_reviewer_end_to_end(tmp
     assert [f.raw for f in items] == ["Phụ trách công nghệ thông tin của Sở từ năm 2019"]
     assert items[0].status == "review" and items[0].label == "Chức vụ: Chuyên viên"
     assert {f.field_id: f.value for f in result.fields}["contact.position"] == "Chuyên viên"
+
+
+def test_a_field_the_form_prints_but_no_slot_gave_is_not_found_under_review(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parent.parent / "corpora" / "returns" / "f001_r000.docx"
+    doc = docx.Document(str(source))
+    lost_line = next(par for par in doc.paragraphs if "Chức vụ" in par.text)  # the clerk's copy lost it
+    lost_line._element.getparent().remove(lost_line._element)
+    doc.save(str(tmp_path / "r.docx"))
+    before = {f.field_id: f for f in extract_path(source).fields}
+    after = {f.field_id: f for f in extract_path(tmp_path / "r.docx").fields}
+    assert before["contact.position"].reasons != [NOT_FOUND]
+    lost = after["contact.position"]
+    assert (lost.value, lost.status, lost.reasons, lost.confidence) == (None, "review", [NOT_FOUND], 0.0)
+    assert "Chức vụ" in lost.label
+    assert {k for k, f in after.items() if f.reasons == [NOT_FOUND]} == \
+        {k for k, f in before.items() if f.reasons == [NOT_FOUND]} | {"contact.position"}
+
+
+def test_missing_fields_are_each_field_of_the_form_once_in_order_without_list_rows() -> None:
+    form = load_catalogue().forms["f001"]
+    fields = [t.field for t in form.slots if t.kind != "list" and not t.list]
+    first, *rest = dict.fromkeys(fields)
+    assert [t.field for t in missing_fields(form, rest)] == [first]
+    assert [t.field for t in missing_fields(form, [])] == list(dict.fromkeys(fields))
+    assert all(t.kind != "list" for t in missing_fields(form, []))

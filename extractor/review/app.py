@@ -174,6 +174,9 @@ def create_app(results_dir: str | Path, db_path: str | Path | None = None, *, re
         item = field_detail(ret, key, d)
         source_html, context, source_error = None, "", None
         try:
+            if not item["location"]:  # a field of the form no slot of the return gave (reason not_found)
+                raise ReviewError("not found in this return: the form asks for it, but no answer to it was located;"
+                                  " look for it in the document")
             path = source_view.find_source(ret.source_path, sha, roots)
             if ret.format in ("pdf", "image"):  # an image is a scan: cropped like a scanned PDF
                 context = source_view.pdf_context(path, item["location"])

@@ -69,7 +69,10 @@ def test_field_page_shows_source_and_why(results_dir: Path) -> None:
     unmatched = first(q, ret="f000_r001.docx", kind="unmatched")
     html = c.get(f"/item/{unmatched['slug']}").data.decode()
     assert 'id="candidates"' in html and "<mark>" in html and 'id="context"' in html
-    pdf = first(q, ret="f002_r001.pdf")
+    lost = first(q, ret="f002_r001.pdf", reasons=["not_found"])
+    html = c.get(f"/item/{lost['slug']}").data.decode()
+    assert "not found in this return" in html and 'id="crop"' not in html
+    pdf = next(r for r in q if r["return"] == "f002_r001.pdf" and r["reasons"] != ["not_found"])
     html = c.get(f"/item/{pdf['slug']}").data.decode()
     assert 'id="crop"' in html
     png = c.get(f"/source/{pdf['slug']}.png")

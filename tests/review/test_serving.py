@@ -154,8 +154,9 @@ def test_review_command_serves_with_waitress(results_dir: Path) -> None:
 
 
 def _sample_args(c: Any) -> dict[str, Any]:
-    """A value for every argument of the app's routes: an item of a PDF return (so its page crop exists)."""
-    row = next(r for r in c.get("/queue.json").json if r["return"].endswith(".pdf"))
+    """A value for every argument of the app's routes: an item of a PDF return that has a place on the page (so
+    its page crop exists; a field the return lacks, `not_found`, has none)."""
+    row = next(r for r in c.get("/queue.json").json if r["return"].endswith(".pdf") and r["reasons"] != ["not_found"])
     return {"sha": row["sha256"], "kind": row["kind"], "idx": row["index"]}
 
 
