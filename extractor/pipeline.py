@@ -8,7 +8,16 @@ from pathlib import Path
 
 from extractor.answers import read_answer
 from extractor.catalogue import Catalogue, load_catalogue
-from extractor.confidence import Evidence, apply_doubts, consistency, doubts, ocr_cap, score, status_of
+from extractor.confidence import (
+    Evidence,
+    apply_doubts,
+    consistency,
+    doubts,
+    empty_in_doubt,
+    ocr_cap,
+    score,
+    status_of,
+)
 from extractor.coverage import NOT_FOUND, UNPLACED, missing_fields, unplaced_blocks, unplaced_text
 from extractor.matching import Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
@@ -92,7 +101,10 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
                                    s.location, None, ["no field matched"], cands))
             continue
         found = doubts(a, doc.doubts, spec.type if spec else None)
-        conf, status = apply_doubts(conf, status_of(a.value, a, conf, threshold), reasons, found, threshold)
+        status = status_of(a.value, a, conf, threshold)
+        if status == "empty" and empty_in_doubt(ev):
+            status, conf = "review", min(conf, round(threshold - 0.01, 4))
+        conf, status = apply_doubts(conf, status, reasons, found, threshold)
         fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
                             status, s.location, m.row, reasons, cands))

@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from extractor.answers import Answer, read_answer
 from extractor.catalogue import Catalogue, FieldSpec, Keys, OptionSpec, load_catalogue
-from extractor.confidence import FEATURES, Evidence, consistency, evidences_features, model, score, status_of
+from extractor.confidence import (
+    FEATURES,
+    Evidence,
+    consistency,
+    empty_in_doubt,
+    evidences_features,
+    model,
+    score,
+    status_of,
+)
 from extractor.matching import Match
 from extractor.slots import Option, Slot
 
@@ -290,3 +299,8 @@ UNKNOWN = Answer(None, "Vệ tinh", None, False, 0.0, "unknown_option")
 ])
 def test_status_of(value: Any, answer: Answer, confidence: float, expected: str) -> None:
     assert status_of(value, answer, confidence, 0.9) == expected
+
+
+@pytest.mark.parametrize(("margin", "doubt"), [(0.3, False), (0.05, False), (0.049, True), (0.0, True), (-0.1, True)])
+def test_an_empty_blank_whose_label_is_as_close_to_another_field_is_in_doubt(margin: float, doubt: bool) -> None:
+    assert empty_in_doubt(evidence(margin=margin)) is doubt
