@@ -86,6 +86,7 @@ from extractor.readers.pdf_paragraphs import Flow, Para
 from extractor.readers.pdf_tables import Grid, Tables, build_grid, same_columns, to_table
 from extractor.text.legacy import label
 
+EDGE_TOL = 0.5  # pt: a line whose first segment is this close to its width is one unbreakable segment
 _PASSWORD = ("the PDF is password-protected; ask the sender for a copy without a password (or for the .docx)")
 
 
@@ -116,6 +117,14 @@ def _drop_running(pages: list[Page]) -> int:
     for p in pages:
         p.lines = [ln for ln in p.lines if id(ln) not in drop]
     return len(drop)
+
+
+def _right_edge(lines: list[Line], default: float) -> float:
+    """The right edge of the text: the furthest end of a line that could have been broken. A run that cannot be
+    broken (a long dotted leader) is cut at the margin by some producers but overflows it in others (Chromium):
+    lines of one unbreakable segment set the edge only when there are no others."""
+    breakable = [ln.x1 for ln in lines if ln.first_word < ln.x1 - ln.x0 - EDGE_TOL]
+    return max(breakable or [ln.x1 for ln in lines] or [default])
 
 
 def _items(pages: list[Page], flow: Flow, cell_flow: Flow, left: float, right: float) -> list[Block | Table]:
@@ -250,7 +259,7 @@ def assemble(pages: list[Page], npages: int, source: Source, warnings: list[str]
                         "titles) dropped")
     body = [ln for p in pages for ln in p.lines if ln.x1 < p.width - 10]
     left = min((ln.x0 for ln in body), default=0.0)
-    right = max((ln.x1 for ln in body), default=pages[0].width)
+    right = _right_edge(body, pages[0].width)
     items = _items(pages, flow, cell_flow, left, right)
     decoded: dict[str, int] = {}
     for p in pages:
