@@ -183,7 +183,7 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
                 continue
             box = found if isinstance(found, tuple) else None
             if box is not None and box[1] == NOTDEF and _follows_box(glyphs, ch.x0 + mb_x0, height - ch.y0 + mb_top):
-                continue  # a control character drawn as .notdef right after a box (Chromium: "☐\x01" of a content control)
+                continue  # a control character drawn as .notdef against a box (Chromium: a content control's "☐\x01")
         g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
                    ch.size or 10.0, is_bold_font(font), box)
         spaces += g.space
