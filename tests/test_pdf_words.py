@@ -103,6 +103,14 @@ def test_resolve_decides_each_run_of_cut_pieces() -> None:
     assert resolve(["a", "b"], [" "]) == [" "]
 
 
+def test_words_of_a_legacy_font_the_pdf_lost_are_cut_as_their_decoded_syllables() -> None:
+    # TCVN3 text drawn in a fallback font, down a narrow cell: "hình thức trực tuyến và" cut as h×nh|thøc|trùc|tuyÕ|n vµ
+    texts = ["h×nh", "thøc", "trùc", "tuyÕ", "n vµ"]
+    assert resolve(texts, [MAYBE] * 4) == [" ", " ", " ", ""]
+    assert word_cost("trùc", legacy=True) == 0 and word_cost("trùc") == INVALID  # "trùc" is no Unicode syllable
+    assert word_cost("Xâ") == INVALID  # Unicode text is never read as a legacy encoding
+
+
 def test_may_join_looks_at_the_pieces_so_far() -> None:
     assert may_join(["Ng", "uy"], "ễ")  # "Nguyễ" begins a syllable: the rest is on the next line
     assert may_join(["dị", "ch", "v"], "ụ")  # "vụ" is a word, though "dịchvụ" is none
