@@ -24,7 +24,7 @@ from extractor.model import Block, Document, Field, Result
 from extractor.printed import Printed, load_printed
 from extractor.readers import read
 from extractor.repeats import several_returns
-from extractor.slots import find_slots
+from extractor.slots import Slot, find_slots
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -97,7 +97,8 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
         if m.field_id is None:
             if a.raw is None or _printed_item(s.label, a.raw, printed):
                 continue  # nothing typed, or the blank form's own words (a note, a worked example)
-            unmatched.append(Field(None, s.label, s.section, s.column, a.value, a.raw, a.unit, None, 0.0, "review",
+            label, raw = _review_label(s, a.raw)
+            unmatched.append(Field(None, label, s.section, s.column, a.value, raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
             continue
         found = doubts(a, doc.doubts, spec.type if spec else None)
@@ -132,6 +133,19 @@ def _printed_item(label: str, raw: str, printed: Printed) -> bool:
     """Is an unmatched slot the blank form's own words: its label and text a piece of a printed line (`Ghi chú:
     Số liệu phần này tính đến …`), or its text a whole printed line with words? A typed number never is."""
     return printed.in_printed(f"{label} {raw}") or (any(ch.isalpha() for ch in raw) and printed.is_printed(raw))
+
+
+def _review_label(slot: Slot, raw: str) -> tuple[str, str]:
+    """Label and text of a review item no field matched, as the reviewer needs them. A slot "label" without a
+    letter is no label but what the clerk typed before the blank (`236 ….. máy` in a table cell): the item
+    shows that text whole, named by the row's label or the question the slot answers."""
+    if any(ch.isalpha() for ch in slot.label):
+        return slot.label, raw
+    name = next((t for t in (slot.row_label, slot.context) if t and any(ch.isalpha() for ch in t)), "")
+    typed = " ".join(slot.label.split())
+    if not name or not typed:
+        return slot.label, raw
+    return name, typed if raw in typed else f"{typed} {raw}"
 
 
 def _no_lap(stage: str) -> None:

@@ -541,12 +541,16 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     if above is None or not slots or not _plain_answer(block) or printed_words or SUBHEADING.match(block.text):
         return False
     last = slots[-1]
-    if last.kind != "blank" or last.raw is not None or last.location.get("block") != above.location.get("block"):
-        return False
-    if last.location.get("part") != above.location.get("part") or last.location.get("block") is None:
+    if last.kind != "blank" or last.raw is not None or not _found_in(last.location, above):
         return False
     end = last.location.get("end") or 0
     return not LEADER.sub("", above.text[end:]).strip(" \t.:;,")
+
+
+def _found_in(location: dict[str, Any], block: Block) -> bool:
+    """Was the slot at `location` found in `block`? Any reader's location: the slot's holds every key of its
+    block's (DOCX part and block index; PDF and OCR page and bbox) plus its own offsets."""
+    return bool(block.location) and all(location.get(k) == v for k, v in block.location.items())
 
 
 def _plain_answer(block: Block) -> bool:

@@ -94,3 +94,12 @@ def test_unseen_returns_are_the_variant_returns_of_every_form() -> None:
     assert {p.name[:4] for p in picked} == {"f000", "f001", "f002", "f003", "f004"}
     truth = CORPUS.parent / "truth"
     assert all(json.loads((truth / f"{p.stem}.json").read_text(encoding="utf-8"))["variant"] for p in picked)
+
+
+def test_pdf_blocks_lists_the_runs_where_the_pdf_differs_from_its_docx() -> None:
+    from bench.pdf_blocks import differences
+
+    docx = [("B", "1. Tên cơ quan: ……"), ("B", ""), ("B", "Sở Văn hóa"), ("C", "Trình độ\nĐối tượng")]
+    pdf = [("B", "1. Tên cơ quan: ……"), ("B", "Sở Văn hóa"), ("C", "Trình độ"), ("C", "Đối tượng")]
+    assert differences(docx, pdf) == [([("C", "Trình độ\nĐối tượng")], [("C", "Trình độ"), ("C", "Đối tượng")])]
+    assert differences(pdf, pdf) == []

@@ -103,6 +103,14 @@ def test_resolve_decides_each_run_of_cut_pieces() -> None:
     assert resolve(["a", "b"], [" "]) == [" "]
 
 
+def test_words_of_a_legacy_font_the_pdf_lost_are_cut_as_their_decoded_syllables() -> None:
+    # TCVN3 text drawn in a fallback font, down a narrow cell: "hình thức trực tuyến và" cut as h×nh|thøc|trùc|tuyÕ|n vµ
+    texts = ["h×nh", "thøc", "trùc", "tuyÕ", "n vµ"]
+    assert resolve(texts, [MAYBE] * 4) == [" ", " ", " ", ""]
+    assert word_cost("trùc", legacy=True) == 0 and word_cost("trùc") == INVALID  # "trùc" is no Unicode syllable
+    assert word_cost("Xâ") == INVALID  # Unicode text is never read as a legacy encoding
+
+
 def test_may_join_looks_at_the_pieces_so_far() -> None:
     assert may_join(["Ng", "uy"], "ễ")  # "Nguyễ" begins a syllable: the rest is on the next line
     assert may_join(["dị", "ch", "v"], "ụ")  # "vụ" is a word, though "dịchvụ" is none
@@ -149,3 +157,16 @@ def test_a_colon_before_a_leader_at_a_wrap_is_a_space_when_no_trailing_space_is_
     flow = Flow([[prev, line]])
     assert not flow.trailing_wraps
     assert flow.separator(prev, line, 0.0, 200.0) == " "
+
+
+def test_a_box_alone_on_its_line_is_the_wrap_of_the_box_ending_the_line_above() -> None:
+    from extractor.model import EMPTY_BOX
+    from extractor.readers.pdf_lines import Glyph, Line
+    from extractor.readers.pdf_paragraphs import Flow
+
+    prev = _line("- Lập hồ sơ trên phần mềm", 0)
+    box = Line([Glyph(EMPTY_BOX, 0, 7, 11.3, 21.3, 10.0, False, (False, "glyph"))], True, 1)
+    flow = Flow([[prev, box]])
+    assert not flow.trailing_wraps
+    assert flow.continues(prev, box, prev, 0.0, prev.x1 + prev.space_w + 5) is True  # it did not fit: wrapped
+    assert flow.continues(prev, box, prev, 0.0, prev.x1 + 20) is False  # it would have fitted: a line of its own

@@ -232,3 +232,19 @@ def test_cli_explain(tmp_path: Path) -> None:
     # a reworded template's notes are not printed text: they still come out as unmatched, never dropped
     r = run("--explain", str(CORPUS / "returns" / "f003_r003.docx"), "-o", str(tmp_path))
     assert "UNMATCHED" in re.findall(r"→ (\S+)", r.stdout)
+
+
+def test_a_review_item_shows_the_typed_text_and_the_label_the_reviewer_needs() -> None:
+    from extractor.pipeline import _review_label
+    from extractor.slots import Slot
+
+    # "1.306,5 ….. triệu" in a table cell: the number before the dots is no label, it is the typed value
+    cell = Slot("cell", "1.306,5", context="Đầu tư / Từ ngân sách tỉnh", row_label="Từ ngân sách tỉnh")
+    assert _review_label(cell, "1.306") == ("Từ ngân sách tỉnh", "1.306,5")
+    assert _review_label(cell, "triệu đồng") == ("Từ ngân sách tỉnh", "1.306,5 triệu đồng")
+    # in a paragraph, the question the slot answers names it
+    line = Slot("blank", "236", context="Số máy tính được cài phần mềm diệt virus")
+    assert _review_label(line, "236") == ("Số máy tính được cài phần mềm diệt virus", "236")
+    # a real label is kept, and so is a digit label with nothing better to name it
+    assert _review_label(Slot("blank", "Họ và tên"), "Đỗ Thị Hòa") == ("Họ và tên", "Đỗ Thị Hòa")
+    assert _review_label(Slot("blank", "12", context="12"), "12") == ("12", "12")

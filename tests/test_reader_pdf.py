@@ -373,6 +373,40 @@ def test_missing_glyph_boxes_take_the_state_their_coded_twins_do_not_have() -> N
     assert other[0].box == (None, "notdef") and alone[0].box == (None, "notdef")  # no clue, or a mixed one
 
 
+def test_a_missing_glyph_touching_a_box_is_no_box_of_its_own() -> None:
+    from extractor.readers.pdf_lines import Glyph
+    from extractor.readers.pdf_page import _follows_box
+
+    box = Glyph(EMPTY_BOX, 100, 107.7, 0, 10, 10, False, (False, "glyph"))
+    assert _follows_box([box], 107.7, 10)  # "☐\x01": Chromium draws the control character as .notdef
+    assert not _follows_box([box], 110.0, 10)  # a box after a space: a box of its own
+    assert not _follows_box([box], 107.7, 30)  # on another line
+    lost = Glyph(UNKNOWN_BOX, 100, 107.7, 0, 10, 10, False, (None, "notdef"))
+    assert not _follows_box([lost], 107.7, 10) and not _follows_box([], 0, 10)
+
+
+def test_chromium_content_control_boxes_count_once() -> None:
+    """LibreOffice's HTML writes a content-control checkbox as its glyph and a U+0001 that Chromium draws as a
+    missing glyph; the PDF has the DOCX's boxes, states and all."""
+    pdf = readers.read(CORPUS / "returns_chromium" / "f002_r001.pdf")
+    docx = readers.read(CORPUS / "returns" / "f002_r001.docx")
+    states = [[b.checked for b in block.boxes] for block in all_blocks(pdf) if block.boxes]
+    assert states == [[b.checked for b in block.boxes] for block in all_blocks(docx) if block.boxes]
+
+
+def test_the_right_edge_is_set_by_lines_that_could_have_been_broken() -> None:
+    from types import SimpleNamespace
+
+    from extractor.readers.pdf import _right_edge
+
+    def line(x0: float, x1: float, first_word: float) -> Any:
+        return SimpleNamespace(x0=x0, x1=x1, first_word=first_word)
+    text = [line(88, 534, 20), line(88, 530, 12), line(88, 300, 30)]
+    overflow = line(88, 546, 458)  # a dotted leader Chromium could not break, past the margin
+    assert _right_edge([*text, overflow], 595) == 534
+    assert _right_edge([overflow], 595) == 546 and _right_edge([], 595) == 595
+
+
 def test_cells_a_page_break_left_open_are_closed() -> None:
     from extractor.readers.pdf_page import open_ends
 

@@ -389,6 +389,23 @@ def test_a_value_typed_on_the_next_line_under_an_empty_blank() -> None:
     assert brief(slots, "label", "raw") == [("Số CB hợp đồng 68", "11")]
 
 
+def test_a_value_on_the_next_line_is_found_whatever_the_reader_locates_blocks_by() -> None:
+    # a PDF (or OCR) block is located by page and bbox, not by a block index
+    items = [p("1. Tên Sở, ban, ngành: ………………"), p("Sở Văn hóa, Thể thao và Du lịch"), p("2. Địa chỉ: ……")]
+    for n, item in enumerate(items):
+        item.location = {"page": 1, "bbox": [85.0, 100.0 + 20 * n, 400.0, 113.0 + 20 * n]}
+    slots = find_slots(Document(Source("mini.pdf", "0" * 64, "pdf"), items), UNITS, PRINTED)
+    assert brief(slots, "label", "raw") == [("Tên Sở, ban, ngành", "Sở Văn hóa, Thể thao và Du lịch"),
+                                            ("Địa chỉ", None)]
+    assert slots[0].location["next_line"] == items[1].location
+    # a line under a blank that is not the last on its block's line is no answer to it
+    items = [p("Họ tên: …… Chức vụ: Trưởng phòng"), p("Nguyễn Văn An")]
+    for n, item in enumerate(items):
+        item.location = {"page": 2, "bbox": [85.0, 100.0 + 20 * n, 400.0, 113.0 + 20 * n]}
+    slots = find_slots(Document(Source("mini.pdf", "0" * 64, "pdf"), items), UNITS, PRINTED)
+    assert "Nguyễn Văn An" not in [s.raw for s in slots[:2]]
+
+
 @pytest.mark.parametrize(("line", "raw"), [
     ("Số điện thoại: (0299) 387 7990", "(0299) 387 7990"),
     ("Số điện thoại: 0257.3841 234", "0257.3841 234"),

@@ -26,37 +26,40 @@ What comes out (see extractor/model.py):
   font size; a gap beside a vector box narrower than `VECTOR_GAP` × the font size is a space (the square is drawn
   inside its advance). Overprinted duplicates are dropped; each glyph's text is NFC
   (fallback fonts map one glyph to decomposed text). Dotted leaders stay as the `…` / `.` characters drawn.
-- Paragraphs: consecutive lines of one region (the page body, or one table cell) make one `Block` when the next
-  line is the word wrap of the previous one (`Flow`): the lines are a wrapped line's distance apart (the line
-  pitch inside paragraphs is measured per document and font size; paragraph spacing shows as a larger pitch),
-  and either the previous line ends with a drawn space (producers that draw the space a wrap left at the end
-  of the line: then a wrap at a space without one, where it would have fitted, is no wrap) or the next line's
-  first unbreakable segment would not have fitted on it (a line ending with a drawn space still ends its paragraph
-  when the next word would have fitted with a space to spare; when it would just have fitted, by less than half a
-  space, a next line starting in lower case is a wrap). Centered and right-aligned lines are measured by
-  their width; a line starting a list item (numbering, bullet) or a checkbox option is not a wrap unless the
-  previous line was cut with no room left. In a document with paragraph spacing, a line at the wrap pitch that
-  is no wrap is a line break ("\n") or a tab that did not fit ("\t") inside the paragraph. Wrapped lines are
-  joined with a space, or with nothing where the cut fell inside a leader or a value typed in it, after a
-  hyphen, a slash or an opening bracket, or before closing punctuation. Where a word wider than the line may
-  have been cut (narrow table cells: LibreOffice cuts anywhere and often draws no space at a wrap), the run of
-  pieces is split into the words of least cost (extractor/readers/pdf_words.py: one Vietnamese syllable by the
-  onset/rime table of patterns/syllable_parts.yaml, a number, an e-mail, a URL, an acronym; `Xâ|y` → `Xây`, `cơ|bản`
-  → `cơ bản`), and a wrap where a producer that draws trailing spaces drew none is no paragraph end while the
-  pieces so far could go on (`Nguy|ễ|n`).
+- Paragraphs: consecutive lines of one region (the page body, or one table cell) make one `Block` when the next line
+  is the word wrap of the previous one (`Flow`): the lines are a wrapped line's distance apart (the line pitch inside
+  paragraphs is measured per document and font size; paragraph spacing shows as a larger pitch), and either the
+  previous line ends with a drawn space (producers that draw the space a wrap left at the end of the line: then a wrap
+  at a space without one, where it would have fitted, is no wrap) or the next line's first unbreakable segment would
+  not have fitted on it (a line ending with a drawn space still ends its paragraph when the next word would have
+  fitted with a space to spare; when it would just have fitted, by less than half a space, a next line starting in
+  lower case is a wrap). Centered and right-aligned lines are measured by their width (the right edge of the text is
+  the furthest end of a line that could have been broken: a dotted leader that Chromium could not break overflows the
+  margin); a line starting a list item (numbering, bullet) or a checkbox option is not a wrap unless the previous line
+  was cut with no room left (a box alone on its line is the wrap of the box ending the line above when it would not
+  have fitted there after a space). In a document with paragraph spacing, a line at the wrap pitch that is no wrap is
+  a line break ("\n") or a tab that did not fit ("\t") inside the paragraph. Wrapped lines are joined with a space, or
+  with nothing where the cut fell inside a leader or a value typed in it, after a hyphen, a slash or an opening
+  bracket, or before closing punctuation. Where a word wider than the line may have been cut (narrow table cells:
+  LibreOffice cuts anywhere and often draws no space at a wrap), the run of pieces is split into the words of least
+  cost (extractor/readers/pdf_words.py: one Vietnamese syllable by the onset/rime table of
+  patterns/syllable_parts.yaml, a number, an e-mail, a URL, an acronym; `Xâ|y` → `Xây`, `cơ|bản` → `cơ bản`), and a
+  wrap where a producer that draws trailing spaces drew none is no paragraph end while the pieces so far could go on
+  (`Nguy|ễ|n`).
 - Tables: `page.find_tables()` on ruling lines (checkbox squares and their marks excluded; cells a producer left
   open at a page break, sides drawn but no bottom or top border, are closed at the ends of their sides); the grid
   is the distinct x / y cell edges, so merged cells come once with colspan / rowspan. Cell text as paragraphs
   inside the cell box; an empty cell has one empty block (as a Word cell has one empty paragraph).
 - Headers / footers: the first or last body line of a page whose text (digits aside) recurs at the same place
   on at least half of the pages (two or more) is dropped: running titles, ``Trang 3/9``, page numbers.
-- Checkboxes (extractor/readers/pdf_boxes.py, data in patterns/pdf.yaml and patterns/checkboxes.yaml): glyphs
-  (☐ ☒ □ ■ …), private-use codes of symbol fonts and of fallback fonts (``pua_text``; /ActualText gives the
-  true code where LibreOffice draws every private-use character of a Wingdings run with one fallback glyph),
-  a text font's missing glyph (``notdef``: Chromium's rendering of Wingdings codes it has no font for; its state
-  inferred where the document tells), and vector squares (``vector``: legacy FORMCHECKBOX fields, HTML checkboxes
-  as rounded paths); written into `Block.text` as ☐ / ☒ / ▢ with a
-  `Box` at the offset (▢: a symbol-font glyph with no text, state unknown).
+- Checkboxes (extractor/readers/pdf_boxes.py, data in patterns/pdf.yaml and patterns/checkboxes.yaml): glyphs (☐ ☒ □
+  ■ …), private-use codes of symbol fonts and of fallback fonts (``pua_text``; /ActualText gives the true code where
+  LibreOffice draws every private-use character of a Wingdings run with one fallback glyph), a text font's missing
+  glyph (``notdef``: Chromium's rendering of Wingdings codes it has no font for; its state inferred where the document
+  tells; a missing glyph touching a box is no box of its own: Chromium draws the U+0001 LibreOffice's HTML puts after
+  a content-control box so), and vector squares (``vector``: legacy FORMCHECKBOX fields, HTML checkboxes as rounded
+  paths); written into `Block.text` as ☐ / ☒ / ▢ with a `Box` at the offset (▢: a symbol-font glyph with no text,
+  state unknown).
 - Bold: every non-space character of the block (boxes aside) is drawn with a bold font.
 - Locations: ``{"page": n, "bbox": [x0, top, x1, bottom]}`` (1-based page, PDF points from the top-left of
   the page; a block's bbox covers its lines on its first page); cell blocks add ``row`` and ``col``; a block
@@ -86,6 +89,7 @@ from extractor.readers.pdf_paragraphs import Flow, Para
 from extractor.readers.pdf_tables import Grid, Tables, build_grid, same_columns, to_table
 from extractor.text.legacy import label
 
+EDGE_TOL = 0.5  # pt: a line whose first segment is this close to its width is one unbreakable segment
 _PASSWORD = ("the PDF is password-protected; ask the sender for a copy without a password (or for the .docx)")
 
 
@@ -116,6 +120,14 @@ def _drop_running(pages: list[Page]) -> int:
     for p in pages:
         p.lines = [ln for ln in p.lines if id(ln) not in drop]
     return len(drop)
+
+
+def _right_edge(lines: list[Line], default: float) -> float:
+    """The right edge of the text: the furthest end of a line that could have been broken. A run that cannot be
+    broken (a long dotted leader) is cut at the margin by some producers but overflows it in others (Chromium):
+    lines of one unbreakable segment set the edge only when there are no others."""
+    breakable = [ln.x1 for ln in lines if ln.first_word < ln.x1 - ln.x0 - EDGE_TOL]
+    return max(breakable or [ln.x1 for ln in lines] or [default])
 
 
 def _items(pages: list[Page], flow: Flow, cell_flow: Flow, left: float, right: float) -> list[Block | Table]:
@@ -250,7 +262,7 @@ def assemble(pages: list[Page], npages: int, source: Source, warnings: list[str]
                         "titles) dropped")
     body = [ln for p in pages for ln in p.lines if ln.x1 < p.width - 10]
     left = min((ln.x0 for ln in body), default=0.0)
-    right = max((ln.x1 for ln in body), default=pages[0].width)
+    right = _right_edge(body, pages[0].width)
     items = _items(pages, flow, cell_flow, left, right)
     decoded: dict[str, int] = {}
     for p in pages:

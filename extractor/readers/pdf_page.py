@@ -24,6 +24,7 @@ from extractor.text.legacy import ENCODINGS
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 OPEN_TOL = 3.0  # pt: rules this close are one (pdfplumber's snap and join tolerances)
+TOUCH = 0.5  # pt: a glyph starting this close to where the one before ends touches it
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -127,6 +128,16 @@ def open_ends(edges: list[dict[str, Any]]) -> list[float]:
     return out
 
 
+def _follows_box(glyphs: list[Glyph], x0: float, bottom: float) -> bool:
+    """Does a glyph starting at `x0` touch the box glyph drawn just before it on its line (a box never touches
+    another box: a missing glyph there is no box of its own)?"""
+    if not glyphs:
+        return False
+    last = glyphs[-1]
+    return last.box is not None and last.box[1] != NOTDEF and abs(x0 - last.x1) <= TOUCH and \
+        abs(bottom - last.bottom) <= 0.3 * last.size
+
+
 def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     """Glyphs, vector boxes and ruled tables of one page (characters are read from the layout directly: making
     pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
@@ -171,6 +182,8 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
             if found == DROP:
                 continue
             box = found if isinstance(found, tuple) else None
+            if box is not None and box[1] == NOTDEF and _follows_box(glyphs, ch.x0 + mb_x0, height - ch.y0 + mb_top):
+                continue  # a control character drawn as .notdef against a box (Chromium: a content control's "☐\x01")
         g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
                    ch.size or 10.0, is_bold_font(font), box)
         spaces += g.space

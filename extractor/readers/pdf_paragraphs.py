@@ -187,6 +187,9 @@ class Flow:
             if self.trailing_wraps:
                 return same_page and bool(self.spaced.get(round(prev.size * 2) / 2)) and \
                     not self.room_for_space(prev, left, right)
+            if len(nxt.text.strip()) == 1 and nxt.starts_box and not prev.starts_box:
+                # a box alone on its line: the box ending the line above, wrapped when it did not fit after a space
+                return prev.x1 + prev.space_w + nxt.first_word > right + FIT_TOL
             return prev.x1 + 0.5 * nxt.first_word > right + FIT_TOL and not prev.starts_box and not nxt.starts_box
         return True
 

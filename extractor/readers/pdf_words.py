@@ -14,7 +14,9 @@ otherwise (`Xâ`, `cơbản`, `vụabc@sotttt.gov.vn`); an invalid word is worth
 foreign one one more per piece; a lone letter costs `LONE`), and `INVALID` more for each seam of a lower-case letter
 and a capital or of a letter and a digit it glues (`Kaspersky|Endpoint`, `FortiGate|60F`: a cut falls there by
 chance only); every space kept costs `SPACE`, so of two valid readings the one with fewer words wins (`đổ|i` →
-`đổi`, `Ca|o` → `Cao`, `12,|5` → `12,5`). Punctuation around a word does not count.
+`đổi`, `Ca|o` → `Cao`, `12,|5` → `12,5`). Punctuation around a word does not count. In text with characters no
+Vietnamese text has (a TCVN3 or VNI font whose name the PDF lost, decoded later by extractor/text/legacy.py), a
+syllable in those encodings is a word too (`trùc|tuyÕn` → `trùc tuyÕn`, read `trực tuyến`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 
+from extractor.text.legacy import ENCODINGS, JUDGE
 from extractor.text.syllable_parts import is_syllable, is_syllable_start
 
 MAYBE = "\x00"  # a separator still to decide (never left in a block's text)
@@ -30,6 +33,7 @@ FOREIGN = 3
 LONE = 1  # a one-letter piece read as a word of its own (`Securit|y`)
 INVALID = 10
 MAX_PIECES = 12  # pieces one word may be made of
+LEGACY = ("TCVN3", "VNI")  # 8-bit encodings whose syllables count as words
 _EDGE = re.compile(r"^[^\w]+|[^\w%]+$")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -39,8 +43,10 @@ _PARTS = re.compile(r"[-/…]|\.{2,}")  # parts scored alone: across hyphens, sl
 
 
 @functools.lru_cache(maxsize=65536)
-def word_cost(piece: str) -> int:
-    """What reading `piece` as one word costs (see the module docstring)."""
+def word_cost(piece: str, legacy: bool = False) -> int:
+    """What reading `piece` as one word costs (see the module docstring); with `legacy` (the text around it has
+    characters no Vietnamese text has: a legacy font whose name the PDF lost), a syllable in a legacy encoding is a
+    word too."""
     core = _EDGE.sub("", piece)
     if not core:
         return 0
@@ -50,12 +56,19 @@ def word_cost(piece: str) -> int:
         return 0
     parts = [p for p in _PARTS.split(core) if p]
     if len(parts) > 1:
-        return max(word_cost(p) for p in parts)
-    if is_syllable(core) or (len(core) >= 2 and core.isupper() and core.isalnum()):
+        return max(word_cost(p, legacy) for p in parts)
+    if is_syllable(core) or (len(core) >= 2 and core.isupper() and core.isalnum()) or \
+            (legacy and _legacy_syllable(core)):
         return 0
     if core.isascii() and len(core) >= 2 and _ASCII_WORD.fullmatch(core):
         return FOREIGN
     return INVALID
+
+
+def _legacy_syllable(core: str) -> bool:
+    """Is `core` one syllable in a legacy 8-bit encoding (TCVN3 `trùc` = trực, `tuyÕn` = tuyến): text of a legacy font
+    whose name the PDF lost, decoded only later (extractor.text.legacy)?"""
+    return not core.isascii() and any(is_syllable(ENCODINGS.decode(core, enc)) for enc in LEGACY)
 
 
 def _seam(a: str, b: str) -> bool:
@@ -63,15 +76,16 @@ def _seam(a: str, b: str) -> bool:
     return (a.islower() and b.isupper()) or (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha())
 
 
-def split_pieces(pieces: list[str]) -> list[bool]:
-    """For pieces of text met at MAYBE wraps, whether each wrap joins its neighbours into one word (least cost)."""
+def split_pieces(pieces: list[str], legacy: bool = False) -> list[bool]:
+    """For pieces of text met at MAYBE wraps, whether each wrap joins its neighbours into one word (least cost);
+    `legacy`: see `word_cost`."""
     n = len(pieces)
     best = [0] + [INVALID * (n + 1)] * n  # best[j]: cost of pieces[:j] read as whole words
     back = [0] * (n + 1)
     for j in range(1, n + 1):
         for i in range(max(0, j - MAX_PIECES), j):
             part = pieces[i:j]
-            cost = word_cost("".join(part))
+            cost = word_cost("".join(part), legacy)
             if cost:  # no word we know: the more pieces it glues the worse, the more so at unlikely seams
                 seams = sum(_seam(a[-1:], b[:1]) for a, b in zip(part, part[1:], strict=False))
                 cost = (cost * len(part) if cost >= INVALID else cost + len(part) - 1) + INVALID * seams
@@ -96,7 +110,7 @@ def may_join(run: list[str], after: str) -> bool:
     b = after.split()
     if not run or not b or after[:1].isspace():
         return False
-    if split_pieces([*run, b[0]])[-1]:
+    if split_pieces([*run, b[0]], JUDGE.foreign(" ".join([*run, after])))[-1]:
         return True  # the least-cost words join across this wrap
     for k in range(len(run) - 1, -1, -1):
         core = _EDGE.sub("", "".join(run[k:]) + b[0])
@@ -129,6 +143,7 @@ def resolve(texts: list[str], seps: list[str]) -> list[str]:
     if MAYBE not in seps:
         return seps
     out = list(seps)
+    legacy = JUDGE.foreign(" ".join(texts))
     i = 0
     while i < len(seps):
         if seps[i] != MAYBE:
@@ -154,7 +169,7 @@ def resolve(texts: list[str], seps: list[str]) -> list[str]:
             if not _whole(nxt):
                 break
             j += 1
-        for w, joined in zip(wraps, split_pieces(pieces), strict=True):
+        for w, joined in zip(wraps, split_pieces(pieces, legacy), strict=True):
             out[w] = "" if joined else " "
         i = wraps[-1] + 1
     return out
