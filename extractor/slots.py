@@ -16,6 +16,7 @@ from typing import Any
 import regex
 
 from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
+from extractor.counts import count_boxes
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.options import OptionLine
 from extractor.options import parse as parse_options
@@ -469,6 +470,13 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
+        counted = _count_slots(block, str(section), printed) if printed is not None else []
+        if counted:  # counts typed against printed boxes ("Thạc sỹ: ☐3 Chuyên trách 0☐ Phụ trách")
+            slots += counted
+            last_text = block.text
+            last_block = block
+            i += 1
+            continue
         parsed = parse_options(block.text) if has_options(block) else None
         options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
@@ -507,7 +515,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
                           raw=" ".join(block.text.split()), location=dict(block.location))]
-        if not found and printed is not None and _answers_line_above(block, slots, last_block, printed):
+        if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
             slots[-1].raw = " ".join(block.text.split())
             slots[-1].location = dict(slots[-1].location, next_line=block.location)
@@ -534,19 +542,32 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     return slots
 
 
-def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed) -> bool:
-    """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it?"""
-    # a number alone matches some printed row number ("14"): only printed words rule the line out
-    printed_words = any(ch.isalpha() for ch in block.text) and printed.in_printed(block.text)
-    if above is None or not slots or not _plain_answer(block) or printed_words or SUBHEADING.match(block.text):
+def _count_slots(block: Block, section: str, printed: Printed) -> list[Slot]:
+    """A blank slot per count box of a line typed over a printed box line (`extractor.counts`)."""
+    return [Slot("blank", c.label, c.context, section, c.column, c.raw,
+                 location=dict(block.location, start=c.start, end=c.end))
+            for c in count_boxes(block.text, printed)]
+
+
+def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,
+                        units: Sequence[str]) -> bool:
+    """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it? Only a unit or
+    printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
+    short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
+    text = block.text.strip()
+    printed_words = any(ch.isalpha() for ch in text) and printed.in_printed(text)
+    heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
+    if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False
     last = slots[-1]
     if last.kind != "blank" or last.raw is not None or last.location.get("block") != above.location.get("block"):
         return False
     if last.location.get("part") != above.location.get("part") or last.location.get("block") is None:
         return False
-    end = last.location.get("end") or 0
-    return not LEADER.sub("", above.text[end:]).strip(" \t.:;,")
+    rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
+    _, rest = split_unit(rest, units)
+    rest = rest.strip(" \t.:;,")
+    return not rest or printed.in_printed(rest)
 
 
 def _plain_answer(block: Block) -> bool:

@@ -1,0 +1,91 @@
+"""Blanks in paragraphs (layout `line`) read the way clerks fill them: one test per clerk habit of
+`corpora/habits.yaml` that lands on a paragraph line (issue 15). Printed lines are built here, not loaded, so each
+test shows the printed form it reads against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractor.catalogue import load_catalogue
+from extractor.model import Block, Document, Source
+from extractor.printed import build
+from extractor.slots import Slot, find_slots
+
+UNITS = load_catalogue().units
+
+PRINTED = build([
+    "3. Trình độ chuyên môn (ghi rõ số lượng vào ô tương ứng):",
+    "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+    "Đại học: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+    "- Ứng dụng một cửa điện tử: ☐ Có ☐ Không",
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ",
+    "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
+    "Họ và tên:…………………………….",
+    "Ghi chú: Số liệu phần này tính đến 1/10/2020",
+])
+
+
+def doc(*texts: str) -> Document:
+    blocks = [Block(t, location={"part": "body", "block": n}) for n, t in enumerate(texts)]
+    return Document(Source("mini.docx", "0" * 64, "docx"), list(blocks))
+
+
+def slots(*texts: str) -> list[Slot]:
+    return find_slots(doc(*texts), UNITS, PRINTED)
+
+
+def brief(found: list[Slot], *keys: str) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(s, k) for k in keys) for s in found]
+
+
+# -- count boxes: a number typed against a printed box ------------------------------------------------------
+TONED = [("Chuyên trách", "Thạc sỹ", "3"), ("Phụ trách", "Thạc sỹ", "0"), ("Kiêm nhiệm", "Thạc sỹ", "1")]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Thạc sỹ: \t\t ☐3 Chuyên trách  ☐0 Phụ trách  ☐1 Kiêm nhiệm", TONED),  # after the box
+    ("Thạc sỹ: \t\t 3☐ Chuyên trách  0☐ Phụ trách  1☐ Kiêm nhiệm", TONED),  # before it
+    ("Thạc sỹ: \t\t 3 Chuyên trách  ☐0 Phụ trách  1 Kiêm nhiệm", TONED),  # over it (the box replaced)
+    ("Thạc sỹ 3 Chuyên trách  0 Phụ trách  1 Kiêm nhiệm", TONED),  # boxes and colon deleted
+    ("Thac sy:\t\t ☐3 Chuyen trach  ☐0 Phu trach  ☐1 Kiem nhiem",  # typed without tones
+     [("Chuyen trach", "Thac sy", "3"), ("Phu trach", "Thac sy", "0"), ("Kiem nhiem", "Thac sy", "1")]),
+])
+def test_counts_typed_against_printed_boxes(line: str, expected: list[tuple[str, str, str]]) -> None:
+    found = slots(line)
+    assert {s.kind for s in found} == {"blank"}
+    assert brief(found, "label", "column", "raw") == expected
+
+
+def test_a_zero_word_and_an_empty_box_among_counts() -> None:
+    found = slots("Đại học: \t\t ☐không có Chuyên trách  không có☐ Phụ trách  ☐ Kiêm nhiệm")
+    assert brief(found, "label", "column", "raw") == [("Chuyên trách", "Đại học", "không có"),
+                                                      ("Phụ trách", "Đại học", "không có"),
+                                                      ("Kiêm nhiệm", "Đại học", None)]
+
+
+@pytest.mark.parametrize("line", ["- Ứng dụng một cửa điện tử: ☒ Có ☐ Không",
+                                  "Thạc sỹ: \t\t ☒ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+                                  "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm"])
+def test_ticked_or_untouched_box_lines_stay_checkbox_groups(line: str) -> None:
+    assert [s.kind for s in slots(line)] == ["choice"]
+
+
+# -- next_line: the value on the paragraph under an empty blank ---------------------------------------------
+@pytest.mark.parametrize("value", ["25,538", "4 283", "36 %", "Phần mềm quản lý cấp phép xây dựng"])
+def test_value_on_the_next_line_after_a_blank_followed_by_a_unit(value: str) -> None:
+    found = slots("- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ", value)
+    assert brief(found, "raw", "unit_text") == [(value, "hồ sơ")]
+
+
+def test_value_on_the_next_line_after_a_blank_followed_by_printed_words() -> None:
+    found = slots("+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
+                  "53")
+    assert [s.raw for s in found] == ["53"]
+
+
+def test_next_line_is_not_printed_words_nor_a_filled_blank() -> None:
+    assert slots("Họ và tên:…………………………….", "Ghi chú: Số liệu phần này tính đến 1/10/2020")[0].raw is None
+    found = slots("Họ và tên: Nguyễn Văn A ……", "Trần Thị B")
+    assert found[0].raw == "Nguyễn Văn A" and all(s.raw != "Trần Thị B" for s in found[:1])
