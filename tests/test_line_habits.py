@@ -80,8 +80,8 @@ def test_value_on_the_next_line_after_a_blank_followed_by_a_unit(value: str) -> 
 
 
 def test_value_on_the_next_line_after_a_blank_followed_by_printed_words() -> None:
-    found = slots("+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
-                  "53")
+    line = "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)"
+    found = slots(line, "53")
     assert [s.raw for s in found] == ["53"]
 
 
