@@ -31,6 +31,10 @@ ANCHORED_VALUE = regex.compile(
     r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 COLON = regex.compile(r":(?!//)")
+_LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
+# what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
+_TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
+                           r"|(?P<word>\p{L}+(?: \p{L}+){0,3}))[ \t.;,]*")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
 _NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
@@ -178,14 +182,37 @@ def _split_line(text: str, units: Sequence[str]) -> list[Region]:
             gap = text[prev_end:start]
             colon = list(COLON.finditer(gap))
             before = gap[colon[-1].end():] if colon else ""
-            if before.strip(" .…") and not before.endswith((" ", "\t")) and not QUALIFIER.search(before):
+            if before.strip(" .…") and not before.endswith("\t") and not QUALIFIER.search(before):
                 raw = before.strip(" .…")
                 start = prev_end + colon[-1].end()
+            elif not regions and _LEADING_VALUE.fullmatch(gap):  # a cell or line that starts "43 ….. máy"
+                raw = gap.strip(" .…")
+                start = len(gap) - len(gap.lstrip())
         regions.append(Region(start, end, raw.strip(" ,;:")))
         prev_end = end
+    _word_after_leader(text, regions)
     _colon_tail(text, regions)
     _labels(text, regions, units)
     return regions
+
+
+def _word_after_leader(text: str, regions: list[Region]) -> None:
+    """A yes/no or zero word, an e-mail or a web address typed after the dots that end the line
+    (`(có/không): ……Không.`, `Thư điện tử: ……abc@sotttt.gov.vn`): the last blank's value."""
+    if not regions or regions[-1].raw:
+        return
+    tail = text[regions[-1].end:]
+    m = _TAIL_WORD.fullmatch(tail)
+    if m and (m.group("addr") or fold(" ".join(m.group("word").split())) in _answer_words()):
+        r = regions[-1]
+        regions[-1] = Region(r.start, r.end + m.end("value"), m.group("value"))
+
+
+@functools.lru_cache(maxsize=1)
+def _answer_words() -> frozenset[str]:
+    """Folded yes/no and zero words (`patterns/vocabulary.yaml`)."""
+    voc = load_vocabulary()
+    return frozenset(fold(w) for w in (*voc.true_words, *voc.false_words, *voc.zero_words))
 
 
 def _colon_tail(text: str, regions: list[Region]) -> None:

@@ -13,11 +13,13 @@ head (`Thạc sỹ`) is its column.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
 from extractor.blanks import LEADER, NUMBER
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
 from extractor.printed import Blank, Printed, box_as_leader
 from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
@@ -48,11 +50,12 @@ def is_count(raw: str) -> bool:
     return bool(_COUNT.fullmatch(t)) or fold(" ".join(t.split())) in _zero_words()
 
 
-def count_boxes(text: str, printed: Printed) -> list[CountBox]:
-    """The count boxes of one NFC line, or [] when the line is not a printed box line typed with counts."""
+def count_boxes(text: str, printed: Printed, units: Sequence[str] = ()) -> list[CountBox]:
+    """The count boxes of one NFC line, or [] when the line is not a box line typed with counts: read by the
+    printed line it was typed over, else (a reworded form) by the shape `head: ☐3 label ☐0 label …`."""
     blanks = printed.align_boxes(text)
     if not blanks:
-        return []
+        return [] if printed.is_printed(text) else _by_shape(text, units)
     typed = [b.raw for b in blanks if b.raw]
     if not typed or not all(is_count(r) for r in typed):
         return []
@@ -76,3 +79,60 @@ def _between(text: str, blanks: list[Blank]) -> list[str]:
         pos = b.end
     pieces.append(text[pos:])
     return pieces
+
+
+@functools.lru_cache(maxsize=1)
+def _token() -> regex.Pattern[str]:
+    zeros = sorted(load_vocabulary().zero_words, key=len, reverse=True)
+    ticks = "".join(regex.escape(t) for t in load_vocabulary().tick_marks if len(t) == 1)
+    return regex.compile(
+        r"(?P<box>[" + regex.escape(EMPTY_BOX + UNKNOWN_BOX) + r"])"
+        r"|(?P<count>(?:" + NUMBER + r"|" + "|".join(regex.escape(z) for z in zeros) + r")(?![\w" + ticks + r"]))"
+        r"|(?P<word>[\p{L}][\p{L}\p{M}./-]*)"
+        r"|(?P<other>[^\s:])", regex.IGNORECASE)
+
+
+def _by_shape(text: str, units: Sequence[str]) -> list[CountBox]:
+    """`Thạc sĩ:  ☐0 Chuyên trách  0☐ Phụ trách  ☐Không có Kiêm nhiệm`: a head, then two or more positions (a box,
+    a count or both, at most one of each) each followed by words; at least one box and one count, no tick."""
+    if CHECKED_BOX in text or (EMPTY_BOX not in text and UNKNOWN_BOX not in text):
+        return []
+    colon = text.find(":")
+    first = min((i for i, ch in enumerate(text) if ch in (EMPTY_BOX, UNKNOWN_BOX)), default=len(text))
+    head_end = colon + 1 if 0 <= colon < first else 0
+    positions: list[list[regex.Match[str]]] = []
+    labels: list[list[regex.Match[str]]] = []
+    for m in _token().finditer(text, head_end):
+        kind = m.lastgroup
+        if kind == "other":
+            return []
+        if kind == "word":
+            if not positions:  # words before the first position: the head (no colon typed)
+                head_end = m.end()
+                continue
+            if len(labels) < len(positions):
+                labels.append([])
+            labels[-1].append(m)
+        else:
+            if not positions or len(labels) == len(positions):
+                positions.append([])
+            positions[-1].append(m)
+    if len(positions) < 2 or len(labels) != len(positions):
+        return []
+    kinds = [[m.lastgroup for m in pos] for pos in positions]
+    counts = [m.group() for pos in positions for m in pos if m.lastgroup == "count"]
+    if any(k.count("box") > 1 or k.count("count") > 1 for k in kinds) or \
+            not any("box" in k for k in kinds) or not any(c[:1].isdigit() for c in counts):
+        return []  # a zero word alone may be an option's first word ("☐ Chưa triển khai")
+    words = [" ".join(m.group() for m in lab) for lab in labels]
+    column = clean_label(text[:head_end]) or None
+    ticks = {fold(t) for t in load_vocabulary().tick_marks}
+    if column is None or any(fold(w) in ticks or fold(w) in units for w in [*words, *column.split()]):
+        return []
+    context = clean_label(" ".join([column, *words]))
+    out = []
+    for pos, word in zip(positions, words, strict=True):
+        count = next((m for m in pos if m.lastgroup == "count"), None)
+        out.append(CountBox(clean_label(word), column, context, count.group() if count else None,
+                            pos[0].start(), pos[-1].end()))
+    return out

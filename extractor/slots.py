@@ -21,7 +21,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Do
 from extractor.options import OptionLine
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
-from extractor.printed import Blank, Printed
+from extractor.printed import Blank, Printed, line_key
 from extractor.text.normalize import clean_label, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -35,6 +35,7 @@ _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+_MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
 @dataclass
@@ -168,13 +169,19 @@ def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], p
     if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
         seg = seg.rstrip()[:-len(nxt.label.strip())]
     seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")
-    if seg and not printed.in_printed(seg):
+    if seg and not _printed_piece(seg, printed):
         return seg
     # a value swallowed into the label: a number or an address the printed text nowhere has ("cơ quan1026")
     if r.raw or printed.in_printed(r.label):
         return None
     swallowed = [t for t in _MARKED_TOKEN.findall(r.label) if not printed.in_printed(t)]
     return " ".join(swallowed) or None
+
+
+def _printed_piece(text: str, printed: Printed) -> bool:
+    """Printed words: a whole printed line, or a piece of one long enough to mean something (a short word such
+    as `Có` or `Không` is in some printed line of every form, typed or not)."""
+    return printed.is_printed(text) or (printed.in_printed(text) and len(line_key(text)) >= _MIN_PRINTED_PIECE)
 
 
 # -- checkbox groups ---------------------------------------------------------------------------------------
@@ -470,7 +477,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
-        counted = _count_slots(block, str(section), printed) if printed is not None else []
+        counted = _count_slots(block, str(section), printed, units) if printed is not None else []
         if counted:  # counts typed against printed boxes ("Thạc sỹ: ☐3 Chuyên trách 0☐ Phụ trách")
             slots += counted
             last_text = block.text
@@ -542,11 +549,11 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     return slots
 
 
-def _count_slots(block: Block, section: str, printed: Printed) -> list[Slot]:
+def _count_slots(block: Block, section: str, printed: Printed, units: Sequence[str]) -> list[Slot]:
     """A blank slot per count box of a line typed over a printed box line (`extractor.counts`)."""
     return [Slot("blank", c.label, c.context, section, c.column, c.raw,
                  location=dict(block.location, start=c.start, end=c.end))
-            for c in count_boxes(block.text, printed)]
+            for c in count_boxes(block.text, printed, units)]
 
 
 def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,

@@ -89,3 +89,47 @@ def test_next_line_is_not_printed_words_nor_a_filled_blank() -> None:
     assert slots("Họ và tên:…………………………….", "Ghi chú: Số liệu phần này tính đến 1/10/2020")[0].raw is None
     found = slots("Họ và tên: Nguyễn Văn A ……", "Trần Thị B")
     assert found[0].raw == "Nguyễn Văn A" and all(s.raw != "Trần Thị B" for s in found[:1])
+
+
+def test_counts_on_a_reworded_line_no_printed_line_needed() -> None:
+    found = slots("Tiến sĩ (TS): \t\t ☐0 Chuyên trách CNTT  2☐ Phụ trách  ☐Không có Kiêm nhiệm")
+    assert brief(found, "label", "column", "raw") == [("Chuyên trách CNTT", "Tiến sĩ (TS)", "0"),
+                                                      ("Phụ trách", "Tiến sĩ (TS)", "2"),
+                                                      ("Kiêm nhiệm", "Tiến sĩ (TS)", "Không có")]
+
+
+@pytest.mark.parametrize("line", ["x☐ Đã triển khai\t☐ Chưa triển khai",  # a tick and options starting with a zero word
+                                  "Tốc độ đường truyền: ☐ 10 Mbps ☐ 20 Mbps",  # numbered options (units)
+                                  "Thạc sĩ (TS): \t\t x☐ Chuyên trách  ☐ Phụ trách"])
+def test_reworded_option_lines_are_not_count_boxes(line: str) -> None:
+    assert {s.kind for s in slots(line)} <= {"choice"}
+
+
+# -- before_short_leader / after_leader on a reworded line (no printed line to read it by) --------------------
+@pytest.mark.parametrize(("line", "raw"), [
+    ("1. Tên Sở, ban, ngành: Sở Tài chính ……", "Sở Tài chính"),  # value, a space, a shortened dot run
+    ("d. Quản lý công tác thi đua (có/không): Có ……", "Có"),
+    ("- Cơ quan đã có mạng LAN hay chưa (có/không): …...............Không.", "Không"),  # after the dots
+    ("b. Phần mềm kế toán (có/không): ………………..chưa có", "chưa có"),
+    ("5. Thư điện tử liên hệ: ……abc@sotttt.gov.vn", "abc@sotttt.gov.vn"),
+])
+def test_a_value_beside_the_dots_of_a_reworded_line(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+def test_printed_words_after_the_dots_are_not_a_value() -> None:
+    (slot,) = slots("- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ")
+    assert (slot.raw, slot.unit_text) == (None, "hồ sơ")
+
+
+@pytest.mark.parametrize(("text", "raw", "unit"), [
+    ("43 ….... máy", "43", "máy"), ("101,7 ……triệu đồng", "101,7", "triệu đồng"), ("0 ....", "0", None)])
+def test_a_number_typed_before_the_dots_that_start_a_cell(text: str, raw: str, unit: str | None) -> None:
+    assert brief(slots(text), "raw", "unit_text") == [(raw, unit)]
+
+
+def test_a_short_typed_word_after_the_dots_is_never_silently_dropped() -> None:
+    # "Đã gửi" is a piece of some printed line's words, but a short one: typed text to review, not printed words
+    printed = build(["Đã gửi báo cáo kèm theo"])
+    (slot,) = find_slots(doc("Ghi chú khác: …… Đã gửi"), UNITS, printed)
+    assert slot.extra == "Đã gửi"
