@@ -18,8 +18,10 @@ from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
-# a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547"
-PHONE = r"\(?0\d{2,3}\)?[.\s-]?\d{3,4}[.\s-]?\d{3,4}(?!\d)"
+# a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547", "(0257) 3.840.392", "0257 3 842 554";
+# several joined by a dash or a slash: "0257 3 842 554 - 0902 642 322"
+_ONE_PHONE = r"\(?0\d{2,3}\)?(?:[. -]?\d){6,8}(?!\d)"
+PHONE = _ONE_PHONE + r"(?:\s?[-–/;]\s?" + _ONE_PHONE + r")*"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
@@ -141,6 +143,13 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
     return not (COLON.search(t) or "(" in t or ")" in t or "\t" in gap) and len(t.split()) <= 30
 
 
+def _continues(gap: str) -> bool:
+    """Is the text after a typed number more of the same value (`…168 Lê Duẩn, phường 9, TP. Tuy Hòa……`) rather
+    than the next blank's sub-label (`……2…… Phụ trách ……`)? A sub-label holds no digit and no comma."""
+    t = gap.strip().lstrip(",; ")  # "18, Hùng Vương, phường 7": a comma after a house number
+    return bool(t) and "\t" not in gap and not COLON.search(t) and (any(ch.isdigit() for ch in t) or "," in t)
+
+
 def split_line(text: str, units: Sequence[str]) -> list[Region]:
     """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
     if not isinstance(units, tuple):
@@ -164,9 +173,10 @@ def _split_line(text: str, units: Sequence[str]) -> list[Region]:
             gap = text[prev[1]:span[0]]
             kinds = {prev[2], span[2]}
             # "……2…… Phụ trách ……3……": words after a typed value are the next blank's sub-label
-            sub_label = typed and any(ch.isalpha() for ch in gap)
+            sub_label = typed and any(ch.isalpha() for ch in gap) and not _continues(gap)
             if (kinds == {"leader"} and _joinable(gap, units) and not sub_label) or \
-                    ("value" in kinds and not gap.strip() and kinds != {"value"}):
+                    ("value" in kinds and kinds != {"value"} and (not gap.strip() or
+                                                               (prev[2] == "value" and _continues(gap)))):
                 typed = typed or bool(gap.strip()) or span[2] == "value"
                 groups[-1].append(span)
                 continue
@@ -238,6 +248,21 @@ def label_regions(text: str, regions: list[Region], units: Sequence[str]) -> lis
     return regions
 
 
+def _qualifier_row(text: str, regions: list[Region]) -> bool:
+    """`(Cấp tỉnh)……(Cấp huyện)……(Cấp xã)……`: every blank of the line follows a qualifier and nothing else; the line
+    answers the question above it, one blank per qualifier (a lone `(ghi rõ)……` is a note, not a qualifier)."""
+    if len(regions) < 2:
+        return False
+    prev_end = 0
+    for r in regions:
+        gap = LEADER.sub(" ", text[prev_end:r.start]).strip(" \t,;:.")
+        q = QUALIFIER.fullmatch(gap)
+        if not q:
+            return False
+        prev_end = r.end
+    return True
+
+
 def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
     prev_end = 0
     lead = ""
@@ -247,7 +272,7 @@ def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
             unit, gap = split_unit(gap, units)
             regions[i - 1].unit = regions[i - 1].unit or unit
         q = QUALIFIER.search(gap)
-        if q and (i > 0 or gap[:q.start()].strip()):
+        if q and (i > 0 or gap[:q.start()].strip() or _qualifier_row(text, regions)):
             r.column = q.group(1).strip()
             gap = gap[:q.start()]
         r.label = gap if gap.strip(" \t,;:.") else lead

@@ -133,3 +133,39 @@ def test_a_short_typed_word_after_the_dots_is_never_silently_dropped() -> None:
     printed = build(["Đã gửi báo cáo kèm theo"])
     (slot,) = find_slots(doc("Ghi chú khác: …… Đã gửi"), UNITS, printed)
     assert slot.extra == "Đã gửi"
+
+
+# -- phone_formatted, address_house_number ------------------------------------------------------------------
+@pytest.mark.parametrize(("line", "raws"), [
+    ("Số điện thoại liên lạc:(0257) 3.840.392", ["(0257) 3.840.392"]),
+    ("4. Điện thoại cố định: 0257 3 842 554 - 0902 642 322\t\t\tĐiện thoại di động: 0299 3 872 157",
+     ["0257 3 842 554 - 0902 642 322", "0299 3 872 157"]),
+    ("3. Điện thoại cơ quan0990.366.766 DĐ: (0257) 3.823.941", ["0990.366.766", "(0257) 3.823.941"]),
+])
+def test_phones_in_every_format_are_kept_whole(line: str, raws: list[str]) -> None:
+    assert [s.raw for s in slots(line)] == raws
+
+
+@pytest.mark.parametrize(("line", "raw"), [
+    ("3. Địa chỉ trụ sở cơ quan: …....168 Lê Duẩn, phường 9, TP. Tuy Hòa......", "168 Lê Duẩn, phường 9, TP. Tuy Hòa"),
+    ("3. Địa chỉ cơ quan: …..18, Hùng Vương, phường 7, tỉnh Phú Yên........", "18, Hùng Vương, phường 7, tỉnh Phú Yên"),
+])
+def test_an_address_after_a_house_number_inside_the_dots_is_one_value(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+def test_sub_labels_after_a_typed_number_still_split_the_line() -> None:
+    found = slots("Thạc sỹ: ……2…… Phụ trách ……3……")
+    assert brief(found, "label", "raw") == [("Thạc sỹ", "2"), ("Phụ trách", "3")]
+    assert [s.raw for s in slots("+ Trình độ:……Kỹ sư……, chuyên ngành……")] == ["Kỹ sư", None]
+
+
+# -- qualifier lines under their question --------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["(Cấp tỉnh)10 (Cấp huyện)…144……… (Cấp xã)…......151.........",
+                                  "(Cấp tỉnh)……10………….. (Cấp huyện)144 (Cấp xã) 151",
+                                  "(Cấp tỉnh)10 …… (Cấp huyện)144 …… (Cấp xã)151"])
+def test_values_beside_qualifiers_keep_their_qualifier(line: str) -> None:
+    found = slots("4. Tổng số máy tính có cài đặt phần mềm diệt virus:", line)
+    assert brief(found, "label", "column", "raw")[-3:] == [
+        ("Tổng số máy tính có cài đặt phần mềm diệt virus", col, raw)
+        for col, raw in (("Cấp tỉnh", "10"), ("Cấp huyện", "144"), ("Cấp xã", "151"))]
