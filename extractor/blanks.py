@@ -33,6 +33,10 @@ ANCHORED_VALUE = regex.compile(
     r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 COLON = regex.compile(r":(?!//)")
+_SPACED_VALUE = regex.compile(
+    r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]|"
+    + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|$)")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
 # what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
 _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
@@ -52,6 +56,8 @@ class Region:
     unit: str = ""  # unit printed or typed right after it
     column: str | None = None  # per-level qualifier printed before it: "(Cấp huyện)…"
     weak: bool = False  # an empty `label:` with no dots: maybe a blank, maybe a sub-heading
+    spaced: bool = False  # a value after its label and a space (`Số điện thoại 0967011931`); printed words if the
+    # line is a printed line
 
 
 def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
@@ -150,20 +156,22 @@ def _continues(gap: str) -> bool:
     return bool(t) and "\t" not in gap and not COLON.search(t) and (any(ch.isdigit() for ch in t) or "," in t)
 
 
-def split_line(text: str, units: Sequence[str]) -> list[Region]:
-    """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
+def split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
+    """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too). With
+    `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`)."""
     if not isinstance(units, tuple):
-        return _split_line(text, units)
+        return _split_line(text, units, spaced)
     # the printed lines of a form come back in every return: split each distinct line once
-    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak) for r in _split_line_cached(text, units)]
+    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak, r.spaced)
+            for r in _split_line_cached(text, units, spaced)]
 
 
 @functools.lru_cache(maxsize=16384)
-def _split_line_cached(text: str, units: tuple[str, ...]) -> tuple[Region, ...]:
-    return tuple(_split_line(text, units))
+def _split_line_cached(text: str, units: tuple[str, ...], spaced: bool) -> tuple[Region, ...]:
+    return tuple(_split_line(text, units, spaced))
 
 
-def _split_line(text: str, units: Sequence[str]) -> list[Region]:
+def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     typed = False  # the current group holds typed text
@@ -202,8 +210,27 @@ def _split_line(text: str, units: Sequence[str]) -> list[Region]:
         prev_end = end
     _word_after_leader(text, regions)
     _colon_tail(text, regions)
+    if spaced and not regions:
+        _space_tail(text, regions, units)
     _labels(text, regions, units)
     return regions
+
+
+def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`Số điện thoại 0967011931`, `Số lao động hợp đồng 68 29`, `… tính đến 1/10/2020 190 dịch vụ`: a line with no
+    colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
+    label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
+    found = None
+    for m in _SPACED_VALUE.finditer(text):
+        unit, rest = split_unit(text[m.end():], units)
+        if not rest.strip(" \t.;,%") and not _YEAR.fullmatch(m.group()) or (m.group("addr") and not rest.strip()):
+            found = m
+    if found is None:
+        return
+    label = text[:found.start()]
+    if sum(ch.isalpha() for ch in label) < 4 or "\t" in label.strip() or label.rstrip().endswith(("/", "-")):
+        return
+    regions.append(Region(found.start(), found.end(), found.group(), spaced=True))
 
 
 def _word_after_leader(text: str, regions: list[Region]) -> None:

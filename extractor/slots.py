@@ -93,8 +93,10 @@ class _Section:
 
 
 # -- text blocks -----------------------------------------------------------------------------------------
-def block_slots(block: Block, section: str, units: Sequence[str], printed: Printed | None = None) -> list[Slot]:
-    """Blank slots of one paragraph (checkbox groups are found separately).
+def block_slots(block: Block, section: str, units: Sequence[str], printed: Printed | None = None,
+                paragraph: bool = False) -> list[Slot]:
+    """Blank slots of one paragraph (checkbox groups are found separately). A value after its label with only a
+    space (`Số điện thoại 0967011931`) is read in a `paragraph` only: in a table cell it is a row label's words.
 
     With `printed` (the known forms' printed lines), a line that is not printed text but was typed over a
     printed line with blanks is read by that line: what lies between its printed words is the value, however
@@ -103,9 +105,9 @@ def block_slots(block: Block, section: str, units: Sequence[str], printed: Print
     if not _BOX_SET.isdisjoint(text):
         return []
     if printed is None or not isinstance(units, tuple):
-        found = _line_slots(text, units, printed)
+        found = _line_slots(text, units, printed, paragraph)
     else:  # the printed lines of a form come back in every return: read each distinct line once
-        found = _line_slots_cached(text, units, printed)
+        found = _line_slots_cached(text, units, printed, paragraph)
     return [Slot("blank", label, context, section, column, raw, unit, location=dict(block.location, start=a, end=b),
                  weak=weak, extra=extra)
             for label, context, column, raw, unit, a, b, weak, extra in found]
@@ -115,16 +117,18 @@ _LineSlot = tuple[str, str, "str | None", "str | None", "str | None", int, int, 
 
 
 @functools.lru_cache(maxsize=16384)
-def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed) -> tuple[_LineSlot, ...]:
-    return tuple(_line_slots(text, units, printed))
+def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed, paragraph: bool) -> tuple[_LineSlot, ...]:
+    return tuple(_line_slots(text, units, printed, paragraph))
 
 
-def _line_slots(text: str, units: Sequence[str], printed: Printed | None) -> list[_LineSlot]:
+def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragraph: bool = False) -> list[_LineSlot]:
     """(label, context, column, raw, unit, start, end, weak, extra) of each blank of one line."""
-    regions = split_line(text, units)
+    regions = split_line(text, units, spaced=paragraph)
+    if printed is not None and printed.is_printed(text):
+        regions = [r for r in regions if not r.spaced]  # "Số lao động hợp đồng 68": the form's words, no value
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
-        if aligned is not None and _aligned_is_better(regions, aligned, printed):
+        if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
                                                   b.end, b.raw) for b in aligned], units)
@@ -517,7 +521,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             slots += _option_blanks(lines, locs, label, str(section))
             i = j
             continue
-        found = block_slots(block, str(section), units, printed)
+        found = block_slots(block, str(section), units, printed, paragraph=True)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
@@ -562,7 +566,7 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
     short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
     text = block.text.strip()
-    printed_words = any(ch.isalpha() for ch in text) and printed.in_printed(text)
+    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed)
     heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
     if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False

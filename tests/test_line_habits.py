@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from extractor.catalogue import load_catalogue
-from extractor.model import Block, Document, Source
+from extractor.model import Block, Cell, Document, Source, Table
 from extractor.printed import build
 from extractor.slots import Slot, find_slots
 
@@ -169,3 +169,32 @@ def test_values_beside_qualifiers_keep_their_qualifier(line: str) -> None:
     assert brief(found, "label", "column", "raw")[-3:] == [
         ("Tổng số máy tính có cài đặt phần mềm diệt virus", col, raw)
         for col, raw in (("Cấp tỉnh", "10"), ("Cấp huyện", "144"), ("Cấp xã", "151"))]
+
+
+# -- space_only: colon and dots deleted, the value after its label and a space ---------------------------------
+@pytest.mark.parametrize(("line", "label", "raw", "unit"), [
+    ("Số điện thoại di động 0257.3263905", "Số điện thoại di động", "0257.3263905", None),
+    ("Số lao động hợp đồng 68 29", "Số lao động hợp đồng 68", "29", None),
+    ("- Số DVCTT mức độ 4 tính đến 1/10/2020 190 dịch vụ", "Số DVCTT mức độ 4 tính đến 1/10/2020", "190", "dịch vụ"),
+    ("- Tỷ lệ CBCCVC sử dụng phần mềm QLVB 65 %", "Tỷ lệ CBCCVC sử dụng phần mềm QLVB", "65", "%"),
+    ("5. Email hoad@soctrang.gov.vn", "Email", "hoad@soctrang.gov.vn", None),
+])
+def test_a_value_after_its_label_and_a_space(line: str, label: str, raw: str, unit: str | None) -> None:
+    assert brief(slots(line), "label", "raw", "unit_text") == [(label, raw, unit)]
+
+
+@pytest.mark.parametrize("line", ["Số liệu tính đến ngày 01/10/2020",  # a date or a year ends a printed note
+                                  "Kế hoạch giai đoạn 2016 - 2020"])
+def test_notes_ending_with_a_date_or_a_year_hold_no_value(line: str) -> None:
+    assert all(s.raw is None for s in slots(line))
+
+
+def test_a_printed_line_ending_with_a_number_is_not_a_value_nor_is_a_table_cell() -> None:
+    printed = build(["- Số lao động hợp đồng 68"])
+    assert find_slots(doc("- Số lao động hợp đồng 68"), UNITS, printed) == []
+    # a row label ending with a number stays the row's label (the table finder splits cells with `split_line`)
+    label = "Triển khai Kiến trúc Chính phủ điện tử theo Quyết định số 3769"
+    table = Table([[Cell(0, 0, [Block("Nội dung")]), Cell(0, 1, [Block("Số")])],
+                   [Cell(1, 0, [Block(label)]), Cell(1, 1, [Block("12")])]])
+    found = find_slots(Document(Source("mini.docx", "0" * 64, "docx"), [table]), UNITS, PRINTED)
+    assert brief(found, "kind", "label") == [("label", label)]
