@@ -571,9 +571,9 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False
     last = slots[-1]
-    if last.kind != "blank" or last.raw is not None or last.location.get("block") != above.location.get("block"):
-        return False
-    if last.location.get("part") != above.location.get("part") or last.location.get("block") is None:
+    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box)
+    if last.kind != "blank" or last.raw is not None or not above.location or \
+            any(last.location.get(k) != v for k, v in above.location.items()):
         return False
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)

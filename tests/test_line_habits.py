@@ -198,3 +198,13 @@ def test_a_printed_line_ending_with_a_number_is_not_a_value_nor_is_a_table_cell(
                    [Cell(1, 0, [Block(label)]), Cell(1, 1, [Block("12")])]])
     found = find_slots(Document(Source("mini.docx", "0" * 64, "docx"), [table]), UNITS, PRINTED)
     assert brief(found, "kind", "label") == [("label", label)]
+
+
+def test_value_on_the_next_line_of_a_pdf_page() -> None:
+    """PDF blocks are located by page and box, not by block number."""
+    lines = ["- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ", "25,538"]
+    blocks = [Block(t, location={"page": 6, "bbox": [85.2, 164.8 + 70 * n, 532.8, 229.2 + 70 * n]})
+              for n, t in enumerate(lines)]
+    found = find_slots(Document(Source("mini.pdf", "0" * 64, "pdf"), list(blocks)), UNITS, PRINTED)
+    assert [s.raw for s in found] == ["25,538"]
+    assert found[0].location["next_line"] == blocks[1].location
