@@ -37,6 +37,7 @@ _SPACED_VALUE = regex.compile(
     r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]|"
     + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|$)")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
+_ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
 _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
 # what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
 _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
@@ -220,6 +221,10 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     """`Số điện thoại 0967011931`, `Số lao động hợp đồng 68 29`, `… tính đến 1/10/2020 190 dịch vụ`: a line with no
     colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
     label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
+    word = _ANSWER_AFTER_BRACKET.search(text)
+    if word and fold(" ".join(word.group("word").split())) in _answer_words():  # "(có/không) Không."
+        regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
+        return
     found = None
     for m in _SPACED_VALUE.finditer(text):
         unit, rest = split_unit(text[m.end():], units)

@@ -35,6 +35,7 @@ _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+_NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
@@ -534,6 +535,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = block
             i += 1
             continue
+        if not found and printed is not None:
+            found = _unplaced_line(block, str(section), printed)
         for s in found:
             if not s.label and s.raw and DATE_ONLY.fullmatch(s.raw):
                 continue  # "……, 15/08/2019" under a signature: a date line, not the answer to the line above
@@ -558,6 +561,23 @@ def _count_slots(block: Block, section: str, printed: Printed, units: Sequence[s
     return [Slot("blank", c.label, c.context, section, c.column, c.raw,
                  location=dict(block.location, start=c.start, end=c.end))
             for c in count_boxes(block.text, printed, units)]
+
+
+def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
+    """A typed paragraph with no blank that is not the form's words, whose value cannot be told from its label
+    (`Họ và tên Trương Công Hoài`, colon and dots deleted): a weak slot labelled by the words before the first
+    capitalised word that follows a lower-case one, the rest to review (`extra`), never silently dropped."""
+    text = " ".join(block.text.split())
+    if not _plain_answer(block) or _printed_piece(text, printed):
+        return []
+    m = _NAME_START.search(text)
+    if m is None:
+        return []
+    label, rest = clean_label(text[:m.start()]), text[m.start():].strip(" .;,")
+    if len(label) < 4 or len(rest.split()) < 2 or _printed_piece(rest, printed):
+        return []  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
+    return [Slot("blank", label, label, section, location=dict(block.location, start=m.start(), end=len(text)),
+                 weak=True, extra=rest)]
 
 
 def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,

@@ -208,3 +208,24 @@ def test_value_on_the_next_line_of_a_pdf_page() -> None:
     found = find_slots(Document(Source("mini.pdf", "0" * 64, "pdf"), list(blocks)), UNITS, PRINTED)
     assert [s.raw for s in found] == ["25,538"]
     assert found[0].location["next_line"] == blocks[1].location
+
+
+@pytest.mark.parametrize(("line", "raw"), [("d. Quản lý công tác thi đua, khen thưởng (có/không) Không", "Không"),
+                                           ("- Kết nối phần mềm QLVBĐH đến cấp xã (Có/Không) có.", "có")])
+def test_a_yes_no_word_after_the_bracketed_options(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+@pytest.mark.parametrize(("line", "label", "extra"), [
+    ("Họ và tên người cung cấp thông tin Huỳnh Ngọc Thủy", "Họ và tên người cung cấp thông tin", "Huỳnh Ngọc Thủy"),
+    ("2. Nơi công tác Vụ Pháp chế", "Nơi công tác", "Vụ Pháp chế"),
+])
+def test_a_text_value_after_its_label_and_a_space_goes_to_review(line: str, label: str, extra: str) -> None:
+    (slot,) = slots(line)
+    assert (slot.label, slot.raw, slot.extra, slot.weak) == (label, None, extra, True)
+
+
+@pytest.mark.parametrize("line", ["Ghi chú: Số liệu phần này tính đến 1/10/2020",  # printed
+                                  "Triển khai phần mềm tại các cơ quan thuộc Sở"])  # one word: the label's own
+def test_printed_or_label_only_paragraphs_are_not_review_items(line: str) -> None:
+    assert all(s.extra is None for s in slots(line))
