@@ -222,7 +222,7 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
     label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
     word = _ANSWER_AFTER_BRACKET.search(text)
-    if word and fold(" ".join(word.group("word").split())) in _answer_words():  # "(có/không) Không."
+    if word and fold(" ".join(word.group("word").split())) in answer_words():  # "(có/không) Không."
         regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
         return
     found = None
@@ -245,13 +245,13 @@ def _word_after_leader(text: str, regions: list[Region]) -> None:
         return
     tail = text[regions[-1].end:]
     m = _TAIL_WORD.fullmatch(tail)
-    if m and (m.group("addr") or fold(" ".join(m.group("word").split())) in _answer_words()):
+    if m and (m.group("addr") or fold(" ".join(m.group("word").split())) in answer_words()):
         r = regions[-1]
         regions[-1] = Region(r.start, r.end + m.end("value"), m.group("value"))
 
 
 @functools.lru_cache(maxsize=1)
-def _answer_words() -> frozenset[str]:
+def answer_words() -> frozenset[str]:
     """Folded yes/no and zero words (`patterns/vocabulary.yaml`)."""
     voc = load_vocabulary()
     return frozenset(fold(w) for w in (*voc.true_words, *voc.false_words, *voc.zero_words))

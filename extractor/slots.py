@@ -15,14 +15,14 @@ from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
+from extractor.blanks import LEADER, answer_words, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
 from extractor.counts import count_boxes
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.options import OptionLine
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Blank, Printed, line_key
-from extractor.text.normalize import clean_label, nfc
+from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
 _BOX_SET = frozenset(BOX_CHARS)
@@ -127,6 +127,7 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     regions = split_line(text, units, spaced=paragraph)
     if printed is not None and printed.is_printed(text):
         regions = [r for r in regions if not r.spaced]  # "Số lao động hợp đồng 68": the form's words, no value
+
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
         if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
@@ -586,7 +587,8 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
     short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
     text = block.text.strip()
-    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed)
+    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
+        fold(" ".join(text.strip(" .;,").split())) not in answer_words()  # "Có." under "(có/không): ……"
     heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
     if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False

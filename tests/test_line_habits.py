@@ -229,3 +229,10 @@ def test_a_text_value_after_its_label_and_a_space_goes_to_review(line: str, labe
                                   "Triển khai phần mềm tại các cơ quan thuộc Sở"])  # one word: the label's own
 def test_printed_or_label_only_paragraphs_are_not_review_items(line: str) -> None:
     assert all(s.extra is None for s in slots(line))
+
+
+@pytest.mark.parametrize("answer", ["Có.", "Không", "không có"])
+def test_a_yes_no_word_on_the_next_line_although_printed_options_spell_it(answer: str) -> None:
+    printed = build(["a. Quản lý nhân sự (có/không): …………", "Có", "Không"])  # a table's option cells print them
+    found = find_slots(doc("a. Quản lý nhân sự (có/không): …………", answer), UNITS, printed)
+    assert [s.raw for s in found] == [answer]
