@@ -15,7 +15,16 @@ from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, answer_words, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
+from extractor.blanks import (
+    LEADER,
+    Region,
+    answer_words,
+    has_leader,
+    label_regions,
+    split_line,
+    split_unit,
+    split_value_unit,
+)
 from extractor.counts import count_boxes
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.options import OptionLine
