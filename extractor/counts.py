@@ -53,6 +53,17 @@ def is_count(raw: str) -> bool:
 def count_boxes(text: str, printed: Printed, units: Sequence[str] = ()) -> list[CountBox]:
     """The count boxes of one NFC line, or [] when the line is not a box line typed with counts: read by the
     printed line it was typed over, else (a reworded form) by the shape `head: ☐3 label ☐0 label …`."""
+    if isinstance(units, tuple):  # the printed lines of a form come back in every return: read each one once
+        return list(_count_boxes_cached(text, printed, units))
+    return _count_boxes(text, printed, units)
+
+
+@functools.lru_cache(maxsize=16384)
+def _count_boxes_cached(text: str, printed: Printed, units: tuple[str, ...]) -> tuple[CountBox, ...]:
+    return tuple(_count_boxes(text, printed, units))
+
+
+def _count_boxes(text: str, printed: Printed, units: Sequence[str]) -> list[CountBox]:
     blanks = printed.align_boxes(text)
     if not blanks:
         return [] if printed.is_printed(text) else _by_shape(text, units)
