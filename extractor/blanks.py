@@ -18,8 +18,10 @@ from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
-# a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547"
-PHONE = r"\(?0\d{2,3}\)?[.\s-]?\d{3,4}[.\s-]?\d{3,4}(?!\d)"
+# a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547", "(0257) 3.840.392", "0257 3 842 554";
+# several joined by a dash or a slash: "0257 3 842 554 - 0902 642 322"
+_ONE_PHONE = r"\(?0\d{2,3}\)?(?:[. -]?\d){6,8}(?!\d)"
+PHONE = _ONE_PHONE + r"(?:\s?[-–/;]\s?" + _ONE_PHONE + r")*"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
 ANCHORED_VALUE = regex.compile(
     r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
@@ -31,6 +33,15 @@ ANCHORED_VALUE = regex.compile(
     r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 COLON = regex.compile(r":(?!//)")
+_SPACED_VALUE = regex.compile(
+    r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]|"
+    + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|$)")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
+_LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
+# what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
+_TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
+                           r"|(?P<word>\p{L}+(?: \p{L}+){0,3}))[ \t.;,]*")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
 _NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
@@ -46,6 +57,8 @@ class Region:
     unit: str = ""  # unit printed or typed right after it
     column: str | None = None  # per-level qualifier printed before it: "(Cấp huyện)…"
     weak: bool = False  # an empty `label:` with no dots: maybe a blank, maybe a sub-heading
+    spaced: bool = False  # a value after its label and a space (`Số điện thoại 0967011931`); printed words if the
+    # line is a printed line
 
 
 def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
@@ -137,20 +150,29 @@ def _joinable(gap: str, units: Sequence[str]) -> bool:
     return not (COLON.search(t) or "(" in t or ")" in t or "\t" in gap) and len(t.split()) <= 30
 
 
-def split_line(text: str, units: Sequence[str]) -> list[Region]:
-    """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too)."""
+def _continues(gap: str) -> bool:
+    """Is the text after a typed number more of the same value (`…168 Lê Duẩn, phường 9, TP. Tuy Hòa……`) rather
+    than the next blank's sub-label (`……2…… Phụ trách ……`)? A sub-label holds no digit and no comma."""
+    t = gap.strip().lstrip(",; ")  # "18, Hùng Vương, phường 7": a comma after a house number
+    return bool(t) and "\t" not in gap and not COLON.search(t) and (any(ch.isdigit() for ch in t) or "," in t)
+
+
+def split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
+    """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too). With
+    `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`)."""
     if not isinstance(units, tuple):
-        return _split_line(text, units)
+        return _split_line(text, units, spaced)
     # the printed lines of a form come back in every return: split each distinct line once
-    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak) for r in _split_line_cached(text, units)]
+    return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak, r.spaced)
+            for r in _split_line_cached(text, units, spaced)]
 
 
 @functools.lru_cache(maxsize=16384)
-def _split_line_cached(text: str, units: tuple[str, ...]) -> tuple[Region, ...]:
-    return tuple(_split_line(text, units))
+def _split_line_cached(text: str, units: tuple[str, ...], spaced: bool) -> tuple[Region, ...]:
+    return tuple(_split_line(text, units, spaced))
 
 
-def _split_line(text: str, units: Sequence[str]) -> list[Region]:
+def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     typed = False  # the current group holds typed text
@@ -160,9 +182,10 @@ def _split_line(text: str, units: Sequence[str]) -> list[Region]:
             gap = text[prev[1]:span[0]]
             kinds = {prev[2], span[2]}
             # "……2…… Phụ trách ……3……": words after a typed value are the next blank's sub-label
-            sub_label = typed and any(ch.isalpha() for ch in gap)
+            sub_label = typed and any(ch.isalpha() for ch in gap) and not _continues(gap)
             if (kinds == {"leader"} and _joinable(gap, units) and not sub_label) or \
-                    ("value" in kinds and not gap.strip() and kinds != {"value"}):
+                    ("value" in kinds and kinds != {"value"} and (not gap.strip() or
+                                                               (prev[2] == "value" and _continues(gap)))):
                 typed = typed or bool(gap.strip()) or span[2] == "value"
                 groups[-1].append(span)
                 continue
@@ -178,14 +201,60 @@ def _split_line(text: str, units: Sequence[str]) -> list[Region]:
             gap = text[prev_end:start]
             colon = list(COLON.finditer(gap))
             before = gap[colon[-1].end():] if colon else ""
-            if before.strip(" .…") and not before.endswith((" ", "\t")) and not QUALIFIER.search(before):
+            if before.strip(" .…") and not before.endswith("\t") and not QUALIFIER.search(before):
                 raw = before.strip(" .…")
                 start = prev_end + colon[-1].end()
+            elif not regions and _LEADING_VALUE.fullmatch(gap):  # a cell or line that starts "43 ….. máy"
+                raw = gap.strip(" .…")
+                start = len(gap) - len(gap.lstrip())
         regions.append(Region(start, end, raw.strip(" ,;:")))
         prev_end = end
+    _word_after_leader(text, regions)
     _colon_tail(text, regions)
+    if spaced and not regions:
+        _space_tail(text, regions, units)
     _labels(text, regions, units)
     return regions
+
+
+def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`Số điện thoại 0967011931`, `Số lao động hợp đồng 68 29`, `… tính đến 1/10/2020 190 dịch vụ`: a line with no
+    colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
+    label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
+    word = _ANSWER_AFTER_BRACKET.search(text)
+    if word and fold(" ".join(word.group("word").split())) in answer_words():  # "(có/không) Không."
+        regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
+        return
+    found = None
+    for m in _SPACED_VALUE.finditer(text):
+        unit, rest = split_unit(text[m.end():], units)
+        if not rest.strip(" \t.;,%") and not _YEAR.fullmatch(m.group()) or (m.group("addr") and not rest.strip()):
+            found = m
+    if found is None:
+        return
+    label = text[:found.start()]
+    if sum(ch.isalpha() for ch in label) < 4 or "\t" in label.strip() or label.rstrip().endswith(("/", "-")):
+        return
+    regions.append(Region(found.start(), found.end(), found.group(), spaced=True))
+
+
+def _word_after_leader(text: str, regions: list[Region]) -> None:
+    """A yes/no or zero word, an e-mail or a web address typed after the dots that end the line
+    (`(có/không): ……Không.`, `Thư điện tử: ……abc@sotttt.gov.vn`): the last blank's value."""
+    if not regions or regions[-1].raw:
+        return
+    tail = text[regions[-1].end:]
+    m = _TAIL_WORD.fullmatch(tail)
+    if m and (m.group("addr") or fold(" ".join(m.group("word").split())) in answer_words()):
+        r = regions[-1]
+        regions[-1] = Region(r.start, r.end + m.end("value"), m.group("value"))
+
+
+@functools.lru_cache(maxsize=1)
+def answer_words() -> frozenset[str]:
+    """Folded yes/no and zero words (`patterns/vocabulary.yaml`)."""
+    voc = load_vocabulary()
+    return frozenset(fold(w) for w in (*voc.true_words, *voc.false_words, *voc.zero_words))
 
 
 def _colon_tail(text: str, regions: list[Region]) -> None:
@@ -211,6 +280,21 @@ def label_regions(text: str, regions: list[Region], units: Sequence[str]) -> lis
     return regions
 
 
+def _qualifier_row(text: str, regions: list[Region]) -> bool:
+    """`(Cấp tỉnh)……(Cấp huyện)……(Cấp xã)……`: every blank of the line follows a qualifier and nothing else; the line
+    answers the question above it, one blank per qualifier (a lone `(ghi rõ)……` is a note, not a qualifier)."""
+    if len(regions) < 2:
+        return False
+    prev_end = 0
+    for r in regions:
+        gap = LEADER.sub(" ", text[prev_end:r.start]).strip(" \t,;:.")
+        q = QUALIFIER.fullmatch(gap)
+        if not q:
+            return False
+        prev_end = r.end
+    return True
+
+
 def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
     prev_end = 0
     lead = ""
@@ -220,7 +304,7 @@ def _labels(text: str, regions: list[Region], units: Sequence[str]) -> None:
             unit, gap = split_unit(gap, units)
             regions[i - 1].unit = regions[i - 1].unit or unit
         q = QUALIFIER.search(gap)
-        if q and (i > 0 or gap[:q.start()].strip()):
+        if q and (i > 0 or gap[:q.start()].strip() or _qualifier_row(text, regions)):
             r.column = q.group(1).strip()
             gap = gap[:q.start()]
         r.label = gap if gap.strip(" \t,;:.") else lead

@@ -15,13 +15,23 @@ from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
+from extractor.blanks import (
+    LEADER,
+    Region,
+    answer_words,
+    has_leader,
+    label_regions,
+    split_line,
+    split_unit,
+    split_value_unit,
+)
+from extractor.counts import count_boxes
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.options import OptionLine
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
-from extractor.printed import Blank, Printed
-from extractor.text.normalize import clean_label, nfc
+from extractor.printed import Blank, Printed, line_key
+from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
 _BOX_SET = frozenset(BOX_CHARS)
@@ -34,6 +44,8 @@ _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+_NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
+_MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
 @dataclass
@@ -91,8 +103,10 @@ class _Section:
 
 
 # -- text blocks -----------------------------------------------------------------------------------------
-def block_slots(block: Block, section: str, units: Sequence[str], printed: Printed | None = None) -> list[Slot]:
-    """Blank slots of one paragraph (checkbox groups are found separately).
+def block_slots(block: Block, section: str, units: Sequence[str], printed: Printed | None = None,
+                paragraph: bool = False) -> list[Slot]:
+    """Blank slots of one paragraph (checkbox groups are found separately). A value after its label with only a
+    space (`Số điện thoại 0967011931`) is read in a `paragraph` only: in a table cell it is a row label's words.
 
     With `printed` (the known forms' printed lines), a line that is not printed text but was typed over a
     printed line with blanks is read by that line: what lies between its printed words is the value, however
@@ -101,9 +115,9 @@ def block_slots(block: Block, section: str, units: Sequence[str], printed: Print
     if not _BOX_SET.isdisjoint(text):
         return []
     if printed is None or not isinstance(units, tuple):
-        found = _line_slots(text, units, printed)
+        found = _line_slots(text, units, printed, paragraph)
     else:  # the printed lines of a form come back in every return: read each distinct line once
-        found = _line_slots_cached(text, units, printed)
+        found = _line_slots_cached(text, units, printed, paragraph)
     return [Slot("blank", label, context, section, column, raw, unit, location=dict(block.location, start=a, end=b),
                  weak=weak, extra=extra)
             for label, context, column, raw, unit, a, b, weak, extra in found]
@@ -113,16 +127,19 @@ _LineSlot = tuple[str, str, "str | None", "str | None", "str | None", int, int, 
 
 
 @functools.lru_cache(maxsize=16384)
-def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed) -> tuple[_LineSlot, ...]:
-    return tuple(_line_slots(text, units, printed))
+def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed, paragraph: bool) -> tuple[_LineSlot, ...]:
+    return tuple(_line_slots(text, units, printed, paragraph))
 
 
-def _line_slots(text: str, units: Sequence[str], printed: Printed | None) -> list[_LineSlot]:
+def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragraph: bool = False) -> list[_LineSlot]:
     """(label, context, column, raw, unit, start, end, weak, extra) of each blank of one line."""
-    regions = split_line(text, units)
+    regions = split_line(text, units, spaced=paragraph)
+    if printed is not None and printed.is_printed(text):
+        regions = [r for r in regions if not r.spaced]  # "Số lao động hợp đồng 68": the form's words, no value
+
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
-        if aligned is not None and _aligned_is_better(regions, aligned, printed):
+        if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
                                                   b.end, b.raw) for b in aligned], units)
@@ -167,13 +184,19 @@ def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], p
     if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
         seg = seg.rstrip()[:-len(nxt.label.strip())]
     seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")
-    if seg and not printed.in_printed(seg):
+    if seg and not _printed_piece(seg, printed):
         return seg
     # a value swallowed into the label: a number or an address the printed text nowhere has ("cơ quan1026")
     if r.raw or printed.in_printed(r.label):
         return None
     swallowed = [t for t in _MARKED_TOKEN.findall(r.label) if not printed.in_printed(t)]
     return " ".join(swallowed) or None
+
+
+def _printed_piece(text: str, printed: Printed) -> bool:
+    """Printed words: a whole printed line, or a piece of one long enough to mean something (a short word such
+    as `Có` or `Không` is in some printed line of every form, typed or not)."""
+    return printed.is_printed(text) or (printed.in_printed(text) and len(line_key(text)) >= _MIN_PRINTED_PIECE)
 
 
 # -- checkbox groups ---------------------------------------------------------------------------------------
@@ -469,6 +492,13 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
+        counted = _count_slots(block, str(section), printed, units) if printed is not None else []
+        if counted:  # counts typed against printed boxes ("Thạc sỹ: ☐3 Chuyên trách 0☐ Phụ trách")
+            slots += counted
+            last_text = block.text
+            last_block = block
+            i += 1
+            continue
         parsed = parse_options(block.text) if has_options(block) else None
         options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
@@ -502,12 +532,12 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             slots += _option_blanks(lines, locs, label, str(section))
             i = j
             continue
-        found = block_slots(block, str(section), units, printed)
+        found = block_slots(block, str(section), units, printed, paragraph=True)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
                           raw=" ".join(block.text.split()), location=dict(block.location))]
-        if not found and printed is not None and _answers_line_above(block, slots, last_block, printed):
+        if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
             slots[-1].raw = " ".join(block.text.split())
             slots[-1].location = dict(slots[-1].location, next_line=block.location)
@@ -515,6 +545,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = block
             i += 1
             continue
+        if not found and printed is not None:
+            found = _unplaced_line(block, str(section), printed)
         for s in found:
             if not s.label and s.raw and DATE_ONLY.fullmatch(s.raw):
                 continue  # "……, 15/08/2019" under a signature: a date line, not the answer to the line above
@@ -534,17 +566,49 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     return slots
 
 
-def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed) -> bool:
-    """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it?"""
-    # a number alone matches some printed row number ("14"): only printed words rule the line out
-    printed_words = any(ch.isalpha() for ch in block.text) and printed.in_printed(block.text)
-    if above is None or not slots or not _plain_answer(block) or printed_words or SUBHEADING.match(block.text):
+def _count_slots(block: Block, section: str, printed: Printed, units: Sequence[str]) -> list[Slot]:
+    """A blank slot per count box of a line typed over a printed box line (`extractor.counts`)."""
+    return [Slot("blank", c.label, c.context, section, c.column, c.raw,
+                 location=dict(block.location, start=c.start, end=c.end))
+            for c in count_boxes(block.text, printed, units)]
+
+
+def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
+    """A typed paragraph with no blank that is not the form's words, whose value cannot be told from its label
+    (`Họ và tên Trương Công Hoài`, colon and dots deleted): a weak slot labelled by the words before the first
+    capitalised word that follows a lower-case one, the rest to review (`extra`), never silently dropped."""
+    text = " ".join(block.text.split())
+    if not _plain_answer(block) or _printed_piece(text, printed):
+        return []
+    m = _NAME_START.search(text)
+    if m is None:
+        return []
+    label, rest = clean_label(text[:m.start()]), text[m.start():].strip(" .;,")
+    if len(label) < 4 or len(rest.split()) < 2 or _printed_piece(rest, printed):
+        return []  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
+    return [Slot("blank", label, label, section, location=dict(block.location, start=m.start(), end=len(text)),
+                 weak=True, extra=rest)]
+
+
+def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,
+                        units: Sequence[str]) -> bool:
+    """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it? Only a unit or
+    printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
+    short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
+    text = block.text.strip()
+    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
+        fold(" ".join(text.strip(" .;,").split())) not in answer_words()  # "Có." under "(có/không): ……"
+    heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
+    if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False
     last = slots[-1]
+    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box)
     if last.kind != "blank" or last.raw is not None or not _found_in(last.location, above):
         return False
-    end = last.location.get("end") or 0
-    return not LEADER.sub("", above.text[end:]).strip(" \t.:;,")
+    rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
+    _, rest = split_unit(rest, units)
+    rest = rest.strip(" \t.:;,")
+    return not rest or printed.in_printed(rest)
 
 
 def _found_in(location: dict[str, Any], block: Block) -> bool:

@@ -430,7 +430,9 @@ def test_sub_labelled_blanks_on_one_line_without_colons() -> None:
 
 def test_qualifier_line_under_its_question() -> None:
     slots = slots_of(p("6. Tổng số CBCC tại đơn vị:"), p("(Cấp tỉnh)…12……. (Cấp huyện)……….. (Cấp xã)…3……."))
-    assert brief(slots, "raw", "column")[-3:] == [("12", None), (None, "Cấp huyện"), ("3", "Cấp xã")]
+    assert brief(slots, "label", "raw", "column")[-3:] == [("Tổng số CBCC tại đơn vị", "12", "Cấp tỉnh"),
+                                                           ("Tổng số CBCC tại đơn vị", None, "Cấp huyện"),
+                                                           ("Tổng số CBCC tại đơn vị", "3", "Cấp xã")]
 
 
 def test_boxes_after_their_options_group_under_the_question_above() -> None:

@@ -1,0 +1,238 @@
+"""Blanks in paragraphs (layout `line`) read the way clerks fill them: one test per clerk habit of
+`corpora/habits.yaml` that lands on a paragraph line (issue 15). Printed lines are built here, not loaded, so each
+test shows the printed form it reads against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractor.catalogue import load_catalogue
+from extractor.model import Block, Cell, Document, Source, Table
+from extractor.printed import build
+from extractor.slots import Slot, find_slots
+
+UNITS = load_catalogue().units
+
+PRINTED = build([
+    "3. Trình độ chuyên môn (ghi rõ số lượng vào ô tương ứng):",
+    "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+    "Đại học: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+    "- Ứng dụng một cửa điện tử: ☐ Có ☐ Không",
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ",
+    "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
+    "Họ và tên:…………………………….",
+    "Ghi chú: Số liệu phần này tính đến 1/10/2020",
+])
+
+
+def doc(*texts: str) -> Document:
+    blocks = [Block(t, location={"part": "body", "block": n}) for n, t in enumerate(texts)]
+    return Document(Source("mini.docx", "0" * 64, "docx"), list(blocks))
+
+
+def slots(*texts: str) -> list[Slot]:
+    return find_slots(doc(*texts), UNITS, PRINTED)
+
+
+def brief(found: list[Slot], *keys: str) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(s, k) for k in keys) for s in found]
+
+
+# -- count boxes: a number typed against a printed box ------------------------------------------------------
+TONED = [("Chuyên trách", "Thạc sỹ", "3"), ("Phụ trách", "Thạc sỹ", "0"), ("Kiêm nhiệm", "Thạc sỹ", "1")]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Thạc sỹ: \t\t ☐3 Chuyên trách  ☐0 Phụ trách  ☐1 Kiêm nhiệm", TONED),  # after the box
+    ("Thạc sỹ: \t\t 3☐ Chuyên trách  0☐ Phụ trách  1☐ Kiêm nhiệm", TONED),  # before it
+    ("Thạc sỹ: \t\t 3 Chuyên trách  ☐0 Phụ trách  1 Kiêm nhiệm", TONED),  # over it (the box replaced)
+    ("Thạc sỹ 3 Chuyên trách  0 Phụ trách  1 Kiêm nhiệm", TONED),  # boxes and colon deleted
+    ("Thac sy:\t\t ☐3 Chuyen trach  ☐0 Phu trach  ☐1 Kiem nhiem",  # typed without tones
+     [("Chuyen trach", "Thac sy", "3"), ("Phu trach", "Thac sy", "0"), ("Kiem nhiem", "Thac sy", "1")]),
+])
+def test_counts_typed_against_printed_boxes(line: str, expected: list[tuple[str, str, str]]) -> None:
+    found = slots(line)
+    assert {s.kind for s in found} == {"blank"}
+    assert brief(found, "label", "column", "raw") == expected
+
+
+def test_a_zero_word_and_an_empty_box_among_counts() -> None:
+    found = slots("Đại học: \t\t ☐không có Chuyên trách  không có☐ Phụ trách  ☐ Kiêm nhiệm")
+    assert brief(found, "label", "column", "raw") == [("Chuyên trách", "Đại học", "không có"),
+                                                      ("Phụ trách", "Đại học", "không có"),
+                                                      ("Kiêm nhiệm", "Đại học", None)]
+
+
+@pytest.mark.parametrize("line", ["- Ứng dụng một cửa điện tử: ☒ Có ☐ Không",
+                                  "Thạc sỹ: \t\t ☒ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
+                                  "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm"])
+def test_ticked_or_untouched_box_lines_stay_checkbox_groups(line: str) -> None:
+    assert [s.kind for s in slots(line)] == ["choice"]
+
+
+# -- next_line: the value on the paragraph under an empty blank ---------------------------------------------
+@pytest.mark.parametrize("value", ["25,538", "4 283", "36 %", "Phần mềm quản lý cấp phép xây dựng"])
+def test_value_on_the_next_line_after_a_blank_followed_by_a_unit(value: str) -> None:
+    found = slots("- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ", value)
+    assert brief(found, "raw", "unit_text") == [(value, "hồ sơ")]
+
+
+def test_value_on_the_next_line_after_a_blank_followed_by_printed_words() -> None:
+    line = "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)"
+    found = slots(line, "53")
+    assert [s.raw for s in found] == ["53"]
+
+
+def test_next_line_is_not_printed_words_nor_a_filled_blank() -> None:
+    assert slots("Họ và tên:…………………………….", "Ghi chú: Số liệu phần này tính đến 1/10/2020")[0].raw is None
+    found = slots("Họ và tên: Nguyễn Văn A ……", "Trần Thị B")
+    assert found[0].raw == "Nguyễn Văn A" and all(s.raw != "Trần Thị B" for s in found[:1])
+
+
+def test_counts_on_a_reworded_line_no_printed_line_needed() -> None:
+    found = slots("Tiến sĩ (TS): \t\t ☐0 Chuyên trách CNTT  2☐ Phụ trách  ☐Không có Kiêm nhiệm")
+    assert brief(found, "label", "column", "raw") == [("Chuyên trách CNTT", "Tiến sĩ (TS)", "0"),
+                                                      ("Phụ trách", "Tiến sĩ (TS)", "2"),
+                                                      ("Kiêm nhiệm", "Tiến sĩ (TS)", "Không có")]
+
+
+@pytest.mark.parametrize("line", ["x☐ Đã triển khai\t☐ Chưa triển khai",  # a tick and options starting with a zero word
+                                  "Tốc độ đường truyền: ☐ 10 Mbps ☐ 20 Mbps",  # numbered options (units)
+                                  "Thạc sĩ (TS): \t\t x☐ Chuyên trách  ☐ Phụ trách"])
+def test_reworded_option_lines_are_not_count_boxes(line: str) -> None:
+    assert {s.kind for s in slots(line)} <= {"choice"}
+
+
+# -- before_short_leader / after_leader on a reworded line (no printed line to read it by) --------------------
+@pytest.mark.parametrize(("line", "raw"), [
+    ("1. Tên Sở, ban, ngành: Sở Tài chính ……", "Sở Tài chính"),  # value, a space, a shortened dot run
+    ("d. Quản lý công tác thi đua (có/không): Có ……", "Có"),
+    ("- Cơ quan đã có mạng LAN hay chưa (có/không): …...............Không.", "Không"),  # after the dots
+    ("b. Phần mềm kế toán (có/không): ………………..chưa có", "chưa có"),
+    ("5. Thư điện tử liên hệ: ……abc@sotttt.gov.vn", "abc@sotttt.gov.vn"),
+])
+def test_a_value_beside_the_dots_of_a_reworded_line(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+def test_printed_words_after_the_dots_are_not_a_value() -> None:
+    (slot,) = slots("- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ")
+    assert (slot.raw, slot.unit_text) == (None, "hồ sơ")
+
+
+@pytest.mark.parametrize(("text", "raw", "unit"), [
+    ("43 ….... máy", "43", "máy"), ("101,7 ……triệu đồng", "101,7", "triệu đồng"), ("0 ....", "0", None)])
+def test_a_number_typed_before_the_dots_that_start_a_cell(text: str, raw: str, unit: str | None) -> None:
+    assert brief(slots(text), "raw", "unit_text") == [(raw, unit)]
+
+
+def test_a_short_typed_word_after_the_dots_is_never_silently_dropped() -> None:
+    # "Đã gửi" is a piece of some printed line's words, but a short one: typed text to review, not printed words
+    printed = build(["Đã gửi báo cáo kèm theo"])
+    (slot,) = find_slots(doc("Ghi chú khác: …… Đã gửi"), UNITS, printed)
+    assert slot.extra == "Đã gửi"
+
+
+# -- phone_formatted, address_house_number ------------------------------------------------------------------
+@pytest.mark.parametrize(("line", "raws"), [
+    ("Số điện thoại liên lạc:(0257) 3.840.392", ["(0257) 3.840.392"]),
+    ("4. Điện thoại cố định: 0257 3 842 554 - 0902 642 322\t\t\tĐiện thoại di động: 0299 3 872 157",
+     ["0257 3 842 554 - 0902 642 322", "0299 3 872 157"]),
+    ("3. Điện thoại cơ quan0990.366.766 DĐ: (0257) 3.823.941", ["0990.366.766", "(0257) 3.823.941"]),
+])
+def test_phones_in_every_format_are_kept_whole(line: str, raws: list[str]) -> None:
+    assert [s.raw for s in slots(line)] == raws
+
+
+@pytest.mark.parametrize(("line", "raw"), [
+    ("3. Địa chỉ trụ sở cơ quan: …....168 Lê Duẩn, phường 9, TP. Tuy Hòa......", "168 Lê Duẩn, phường 9, TP. Tuy Hòa"),
+    ("3. Địa chỉ cơ quan: …..18, Hùng Vương, phường 7, tỉnh Phú Yên........", "18, Hùng Vương, phường 7, tỉnh Phú Yên"),
+])
+def test_an_address_after_a_house_number_inside_the_dots_is_one_value(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+def test_sub_labels_after_a_typed_number_still_split_the_line() -> None:
+    found = slots("Thạc sỹ: ……2…… Phụ trách ……3……")
+    assert brief(found, "label", "raw") == [("Thạc sỹ", "2"), ("Phụ trách", "3")]
+    assert [s.raw for s in slots("+ Trình độ:……Kỹ sư……, chuyên ngành……")] == ["Kỹ sư", None]
+
+
+# -- qualifier lines under their question --------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["(Cấp tỉnh)10 (Cấp huyện)…144……… (Cấp xã)…......151.........",
+                                  "(Cấp tỉnh)……10………….. (Cấp huyện)144 (Cấp xã) 151",
+                                  "(Cấp tỉnh)10 …… (Cấp huyện)144 …… (Cấp xã)151"])
+def test_values_beside_qualifiers_keep_their_qualifier(line: str) -> None:
+    found = slots("4. Tổng số máy tính có cài đặt phần mềm diệt virus:", line)
+    assert brief(found, "label", "column", "raw")[-3:] == [
+        ("Tổng số máy tính có cài đặt phần mềm diệt virus", col, raw)
+        for col, raw in (("Cấp tỉnh", "10"), ("Cấp huyện", "144"), ("Cấp xã", "151"))]
+
+
+# -- space_only: colon and dots deleted, the value after its label and a space ---------------------------------
+@pytest.mark.parametrize(("line", "label", "raw", "unit"), [
+    ("Số điện thoại di động 0257.3263905", "Số điện thoại di động", "0257.3263905", None),
+    ("Số lao động hợp đồng 68 29", "Số lao động hợp đồng 68", "29", None),
+    ("- Số DVCTT mức độ 4 tính đến 1/10/2020 190 dịch vụ", "Số DVCTT mức độ 4 tính đến 1/10/2020", "190", "dịch vụ"),
+    ("- Tỷ lệ CBCCVC sử dụng phần mềm QLVB 65 %", "Tỷ lệ CBCCVC sử dụng phần mềm QLVB", "65", "%"),
+    ("5. Email hoad@soctrang.gov.vn", "Email", "hoad@soctrang.gov.vn", None),
+])
+def test_a_value_after_its_label_and_a_space(line: str, label: str, raw: str, unit: str | None) -> None:
+    assert brief(slots(line), "label", "raw", "unit_text") == [(label, raw, unit)]
+
+
+@pytest.mark.parametrize("line", ["Số liệu tính đến ngày 01/10/2020",  # a date or a year ends a printed note
+                                  "Kế hoạch giai đoạn 2016 - 2020"])
+def test_notes_ending_with_a_date_or_a_year_hold_no_value(line: str) -> None:
+    assert all(s.raw is None for s in slots(line))
+
+
+def test_a_printed_line_ending_with_a_number_is_not_a_value_nor_is_a_table_cell() -> None:
+    printed = build(["- Số lao động hợp đồng 68"])
+    assert find_slots(doc("- Số lao động hợp đồng 68"), UNITS, printed) == []
+    # a row label ending with a number stays the row's label (the table finder splits cells with `split_line`)
+    label = "Triển khai Kiến trúc Chính phủ điện tử theo Quyết định số 3769"
+    table = Table([[Cell(0, 0, [Block("Nội dung")]), Cell(0, 1, [Block("Số")])],
+                   [Cell(1, 0, [Block(label)]), Cell(1, 1, [Block("12")])]])
+    found = find_slots(Document(Source("mini.docx", "0" * 64, "docx"), [table]), UNITS, PRINTED)
+    assert brief(found, "kind", "label") == [("label", label)]
+
+
+def test_value_on_the_next_line_of_a_pdf_page() -> None:
+    """PDF blocks are located by page and box, not by block number."""
+    lines = ["- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sơ", "25,538"]
+    blocks = [Block(t, location={"page": 6, "bbox": [85.2, 164.8 + 70 * n, 532.8, 229.2 + 70 * n]})
+              for n, t in enumerate(lines)]
+    found = find_slots(Document(Source("mini.pdf", "0" * 64, "pdf"), list(blocks)), UNITS, PRINTED)
+    assert [s.raw for s in found] == ["25,538"]
+    assert found[0].location["next_line"] == blocks[1].location
+
+
+@pytest.mark.parametrize(("line", "raw"), [("d. Quản lý công tác thi đua, khen thưởng (có/không) Không", "Không"),
+                                           ("- Kết nối phần mềm QLVBĐH đến cấp xã (Có/Không) có.", "có")])
+def test_a_yes_no_word_after_the_bracketed_options(line: str, raw: str) -> None:
+    assert [s.raw for s in slots(line)] == [raw]
+
+
+@pytest.mark.parametrize(("line", "label", "extra"), [
+    ("Họ và tên người cung cấp thông tin Huỳnh Ngọc Thủy", "Họ và tên người cung cấp thông tin", "Huỳnh Ngọc Thủy"),
+    ("2. Nơi công tác Vụ Pháp chế", "Nơi công tác", "Vụ Pháp chế"),
+])
+def test_a_text_value_after_its_label_and_a_space_goes_to_review(line: str, label: str, extra: str) -> None:
+    (slot,) = slots(line)
+    assert (slot.label, slot.raw, slot.extra, slot.weak) == (label, None, extra, True)
+
+
+@pytest.mark.parametrize("line", ["Ghi chú: Số liệu phần này tính đến 1/10/2020",  # printed
+                                  "Triển khai phần mềm tại các cơ quan thuộc Sở"])  # one word: the label's own
+def test_printed_or_label_only_paragraphs_are_not_review_items(line: str) -> None:
+    assert all(s.extra is None for s in slots(line))
+
+
+@pytest.mark.parametrize("answer", ["Có.", "Không", "không có"])
+def test_a_yes_no_word_on_the_next_line_although_printed_options_spell_it(answer: str) -> None:
+    printed = build(["a. Quản lý nhân sự (có/không): …………", "Có", "Không"])  # a table's option cells print them
+    found = find_slots(doc("a. Quản lý nhân sự (có/không): …………", answer), UNITS, printed)
+    assert [s.raw for s in found] == [answer]
