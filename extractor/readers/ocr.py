@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +31,7 @@ import yaml
 from extractor.catalogue import PATTERNS
 from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Document, Source, Table
+from extractor.readers.ocr_engine import Engine, Word, engine
 from extractor.readers.ocr_image import TURNS
 from extractor.readers.pdf_lines import Glyph, group_lines
 from extractor.readers.pdf_page import Page
@@ -48,65 +48,25 @@ def settings() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def _tesseract() -> Any:
-    import pytesseract
-
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        return None
-    return pytesseract
+def mean_conf(words: list[Word]) -> float:
+    """Mean Tesseract confidence of `words` (0 for none)."""
+    return sum(w[5] for w in words) / len(words) if words else 0.0
 
 
-class _Words:
-    """Tesseract's words of one page image: text, box (pixels), confidence and the box of their line."""
-
-    def __init__(self, data: dict[str, list[Any]], min_conf: float) -> None:
-        lines: dict[tuple[int, int, int], tuple[int, int]] = {}
-        for i, level in enumerate(data["level"]):
-            if level == 4:
-                lines[(data["block_num"][i], data["par_num"][i], data["line_num"][i])] = (
-                    data["top"][i], data["top"][i] + data["height"][i])
-        self.items: list[Word] = []
-        for i, level in enumerate(data["level"]):
-            text = (data["text"][i] or "").strip()
-            conf = float(data["conf"][i])
-            if level != 5 or not text or conf < min_conf:
-                continue
-            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-            ltop, lbottom = lines.get((data["block_num"][i], data["par_num"][i], data["line_num"][i]), (y, y + h))
-            self.items.append((text, x, y, x + w, y + h, conf, ltop, lbottom))
-
-    def mean_conf(self) -> float:
-        return sum(w[5] for w in self.items) / len(self.items) if self.items else 0.0
-
-
-def _ocr(image: Any, tess: Any, cfg: dict[str, Any]) -> _Words:
-    t = cfg["tesseract"]
-    data = tess.image_to_data(image, lang=t["lang"], config=f"--psm {t['psm']} --dpi {t['dpi']}",
-                              output_type=tess.Output.DICT)
-    return _Words(data, t["min_word_conf"])
-
-
-def _upright(gray: Any, quality: float, tess: Any, cfg: dict[str, Any]) -> tuple[Any, int]:
+def _upright(gray: Any, quality: float, tess: Engine, cfg: dict[str, Any]) -> tuple[Any, int]:
     """The page turned upright when its words read poorly (mean confidence `quality`) and Tesseract's orientation
     detection says so."""
     import cv2
 
     if quality >= cfg["tesseract"]["upside_down_conf"]:
         return gray, 0
-    try:
-        osd = tess.image_to_osd(gray, config="--psm 0", output_type=tess.Output.DICT)
-    except tess.TesseractError:
-        return gray, 0
-    turn = int(osd.get("rotate", 0)) % 360
+    turn = tess.turn(gray)
     if turn not in TURNS:
         return gray, 0
     return cv2.rotate(gray, TURNS[turn]), turn
 
 
-Word = tuple[str, float, float, float, float, float, float, float]  # text, box, conf, line top / bottom (pixels)
-
-
-def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, cfg: dict[str, Any]) -> list[Word]:
+def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Engine) -> list[Word]:
     """The words of every non-blank table cell, read in one Tesseract call: the cells are stacked one under the
     other on a white sheet (a page-wide block mixes the lines of neighbouring cells), and each word is moved back
     to its cell on the page."""
@@ -129,7 +89,7 @@ def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, c
         spans.append((y, y + crop.shape[0], ox - gap, oy - y))
         y += crop.shape[0] + gap
     out: list[Word] = []
-    for text, x0, y0, x1, y1, conf, ltop, lbottom in _ocr(sheet, tess, cfg).items:
+    for text, x0, y0, x1, y1, conf, ltop, lbottom in tess.words(sheet):
         mid = (y0 + y1) / 2
         span = next((s for s in spans if s[0] - gap / 2 <= mid <= s[1] + gap / 2), None)
         if span is not None:
@@ -138,7 +98,7 @@ def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, c
     return out
 
 
-def _words(gray: Any, tess: Any, cfg: dict[str, Any], dpi: int) -> tuple[Any, list[Word], float]:
+def _words(gray: Any, tess: Engine, cfg: dict[str, Any], dpi: int) -> tuple[Any, list[Word], float]:
     """The prepared page, its words (body text read as one block, table cells apart) and the body's mean
     word confidence."""
     from extractor.readers.ocr_image import Scan
@@ -147,12 +107,12 @@ def _words(gray: Any, tess: Any, cfg: dict[str, Any], dpi: int) -> tuple[Any, li
     body = scan.text_image.copy()
     for (x0, y0, x1, y1), _ in scan.tables:
         body[y0:y1, x0:x1] = 255
-    words = _ocr(body, tess, cfg)
+    words = tess.words(body)
     cells = [c for _, table_cells in scan.tables for c in table_cells]
-    return scan, words.items + _cell_words(scan.text_image, cells, tess, cfg), words.mean_conf()
+    return scan, words + _cell_words(scan.text_image, cells, tess), mean_conf(words)
 
 
-def _page(number: int, img: Any, tess: Any, cfg: dict[str, Any]) -> ScanPage:
+def _page(number: int, img: Any, tess: Engine, cfg: dict[str, Any]) -> ScanPage:
     """One page image read: glyphs, ruled tables, its words' confidences, and how the page image was turned before
     reading: [skew°, turn°, skew° after the turn] (`ocr_image.prepared`)."""
     warnings: list[str] = []
@@ -274,11 +234,10 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     from extractor.readers.ocr_image import page_images
     from extractor.readers.pdf import assemble
 
-    tess = _tesseract()
+    cfg = settings()
+    tess = engine(cfg["tesseract"])
     if tess is None:
         raise InputError(_NO_TESSERACT, path=source.path)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    cfg = settings()
     try:
         images = page_images(data, pdf, int(cfg["tesseract"]["dpi"]), int(cfg["tesseract"]["min_source_dpi"]))
     except Exception as exc:  # Pillow / PDFium raise many types on damaged images
@@ -291,7 +250,7 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     def one(i: int) -> ScanPage | str:
         try:
             return _page(i, images[i - 1], tess, cfg)
-        except tess.TesseractError as exc:
+        except tess.error as exc:
             return f"page {i} could not be read by OCR ({str(exc).strip()[:80]}); skipped"
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS") or 0) or (os.cpu_count() or 1)
