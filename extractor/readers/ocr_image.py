@@ -157,7 +157,10 @@ class Scan:
             pad = max(2, (x1 - x0) // 8)
             erase[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 255
         text = _even_light(gray)
-        text[cv2.dilate(erase, np.ones((3, 3), np.uint8)) > 0] = 255
+        # paper away from ink turned white: on a page with little text Tesseract's own threshold splits the
+        # scanner's noise into strokes and reads a page of garbage
+        near_ink = cv2.dilate(ink, np.ones((2 * int(b["margin"]) + 1,) * 2, np.uint8))
+        text[(near_ink == 0) | (cv2.dilate(erase, np.ones((3, 3), np.uint8)) > 0)] = 255
         return cls(text, tables, boxes, leaders)
 
 
