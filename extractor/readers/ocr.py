@@ -33,6 +33,7 @@ from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Document, Source, Table
 from extractor.readers.ocr_engine import Engine, Word, engine
 from extractor.readers.ocr_image import TURNS
+from extractor.readers.ocr_tables import repair_column_numbers
 from extractor.readers.pdf_lines import Glyph, group_lines
 from extractor.readers.pdf_page import Page
 from extractor.readers.pdf_tables import PageTable
@@ -274,5 +275,8 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     turns = {r.number: r.turned for r in read}
     doc = assemble(pages, len(images), source, warnings)
     doc.recognised = True
+    for item in doc.items:
+        if isinstance(item, Table):
+            repair_column_numbers(item, cfg["column_numbers"])
     _mark_confidence(doc, confs, turns)
     return doc

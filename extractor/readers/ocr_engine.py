@@ -81,8 +81,11 @@ class _TesserocrEngine(Engine):
         out: list[Word] = []
         it = api.GetIterator()
         word, line = t.RIL.WORD, t.RIL.TEXTLINE
-        for r in t.iterate_level(it, word):
-            text = (r.GetUTF8Text(word) or "").strip()
+        for r in t.iterate_level(it, word) if it is not None else ():
+            try:
+                text = (r.GetUTF8Text(word) or "").strip()
+            except RuntimeError:  # tesserocr: a page without any text has no word to give
+                continue
             conf = float(r.Confidence(word))
             box = r.BoundingBox(word)
             if not text or conf < self.min_conf or box is None:

@@ -1,0 +1,122 @@
+"""Scan reader, second round: Tesseract in-process (tesserocr) or as a command, paper noise kept from Tesseract,
+and table structure OCR garbles (column-number rows) repaired. Fixtures by recipe, never stored images."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from extractor.model import Block, Cell, Table
+from extractor.readers import ocr_engine
+from extractor.readers.ocr import settings
+from extractor.readers.ocr_image import Scan
+from extractor.readers.ocr_tables import repair_column_numbers
+from tests.test_reader_ocr import DPI, bgr, form_page, needs_tesseract
+
+RULES = settings()["column_numbers"]
+
+
+def _table(*rows: list[str]) -> Table:
+    return Table(rows=[[Cell(r, c, [Block(text=t)]) for c, t in enumerate(row)] for r, row in enumerate(rows)])
+
+
+def _texts(table: Table) -> list[list[str]]:
+    return [[c.text for c in row] for row in table.rows]
+
+
+# -- column numbers ------------------------------------------------------------------------------------------
+def test_a_garbled_column_number_row_is_written_as_the_numbers_its_columns_have() -> None:
+    t = _table(["TT", "Nhóm lĩnh vực", "Tên DVCTT", "Số UBND", "Tỷ lệ", "Ghi chú"],
+               ["(q)", "(2)", "(3)", "(4)", "G6).", "_Œứ)"],
+               ["1", "Lĩnh vực đất đai", "Cấp giấy phép", "37", "0,3%", "Không"])
+    assert repair_column_numbers(t, RULES)
+    assert _texts(t)[1] == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"]
+    assert _texts(t)[2] == ["1", "Lĩnh vực đất đai", "Cấp giấy phép", "37", "0,3%", "Không"]
+
+
+def test_column_numbers_that_start_after_the_first_column_keep_their_offset() -> None:
+    t = _table(["", "A", "B", "C", "D"], ["", "(1)", "(2)", "(3)", "4)"])
+    assert repair_column_numbers(t, RULES)
+    assert _texts(t)[1] == ["", "(1)", "(2)", "(3)", "(4)"]
+
+
+@pytest.mark.parametrize("row", [
+    ["1", "Lĩnh vực", "12", "45", "7"],                 # a data row: numbers without brackets
+    ["(1)", "(2)", "(3)", "Ghi chú dài", "(5)"],        # a long text among them is no garbled number
+    ["(1)", "(2)", "", "", ""],                         # too few numbers read
+    ["(3)", "(1)", "(4)", "(2)", "(7)"],                # numbers that do not follow the columns
+])
+def test_rows_that_are_not_column_numbers_are_left_alone(row: list[str]) -> None:
+    t = _table(["TT", "A", "B", "C", "D"], row)
+    assert not repair_column_numbers(t, RULES)
+    assert _texts(t)[1] == row
+
+
+# -- paper noise -------------------------------------------------------------------------------------------------
+def _noisy(gray: np.ndarray, seed: int = 1) -> np.ndarray:
+    """A page as a desk scanner gives it: paper tone, sensor noise, blur, JPEG."""
+    rng = np.random.default_rng(seed)
+    page = gray.astype(np.float32) * 0.9 + rng.normal(0, 6, gray.shape)
+    page = cv2.GaussianBlur(np.clip(page, 0, 255).astype(np.uint8), (3, 3), 0.6)
+    ok, jpeg = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+def test_the_paper_of_a_blank_scanned_page_reaches_tesseract_white() -> None:
+    blank = _noisy(np.full((1754, 1240), 255, np.uint8))
+    assert int(blank.min()) < 230  # the noise is there to be removed
+    text = Scan.of(blank, settings(), DPI).text_image
+    assert (text < 255).mean() < 0.001 and text.min() > 200  # a light speck or two at most
+
+
+def test_paper_noise_is_whitened_but_the_text_strokes_kept() -> None:
+    gray = cv2.cvtColor(bgr(form_page()), cv2.COLOR_BGR2GRAY)
+    text = Scan.of(_noisy(gray), settings(), DPI).text_image
+    strokes = Scan.of(gray, settings(), DPI).text_image < 100  # the words Tesseract reads on the clean page
+    assert (text[strokes] < 128).mean() > 0.9
+    assert (text[~cv2.dilate(strokes.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)] == 255).mean() > 0.99
+
+
+def test_a_blank_noisy_page_gives_no_words() -> None:
+    needs_tesseract()
+    eng = ocr_engine.engine(settings()["tesseract"])
+    blank = _noisy(np.full((1754, 1240), 255, np.uint8))
+    assert eng.words(Scan.of(blank, settings(), DPI).text_image) == []
+
+
+# -- the engine ----------------------------------------------------------------------------------------------
+def test_language_data_is_found_where_tessdata_prefix_says(tmp_path, monkeypatch) -> None:
+    cfg = dict(settings()["tesseract"], tessdata=[])
+    assert ocr_engine._tessdata(cfg) is None
+    for name in (f"{cfg['lang']}.traineddata", "osd.traineddata"):
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    assert ocr_engine._tessdata(cfg) == str(tmp_path)
+
+
+def test_the_command_engine_is_used_when_asked(monkeypatch) -> None:
+    needs_tesseract()
+    monkeypatch.setenv("EXTRACTOR_OCR_ENGINE", "command")
+    assert type(ocr_engine._make(settings()["tesseract"])).__name__ == "_CommandEngine"
+
+
+def test_both_engines_read_the_same_words_and_turns(monkeypatch) -> None:
+    needs_tesseract()
+    pytest.importorskip("tesserocr")
+    cfg = settings()["tesseract"]
+    fast = ocr_engine._make(cfg)
+    if ocr_engine._tessdata(cfg) is None:
+        pytest.skip("no tessdata folder for tesserocr")
+    monkeypatch.setenv("EXTRACTOR_OCR_ENGINE", "command")
+    slow = ocr_engine._make(cfg)
+    assert type(fast).__name__ == "_TesserocrEngine"
+    gray = cv2.cvtColor(bgr(form_page()), cv2.COLOR_BGR2GRAY)
+    page = Scan.of(gray, settings(), DPI).text_image
+    words = [w[0] for w in fast.words(page)]
+    assert "vanphong@sotttt.gov.vn" in words
+    assert len(set(words) ^ {w[0] for w in slow.words(page)}) <= 2
+    for turn, code in ((90, cv2.ROTATE_90_COUNTERCLOCKWISE), (180, cv2.ROTATE_180),
+                       (270, cv2.ROTATE_90_CLOCKWISE)):
+        assert fast.turn(cv2.rotate(gray, code)) == slow.turn(cv2.rotate(gray, code)) == turn
