@@ -145,6 +145,9 @@ class Scan:
         ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV,
                                     int(b["block"]) | 1, float(b["offset"]))
         h, w = ink.shape
+        band = int(b["edge"] * w)  # the sheet's edge, where a skewed scan leaves a line and the scanner its noise
+        if band:
+            ink[:band], ink[h - band:], ink[:, :band], ink[:, w - band:] = 0, 0, 0, 0
         hmask, vmask = _rulings(ink, cfg["rulings"], w, h)
         tables = _tables(hmask, vmask)
         boxes = _checkboxes(ink, hmask | vmask, cfg["boxes"], dpi)
