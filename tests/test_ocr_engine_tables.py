@@ -7,6 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
+from extractor.answers import Answer
+from extractor.confidence import ocr_cap
 from extractor.model import Block, Cell, Table
 from extractor.readers import ocr_engine
 from extractor.readers.ocr import settings
@@ -120,3 +122,29 @@ def test_both_engines_read_the_same_words_and_turns(monkeypatch) -> None:
     for turn, code in ((90, cv2.ROTATE_90_COUNTERCLOCKWISE), (180, cv2.ROTATE_180),
                        (270, cv2.ROTATE_90_CLOCKWISE)):
         assert fast.turn(cv2.rotate(gray, code)) == slow.turn(cv2.rotate(gray, code)) == turn
+
+
+# -- confidence: what OCR reads at high word confidence but often wrong ----------------------------------------
+def _text(raw: str) -> Answer:
+    return Answer(value=raw, raw=raw, unit=None, ok=True, quality=1.0, reason=None)
+
+
+def test_accented_typed_text_read_by_ocr_goes_to_review_however_clear() -> None:
+    conf, reasons = ocr_cap(0.999, [], {"page": 1, "ocr": 97}, _text("Hệ thông giám sát môi trường"), "text")
+    assert conf < 0.9 and reasons == ["ocr: accented typed text (word confidence 97)"]
+
+
+def test_plain_ascii_text_and_numbers_read_clearly_stay_accepted() -> None:
+    assert ocr_cap(0.99, [], {"page": 1, "ocr": 97}, _text("vanphong@sotttt.gov.vn"), "text") == (0.99, [])
+    num = Answer(value=125, raw="125", unit=None, ok=True, quality=1.0, reason=None)
+    assert ocr_cap(0.99, [], {"page": 1, "ocr": 97}, num, "integer") == (0.99, [])
+
+
+def test_accented_text_not_read_by_ocr_is_untouched() -> None:
+    assert ocr_cap(0.99, [], {"page": 1}, _text("Hệ thống"), "text") == (0.99, [])
+
+
+@pytest.mark.parametrize("raw", ["1163/QC-", "12/", "Phòng ("])
+def test_a_value_cut_short_goes_to_review(raw: str) -> None:
+    conf, reasons = ocr_cap(0.99, [], {"page": 1, "ocr": 97}, _text(raw), "integer")
+    assert conf < 0.9 and reasons[-1].startswith("ocr: value cut short")
