@@ -148,3 +148,22 @@ def test_accented_text_not_read_by_ocr_is_untouched() -> None:
 def test_a_value_cut_short_goes_to_review(raw: str) -> None:
     conf, reasons = ocr_cap(0.99, [], {"page": 1, "ocr": 97}, _text(raw), "integer")
     assert conf < 0.9 and reasons[-1].startswith("ocr: value cut short")
+
+
+# -- checkboxes a renderer drew as a missing glyph -----------------------------------------------------------------
+def test_a_tall_hollow_box_is_a_checkbox_whose_state_the_image_cannot_tell() -> None:
+    from PIL import Image, ImageDraw
+
+    from tests.test_reader_ocr import _font
+
+    img = Image.new("L", (1240, 300), 255)
+    d = ImageDraw.Draw(img)
+    f = _font(13)
+    side = int(7 * DPI / 72)
+    d.text((100, 100), "Có", font=f, fill=0)
+    d.rectangle([170, 98, 170 + side, 98 + int(1.7 * side)], outline=0, width=2)  # the renderer's missing glyph
+    d.text((300, 100), "Không", font=f, fill=0)
+    d.rectangle([420, 98, 420 + side, 98 + side], outline=0, width=2)  # a real empty square
+    d.text((600, 80), "0 O D 00", font=_font(22), fill=0)  # tall round letters and digits are no boxes
+    scan = Scan.of(np.asarray(img).copy(), settings(), DPI)
+    assert [(r[0] // 10, state) for r, state in scan.boxes] == [(17, None), (42, False)]

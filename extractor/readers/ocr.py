@@ -30,7 +30,7 @@ import yaml
 
 from extractor.catalogue import PATTERNS
 from extractor.errors import InputError
-from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Document, Source, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Source, Table
 from extractor.readers.ocr_engine import Engine, Word, engine
 from extractor.readers.ocr_image import TURNS
 from extractor.readers.ocr_tables import repair_column_numbers
@@ -148,7 +148,8 @@ def _page(number: int, img: Any, tess: Engine, cfg: dict[str, Any]) -> ScanPage:
         glyphs.extend(Glyph("…", x0 * pt + k * step, x0 * pt + (k + 1) * step, top, bottom, line_h * pt, False)
                       for k in range(n))
     for (x0, y0, x1, y1), ticked in scan.boxes:
-        glyphs.append(Glyph(CHECKED_BOX if ticked else EMPTY_BOX, x0 * pt, x1 * pt, y0 * pt, y1 * pt,
+        mark = UNKNOWN_BOX if ticked is None else CHECKED_BOX if ticked else EMPTY_BOX
+        glyphs.append(Glyph(mark, x0 * pt, x1 * pt, y0 * pt, y1 * pt,
                             (y1 - y0) * pt, False, (ticked, "ocr")))
         confs.append((x0 * pt, y0 * pt, x1 * pt, y1 * pt, 100.0))
     tables = [([v * pt for v in bbox], [[v * pt for v in c] for c in cells]) for bbox, cells in scan.tables]

@@ -136,7 +136,7 @@ class Scan:
 
     text_image: np.ndarray  # gray text on an even white background, rulings and boxes erased
     tables: list[tuple[Rect, list[Rect]]] = field(default_factory=list)  # table box, its cells
-    boxes: list[tuple[Rect, bool]] = field(default_factory=list)  # checkbox square, ticked
+    boxes: list[tuple[Rect, bool | None]] = field(default_factory=list)  # checkbox, ticked (None: cannot tell)
     leaders: list[tuple[Rect, int]] = field(default_factory=list)  # dotted leader run, number of dots
 
     @classmethod
@@ -218,24 +218,33 @@ def _tables(hmask: np.ndarray, vmask: np.ndarray) -> list[tuple[Rect, list[Rect]
     return out
 
 
-def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any], dpi: int) -> list[tuple[Rect, bool]]:
+def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any],
+                dpi: int) -> list[tuple[Rect, bool | None]]:
     """Hollow squares of a checkbox's size, ticked when their inside holds enough ink (PARSING-NOTES: checked
-    0.32–0.41, empty 0.00–0.12 inside the border)."""
+    0.32–0.41, empty 0.00–0.12 inside the border). A hollow upright rectangle of a line's height is the box a
+    renderer draws for a symbol-font character it has no glyph for (a Wingdings ☐ or ☒ alike): a checkbox whose
+    state the image cannot tell (None) unless ink fills it."""
     px = dpi / 72.0
     lo, hi = cfg["min_side"] * px, cfg["max_side"] * px
     work = ink.copy()
     work[rulings > 0] = 0
     contours, _ = cv2.findContours(work, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    found: list[tuple[Rect, bool]] = []
+    found: list[tuple[Rect, bool | None]] = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True):  # a square's outline before its hole
         x, y, w, h = cv2.boundingRect(c)
-        if not (lo <= w <= hi and lo <= h <= hi) or abs(w - h) > cfg["squareness"] * max(w, h):
+        if not (lo <= w <= hi and lo <= h <= hi):
+            continue
+        square = abs(w - h) <= cfg["squareness"] * max(w, h)
+        if not square and not (h > w and h <= cfg["missing_glyph_aspect"] * w):
             continue
         if cv2.contourArea(c) < 0.8 * w * h:  # the outline of a square fills its bounding box; O, D, 0 do not
             continue
         approx = cv2.approxPolyDP(c, 0.08 * cv2.arcLength(c, True), True)
         if len(approx) != 4:
             continue
+        k = max(2, w // 6)
+        if not square and not all(ink[a:a + k, b:b + k].any() for a in (y, y + h - k) for b in (x, x + w - k)):
+            continue  # a tall `0` or `O` has no ink in its corners
         rect = (x, y, x + w, y + h)
         if rulings[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3].any():  # a corner left between rulings
             continue
@@ -244,7 +253,7 @@ def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any], dpi: 
         inset = int(round(cfg["border_inset"] * w))
         inner = ink[y + inset:y + h - inset, x + inset:x + w - inset]
         ratio = float((inner > 0).mean()) if inner.size else 0.0
-        found.append((rect, ratio >= cfg["checked_ink"]))
+        found.append((rect, True if ratio >= cfg["checked_ink"] else False if square else None))
     found.sort(key=lambda f: (f[0][1], f[0][0]))
     return found
 
