@@ -165,5 +165,6 @@ def test_a_tall_hollow_box_is_a_checkbox_whose_state_the_image_cannot_tell() -> 
     d.text((300, 100), "Không", font=f, fill=0)
     d.rectangle([420, 98, 420 + side, 98 + side], outline=0, width=2)  # a real empty square
     d.text((600, 80), "0 O D 00", font=_font(22), fill=0)  # tall round letters and digits are no boxes
+    d.text((600, 180), "o ô ố O Ô", font=_font(16), fill=0)
     scan = Scan.of(np.asarray(img).copy(), settings(), DPI)
     assert [(r[0] // 10, state) for r, state in scan.boxes] == [(17, None), (42, False)]

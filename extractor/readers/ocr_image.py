@@ -242,9 +242,8 @@ def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any],
         approx = cv2.approxPolyDP(c, 0.08 * cv2.arcLength(c, True), True)
         if len(approx) != 4:
             continue
-        k = max(2, w // 6)
-        if not square and not all(ink[a:a + k, b:b + k].any() for a in (y, y + h - k) for b in (x, x + w - k)):
-            continue  # a tall `0` or `O` has no ink in its corners
+        if not _straight_sides(ink[y:y + h, x:x + w], cfg["side_ink"]):
+            continue  # an `o`, a `0`, an `O`: round, its sides touch the bounding box only in their middle
         rect = (x, y, x + w, y + h)
         if rulings[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3].any():  # a corner left between rulings
             continue
@@ -256,6 +255,15 @@ def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any],
         found.append((rect, True if ratio >= cfg["checked_ink"] else False if square else None))
     found.sort(key=lambda f: (f[0][1], f[0][0]))
     return found
+
+
+def _straight_sides(box: np.ndarray, share: float) -> bool:
+    """Whether ink runs along all four sides of `box` (a square's border), over at least `share` of each side, within
+    a tenth of the side from the edge."""
+    h, w = box.shape
+    k = max(2, min(w, h) // 10)
+    sides = (box[:k].any(axis=0), box[h - k:].any(axis=0), box[:, :k].any(axis=1), box[:, w - k:].any(axis=1))
+    return all(float(side.mean()) >= share for side in sides)
 
 
 def _leaders(ink: np.ndarray, cfg: dict[str, Any], dpi: int) -> list[tuple[Rect, int]]:
