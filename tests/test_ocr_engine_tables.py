@@ -165,6 +165,16 @@ def test_a_tall_hollow_box_is_a_checkbox_whose_state_the_image_cannot_tell() -> 
     d.text((300, 100), "Không", font=f, fill=0)
     d.rectangle([420, 98, 420 + side, 98 + side], outline=0, width=2)  # a real empty square
     d.text((600, 80), "0 O D 00", font=_font(22), fill=0)  # tall round letters and digits are no boxes
-    d.text((600, 180), "o ô ố O Ô", font=_font(16), fill=0)
     scan = Scan.of(np.asarray(img).copy(), settings(), DPI)
     assert [(r[0] // 10, state) for r, state in scan.boxes] == [(17, None), (42, False)]
+
+
+def test_a_box_has_ink_along_its_four_sides_a_round_letter_does_not() -> None:
+    from extractor.readers.ocr_image import _straight_sides
+
+    square = np.zeros((30, 30), np.uint8)
+    cv2.rectangle(square, (0, 0), (29, 29), 255, 3)
+    letter_o = np.zeros((30, 30), np.uint8)  # a scanned `o`: a thick ring filling its box
+    cv2.ellipse(letter_o, (15, 15), (13, 13), 0, 0, 360, 255, 7)
+    rule = settings()["boxes"]["side_ink"]
+    assert _straight_sides(square, rule) and not _straight_sides(letter_o, rule)
