@@ -143,7 +143,7 @@ def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: A
     raw = answer.raw.strip()
     if rules["review_toned_text"] and type_ == "text" and _TONED.search(unicodedata.normalize("NFD", raw)):
         return min(conf, rules["cap"]), [*reasons, f"ocr: accented typed text (word confidence {quality})"]
-    if raw[-1:] in rules["cut_short"]:
+    if raw and raw[-1] in rules["cut_short"]:
         return min(conf, rules["cap"]), [*reasons, f"ocr: value cut short ({raw[-1]!r} at its end)"]
     if quality >= rules["accept_word_conf"] and answer.ok and answer.quality >= 1.0 and not reasons:
         return conf, reasons

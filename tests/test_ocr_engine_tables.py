@@ -178,3 +178,7 @@ def test_a_box_has_ink_along_its_four_sides_a_round_letter_does_not() -> None:
     cv2.ellipse(letter_o, (15, 15), (13, 13), 0, 0, 360, 255, 7)
     rule = settings()["boxes"]["side_ink"]
     assert _straight_sides(square, rule) and not _straight_sides(letter_o, rule)
+
+
+def test_a_blank_raw_value_is_not_cut_short() -> None:
+    assert ocr_cap(0.99, [], {"page": 1, "ocr": 97}, _text("  "), "integer") == (0.99, [])

@@ -5,13 +5,15 @@
 
 Each page: rendered or resampled to the OCR resolution (`patterns/ocr.yaml`), red / blue ink removed by colour
 (seal, signature), turned upright (a page whose words read poorly is checked with Tesseract's orientation
-detection and turned), straightened, binarised (adaptive threshold: uneven light); ruling lines, table cells and
-checkbox squares are found in the image (`ocr_image.py`) and erased before Tesseract reads the words
-(`--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out among its
+detection and turned), straightened, binarised (adaptive threshold: uneven light; a band along the sheet's edges
+holds no ink); ruling lines, table cells and checkbox squares are found in the image (`ocr_image.py`) and erased,
+and the paper away from ink made white, before Tesseract reads the words (`ocr_engine.py`: in-process through
+tesserocr; `--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out among its
 characters, the line's height as size), boxes become ☐ / ☒ glyphs (encoding ``ocr``), cells become a ruled
 `PageTable`, and the PDF reader's own line, paragraph and table assembly (`pdf.assemble`) builds the blocks, so
 every later stage treats a scan like a PDF. Locations are PDF points (72 per inch) on the page image.
 
+A table's row of column numbers `(1) (2) …` that Tesseract garbled is rewritten (`ocr_tables.py`).
 Every block's location carries ``ocr``: the lowest Tesseract word confidence (0–100) inside it; the confidence
 stage accepts an OCR'd value only when that evidence is strong (`extractor.confidence.ocr_cap`).
 Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``); the pages of one file are read in parallel, one per core
