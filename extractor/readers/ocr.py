@@ -8,8 +8,8 @@ Each page: rendered or resampled to the OCR resolution (`patterns/ocr.yaml`), re
 detection and turned), straightened, binarised (adaptive threshold: uneven light; a band along the sheet's edges
 holds no ink); ruling lines, table cells and checkbox squares are found in the image (`ocr_image.py`) and erased,
 and the paper away from ink made white, before Tesseract reads the words (`ocr_engine.py`: in-process through
-tesserocr; `--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out among its
-characters, the line's height as size), boxes become ☐ / ☒ glyphs (encoding ``ocr``), cells become a ruled
+tesserocr; `--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out
+among its characters, the line's height as size), boxes become ☐ / ☒ / ▢ glyphs (encoding ``ocr``), cells a ruled
 `PageTable`, and the PDF reader's own line, paragraph and table assembly (`pdf.assemble`) builds the blocks, so
 every later stage treats a scan like a PDF. Locations are PDF points (72 per inch) on the page image.
 

@@ -153,8 +153,9 @@ class Scan:
         boxes = _checkboxes(ink, hmask | vmask, cfg["boxes"], dpi)
         leaders = _leaders(ink, cfg["leaders"], dpi)
         erase = np.zeros_like(ink)
+        fringe = int(b["margin"]) + 1  # a dot's grey edge, which the margin around ink keeps, goes with it
         for (x0, y0, x1, y1), _ in leaders:  # Tesseract garbles a number typed against dots (`113……` → `;a b TNG`)
-            erase[y0:y1, x0:x1] = 255
+            erase[max(0, y0 - fringe):y1 + fringe, max(0, x0 - fringe):x1 + fringe] = 255
         erase[(hmask | vmask) > 0] = 255
         for (x0, y0, x1, y1), _ in boxes:
             pad = max(2, (x1 - x0) // 8)
