@@ -182,3 +182,17 @@ def test_a_box_has_ink_along_its_four_sides_a_round_letter_does_not() -> None:
 
 def test_a_blank_raw_value_is_not_cut_short() -> None:
     assert ocr_cap(0.99, [], {"page": 1, "ocr": 97}, _text("  "), "integer") == (0.99, [])
+
+
+def test_the_line_a_skewed_scan_leaves_at_the_sheet_edge_makes_no_table() -> None:
+    gray = cv2.cvtColor(bgr(form_page()), cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    edged = gray.copy()
+    edged[:6, :] = 60  # the scanner's border left along the top and right edges after straightening
+    edged[:, w - 6:] = 60
+    for x in (int(0.7 * w), int(0.85 * w)):  # rulings running into the edges close cells with them
+        cv2.line(edged, (x, 0), (x, 300), 0, 2)
+    cv2.line(edged, (int(0.7 * w), 300), (w - 1, 300), 0, 2)
+    scan = Scan.of(edged, settings(), DPI)
+    assert [cells for _, cells in scan.tables] == [cells for _, cells in Scan.of(gray, settings(), DPI).tables]
+    assert scan.text_image[:6].min() == 255 and scan.text_image[:, w - 6:].min() == 255
