@@ -134,15 +134,16 @@ def _page(number: int, img: Any, tess: Engine, cfg: dict[str, Any]) -> ScanPage:
     pt = 72.0 / dpi
     glyphs: list[Glyph] = []
     confs: list[tuple[float, float, float, float, float]] = []
-    for text, x0, y0, x1, y1, conf, ltop, lbottom in words:
-        top, bottom = ltop * pt, lbottom * pt
-        size = max(4.0, bottom - top)
+    heights = sorted(lb - lt for *_, lt, lb in words) or [12 * dpi / 72]
+    line_h = heights[len(heights) // 2]
+    for text, x0, y0, x1, y1, conf, _, lbottom in words:
+        # every line the page's usual height up from its bottom: Tesseract's line box grows with stacked marks and
+        # capitals, and a taller box would read as another font size or a paragraph gap to the line assembly
+        top, bottom, size = (lbottom - line_h) * pt, lbottom * pt, max(4.0, line_h * pt)
         step = (x1 - x0) * pt / len(text)
         for k, ch in enumerate(text):
             glyphs.append(Glyph(ch, x0 * pt + k * step, x0 * pt + (k + 1) * step, top, bottom, size, False))
         confs.append((x0 * pt, y0 * pt, x1 * pt, y1 * pt, conf))
-    heights = sorted(lb - lt for *_, lt, lb in words) or [12 * dpi / 72]
-    line_h = heights[len(heights) // 2]
     for (x0, _, x1, y1), dots in scan.leaders:  # a leader as the `…` it was typed with, on its line's baseline
         n = max(1, dots // 3)
         top, bottom = (y1 - 0.8 * line_h) * pt, (y1 + 0.2 * line_h) * pt
