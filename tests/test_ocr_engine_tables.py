@@ -196,3 +196,14 @@ def test_the_line_a_skewed_scan_leaves_at_the_sheet_edge_makes_no_table() -> Non
     scan = Scan.of(edged, settings(), DPI)
     assert [cells for _, cells in scan.tables] == [cells for _, cells in Scan.of(gray, settings(), DPI).tables]
     assert scan.text_image[:6].min() == 255 and scan.text_image[:, w - 6:].min() == 255
+
+
+def test_every_ocr_line_gets_the_page_s_usual_height_whatever_its_marks() -> None:
+    needs_tesseract()
+    from extractor.readers.ocr import _page
+
+    cfg = settings()
+    page = _page(1, bgr(form_page()), ocr_engine.engine(cfg["tesseract"]), cfg)
+    words = [g for g in page.glyphs if g.text not in "…☐☒▢"]
+    assert words and len({round(g.size, 2) for g in words}) == 1
+    assert all(abs((g.bottom - g.top) - g.size) < 0.01 for g in words)
