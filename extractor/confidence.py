@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import regex
 import yaml
 
 from extractor.answers import Answer
@@ -127,18 +129,29 @@ def _ocr_rules() -> dict[str, Any]:
         return yaml.safe_load(fh)["confidence"]
 
 
-def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: Answer) -> tuple[float, list[str]]:
+def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: Answer,
+            type_: str | None = None) -> tuple[float, list[str]]:
     """A value read by OCR (its block's location has ``ocr``, the lowest Tesseract word confidence in it) keeps its
     confidence only on strong evidence: every word read clearly, the value parsed exactly and nothing else against it
 (label match, margin, consistency: on a scan a weak signal is more often a misread table); otherwise it is
-    capped below acceptance with the reason ``ocr``, so a reviewer sees it beside the page crop."""
+    capped below acceptance with the reason ``ocr``, so a reviewer sees it beside the page crop. Typed text
+    (`type_` ``text``) with Vietnamese marks is capped too (Tesseract takes ``thông`` for ``thống``, ``để`` for
+    ``đề`` at high confidence: each is a word), and so is a value that ends cut short (``-``, ``/``: rest unread)."""
     quality = location.get("ocr")
     if quality is None or answer.raw is None:
         return conf, reasons
     rules = _ocr_rules()
+    raw = answer.raw.strip()
+    if rules["review_toned_text"] and type_ == "text" and _TONED.search(unicodedata.normalize("NFD", raw)):
+        return min(conf, rules["cap"]), [*reasons, f"ocr: accented typed text (word confidence {quality})"]
+    if raw and raw[-1] in rules["cut_short"]:
+        return min(conf, rules["cap"]), [*reasons, f"ocr: value cut short ({raw[-1]!r} at its end)"]
     if quality >= rules["accept_word_conf"] and answer.ok and answer.quality >= 1.0 and not reasons:
         return conf, reasons
     return min(conf, rules["cap"]), [*reasons, f"ocr: word confidence {quality}"]
+
+
+_TONED = regex.compile(r"[\u0300-\u036f\u0110\u0111]")  # any mark of a decomposed letter (tone, hat, horn), đ
 
 
 def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "text") -> list[str]:

@@ -92,7 +92,7 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
         s = m.slot
         spec = cat.fields.get(m.field_id) if m.field_id else None
         ev = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
-        conf, reasons = ocr_cap(*score(ev), s.location, a)
+        conf, reasons = ocr_cap(*score(ev), s.location, a, spec.type if spec else None)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
             if a.raw is None or _printed_item(s.label, a.raw, printed):

@@ -5,13 +5,15 @@
 
 Each page: rendered or resampled to the OCR resolution (`patterns/ocr.yaml`), red / blue ink removed by colour
 (seal, signature), turned upright (a page whose words read poorly is checked with Tesseract's orientation
-detection and turned), straightened, binarised (adaptive threshold: uneven light); ruling lines, table cells and
-checkbox squares are found in the image (`ocr_image.py`) and erased before Tesseract reads the words
-(`--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out among its
-characters, the line's height as size), boxes become ☐ / ☒ glyphs (encoding ``ocr``), cells become a ruled
+detection and turned), straightened, binarised (adaptive threshold: uneven light; a band along the sheet's edges
+holds no ink); ruling lines, table cells and checkbox squares are found in the image (`ocr_image.py`) and erased,
+and the paper away from ink made white, before Tesseract reads the words (`ocr_engine.py`: in-process through
+tesserocr; `--psm 6`: one block, keeps the dotted-leader lines). Words become glyphs (each word's box shared out
+among its characters, the line's height as size), boxes become ☐ / ☒ / ▢ glyphs (encoding ``ocr``), cells a ruled
 `PageTable`, and the PDF reader's own line, paragraph and table assembly (`pdf.assemble`) builds the blocks, so
 every later stage treats a scan like a PDF. Locations are PDF points (72 per inch) on the page image.
 
+A table's row of column numbers `(1) (2) …` that Tesseract garbled is rewritten (`ocr_tables.py`).
 Every block's location carries ``ocr``: the lowest Tesseract word confidence (0–100) inside it; the confidence
 stage accepts an OCR'd value only when that evidence is strong (`extractor.confidence.ocr_cap`).
 Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``); the pages of one file are read in parallel, one per core
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,10 @@ import yaml
 
 from extractor.catalogue import PATTERNS
 from extractor.errors import InputError
-from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Document, Source, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Source, Table
+from extractor.readers.ocr_engine import Engine, Word, engine
 from extractor.readers.ocr_image import TURNS
+from extractor.readers.ocr_tables import repair_column_numbers
 from extractor.readers.pdf_lines import Glyph, group_lines
 from extractor.readers.pdf_page import Page
 from extractor.readers.pdf_tables import PageTable
@@ -48,65 +51,25 @@ def settings() -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def _tesseract() -> Any:
-    import pytesseract
-
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        return None
-    return pytesseract
+def mean_conf(words: list[Word]) -> float:
+    """Mean Tesseract confidence of `words` (0 for none)."""
+    return sum(w[5] for w in words) / len(words) if words else 0.0
 
 
-class _Words:
-    """Tesseract's words of one page image: text, box (pixels), confidence and the box of their line."""
-
-    def __init__(self, data: dict[str, list[Any]], min_conf: float) -> None:
-        lines: dict[tuple[int, int, int], tuple[int, int]] = {}
-        for i, level in enumerate(data["level"]):
-            if level == 4:
-                lines[(data["block_num"][i], data["par_num"][i], data["line_num"][i])] = (
-                    data["top"][i], data["top"][i] + data["height"][i])
-        self.items: list[Word] = []
-        for i, level in enumerate(data["level"]):
-            text = (data["text"][i] or "").strip()
-            conf = float(data["conf"][i])
-            if level != 5 or not text or conf < min_conf:
-                continue
-            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-            ltop, lbottom = lines.get((data["block_num"][i], data["par_num"][i], data["line_num"][i]), (y, y + h))
-            self.items.append((text, x, y, x + w, y + h, conf, ltop, lbottom))
-
-    def mean_conf(self) -> float:
-        return sum(w[5] for w in self.items) / len(self.items) if self.items else 0.0
-
-
-def _ocr(image: Any, tess: Any, cfg: dict[str, Any]) -> _Words:
-    t = cfg["tesseract"]
-    data = tess.image_to_data(image, lang=t["lang"], config=f"--psm {t['psm']} --dpi {t['dpi']}",
-                              output_type=tess.Output.DICT)
-    return _Words(data, t["min_word_conf"])
-
-
-def _upright(gray: Any, quality: float, tess: Any, cfg: dict[str, Any]) -> tuple[Any, int]:
+def _upright(gray: Any, quality: float, tess: Engine, cfg: dict[str, Any]) -> tuple[Any, int]:
     """The page turned upright when its words read poorly (mean confidence `quality`) and Tesseract's orientation
     detection says so."""
     import cv2
 
     if quality >= cfg["tesseract"]["upside_down_conf"]:
         return gray, 0
-    try:
-        osd = tess.image_to_osd(gray, config="--psm 0", output_type=tess.Output.DICT)
-    except tess.TesseractError:
-        return gray, 0
-    turn = int(osd.get("rotate", 0)) % 360
+    turn = tess.turn(gray)
     if turn not in TURNS:
         return gray, 0
     return cv2.rotate(gray, TURNS[turn]), turn
 
 
-Word = tuple[str, float, float, float, float, float, float, float]  # text, box, conf, line top / bottom (pixels)
-
-
-def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, cfg: dict[str, Any]) -> list[Word]:
+def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Engine) -> list[Word]:
     """The words of every non-blank table cell, read in one Tesseract call: the cells are stacked one under the
     other on a white sheet (a page-wide block mixes the lines of neighbouring cells), and each word is moved back
     to its cell on the page."""
@@ -129,7 +92,7 @@ def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, c
         spans.append((y, y + crop.shape[0], ox - gap, oy - y))
         y += crop.shape[0] + gap
     out: list[Word] = []
-    for text, x0, y0, x1, y1, conf, ltop, lbottom in _ocr(sheet, tess, cfg).items:
+    for text, x0, y0, x1, y1, conf, ltop, lbottom in tess.words(sheet):
         mid = (y0 + y1) / 2
         span = next((s for s in spans if s[0] - gap / 2 <= mid <= s[1] + gap / 2), None)
         if span is not None:
@@ -138,7 +101,7 @@ def _cell_words(image: Any, cells: list[tuple[int, int, int, int]], tess: Any, c
     return out
 
 
-def _words(gray: Any, tess: Any, cfg: dict[str, Any], dpi: int) -> tuple[Any, list[Word], float]:
+def _words(gray: Any, tess: Engine, cfg: dict[str, Any], dpi: int) -> tuple[Any, list[Word], float]:
     """The prepared page, its words (body text read as one block, table cells apart) and the body's mean
     word confidence."""
     from extractor.readers.ocr_image import Scan
@@ -147,12 +110,12 @@ def _words(gray: Any, tess: Any, cfg: dict[str, Any], dpi: int) -> tuple[Any, li
     body = scan.text_image.copy()
     for (x0, y0, x1, y1), _ in scan.tables:
         body[y0:y1, x0:x1] = 255
-    words = _ocr(body, tess, cfg)
+    words = tess.words(body)
     cells = [c for _, table_cells in scan.tables for c in table_cells]
-    return scan, words.items + _cell_words(scan.text_image, cells, tess, cfg), words.mean_conf()
+    return scan, words + _cell_words(scan.text_image, cells, tess), mean_conf(words)
 
 
-def _page(number: int, img: Any, tess: Any, cfg: dict[str, Any]) -> ScanPage:
+def _page(number: int, img: Any, tess: Engine, cfg: dict[str, Any]) -> ScanPage:
     """One page image read: glyphs, ruled tables, its words' confidences, and how the page image was turned before
     reading: [skew°, turn°, skew° after the turn] (`ocr_image.prepared`)."""
     warnings: list[str] = []
@@ -171,15 +134,16 @@ def _page(number: int, img: Any, tess: Any, cfg: dict[str, Any]) -> ScanPage:
     pt = 72.0 / dpi
     glyphs: list[Glyph] = []
     confs: list[tuple[float, float, float, float, float]] = []
-    for text, x0, y0, x1, y1, conf, ltop, lbottom in words:
-        top, bottom = ltop * pt, lbottom * pt
-        size = max(4.0, bottom - top)
+    heights = sorted(lb - lt for *_, lt, lb in words) or [12 * dpi / 72]
+    line_h = heights[len(heights) // 2]
+    for text, x0, y0, x1, y1, conf, _, lbottom in words:
+        # every line the page's usual height up from its bottom: Tesseract's line box grows with stacked marks and
+        # capitals, and a taller box would read as another font size or a paragraph gap to the line assembly
+        top, bottom, size = (lbottom - line_h) * pt, lbottom * pt, max(4.0, line_h * pt)
         step = (x1 - x0) * pt / len(text)
         for k, ch in enumerate(text):
             glyphs.append(Glyph(ch, x0 * pt + k * step, x0 * pt + (k + 1) * step, top, bottom, size, False))
         confs.append((x0 * pt, y0 * pt, x1 * pt, y1 * pt, conf))
-    heights = sorted(lb - lt for *_, lt, lb in words) or [12 * dpi / 72]
-    line_h = heights[len(heights) // 2]
     for (x0, _, x1, y1), dots in scan.leaders:  # a leader as the `…` it was typed with, on its line's baseline
         n = max(1, dots // 3)
         top, bottom = (y1 - 0.8 * line_h) * pt, (y1 + 0.2 * line_h) * pt
@@ -187,7 +151,8 @@ def _page(number: int, img: Any, tess: Any, cfg: dict[str, Any]) -> ScanPage:
         glyphs.extend(Glyph("…", x0 * pt + k * step, x0 * pt + (k + 1) * step, top, bottom, line_h * pt, False)
                       for k in range(n))
     for (x0, y0, x1, y1), ticked in scan.boxes:
-        glyphs.append(Glyph(CHECKED_BOX if ticked else EMPTY_BOX, x0 * pt, x1 * pt, y0 * pt, y1 * pt,
+        mark = UNKNOWN_BOX if ticked is None else CHECKED_BOX if ticked else EMPTY_BOX
+        glyphs.append(Glyph(mark, x0 * pt, x1 * pt, y0 * pt, y1 * pt,
                             (y1 - y0) * pt, False, (ticked, "ocr")))
         confs.append((x0 * pt, y0 * pt, x1 * pt, y1 * pt, 100.0))
     tables = [([v * pt for v in bbox], [[v * pt for v in c] for c in cells]) for bbox, cells in scan.tables]
@@ -274,11 +239,10 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     from extractor.readers.ocr_image import page_images
     from extractor.readers.pdf import assemble
 
-    tess = _tesseract()
+    cfg = settings()
+    tess = engine(cfg["tesseract"])
     if tess is None:
         raise InputError(_NO_TESSERACT, path=source.path)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    cfg = settings()
     try:
         images = page_images(data, pdf, int(cfg["tesseract"]["dpi"]), int(cfg["tesseract"]["min_source_dpi"]))
     except Exception as exc:  # Pillow / PDFium raise many types on damaged images
@@ -291,7 +255,7 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     def one(i: int) -> ScanPage | str:
         try:
             return _page(i, images[i - 1], tess, cfg)
-        except tess.TesseractError as exc:
+        except tess.error as exc:
             return f"page {i} could not be read by OCR ({str(exc).strip()[:80]}); skipped"
 
     threads = int(os.environ.get("EXTRACTOR_OCR_THREADS") or 0) or (os.cpu_count() or 1)
@@ -315,5 +279,8 @@ def read_scan(data: bytes, source: Source, pdf: bool) -> Document:
     turns = {r.number: r.turned for r in read}
     doc = assemble(pages, len(images), source, warnings)
     doc.recognised = True
+    for item in doc.items:
+        if isinstance(item, Table):
+            repair_column_numbers(item, cfg["column_numbers"])
     _mark_confidence(doc, confs, turns)
     return doc

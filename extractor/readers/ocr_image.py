@@ -136,7 +136,7 @@ class Scan:
 
     text_image: np.ndarray  # gray text on an even white background, rulings and boxes erased
     tables: list[tuple[Rect, list[Rect]]] = field(default_factory=list)  # table box, its cells
-    boxes: list[tuple[Rect, bool]] = field(default_factory=list)  # checkbox square, ticked
+    boxes: list[tuple[Rect, bool | None]] = field(default_factory=list)  # checkbox, ticked (None: cannot tell)
     leaders: list[tuple[Rect, int]] = field(default_factory=list)  # dotted leader run, number of dots
 
     @classmethod
@@ -145,19 +145,26 @@ class Scan:
         ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV,
                                     int(b["block"]) | 1, float(b["offset"]))
         h, w = ink.shape
+        band = int(b["edge"] * w)  # the sheet's edge, where a skewed scan leaves a line and the scanner its noise
+        if band:
+            ink[:band], ink[h - band:], ink[:, :band], ink[:, w - band:] = 0, 0, 0, 0
         hmask, vmask = _rulings(ink, cfg["rulings"], w, h)
         tables = _tables(hmask, vmask)
         boxes = _checkboxes(ink, hmask | vmask, cfg["boxes"], dpi)
         leaders = _leaders(ink, cfg["leaders"], dpi)
         erase = np.zeros_like(ink)
+        fringe = int(b["margin"]) + 1  # a dot's grey edge, which the margin around ink keeps, goes with it
         for (x0, y0, x1, y1), _ in leaders:  # Tesseract garbles a number typed against dots (`113……` → `;a b TNG`)
-            erase[y0:y1, x0:x1] = 255
+            erase[max(0, y0 - fringe):y1 + fringe, max(0, x0 - fringe):x1 + fringe] = 255
         erase[(hmask | vmask) > 0] = 255
         for (x0, y0, x1, y1), _ in boxes:
             pad = max(2, (x1 - x0) // 8)
             erase[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 255
         text = _even_light(gray)
-        text[cv2.dilate(erase, np.ones((3, 3), np.uint8)) > 0] = 255
+        # paper away from ink turned white: on a page with little text Tesseract's own threshold splits the
+        # scanner's noise into strokes and reads a page of garbage
+        near_ink = cv2.dilate(ink, np.ones((2 * int(b["margin"]) + 1,) * 2, np.uint8))
+        text[(near_ink == 0) | (cv2.dilate(erase, np.ones((3, 3), np.uint8)) > 0)] = 255
         return cls(text, tables, boxes, leaders)
 
 
@@ -212,24 +219,32 @@ def _tables(hmask: np.ndarray, vmask: np.ndarray) -> list[tuple[Rect, list[Rect]
     return out
 
 
-def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any], dpi: int) -> list[tuple[Rect, bool]]:
+def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any],
+                dpi: int) -> list[tuple[Rect, bool | None]]:
     """Hollow squares of a checkbox's size, ticked when their inside holds enough ink (PARSING-NOTES: checked
-    0.32–0.41, empty 0.00–0.12 inside the border)."""
+    0.32–0.41, empty 0.00–0.12 inside the border). A hollow upright rectangle of a line's height is the box a
+    renderer draws for a symbol-font character it has no glyph for (a Wingdings ☐ or ☒ alike): a checkbox whose
+    state the image cannot tell (None) unless ink fills it."""
     px = dpi / 72.0
     lo, hi = cfg["min_side"] * px, cfg["max_side"] * px
     work = ink.copy()
     work[rulings > 0] = 0
     contours, _ = cv2.findContours(work, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    found: list[tuple[Rect, bool]] = []
+    found: list[tuple[Rect, bool | None]] = []
     for c in sorted(contours, key=cv2.contourArea, reverse=True):  # a square's outline before its hole
         x, y, w, h = cv2.boundingRect(c)
-        if not (lo <= w <= hi and lo <= h <= hi) or abs(w - h) > cfg["squareness"] * max(w, h):
+        if not (lo <= w <= hi and lo <= h <= hi):
+            continue
+        square = abs(w - h) <= cfg["squareness"] * max(w, h)
+        if not square and not (h > w and h <= cfg["missing_glyph_aspect"] * w):
             continue
         if cv2.contourArea(c) < 0.8 * w * h:  # the outline of a square fills its bounding box; O, D, 0 do not
             continue
         approx = cv2.approxPolyDP(c, 0.08 * cv2.arcLength(c, True), True)
         if len(approx) != 4:
             continue
+        if not _straight_sides(ink[y:y + h, x:x + w], cfg["side_ink"]):
+            continue  # an `o`, a `0`, an `O`: round, its sides touch the bounding box only in their middle
         rect = (x, y, x + w, y + h)
         if rulings[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3].any():  # a corner left between rulings
             continue
@@ -238,9 +253,18 @@ def _checkboxes(ink: np.ndarray, rulings: np.ndarray, cfg: dict[str, Any], dpi: 
         inset = int(round(cfg["border_inset"] * w))
         inner = ink[y + inset:y + h - inset, x + inset:x + w - inset]
         ratio = float((inner > 0).mean()) if inner.size else 0.0
-        found.append((rect, ratio >= cfg["checked_ink"]))
+        found.append((rect, True if ratio >= cfg["checked_ink"] else False if square else None))
     found.sort(key=lambda f: (f[0][1], f[0][0]))
     return found
+
+
+def _straight_sides(box: np.ndarray, share: float) -> bool:
+    """Whether ink runs along all four sides of `box` (a square's border), over at least `share` of each side, within
+    a tenth of the side from the edge."""
+    h, w = box.shape
+    k = max(2, min(w, h) // 10)
+    sides = (box[:k].any(axis=0), box[h - k:].any(axis=0), box[:, :k].any(axis=1), box[:, w - k:].any(axis=1))
+    return all(float(side.mean()) >= share for side in sides)
 
 
 def _leaders(ink: np.ndarray, cfg: dict[str, Any], dpi: int) -> list[tuple[Rect, int]]:
