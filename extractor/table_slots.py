@@ -19,12 +19,31 @@ COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+_ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
 _BOX_SET = frozenset(BOX_CHARS)
+
+
+def _group_title(row: list, ncols: int) -> Cell | None:
+    """The cell of a group-title row: its text sits in one cell spanning most of the table, with at most an item
+    number before it (`A | DỊCH VỤ CÔNG …`). A column the clerk added leaves the title one column short of the
+    table's width, so "most" is more than half, not all but one."""
+    if ncols <= 2:
+        return None
+    texts = [c for c in row if c.text.strip()]
+    wide = [c for c in texts if c.colspan >= max(2, ncols // 2 + 1) and not has_leader(c.text)
+            and not has_options_text(c.text)]
+    if len(wide) != 1:
+        return None
+    title = wide[0]
+    others = [c for c in texts if c is not title]
+    if all(c.col < title.col and _ITEM_MARK.fullmatch(c.text.strip()) for c in others):
+        return title
+    return None
 
 
 def _is_group_row(row: list, ncols: int) -> bool:
     """A row whose text sits in one cell spanning (nearly) the whole table: a group title, not data."""
-    return any(c.colspan >= ncols - 1 and c.text.strip() for c in row) and ncols > 2
+    return _group_title(row, ncols) is not None
 
 
 def _header_rows(table: Table) -> int:
@@ -58,6 +77,8 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
     ncols = table.ncols
     col_header = [""] * ncols
     for row in table.rows[:nhead]:
+        if _is_group_row(row, ncols):
+            continue  # a group title under the header names no column
         for c in row:
             t = clean_label(c.text)
             if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
@@ -79,7 +100,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
             continue  # an empty row (a list table's spare row, or a "…" filler row)
         if _is_group_row(row, ncols):
-            group = clean_label(next(c.text for c in row if c.colspan >= ncols - 1))
+            group = clean_label(_group_title(row, ncols).text)  # type: ignore[union-attr]
             continue
         if label_cell is not None and all(c.blocks and c.blocks[0].bold for c in [label_cell]) and \
                 not any(c.text.strip() for c in values):
