@@ -660,7 +660,7 @@ class Matcher:
 
         A table is taken for the list when at least two headers match a column well; the other headers
         then follow by position when the column counts agree (reworded headers keep their place), else by
-        their best remaining match.
+        the best alignment that keeps the columns' order (an added column is left out, its own field).
         """
         by_field: dict[str, TemplateSlot] = {}
         for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
@@ -673,16 +673,21 @@ class Matcher:
             return None
         if len(headers) == len(cols):
             pairs = list(enumerate(range(len(cols))))
-        else:
+        else:  # a column added or dropped: the best order-keeping alignment, so the others never swap places
+            gain = np.where(m >= 0.4, m, -np.inf)
+            best = _alignment_table(gain)
             pairs = []
-            used_h: set[int] = set()
-            used_c: set[int] = set()
-            for flat in np.argsort(-m, axis=None):
-                i, j = divmod(int(flat), m.shape[1])
-                if i in used_h or j in used_c or m[i, j] < 0.4:
-                    continue
-                pairs.append((i, j))
-                used_h.add(i)
-                used_c.add(j)
+            i, j = gain.shape
+            while i > 0 and j > 0:
+                if best[i, j] == best[i, j - 1]:
+                    j -= 1
+                elif best[i, j] == best[i - 1, j]:
+                    i -= 1
+                else:
+                    pairs.append((i - 1, j - 1))
+                    i, j = i - 1, j - 1
+            pairs.reverse()
+            if not pairs:
+                return None
         col_map = {headers[i]: cols[j] for i, j in pairs}
         return col_map, float(np.mean([m[i, j] for i, j in pairs]))
