@@ -10,6 +10,7 @@ import regex
 
 from extractor.blanks import LEADER, has_leader, split_line, split_value_unit
 from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
+from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
 from extractor.slots import BOX_CHARS, Option, Slot, _options_in, block_slots
@@ -122,21 +123,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                                   location=loc, table=number, row=r, row_label=row_label or None))
         for c in values:
             loc = _cell_location(table, c, nhead + r - 1, row.index(c))
-            inner = [s for b in c.blocks for s in block_slots(b, section, units, printed)]
-            own_label = [s for s in inner if s.label]
-            if inner and (own_label or any(LEADER.search(b.text) for b in c.blocks)):
-                for s in inner:
-                    s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
-                # a value line beside the cell's sub-labelled blanks ("5" over "ADSL: ……" / "FTTH: ……")
-                loose = [b.text for b in c.blocks if not block_slots(b, section, units, printed)
-                         and LEADER.sub("", b.text).strip() and not has_options_text(b.text)
-                         and not (printed is not None and _is_printed_words(b.text, printed))]
-                if loose:
-                    inner.insert(0, Slot("cell", "", raw=" ".join(" ".join(loose).split()),
-                                         location=dict(loc, lines=len(loose))))
-                cell_slots.append((c, inner))
-            else:
-                cell_slots.append((c, [Slot("cell", "", location=loc)]))
+            cell_slots.append((c, _cell_slots(c, loc, section, units, printed)))
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
@@ -148,23 +135,73 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         for c, ss in cell_slots:
             column = col_header[c.col] or None
             for s in ss:
-                s.kind, s.section, s.column, s.context = "cell", section, column, context
+                s.section, s.column, s.context = section, column, context
                 s.table, s.row, s.row_label = number, r, row_label or None
                 if not s.label:
                     s.label = row_label or (column or "")
-                if len(ss) == 1 and s.raw is None and not s.location.get("start"):
-                    text = c.text
-                    if has_options_text(text):
-                        s.kind = "choice"
-                        s.options = _cell_options(text)
-                    else:
-                        raw = " ".join(LEADER.sub(" ", text).split())
-                        raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
+                if len(ss) == 1 and s.kind == "cell" and s.raw is None and not s.location.get("start"):
+                    raw = " ".join(LEADER.sub(" ", c.text).split())
+                    if raw:
+                        raw_value, unit = split_value_unit(raw, units)
                         if not raw_value[:1].isdigit():  # a unit only follows a number
                             raw_value, unit = raw, ""
                         s.raw, s.unit_text = raw_value or None, unit or None
                 slots.append(s)
     return slots
+
+
+def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[str],
+                printed: Printed | None) -> list[Slot]:
+    """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
+    option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
+    lines typed without one. A cell with none of these is one slot, its whole text read later."""
+    boxed = [b for b in cell.blocks if has_options_text(b.text)]
+    out: list[Slot] = []
+    if boxed:
+        out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
+        out += _cell_option_blanks(boxed, loc)
+    lines = [b for b in cell.blocks if not has_options_text(b.text)]
+    inner = [block_slots(b, section, units, printed) for b in lines]
+    if not boxed and not (any(s.label for ss in inner for s in ss) or any(LEADER.search(b.text) for b in lines)):
+        return [Slot("cell", "", location=loc)]
+    loose: list[str] = []
+    for b, found in zip(lines, inner, strict=True):
+        if not found:
+            # a value line beside the cell's blanks ("5" over "ADSL: ……" / "FTTH: ……", "15" under "……" / "……")
+            if LEADER.sub("", b.text).strip() and not (printed is not None and _is_printed_words(b.text, printed)):
+                loose.append(b.text)
+            continue
+        out += _loose_slot(loose, loc)
+        loose = []
+        for s in found:
+            s.kind = "cell"
+            s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
+            if s.raw is None and _looks_like_value(s.label):
+                # a number before the dots is the value: the cell's label is its row's (`22 ….... máy`)
+                s.raw, s.label = s.label, ""
+                s.extra = None if s.extra == s.raw else s.extra
+        out += found
+    out += _loose_slot(loose, loc)
+    return out
+
+
+def _loose_slot(lines: list[str], loc: dict[str, Any]) -> list[Slot]:
+    """Lines typed without a blank of their own, one slot (none for no lines)."""
+    if not lines:
+        return []
+    return [Slot("cell", "", raw=" ".join(" ".join(lines).split()), location=dict(loc, lines=len(lines)))]
+
+
+def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any]) -> list[Slot]:
+    """The blank an option of a cell holds (`☒ Tên, loại thiết bị: Fortinet ……`): a slot labelled by the option."""
+    out = []
+    for b in boxed:
+        for line in b.text.split("\n"):
+            parsed = parse_options(line)
+            for o in parsed.options if parsed is not None else []:
+                if o.has_blank:
+                    out.append(Slot("cell", clean_label(o.text), raw=o.blank, location=dict(loc, option=o.text)))
+    return out
 
 
 def _cell_location(table: Table, cell: Cell, row: int, index: int) -> dict[str, Any]:
