@@ -124,6 +124,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         for c in values:
             loc = _cell_location(table, c, nhead + r - 1, row.index(c))
             cell_slots.append((c, _cell_slots(c, loc, section, units, printed)))
+        _line_labels(cell_slots)
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
@@ -160,36 +161,71 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
     if boxed:
         out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
         out += _cell_option_blanks(boxed, loc)
-    lines = [b for b in cell.blocks if not has_options_text(b.text)]
+    lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]
     inner = [block_slots(b, section, units, printed) for b in lines]
-    if not boxed and not (any(s.label for ss in inner for s in ss) or any(LEADER.search(b.text) for b in lines)):
+    numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
+    if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)
+                                          or any(LEADER.search(b.text) for b in lines)):
         return [Slot("cell", "", location=loc)]
     loose: list[str] = []
-    for b, found in zip(lines, inner, strict=True):
+    first = 0
+    for k, (b, found) in enumerate(zip(lines, inner, strict=True)):
+        if numbers and not found:  # numbers on lines of their own: a value each (`89` / `1` / `7`)
+            out += _loose_slot([b.text], dict(loc, line=k), units)
+            continue
         if not found:
             # a value line beside the cell's blanks ("5" over "ADSL: ……" / "FTTH: ……", "15" under "……" / "……")
             if LEADER.sub("", b.text).strip() and not (printed is not None and _is_printed_words(b.text, printed)):
+                first = first if loose else k
                 loose.append(b.text)
             continue
-        out += _loose_slot(loose, loc)
+        out += _loose_slot(loose, dict(loc, line=first), units)
         loose = []
         for s in found:
             s.kind = "cell"
-            s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
+            s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"), line=k)
             if s.raw is None and _looks_like_value(s.label):
                 # a number before the dots is the value: the cell's label is its row's (`22 ….... máy`)
                 s.raw, s.label = s.label, ""
                 s.extra = None if s.extra == s.raw else s.extra
         out += found
-    out += _loose_slot(loose, loc)
+    out += _loose_slot(loose, dict(loc, line=first), units)
     return out
 
 
-def _loose_slot(lines: list[str], loc: dict[str, Any]) -> list[Slot]:
+def _is_number_line(text: str, units: Sequence[str]) -> bool:
+    """A cell line holding one number and nothing but dots and a unit around it (`…483……máy`, `15`)."""
+    value, _ = split_value_unit(" ".join(LEADER.sub(" ", text).split()), units)
+    return bool(value) and any(ch.isdigit() for ch in value) and _looks_like_value(value)
+
+
+def _loose_slot(lines: list[str], loc: dict[str, Any], units: Sequence[str]) -> list[Slot]:
     """Lines typed without a blank of their own, one slot (none for no lines)."""
     if not lines:
         return []
-    return [Slot("cell", "", raw=" ".join(" ".join(lines).split()), location=dict(loc, lines=len(lines)))]
+    raw = " ".join(LEADER.sub(" ", " ".join(lines)).split())
+    value, unit = split_value_unit(raw, units)
+    if value[:1].isdigit() and unit:
+        return [Slot("cell", "", raw=value, unit_text=unit, location=dict(loc, lines=len(lines)))]
+    return [Slot("cell", "", raw=raw, location=dict(loc, lines=len(lines)))]
+
+
+def _line_labels(cell_slots: Sequence[tuple[Cell, list[Slot]]]) -> None:
+    """A cell whose lines carry no label of their own takes, line by line, the sub-labels the row's other cells
+    print on the same lines (`…503……` / `……2……` / `15` under `ADSL: ……` / `FTTH: ……` beside it)."""
+    sub: dict[int, str] = {}
+    for _, ss in cell_slots:
+        for s in ss:
+            line = s.location.get("line")
+            if s.label and line is not None and "option" not in s.location:
+                sub.setdefault(line, s.label)
+    if not sub:
+        return
+    for _, ss in cell_slots:
+        lined = [s for s in ss if s.location.get("line") is not None]
+        if len(lined) > 1 and not any(s.label for s in lined):
+            for s in lined:
+                s.label = sub.get(s.location["line"], "")
 
 
 def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any]) -> list[Slot]:
