@@ -140,7 +140,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 s.table, s.row, s.row_label = number, r, row_label or None
                 if not s.label:
                     s.label = row_label or (column or "")
-                if len(ss) == 1 and s.kind == "cell" and s.raw is None and not s.location.get("start"):
+                if len(ss) == 1 and s.kind == "cell" and s.raw is None and s.location.get("start") is None:
                     raw = " ".join(LEADER.sub(" ", c.text).split())
                     if raw:
                         raw_value, unit = split_value_unit(raw, units)
@@ -184,13 +184,34 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
         for s in found:
             s.kind = "cell"
             s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"), line=k)
-            if s.raw is None and _looks_like_value(s.label):
-                # a number before the dots is the value: the cell's label is its row's (`22 ….... máy`)
-                s.raw, s.label = s.label, ""
-                s.extra = None if s.extra == s.raw else s.extra
+            _typed_in_label(s, b.text, printed)
         out += found
     out += _loose_slot(loose, dict(loc, line=first), units)
     return out
+
+
+def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
+    """A cell's blank whose value the splitter took for its label or its extra text: the row and column name the
+    cell, so what was typed before the dots (`22 ….... máy`, `không có ……máy`), after a printed `label:`
+    (`Khác (ghi rõ):Kaspersky ....`) or after the dots with nothing else on the line (`……1063/KH-SYT`) is the
+    value."""
+    if s.raw is not None:
+        return
+    if not s.label and s.extra:
+        s.raw, s.extra = s.extra, None
+        return
+    if not s.label:
+        return
+    start = s.location.get("start") or 0
+    typed_line = printed is not None and not printed.is_printed(text) and printed.is_printed(text[start:])
+    if _looks_like_value(s.label) or typed_line:
+        s.raw, s.label = s.label, ""
+        s.extra = None if s.extra == s.raw else s.extra
+        return
+    head, colon, tail = s.label.rpartition(":")
+    if colon and head.strip() and tail.strip() and printed is not None and not printed.in_printed(tail):
+        s.label, s.raw = clean_label(head), tail.strip()
+        s.extra = None if s.extra == s.raw else s.extra
 
 
 def _is_number_line(text: str, units: Sequence[str]) -> bool:
