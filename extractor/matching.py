@@ -665,7 +665,8 @@ class Matcher:
         by_field: dict[str, TemplateSlot] = {}
         for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
             by_field.setdefault(t.field, t)
-        cols = sorted(by_field.values(), key=lambda t: t.index)
+        mine = [t for t in by_field.values() if t.form == form_id]  # a table is one form's: its columns only
+        cols = sorted(mine if len(mine) >= 2 else by_field.values(), key=lambda t: t.index)
         m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
         same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
