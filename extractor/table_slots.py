@@ -14,7 +14,7 @@ from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
 from extractor.slots import BOX_CHARS, Option, Slot, _options_in, block_slots
-from extractor.text.normalize import clean_label
+from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
@@ -22,6 +22,7 @@ _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 _ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
 _BOX_SET = frozenset(BOX_CHARS)
+_LABELLED_NUMBER = regex.compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
 
 
 def _group_title(row: list, ncols: int) -> Cell | None:
@@ -53,8 +54,8 @@ def _header_rows(table: Table) -> int:
     ncols = table.ncols
     for row in table.rows[:6]:
         texts = [c.text.strip() for c in row]
-        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) for t in texts):
-            break
+        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) or _LABELLED_NUMBER.search(t) for t in texts):
+            break  # dots, boxes or a number typed after a label's colon (`Leased Line:31`): data, not header
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
         if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
             break  # one label alone under the header: a group title or a data row, not more header
@@ -96,6 +97,9 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
                            and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
                           None)
+        subs = _sub_labels([c for c in row if c is not label_cell], units)
+        if label_cell is not None and _after_sub_label(label_cell.text, subs) is not None:
+            label_cell = None  # `Leased Line 93,8` beside `Leased Line:149`: a value whose colon was deleted
         row_label = clean_label(label_cell.text) if label_cell else ""
         values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
         if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
@@ -147,6 +151,9 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                         if not raw_value[:1].isdigit():  # a unit only follows a number
                             raw_value, unit = raw, ""
                         s.raw, s.unit_text = raw_value or None, unit or None
+                        split = _after_sub_label(s.raw or "", subs)
+                        if split is not None:
+                            s.label, s.raw = split
                 slots.append(s)
     return slots
 
@@ -212,6 +219,23 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
     if colon and head.strip() and tail.strip() and printed is not None and not printed.in_printed(tail):
         s.label, s.raw = clean_label(head), tail.strip()
         s.extra = None if s.extra == s.raw else s.extra
+
+
+def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> list[str]:
+    """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`)."""
+    found = {clean_label(rg.label) for c in cells for b in c.blocks for rg in split_line(b.text, units)}
+    return sorted((x for x in found if x.strip(" :")), key=len, reverse=True)
+
+
+def _after_sub_label(text: str, subs: Sequence[str]) -> tuple[str, str] | None:
+    """(label, value) of a cell typed as one of its row's sub-labels and a value, the colon and dots gone."""
+    t = " ".join(text.split())
+    for sub in subs:
+        if fold(t).startswith(fold(sub) + " "):
+            rest = t[len(sub):].strip(" :")
+            if rest:
+                return sub, rest
+    return None
 
 
 def _is_number_line(text: str, units: Sequence[str]) -> bool:
