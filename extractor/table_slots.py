@@ -207,6 +207,10 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
     if not s.label and s.extra:
         s.raw, s.extra = s.extra, None
         return
+    if not s.label and printed is None:  # no printed form to tell a unit from a value: what follows the dots
+        rest = " ".join(LEADER.sub(" ", text[s.location.get("end") or 0:]).split())
+        s.raw = rest or None
+        return
     if not s.label:
         return
     start = s.location.get("start") or 0
