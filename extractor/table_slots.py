@@ -13,7 +13,7 @@ from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
-from extractor.slots import BOX_CHARS, Option, Slot, _options_in, block_slots
+from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _options_in, block_slots
 from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
@@ -164,11 +164,13 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
     lines typed without one. A cell with none of these is one slot, its whole text read later."""
     boxed = [b for b in cell.blocks if has_options_text(b.text)]
+    if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
+        boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)]
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
         out += _cell_option_blanks(boxed, loc)
-    lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]
+    lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]  # typed-mark lines too
     inner = [block_slots(b, section, units, printed) for b in lines]
     numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
     if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)

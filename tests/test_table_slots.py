@@ -137,3 +137,10 @@ def test_another_forms_column_does_not_make_the_counts_agree() -> None:
 def test_aligned_pairs_keep_order_and_skip_weak_pairs() -> None:
     m = np.array([[0.9, 0.5, 0.1], [0.2, 0.3, 0.2], [0.1, 0.8, 0.7]])
     assert _aligned_pairs(m) == [(0, 0), (2, 1)]
+
+
+def test_a_line_ticked_with_a_typed_mark_joins_the_box_lines_of_its_cell() -> None:  # bracket_x, typed_x
+    options = "Tường lửa cứng [x] Tên thiết bị: Fortinet\nTường lửa mềm ☐ Tên phần mềm:……"
+    table = grid([HEAD, ["13", "Có tường lửa không?", "☒ Có ☐ Không", ""], ["", "", (options, 2)]])
+    choice = [s for s in slots_of(table) if s.kind == "choice" and s.row == 2]
+    assert [o.checked for o in choice[0].options] == [True, False]
