@@ -169,7 +169,7 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
-        out += _cell_option_blanks(boxed, loc)
+        out += _cell_option_blanks(boxed, loc, printed)
     lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]  # typed-mark lines too
     inner = [block_slots(b, section, units, printed) for b in lines]
     numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
@@ -208,6 +208,10 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
         return
     if not s.label and s.extra:
         s.raw, s.extra = s.extra, None
+        return
+    before = " ".join(text[:s.location.get("start") or 0].split())
+    if not s.label and before and any(ch.isdigit() for ch in before) and _looks_like_value(before):
+        s.raw = before  # a number the label cleaner took for an item number (`1.500 ……`)
         return
     if not s.label and printed is None:  # no printed form to tell a unit from a value: what follows the dots
         rest = " ".join(LEADER.sub(" ", text[s.location.get("end") or 0:]).split())
@@ -279,8 +283,9 @@ def _line_labels(cell_slots: Sequence[tuple[Cell, list[Slot]]]) -> None:
                 s.label = sub.get(s.location["line"], "")
 
 
-def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any]) -> list[Slot]:
-    """The blank an option of a cell holds (`☒ Tên, loại thiết bị: Fortinet ……`): a slot labelled by the option."""
+def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any], printed: Printed | None) -> list[Slot]:
+    """The blank an option of a cell holds (`☒ Tên, loại thiết bị: Fortinet ……`): a slot labelled by the option.
+    With the printed form, also a blank whose colon and dots were deleted (`☒ Tên phần mềm Fortinet 60F`)."""
     out = []
     for b in boxed:
         for line in b.text.split("\n"):
@@ -288,7 +293,24 @@ def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any]) -> list[Slo
             for o in parsed.options if parsed is not None else []:
                 if o.has_blank:
                     out.append(Slot("cell", clean_label(o.text), raw=o.blank, location=dict(loc, option=o.text)))
+                elif printed is not None and (typed := _typed_in_option(line, o.text, printed)) is not None:
+                    out.append(Slot("cell", typed[0], raw=typed[1], location=dict(loc, option=o.text)))
     return out
+
+
+def _typed_in_option(line: str, option: str, printed: Printed) -> tuple[str, str] | None:
+    """(label, value) of an option whose printed `label: ……` the clerk typed over, dots and colon gone: the
+    printed line read against the typed one gives the value at the option's end."""
+    if printed.is_printed(line):
+        return None
+    blanks = printed.align(line)
+    if not blanks or len(blanks) != 1 or not blanks[0].raw:
+        return None
+    raw = blanks[0].raw
+    text = " ".join(option.split())
+    if not text.endswith(raw) or not text[:-len(raw)].strip():
+        return None
+    return clean_label(text[:-len(raw)]), raw
 
 
 def _cell_location(table: Table, cell: Cell, row: int, index: int) -> dict[str, Any]:

@@ -144,3 +144,16 @@ def test_a_line_ticked_with_a_typed_mark_joins_the_box_lines_of_its_cell() -> No
     table = grid([HEAD, ["13", "Có tường lửa không?", "☒ Có ☐ Không", ""], ["", "", (options, 2)]])
     choice = [s for s in slots_of(table) if s.kind == "choice" and s.row == 2]
     assert [o.checked for o in choice[0].options] == [True, False]
+
+
+def test_a_number_the_label_cleaner_would_take_for_an_item_number_is_the_value() -> None:
+    slots = slots_of(grid([["Tiêu chí", "Số lượng đăng tải"], ["Ý kiến chỉ đạo, điều hành", "1.500 ……"]]))
+    assert cells(slots, "raw") == [("1.500",)]
+
+
+def test_an_option_typed_over_its_printed_blank_without_colon_gives_the_value() -> None:  # space_only in options
+    printed = build(["Tường lửa mềm ☐ Tên phần mềm:……………"])
+    options = "Tường lửa cứng ☐ Tên thiết bị:……\nTường lửa mềm ☒  Tên phần mềm Fortinet FortiGate 60F"
+    table = grid([HEAD, ["13", "Có tường lửa không?", "☒ Có ☐ Không", ""], ["", "", (options, 2)]])
+    slots = find_slots(doc(table), UNITS, printed)
+    assert ("Tên phần mềm", "Fortinet FortiGate 60F") in cells(slots, "label", "raw")
