@@ -129,6 +129,10 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
             loc = _cell_location(table, c, nhead + r - 1, row.index(c))
             cell_slots.append((c, _cell_slots(c, loc, section, units, printed)))
         _line_labels(cell_slots)
+        for _, ss in cell_slots:  # line numbers and option texts served the line labels: a cell's place is its own
+            for s in ss:
+                s.location.pop("line", None)
+                s.location.pop("option", None)
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
