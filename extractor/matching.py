@@ -147,6 +147,21 @@ def _aligned_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     return pairs[::-1]
 
 
+def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
+    """(row, column) pairs taken best first, each row and column once, pairs below `floor` never taken."""
+    pairs: list[tuple[int, int]] = []
+    used_r: set[int] = set()
+    used_c: set[int] = set()
+    for flat in np.argsort(-m, axis=None):
+        i, j = divmod(int(flat), m.shape[1])
+        if i in used_r or j in used_c or m[i, j] < floor:
+            continue
+        pairs.append((i, j))
+        used_r.add(i)
+        used_c.add(j)
+    return sorted(pairs)
+
+
 def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, int]]]:
     """Every form's label and heading keys in one list, and each form's span of it (built once per catalogue)."""
     found = catalogue.derived.get("matching.form_keys")
@@ -684,17 +699,22 @@ class Matcher:
         by_field: dict[str, TemplateSlot] = {}
         for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
             by_field.setdefault(t.field, t)
-        mine = [t for t in by_field.values() if t.form == form_id]  # a table is one form's: its columns only
-        cols = sorted(mine if len(mine) >= 2 else by_field.values(), key=lambda t: t.index)
+        cols = sorted(by_field.values(), key=lambda t: t.index)
+        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
         m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
         same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
         if strong < 1:
             return None
-        if len(headers) == len(cols):
+        if len(headers) == len(cols) and one_form:
             pairs = list(enumerate(range(len(cols))))
         else:  # a column added or dropped: the best order-keeping alignment, so the others never swap places
-            pairs = _aligned_pairs(m)
+            pairs = _greedy_pairs(m)
+            crossed = any(j2 < j1 for (_, j1), (_, j2) in zip(pairs, pairs[1:], strict=False))
+            crossed = crossed and one_form
+            aligned = _aligned_pairs(m) if crossed else []
+            if crossed and len(aligned) >= len(pairs):
+                pairs = aligned  # best-first pairing swapped two neighbours: the order-keeping one, no fewer pairs
             # one strong header and every list column found in order, fairly well (`Tên thủ tục` for `Tên TTHC`)
             same_shape = len(pairs) == len(cols) >= 2 and float(np.mean([m[i, j] for i, j in pairs])) >= 0.6
         if not pairs or (strong < 2 and not same_shape):
