@@ -129,6 +129,39 @@ def _alignment_table(gain: np.ndarray) -> np.ndarray:
     return best.T if flip else best
 
 
+def _aligned_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
+    """The (row, column) pairs of the best order-keeping alignment of a similarity matrix, pairs below `floor`
+    never taken."""
+    gain = np.where(m >= floor, m, -np.inf)
+    best = _alignment_table(gain)
+    pairs = []
+    i, j = gain.shape
+    while i > 0 and j > 0:
+        if best[i, j] == best[i, j - 1]:
+            j -= 1
+        elif best[i, j] == best[i - 1, j]:
+            i -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
+    """(row, column) pairs taken best first, each row and column once, pairs below `floor` never taken."""
+    pairs: list[tuple[int, int]] = []
+    used_r: set[int] = set()
+    used_c: set[int] = set()
+    for flat in np.argsort(-m, axis=None):
+        i, j = divmod(int(flat), m.shape[1])
+        if i in used_r or j in used_c or m[i, j] < floor:
+            continue
+        pairs.append((i, j))
+        used_r.add(i)
+        used_c.add(j)
+    return sorted(pairs)
+
+
 def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, int]]]:
     """Every form's label and heading keys in one list, and each form's span of it (built once per catalogue)."""
     found = catalogue.derived.get("matching.form_keys")
@@ -658,31 +691,33 @@ class Matcher:
                   ) -> tuple[dict[str, TemplateSlot], float] | None:
         """Map a table's column headers (in column order) onto a list's columns, one to one.
 
-        A table is taken for the list when at least two headers match a column well; the other headers
-        then follow by position when the column counts agree (reworded headers keep their place), else by
-        their best remaining match.
+        A table is taken for the list when at least two headers match a column well, or one does and the others
+        fit fairly well in order; the other headers follow by position when the column counts agree (reworded
+        headers keep their place), else by the best alignment that keeps the columns' order (an added column is
+        left out, its own field).
         """
         by_field: dict[str, TemplateSlot] = {}
         for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
             by_field.setdefault(t.field, t)
         cols = sorted(by_field.values(), key=lambda t: t.index)
+        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
         m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
         same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
-        if strong < 2 and not (strong >= 1 and same_shape):
+        if strong < 1:
             return None
-        if len(headers) == len(cols):
+        if len(headers) == len(cols) and one_form:
             pairs = list(enumerate(range(len(cols))))
-        else:
-            pairs = []
-            used_h: set[int] = set()
-            used_c: set[int] = set()
-            for flat in np.argsort(-m, axis=None):
-                i, j = divmod(int(flat), m.shape[1])
-                if i in used_h or j in used_c or m[i, j] < 0.4:
-                    continue
-                pairs.append((i, j))
-                used_h.add(i)
-                used_c.add(j)
+        else:  # a column added or dropped: the best order-keeping alignment, so the others never swap places
+            pairs = _greedy_pairs(m)
+            crossed = any(j2 < j1 for (_, j1), (_, j2) in zip(pairs, pairs[1:], strict=False))
+            crossed = crossed and one_form
+            aligned = _aligned_pairs(m) if crossed else []
+            if crossed and len(aligned) >= len(pairs):
+                pairs = aligned  # best-first pairing swapped two neighbours: the order-keeping one, no fewer pairs
+            # one strong header and every list column found in order, fairly well (`Tên thủ tục` for `Tên TTHC`)
+            same_shape = len(pairs) == len(cols) >= 2 and float(np.mean([m[i, j] for i, j in pairs])) >= 0.6
+        if not pairs or (strong < 2 and not same_shape):
+            return None
         col_map = {headers[i]: cols[j] for i, j in pairs}
         return col_map, float(np.mean([m[i, j] for i, j in pairs]))

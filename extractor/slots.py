@@ -1,5 +1,5 @@
 """Find every slot of a document: dotted blanks (filled or not), `label: value` pairs whose dots were
-deleted, several blanks on one line, table cells under a header, and checkbox groups.
+deleted, several blanks on one line, table cells under a header (`extractor.table_slots`), and checkbox groups.
 
 A slot carries what matching needs (label, the whole line as context, section path, column or per-level
 qualifier, table coordinates) and the raw text the clerk typed; parsing the value is the next stage's job.
@@ -19,31 +19,24 @@ from extractor.blanks import (
     LEADER,
     Region,
     answer_words,
-    has_leader,
     label_regions,
     split_line,
     split_unit,
-    split_value_unit,
 )
 from extractor.counts import count_boxes
-from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
 from extractor.options import OptionLine
 from extractor.options import parse as parse_options
-from extractor.options import tokens as tokens_of
 from extractor.printed import Blank, Printed, line_key
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
 _BOX_SET = frozenset(BOX_CHARS)
 DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
-COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
-_ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
-_NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
-_NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
@@ -217,11 +210,6 @@ def _options_in(block: Block) -> list[Option]:
     return options
 
 
-def _cell_options(text: str) -> list[Option]:
-    """The options of a table cell, one line at a time (a box before or after each option's text)."""
-    return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
-
-
 def _label_before_boxes(block: Block) -> str:
     first = min((i for i, ch in enumerate(block.text) if ch in BOX_CHARS), default=None)
     m = TYPED_MARK.search(block.text)
@@ -232,209 +220,6 @@ def _label_before_boxes(block: Block) -> str:
 
 def has_options(block: Block) -> bool:
     return not _BOX_SET.isdisjoint(block.text)
-
-
-# -- tables ------------------------------------------------------------------------------------------------
-def _is_group_row(row: list, ncols: int) -> bool:
-    """A row whose text sits in one cell spanning (nearly) the whole table: a group title, not data."""
-    return any(c.colspan >= ncols - 1 and c.text.strip() for c in row) and ncols > 2
-
-
-def _header_rows(table: Table) -> int:
-    """Rows at the top whose cells are all static text: headings, column numbers `(1) (2) …`, group titles."""
-    n = 0
-    ncols = table.ncols
-    for row in table.rows[:6]:
-        texts = [c.text.strip() for c in row]
-        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) for t in texts):
-            break
-        numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
-        if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
-            break  # one label alone under the header: a group title or a data row, not more header
-        if n and not numbers and not _is_group_row(row, ncols):
-            if _ITEM_NUMBER.fullmatch(texts[0]) or not any(texts) or n >= 3:
-                break
-            if n >= 2 and any(_looks_like_value(t) for t in texts[1:]):
-                break
-        n += 1
-    return min(n, max(0, len(table.rows) - 1))
-
-
-def _looks_like_value(text: str) -> bool:
-    return bool(_NUMERIC.fullmatch(text))
-
-
-def table_slots(table: Table, number: int, section: str, units: Sequence[str],
-                printed: Printed | None = None) -> list[Slot]:
-    """A slot per value cell: label from the row's label cell, column from the header."""
-    nhead = _header_rows(table)
-    ncols = table.ncols
-    col_header = [""] * ncols
-    for row in table.rows[:nhead]:
-        for c in row:
-            t = clean_label(c.text)
-            if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
-                for k in range(c.col, min(ncols, c.col + c.colspan)):
-                    # a sub-column is named with its parent: "Văn bản hiện hành / Năm"
-                    parent = col_header[k] if c.colspan == 1 and col_header[k] and t not in col_header[k] else ""
-                    col_header[k] = f"{parent} / {t}" if parent else t
-    numbering = _numbering_columns(table, nhead, col_header)
-    option_cols = _option_columns(table, nhead, col_header)
-    slots: list[Slot] = []
-    group = ""
-    above = ""  # the label of the row above: the question of a continuation row of boxes
-    for r, row in enumerate(table.rows[nhead:], start=1):
-        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
-                           and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
-                          None)
-        row_label = clean_label(label_cell.text) if label_cell else ""
-        values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
-        if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
-            continue  # an empty row (a list table's spare row, or a "…" filler row)
-        if _is_group_row(row, ncols):
-            group = clean_label(next(c.text for c in row if c.colspan >= ncols - 1))
-            continue
-        if label_cell is not None and all(c.blocks and c.blocks[0].bold for c in [label_cell]) and \
-                not any(c.text.strip() for c in values):
-            group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
-            continue
-        if not row_label and above and any(has_options_text(c.text) for c in values):
-            row_label = above  # a row of boxes with no label of its own answers the row above
-        above = row_label
-        context = f"{group} / {row_label}" if group and row_label else row_label
-        cell_slots: list[tuple[Cell, list[Slot]]] = []
-        ticks = [c for c in values if c.col in option_cols]
-        if ticks:  # option sub-columns ("Đánh dấu [x] vào ô phù hợp" / Có / Không): one choice per group
-            values = [c for c in values if c.col not in option_cols]
-            for parent, cols in _groups_of(option_cols):
-                cells = [c for c in ticks if c.col in cols]
-                loc = dict(table.location, row=nhead + r - 1, cell=row.index(cells[0]), col=cells[0].col)
-                options = [Option(option_cols[c.col][1], _tick_state(c.text), "typed_x") for c in cells]
-                slots.append(Slot("choice", row_label or parent, context, section, parent or None, options=options,
-                                  location=loc, table=number, row=r, row_label=row_label or None))
-        for c in values:
-            loc = _cell_location(table, c, nhead + r - 1, row.index(c))
-            inner = [s for b in c.blocks for s in block_slots(b, section, units, printed)]
-            own_label = [s for s in inner if s.label]
-            if inner and (own_label or any(LEADER.search(b.text) for b in c.blocks)):
-                for s in inner:
-                    s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"))
-                # a value line beside the cell's sub-labelled blanks ("5" over "ADSL: ……" / "FTTH: ……")
-                loose = [b.text for b in c.blocks if not block_slots(b, section, units, printed)
-                         and LEADER.sub("", b.text).strip() and not has_options_text(b.text)
-                         and not (printed is not None and _is_printed_words(b.text, printed))]
-                if loose:
-                    inner.insert(0, Slot("cell", "", raw=" ".join(" ".join(loose).split()),
-                                         location=dict(loc, lines=len(loose))))
-                cell_slots.append((c, inner))
-            else:
-                cell_slots.append((c, [Slot("cell", "", location=loc)]))
-        if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
-            row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
-            context = f"{group} / {row_label}" if group and row_label else row_label
-        if label_cell is not None and not LEADER.search(label_cell.text) and not has_options_text(label_cell.text):
-            loc = _cell_location(table, label_cell, nhead + r - 1, row.index(label_cell))
-            slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
-                              raw=" ".join(label_cell.text.split()), location=loc, table=number, row=r,
-                              row_label=row_label))
-        for c, ss in cell_slots:
-            column = col_header[c.col] or None
-            for s in ss:
-                s.kind, s.section, s.column, s.context = "cell", section, column, context
-                s.table, s.row, s.row_label = number, r, row_label or None
-                if not s.label:
-                    s.label = row_label or (column or "")
-                if len(ss) == 1 and s.raw is None and not s.location.get("start"):
-                    text = c.text
-                    if has_options_text(text):
-                        s.kind = "choice"
-                        s.options = _cell_options(text)
-                    else:
-                        raw = " ".join(LEADER.sub(" ", text).split())
-                        raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
-                        if not raw_value[:1].isdigit():  # a unit only follows a number
-                            raw_value, unit = raw, ""
-                        s.raw, s.unit_text = raw_value or None, unit or None
-                slots.append(s)
-    return slots
-
-
-def _cell_location(table: Table, cell: Cell, row: int, index: int) -> dict[str, Any]:
-    """A cell's location: the table's, the row and cell; and the lowest OCR word confidence of a scanned cell."""
-    loc = dict(table.location, row=row, cell=index, col=cell.col)
-    read_quality = [b.location["ocr"] for b in cell.blocks if "ocr" in b.location]
-    if read_quality:
-        loc["ocr"] = min(read_quality)
-    return loc
-def _is_printed_words(text: str, printed: Printed) -> bool:
-    """Printed text of the blank form (a number alone, such as a row number, proves nothing either way)."""
-    return any(ch.isalpha() for ch in text) and printed.is_printed(text)
-
-
-def _tick_state(text: str) -> bool | None:
-    t = text.strip()
-    if not t or t == EMPTY_BOX:
-        return False
-    return None if t == UNKNOWN_BOX else True
-
-
-def _is_tick_cell(text: str) -> bool:
-    t = "".join(text.split())
-    return not t or t in BOX_CHARS or (len(t) <= 3 and bool(tokens_of(t)) and
-                                        all(k in ("MARK", "TICK", "BOX") for k, _, _ in tokens_of(t)))
-
-
-def _option_columns(table: Table, nhead: int, col_header: list[str]) -> dict[int, tuple[str, str]]:
-    """Sub-columns that are the options of one question (`Đánh dấu [x] vào ô phù hợp` / `Có` / `Không`): two or
-    more adjacent columns under one parent header whose cells hold only ticks (X, x, ✓, a box) or nothing, at
-    least one ticked. Column → (parent header, option text)."""
-    by_parent: dict[str, list[int]] = {}
-    for k, h in enumerate(col_header):
-        if " / " in h:
-            by_parent.setdefault(h.rsplit(" / ", 1)[0], []).append(k)
-    out: dict[int, tuple[str, str]] = {}
-    rows = table.rows[nhead:]
-    for cols in by_parent.values():
-        if len(cols) < 2 or cols != list(range(cols[0], cols[-1] + 1)):
-            continue
-        cells = [c for row in rows for c in row if c.col in cols and c.colspan == 1]
-        if cells and all(_is_tick_cell(c.text) for c in cells) and any(c.text.strip() for c in cells):
-            out.update({k: tuple(col_header[k].rsplit(" / ", 1)) for k in cols})  # type: ignore[misc]
-    return out
-
-
-def _groups_of(option_cols: dict[int, tuple[str, str]]) -> list[tuple[str, list[int]]]:
-    """The option columns grouped by their parent header (one question each), left to right."""
-    groups: dict[str, list[int]] = {}
-    for k in sorted(option_cols):
-        groups.setdefault(option_cols[k][0], []).append(k)
-    return list(groups.items())
-
-
-def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
-    """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
-    cols: dict[int, list[str]] = {}
-    ncols = table.ncols  # a max over every cell: once, not once a row
-    for row in table.rows[nhead:]:
-        if _is_group_row(row, ncols) or sum(bool(c.text.strip()) for c in row) == 1:
-            continue  # group titles say nothing about which column holds the item numbers
-        for c in row:
-            cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
-    numbers = _NUMBERING_CELL
-    return {col for col, texts in cols.items()
-            if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
-
-
-def has_options_text(text: str) -> bool:
-    return not _BOX_SET.isdisjoint(text)
-
-
-def _is_label_cell(text: str) -> bool:
-    t = text.strip()
-    if not t or has_leader(t) or has_options_text(t):
-        return False
-    letters = sum(map(str.isalpha, t))
-    return letters >= 6 and not _NUMERIC.fullmatch(t)
 
 
 # -- document ----------------------------------------------------------------------------------------------
@@ -468,6 +253,8 @@ def _copy(obj: Any, **changes: Any) -> Any:
 def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = None) -> list[Slot]:
     """Every slot of the document, in reading order; `printed` (the known forms' printed lines) lets the
     finder read values against the printed text (see `block_slots`) and find answers typed on the next line."""
+    from extractor.table_slots import table_slots  # the table finder builds on this module's line slots
+
     section = _Section()
     slots: list[Slot] = []
     items = _nfc_items(doc.items)

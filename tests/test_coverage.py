@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from extractor.catalogue import load_catalogue
-from extractor.coverage import NOT_FOUND, UNPLACED, is_typed, missing_fields, unplaced_blocks
+from extractor.coverage import NOT_FOUND, is_typed, missing_fields, unplaced_blocks
 from extractor.model import EMPTY_BOX, Block, Box, Document, Source
 from extractor.pipeline import extract_path
 from extractor.printed import build

@@ -1,0 +1,404 @@
+"""Slots of a table: a slot per value cell, labelled by its row's label cell and named by its column header;
+option sub-columns (`Có` / `Không` ticks) as one choice per group; blanks printed inside a cell read as lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import regex
+
+from extractor.blanks import LEADER, has_leader, split_line, split_value_unit
+from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
+from extractor.options import parse as parse_options
+from extractor.options import tokens as tokens_of
+from extractor.printed import Printed
+from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _options_in, block_slots
+from extractor.text.normalize import clean_label, fold
+
+COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
+_ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
+_NUMERIC = regex.compile(r"[\d\s.,%/]+")
+_NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
+_ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
+_BOX_SET = frozenset(BOX_CHARS)
+_LABELLED_NUMBER = regex.compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
+
+
+def _group_title(row: list, ncols: int) -> Cell | None:
+    """The cell of a group-title row: its text sits in one cell spanning most of the table, with at most an item
+    number before it (`A | DỊCH VỤ CÔNG …`). A column the clerk added leaves the title one column short of the
+    table's width, so "most" is more than half, not all but one."""
+    if ncols <= 2:
+        return None
+    texts = [c for c in row if c.text.strip()]
+    wide = [c for c in texts if c.colspan >= max(2, ncols // 2 + 1) and not has_leader(c.text)
+            and not has_options_text(c.text)]
+    if len(wide) != 1:
+        return None
+    title = wide[0]
+    others = [c for c in texts if c is not title]
+    if all(c.col < title.col and _ITEM_MARK.fullmatch(c.text.strip()) for c in others):
+        return title
+    return None
+
+
+def _is_group_row(row: list, ncols: int) -> bool:
+    """A row whose text sits in one cell spanning (nearly) the whole table: a group title, not data."""
+    return _group_title(row, ncols) is not None
+
+
+def _header_rows(table: Table) -> int:
+    """Rows at the top whose cells are all static text: headings, column numbers `(1) (2) …`, group titles."""
+    n = 0
+    ncols = table.ncols
+    for row in table.rows[:6]:
+        texts = [c.text.strip() for c in row]
+        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) or _LABELLED_NUMBER.search(t) for t in texts):
+            break  # dots, boxes or a number typed after a label's colon (`Leased Line:31`): data, not header
+        numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
+        if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
+            break  # one label alone under the header: a group title or a data row, not more header
+        if n and not numbers and not _is_group_row(row, ncols):
+            if _ITEM_NUMBER.fullmatch(texts[0]) or not any(texts) or n >= 3:
+                break
+            if n >= 2 and any(_looks_like_value(t) for t in texts[1:]):
+                break
+        n += 1
+    return min(n, max(0, len(table.rows) - 1))
+
+
+def _looks_like_value(text: str) -> bool:
+    return bool(_NUMERIC.fullmatch(text))
+
+
+def table_slots(table: Table, number: int, section: str, units: Sequence[str],
+                printed: Printed | None = None) -> list[Slot]:
+    """A slot per value cell: label from the row's label cell, column from the header."""
+    nhead = _header_rows(table)
+    ncols = table.ncols
+    col_header = [""] * ncols
+    for row in table.rows[:nhead]:
+        if _is_group_row(row, ncols):
+            continue  # a group title under the header names no column
+        for c in row:
+            t = clean_label(c.text)
+            if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
+                for k in range(c.col, min(ncols, c.col + c.colspan)):
+                    # a sub-column is named with its parent: "Văn bản hiện hành / Năm"
+                    parent = col_header[k] if c.colspan == 1 and col_header[k] and t not in col_header[k] else ""
+                    col_header[k] = f"{parent} / {t}" if parent else t
+    numbering = _numbering_columns(table, nhead, col_header)
+    option_cols = _option_columns(table, nhead, col_header)
+    slots: list[Slot] = []
+    group = ""
+    above = ""  # the label of the row above: the question of a continuation row of boxes
+    for r, row in enumerate(table.rows[nhead:], start=1):
+        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
+                           and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
+                          None)
+        subs = _sub_labels([c for c in row if c is not label_cell], units)
+        if label_cell is not None and _after_sub_label(label_cell.text, subs) is not None:
+            label_cell = None  # `Leased Line 93,8` beside `Leased Line:149`: a value whose colon was deleted
+        row_label = clean_label(label_cell.text) if label_cell else ""
+        values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
+        if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
+            continue  # an empty row (a list table's spare row, or a "…" filler row)
+        if _is_group_row(row, ncols):
+            group = clean_label(_group_title(row, ncols).text)  # type: ignore[union-attr]
+            continue
+        if label_cell is not None and all(c.blocks and c.blocks[0].bold for c in [label_cell]) and \
+                not any(c.text.strip() for c in values):
+            group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
+            continue
+        if not row_label and above and any(has_options_text(c.text) for c in values):
+            row_label = above  # a row of boxes with no label of its own answers the row above
+        above = row_label
+        context = f"{group} / {row_label}" if group and row_label else row_label
+        cell_slots: list[tuple[Cell, list[Slot]]] = []
+        ticks = [c for c in values if c.col in option_cols]
+        if ticks:  # option sub-columns ("Đánh dấu [x] vào ô phù hợp" / Có / Không): one choice per group
+            values = [c for c in values if c.col not in option_cols]
+            for parent, cols in _groups_of(option_cols):
+                cells = [c for c in ticks if c.col in cols]
+                loc = dict(table.location, row=nhead + r - 1, cell=row.index(cells[0]), col=cells[0].col)
+                options = [Option(option_cols[c.col][1], _tick_state(c.text), "typed_x") for c in cells]
+                slots.append(Slot("choice", row_label or parent, context, section, parent or None, options=options,
+                                  location=loc, table=number, row=r, row_label=row_label or None))
+        for c in values:
+            loc = _cell_location(table, c, nhead + r - 1, row.index(c))
+            cell_slots.append((c, _cell_slots(c, loc, section, units, printed)))
+        _line_labels(cell_slots)
+        for _, ss in cell_slots:  # line numbers and option texts served the line labels: a cell's place is its own
+            for s in ss:
+                s.location.pop("line", None)
+                s.location.pop("option", None)
+        if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
+            row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
+            context = f"{group} / {row_label}" if group and row_label else row_label
+        if label_cell is not None and not LEADER.search(label_cell.text) and not has_options_text(label_cell.text):
+            loc = _cell_location(table, label_cell, nhead + r - 1, row.index(label_cell))
+            slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
+                              raw=" ".join(label_cell.text.split()), location=loc, table=number, row=r,
+                              row_label=row_label))
+        for c, ss in cell_slots:
+            column = col_header[c.col] or None
+            for s in ss:
+                s.section, s.column, s.context = section, column, context
+                s.table, s.row, s.row_label = number, r, row_label or None
+                if not s.label:
+                    s.label = row_label or (column or "")
+                if len(ss) == 1 and s.kind == "cell" and s.raw is None and s.location.get("start") is None:
+                    raw = " ".join(LEADER.sub(" ", c.text).split())
+                    if raw:
+                        raw_value, unit = split_value_unit(raw, units)
+                        if not raw_value[:1].isdigit():  # a unit only follows a number
+                            raw_value, unit = raw, ""
+                        s.raw, s.unit_text = raw_value or None, unit or None
+                        split = _after_sub_label(s.raw or "", subs)
+                        if split is not None:
+                            s.label, s.raw = split
+                slots.append(s)
+    return slots
+
+
+def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[str],
+                printed: Printed | None) -> list[Slot]:
+    """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
+    option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
+    lines typed without one. A cell with none of these is one slot, its whole text read later."""
+    boxed = [b for b in cell.blocks if has_options_text(b.text)]
+    if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
+        boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)]
+    out: list[Slot] = []
+    if boxed:
+        out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
+        out += _cell_option_blanks(boxed, loc, printed)
+    lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]  # typed-mark lines too
+    inner = [block_slots(b, section, units, printed) for b in lines]
+    numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
+    if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)
+                                          or any(LEADER.search(b.text) for b in lines)):
+        return [Slot("cell", "", location=loc)]
+    loose: list[str] = []
+    first = 0
+    for k, (b, found) in enumerate(zip(lines, inner, strict=True)):
+        if numbers and not found:  # numbers on lines of their own: a value each (`89` / `1` / `7`)
+            out += _loose_slot([b.text], dict(loc, line=k), units)
+            continue
+        if not found:
+            # a value line beside the cell's blanks ("5" over "ADSL: ……" / "FTTH: ……", "15" under "……" / "……")
+            if LEADER.sub("", b.text).strip() and not (printed is not None and _is_printed_words(b.text, printed)):
+                first = first if loose else k
+                loose.append(b.text)
+            continue
+        out += _loose_slot(loose, dict(loc, line=first), units)
+        loose = []
+        for s in found:
+            s.kind = "cell"
+            s.location = dict(loc, start=s.location.get("start"), end=s.location.get("end"), line=k)
+            _typed_in_label(s, b.text, printed)
+        out += found
+    out += _loose_slot(loose, dict(loc, line=first), units)
+    return out
+
+
+def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
+    """A cell's blank whose value the splitter took for its label or its extra text: the row and column name the
+    cell, so what was typed before the dots (`22 ….... máy`, `không có ……máy`), after a printed `label:`
+    (`Khác (ghi rõ):Kaspersky ....`) or after the dots with nothing else on the line (`……1063/KH-SYT`) is the
+    value."""
+    if s.raw is not None:
+        return
+    if not s.label and s.extra:
+        s.raw, s.extra = s.extra, None
+        return
+    before = " ".join(text[:s.location.get("start") or 0].split())
+    if not s.label and before and any(ch.isdigit() for ch in before) and _looks_like_value(before):
+        s.raw = before  # a number the label cleaner took for an item number (`1.500 ……`)
+        return
+    if not s.label and printed is None:  # no printed form to tell a unit from a value: what follows the dots
+        rest = " ".join(LEADER.sub(" ", text[s.location.get("end") or 0:]).split())
+        s.raw = rest or None
+        return
+    if not s.label:
+        return
+    start = s.location.get("start") or 0
+    typed_line = printed is not None and not printed.is_printed(text) and printed.is_printed(text[start:])
+    if _looks_like_value(s.label) or typed_line:
+        s.raw, s.label = s.label, ""
+        s.extra = None if s.extra == s.raw else s.extra
+        return
+    head, colon, tail = s.label.rpartition(":")
+    if colon and head.strip() and tail.strip() and printed is not None and not printed.in_printed(tail):
+        s.label, s.raw = clean_label(head), tail.strip()
+        s.extra = None if s.extra == s.raw else s.extra
+
+
+def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> list[str]:
+    """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`)."""
+    found = {clean_label(rg.label) for c in cells for b in c.blocks for rg in split_line(b.text, units)}
+    return sorted((x for x in found if x.strip(" :")), key=len, reverse=True)
+
+
+def _after_sub_label(text: str, subs: Sequence[str]) -> tuple[str, str] | None:
+    """(label, value) of a cell typed as one of its row's sub-labels and a value, the colon and dots gone."""
+    t = " ".join(text.split())
+    for sub in subs:
+        if fold(t).startswith(fold(sub) + " "):
+            rest = t[len(sub):].strip(" :")
+            if rest:
+                return sub, rest
+    return None
+
+
+def _is_number_line(text: str, units: Sequence[str]) -> bool:
+    """A cell line holding one number and nothing but dots and a unit around it (`…483……máy`, `15`)."""
+    value, _ = split_value_unit(" ".join(LEADER.sub(" ", text).split()), units)
+    return bool(value) and any(ch.isdigit() for ch in value) and _looks_like_value(value)
+
+
+def _loose_slot(lines: list[str], loc: dict[str, Any], units: Sequence[str]) -> list[Slot]:
+    """Lines typed without a blank of their own, one slot (none for no lines)."""
+    if not lines:
+        return []
+    raw = " ".join(LEADER.sub(" ", " ".join(lines)).split())
+    value, unit = split_value_unit(raw, units)
+    if value[:1].isdigit() and unit:
+        return [Slot("cell", "", raw=value, unit_text=unit, location=dict(loc, lines=len(lines)))]
+    return [Slot("cell", "", raw=raw, location=dict(loc, lines=len(lines)))]
+
+
+def _line_labels(cell_slots: Sequence[tuple[Cell, list[Slot]]]) -> None:
+    """A cell whose lines carry no label of their own takes, line by line, the sub-labels the row's other cells
+    print on the same lines (`…503……` / `……2……` / `15` under `ADSL: ……` / `FTTH: ……` beside it)."""
+    sub: dict[int, str] = {}
+    for _, ss in cell_slots:
+        for s in ss:
+            line = s.location.get("line")
+            if s.label and line is not None and "option" not in s.location:
+                sub.setdefault(line, s.label)
+    if not sub:
+        return
+    for _, ss in cell_slots:
+        lined = [s for s in ss if s.location.get("line") is not None]
+        if len(lined) > 1 and not any(s.label for s in lined):
+            for s in lined:
+                s.label = sub.get(s.location["line"], "")
+
+
+def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any], printed: Printed | None) -> list[Slot]:
+    """The blank an option of a cell holds (`☒ Tên, loại thiết bị: Fortinet ……`): a slot labelled by the option.
+    With the printed form, also a blank whose colon and dots were deleted (`☒ Tên phần mềm Fortinet 60F`)."""
+    out = []
+    for b in boxed:
+        for line in b.text.split("\n"):
+            parsed = parse_options(line)
+            for o in parsed.options if parsed is not None else []:
+                if o.has_blank:
+                    out.append(Slot("cell", clean_label(o.text), raw=o.blank, location=dict(loc, option=o.text)))
+                elif printed is not None and (typed := _typed_in_option(line, o.text, printed)) is not None:
+                    out.append(Slot("cell", typed[0], raw=typed[1], location=dict(loc, option=o.text)))
+    return out
+
+
+def _typed_in_option(line: str, option: str, printed: Printed) -> tuple[str, str] | None:
+    """(label, value) of an option whose printed `label: ……` the clerk typed over, dots and colon gone: the
+    printed line read against the typed one gives the value at the option's end."""
+    if printed.is_printed(line):
+        return None
+    blanks = printed.align(line)
+    if not blanks or len(blanks) != 1 or not blanks[0].raw:
+        return None
+    raw = blanks[0].raw
+    text = " ".join(option.split())
+    if not text.endswith(raw) or not text[:-len(raw)].strip():
+        return None
+    return clean_label(text[:-len(raw)]), raw
+
+
+def _cell_location(table: Table, cell: Cell, row: int, index: int) -> dict[str, Any]:
+    """A cell's location: the table's, the row and cell; and the lowest OCR word confidence of a scanned cell."""
+    loc = dict(table.location, row=row, cell=index, col=cell.col)
+    read_quality = [b.location["ocr"] for b in cell.blocks if "ocr" in b.location]
+    if read_quality:
+        loc["ocr"] = min(read_quality)
+    return loc
+
+
+def _is_printed_words(text: str, printed: Printed) -> bool:
+    """Printed text of the blank form (a number alone, such as a row number, proves nothing either way)."""
+    return any(ch.isalpha() for ch in text) and printed.is_printed(text)
+
+
+def _tick_state(text: str) -> bool | None:
+    t = text.strip()
+    if not t or t == EMPTY_BOX:
+        return False
+    return None if t == UNKNOWN_BOX else True
+
+
+def _is_tick_cell(text: str) -> bool:
+    t = "".join(text.split())
+    return not t or t in BOX_CHARS or (len(t) <= 3 and bool(tokens_of(t)) and
+                                        all(k in ("MARK", "TICK", "BOX") for k, _, _ in tokens_of(t)))
+
+
+def _option_columns(table: Table, nhead: int, col_header: list[str]) -> dict[int, tuple[str, str]]:
+    """Sub-columns that are the options of one question (`Đánh dấu [x] vào ô phù hợp` / `Có` / `Không`): two or
+    more adjacent columns under one parent header whose cells hold only ticks (X, x, ✓, a box) or nothing, at
+    least one ticked. Column → (parent header, option text)."""
+    by_parent: dict[str, list[int]] = {}
+    for k, h in enumerate(col_header):
+        if " / " in h:
+            by_parent.setdefault(h.rsplit(" / ", 1)[0], []).append(k)
+    out: dict[int, tuple[str, str]] = {}
+    rows = table.rows[nhead:]
+    for cols in by_parent.values():
+        if len(cols) < 2 or cols != list(range(cols[0], cols[-1] + 1)):
+            continue
+        cells = [c for row in rows for c in row if c.col in cols and c.colspan == 1]
+        if cells and all(_is_tick_cell(c.text) for c in cells) and any(c.text.strip() for c in cells):
+            out.update({k: tuple(col_header[k].rsplit(" / ", 1)) for k in cols})  # type: ignore[misc]
+    return out
+
+
+def _groups_of(option_cols: dict[int, tuple[str, str]]) -> list[tuple[str, list[int]]]:
+    """The option columns grouped by their parent header (one question each), left to right."""
+    groups: dict[str, list[int]] = {}
+    for k in sorted(option_cols):
+        groups.setdefault(option_cols[k][0], []).append(k)
+    return list(groups.items())
+
+
+def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
+    """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
+    cols: dict[int, list[str]] = {}
+    ncols = table.ncols  # a max over every cell: once, not once a row
+    for row in table.rows[nhead:]:
+        if _is_group_row(row, ncols) or sum(bool(c.text.strip()) for c in row) == 1:
+            continue  # group titles say nothing about which column holds the item numbers
+        for c in row:
+            cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
+    numbers = _NUMBERING_CELL
+    return {col for col, texts in cols.items()
+            if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
+
+
+def has_options_text(text: str) -> bool:
+    return not _BOX_SET.isdisjoint(text)
+
+
+def _is_label_cell(text: str) -> bool:
+    t = text.strip()
+    if not t or has_leader(t) or has_options_text(t):
+        return False
+    letters = sum(map(str.isalpha, t))
+    return letters >= 6 and not _NUMERIC.fullmatch(t)
+
+
+
+def _cell_options(text: str) -> list[Option]:
+    """The options of a table cell, one line at a time (a box before or after each option's text)."""
+    return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
+
