@@ -15,6 +15,7 @@ from typing import Any
 
 import regex
 
+from extractor import counts
 from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
 from extractor.options import OptionLine
@@ -469,6 +470,13 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
+        count = _count_line(items, i, printed)
+        if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
+            found, j = _count_slots(count, block, items, i, str(section))
+            slots += found
+            last_text, last_block = block.text, None
+            i = j
+            continue
         parsed = parse_options(block.text) if has_options(block) else None
         options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
@@ -532,6 +540,56 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     for n, s in enumerate(slots):
         s.order = n
     return slots
+
+
+def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.CountLine | None:
+    """The count line `item` can be read as: a paragraph with a typed count, not printed text."""
+    if not isinstance(item, Block) or not any(ch.isdigit() or ch.isalpha() for ch in item.text):
+        return None
+    line = counts.parse(item.text)
+    if line is None or not line.filled or (printed is not None and printed.is_printed(item.text)):
+        return None
+    return line
+
+
+def _count_evidence(line: counts.CountLine, printed: Printed | None) -> bool:
+    """Does the line say by itself that its boxes take numbers: a count glued to a box, or boxes whose printed
+    line (the typed counts cut out) is a known form's line?"""
+    return line.glued or (line.boxes > 0 and printed is not None and printed.is_printed(line.printed))
+
+
+def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None) -> counts.CountLine | None:
+    """`items[i]` read as a count line: by its own evidence, or by a count line with the same options at most
+    two paragraphs away (a line whose every box the clerk typed over: `Đại học: 0 Chuyên trách 0 Phụ trách 1 Kiêm
+    nhiệm` among `☐0 Chuyên trách` lines)."""
+    line = _count_candidate(items[i], printed)
+    if line is None:
+        return None
+    if _count_evidence(line, printed):
+        return line
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= j < len(items):
+            other = _count_candidate(items[j], printed)
+            if other is not None and _count_evidence(other, printed) and counts.same_options(line, other):
+                return line
+    return None
+
+
+def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | Table], i: int,
+                 section: str) -> tuple[list[Slot], int]:
+    """One blank per box of a count line, labelled by its option, the line's label as column; a count typed
+    alone on the next line is the last box's when that box is empty. Returns the slots and the next index."""
+    context = clean_label(line.printed)
+    out = [Slot("blank", p.option, context, section, line.label or None, raw=p.raw,
+                location=dict(block.location, start=p.start, end=p.end),
+                extra=CHECKED_BOX if p.ticked else None) for p in line.places]
+    j = i + 1
+    nxt = items[j] if j < len(items) else None
+    if out[-1].raw is None and isinstance(nxt, Block) and counts.is_count(nxt.text):
+        out[-1].raw = " ".join(nxt.text.split())
+        out[-1].location = dict(out[-1].location, next_line=nxt.location)
+        j += 1
+    return out, j
 
 
 def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed) -> bool:

@@ -1,0 +1,128 @@
+"""Count boxes: a line of boxes the clerk answers with a number typed at each box ("Ghi rõ số lượng … vào ô
+tương ứng"), not with a tick.
+
+    "Tiến sỹ:  ☐0 Chuyên trách  0☐ Phụ trách  1 Kiêm nhiệm"  →  label "Tiến sỹ",
+        places [("Chuyên trách", "0"), ("Phụ trách", "0"), ("Kiêm nhiệm", "1")]
+
+A line is read as LABEL PLACE OPTION (PLACE OPTION)*, where a PLACE is a box, a COUNT (digits or a zero word of
+patterns/vocabulary.yaml: `không có`) glued to a box on either side (`☐0`, `0☐`, `☐không có`), or a COUNT
+standing where the box was (`0 Phụ trách`: the clerk typed over the box). Whether a line of boxes is a count line
+is the caller's decision (see `slots.find_slots`): a number glued to a box says so by itself (`glued`); a typed
+count elsewhere (or a zero word, which may be an option's first word: `☐Không sử dụng`) needs the printed form
+or a neighbouring count line with the same options to say so.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+from rapidfuzz import fuzz
+
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
+from extractor.text.normalize import clean_label, fold
+from extractor.text.vocab import load_vocabulary
+
+_BOXES = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+SAME_OPTION = 80  # rapidfuzz ratio of two folded option texts that are the same option
+
+
+@dataclass(frozen=True)
+class CountPlace:
+    """One box of a count line: the option it counts, what was typed there (None: nothing), its span."""
+
+    option: str
+    raw: str | None
+    start: int
+    end: int
+    ticked: bool = False  # the box is ticked and holds no number: a count nobody can read
+
+
+@dataclass(frozen=True)
+class CountLine:
+    label: str  # the line's own label ("Tiến sỹ"), "" when the line starts with a box
+    places: tuple[CountPlace, ...]
+    glued: bool  # some number is glued to its box: a count line whatever its neighbours
+    boxes: int  # boxes drawn on the line
+    printed: str  # the line with what was typed cut out (its printed words, boxes kept)
+
+    @property
+    def filled(self) -> bool:
+        return any(p.raw is not None for p in self.places)
+
+
+@functools.lru_cache(maxsize=1)
+def _count_re() -> regex.Pattern[str]:
+    """A count on the folded line: digits or a zero word, a whole word (a box may touch it)."""
+    words = sorted({" ".join(fold(w).split()) for w in load_vocabulary().zero_words}, key=len, reverse=True)
+    alternatives = "|".join([r"\d{1,4}"] + [r"\s+".join(map(regex.escape, w.split())) for w in words])
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])")
+
+
+@functools.lru_cache(maxsize=8192)
+def parse(text: str) -> CountLine | None:
+    """The places of a line read as a count line; None when the line cannot be one (fewer than two places, or
+    a place with no option words after it). Remembered per line: callers read the result, never change it."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return None  # positions would not map back (NFD input): slots work on NFC text
+    spans: list[tuple[int, int, str]] = []  # (start, end, kind): BOX or COUNT
+    for m in _count_re().finditer(folded):
+        spans.append((m.start(), m.end(), "COUNT"))
+    spans += [(k, k + 1, "BOX") for k, ch in enumerate(text) if ch in _BOXES]
+    spans.sort()
+    places: list[tuple[int, int, str | None, bool, bool]] = []  # start, end, count, glued, ticked
+    k = 0
+    while k < len(spans):
+        a, b, kind = spans[k]
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if nxt is not None and nxt[2] != kind and not text[b:nxt[0]].strip():
+            # a box and its count side by side, either order: one place
+            count = (a, b) if kind == "COUNT" else (nxt[0], nxt[1])
+            box = nxt[0] if kind == "COUNT" else a
+            # glued digits prove a count; a glued zero word may be an option's first word (`☐Không sử dụng`)
+            glued = b == nxt[0] and text[count[0]].isdigit()
+            places.append((a, nxt[1], text[count[0]:count[1]], glued, text[box] == CHECKED_BOX))
+            k += 2
+            continue
+        if kind == "BOX":
+            places.append((a, b, None, False, text[a] == CHECKED_BOX))
+        elif _after_words(text, b) and _before_gap(text, a):
+            places.append((a, b, text[a:b], False, False))  # typed over the box
+        k += 1
+    if len(places) < 2:
+        return None
+    out = []
+    for n, (a, b, count, _, ticked) in enumerate(places):
+        end = places[n + 1][0] if n + 1 < len(places) else len(text)
+        option = clean_label(text[b:end])
+        if not any(ch.isalpha() for ch in option):
+            return None
+        out.append(CountPlace(option, " ".join(count.split()) if count else None, a, b, ticked and count is None))
+    label = clean_label(text[:places[0][0]])
+    printed = "".join(text[p.end:(out[n + 1].start if n + 1 < len(out) else len(text))] + " "
+                      for n, p in enumerate(out))
+    boxes = sum(ch in _BOXES for ch in text)
+    return CountLine(label, tuple(out), any(p[3] for p in places), boxes, f"{text[:out[0].start]} {printed}")
+
+
+def is_count(text: str) -> bool:
+    """Is `text` a count alone (`1`, `không có`): the value of the line above's last box, typed under it?"""
+    return bool(_count_re().fullmatch(" ".join(fold(text).split())))
+
+
+def same_options(a: CountLine, b: CountLine) -> bool:
+    """Do two count lines count the same options (a typo or a retyped tone apart)?"""
+    return len(a.places) == len(b.places) and all(
+        fuzz.ratio(fold(x.option), fold(y.option)) >= SAME_OPTION for x, y in zip(a.places, b.places, strict=True))
+
+
+def _after_words(text: str, end: int) -> bool:
+    """A count typed over a box is followed by a space and the option's words."""
+    return end < len(text) and text[end] in " \t\u00a0" and bool(regex.match(r"[ \t\u00a0]+\p{L}", text[end:]))
+
+
+def _before_gap(text: str, start: int) -> bool:
+    """… and stands after a space, a tab or a colon (or at the start), never inside a word or a number."""
+    return start == 0 or text[start - 1] in " \t\u00a0:"
