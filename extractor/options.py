@@ -82,13 +82,43 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         start = i = i + width
     if start < len(text):
         out.append(("TEXT", start, len(text)))
+    boxes_after = _boxes_follow_text(text, out)
     for k, (kind, a, b) in enumerate(out):
         if kind != "MARK" or _touches_box(out, k):
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
-        if nxt is not None and nxt[0] == "TEXT" and _words(LEADER.sub(" ", text[nxt[1]:nxt[2]])):
-            out[k] = ("TICK", a, b)
+        prev = out[k - 1] if k > 0 else None
+        words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(LEADER.sub(" ", text[nxt[1]:nxt[2]])))
+        words_before = prev is not None and prev[0] == "TEXT" and bool(_words(text[prev[1]:prev[2]]))
+        left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None else 99
+        right = _gap(text[nxt[1]:nxt[2]]) if nxt is not None else 99
+        if words_after and not (boxes_after and words_before and left < right):
+            out[k] = ("TICK", a, b)  # "X Có   ☐ Không", "☐ Có\t[x] Không": a box before its option replaced
+        elif prev is None and not words_after:
+            out[k] = ("TICK", a, b)  # a mark alone ("X" in a table cell): a ticked box with no text
+        elif boxes_after and words_before and left < right:
+            out[k] = ("TICK", a, b)  # "Đĩa CD/DVD X", "… tại văn thư: X": the box after an option replaced
     return out
+
+
+def _gap(text: str, end: bool = False) -> int:
+    """The width of the white space at the start (or `end`) of `text`, a tab counted as four; 99 when `text` is
+    all white space (nothing on that side)."""
+    if not text.strip():
+        return 99
+    space = text[len(text.rstrip()):] if end else text[:len(text) - len(text.lstrip())]
+    return len(space) + 3 * space.count("\t")
+
+
+def _boxes_follow_text(text: str, toks: list[tuple[str, int, int]]) -> bool:
+    """Do the line's boxes stand after their option's text (`USB Box ☐  Đĩa CD/DVD ☐`): each box closer to the
+    text before it than to the text after it? True for a line without boxes (the caller asks its neighbours)."""
+    for kind, a, b in toks:
+        if kind != "BOX":
+            continue
+        if not text[:a].strip() or (text[b:].strip() and _gap(text[b:]) <= _gap(text[:a], end=True)):
+            return False
+    return True
 
 
 def _touches_box(toks: list[tuple[str, int, int]], k: int) -> bool:
@@ -107,8 +137,8 @@ def parse(text: str) -> OptionLine | None:
     line: callers read the result, never change it)."""
     toks = tokens(text)
     boxes = [k for k, t in enumerate(toks) if t[0] in ("BOX", "TICK")]
-    if not any(t[0] == "BOX" for t in toks):
-        return None  # typed marks alone: the slot finder decides from the neighbouring lines
+    if not boxes:
+        return None
     # segments of text around the boxes: seg[0] before the first box … seg[n] after the last
     segs: list[list[tuple[str, int, int]]] = [[] for _ in range(len(boxes) + 1)]
     n = 0

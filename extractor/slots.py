@@ -324,7 +324,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                     s.label = row_label or (column or "")
                 if len(ss) == 1 and s.raw is None and not s.location.get("start"):
                     text = c.text
-                    if has_options_text(text):
+                    if has_options_text(text) or _lone_tick(text):  # "☒", "x☐", or "X" typed over the box
                         s.kind = "choice"
                         s.options = _cell_options(text)
                     else:
@@ -354,6 +354,12 @@ def _tick_state(text: str) -> bool | None:
     if not t or t == EMPTY_BOX:
         return False
     return None if t == UNKNOWN_BOX else True
+
+
+def _lone_tick(text: str) -> bool:
+    """A cell holding only a mark typed in its box's place (`X`, `[x]`, `✓`)."""
+    toks = tokens_of(text.strip())
+    return len(toks) == 1 and toks[0][0] == "TICK"
 
 
 def _is_tick_cell(text: str) -> bool:
@@ -477,7 +483,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_text, last_block = block.text, None
             i = j
             continue
-        parsed = parse_options(block.text) if has_options(block) else None
+        parsed = parse_options(block.text) if has_options(block) or _ticked_line(block, items, i) else None
         options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
@@ -613,8 +619,19 @@ def _plain_answer(block: Block) -> bool:
         and not has_options(block)
 
 
+def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
+    """A line whose only box the clerk replaced by a mark (`… tại văn thư: X`): a choice line when its neighbours
+    have boxes (`Phần X` alone is a heading)."""
+    return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
+
+
+def _has_tick(text: str) -> bool:
+    """Does the option grammar read a mark standing in a box's place in `text`?"""
+    return any(kind == "TICK" for kind, _, _ in tokens_of(text))
+
+
 def _ends_with_box(block: Block) -> bool:
-    parsed = parse_options(block.text) if has_options(block) else None
+    parsed = parse_options(block.text) if has_options(block) or _has_tick(block.text) else None
     return parsed is not None and parsed.layout != "before" and not (parsed.layout == "after" and parsed.label)
 
 
@@ -631,8 +648,13 @@ def _option_blanks(lines: Sequence[OptionLine | None], locs: Sequence[dict[str, 
 
 
 def _starts_with_option(block: Block) -> bool:
+    """Does the paragraph start with a box, a mark in a box's place (`X Tài liệu họp`) or a mark glued to a box
+    (`x☐ Không`)?"""
     t = block.text.lstrip()
-    return bool(t) and (t[0] in BOX_CHARS or bool(TYPED_MARK.match(t)))
+    if not t:
+        return False
+    first = tokens_of(t)[0]
+    return first[0] in ("BOX", "TICK") or (first[0] == "MARK" and t[first[2]:first[2] + 1] in BOX_CHARS)
 
 
 def _looks_like_choice_line(block: Block, items: Sequence[Any], i: int) -> bool:

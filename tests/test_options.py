@@ -54,6 +54,26 @@ def test_a_blank_inside_an_option_line() -> None:
     assert empty is not None and (empty.options[0].blank, empty.options[0].has_blank) == (None, True)
 
 
-def test_a_line_without_boxes_is_no_option_line() -> None:
-    assert parse("X Có    Không") is None
+def test_a_line_without_boxes_or_marks_is_no_option_line() -> None:
+    assert parse("Số máy chủ: 5") is None
     assert [k for k, _, _ in tokens("☐x Có")] == ["BOX", "MARK", "TEXT"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a mark typed where the box after an option was (box-after lines), the boxes telling the layout
+    ("SAN/NAS/DAS ☐  USB Box ☐  Đĩa CD/DVD X",
+     ("after", "", [("SAN/NAS/DAS", False, "box"), ("USB Box", False, "box"), ("Đĩa CD/DVD", True, "typed_x")])),
+    ("SAN/NAS/DAS X  USB Box ☐  Đĩa CD/DVD ☐",
+     ("after", "", [("SAN/NAS/DAS", True, "typed_x"), ("USB Box", False, "box"), ("Đĩa CD/DVD", False, "box")])),
+    ("Câu hỏi: Có ☐  Không X", ("after", "Câu hỏi", [("Có", False, "box"), ("Không", True, "typed_x")])),
+    # no box left on the line: a single box replaced (the slot finder asks the neighbouring lines)
+    ("- Chỉ sử dụng phần mềm tại văn thư: X",
+     ("single", "", [("Chỉ sử dụng phần mềm tại văn thư", True, "typed_x")])),
+    ("X", ("single", "", [("", True, "typed_x")])),  # a table cell holding only the mark
+    ("[x]", ("single", "", [("", True, "typed_x")])),
+    # box-before lines keep a mark after an option as a tick of that option's box
+    ("☐ Có ☐ Không ✓", ("before", "", [("Có", False, "box"), ("Không", True, "typed_x")])),
+    ("X Có   ☐ Không", ("before", "", [("Có", True, "typed_x"), ("Không", False, "box")])),
+])
+def test_a_mark_in_the_place_of_a_box_after_its_option(text: str, expected: tuple) -> None:
+    assert read(text) == expected
