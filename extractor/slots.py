@@ -18,7 +18,7 @@ import regex
 from extractor import counts
 from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
-from extractor.options import OptionLine
+from extractor.options import OptionLine, ParsedOption
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Blank, Printed
@@ -200,6 +200,15 @@ def _cell_options(text: str) -> list[Option]:
     return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
 
 
+def _cell_option_blanks(text: str) -> list[ParsedOption]:
+    """The options of a cell's lines that hold a blank of their own (`Tưởng lửa mềm ☒  Tên phần mềm: ……`)."""
+    found = []
+    for line in text.split("\n"):
+        parsed = parse_options(line)
+        found += [o for o in parsed.options if o.has_blank] if parsed is not None else []
+    return [ParsedOption(clean_label(o.text), o.checked, o.mark, o.blank, True) for o in found]
+
+
 def _label_before_boxes(block: Block) -> str:
     first = min((i for i, ch in enumerate(block.text) if ch in BOX_CHARS), default=None)
     m = TYPED_MARK.search(block.text)
@@ -292,7 +301,8 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                                   location=loc, table=number, row=r, row_label=row_label or None))
         for c in values:
             loc = _cell_location(table, c, nhead + r - 1, row.index(c))
-            inner = [s for b in c.blocks for s in block_slots(b, section, units, printed)]
+            boxed_lines = _option_lines(c.blocks)
+            inner = [s for b in c.blocks if b not in boxed_lines for s in block_slots(b, section, units, printed)]
             own_label = [s for s in inner if s.label]
             if inner and (own_label or any(LEADER.search(b.text) for b in c.blocks)):
                 for s in inner:
@@ -304,6 +314,10 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 if loose:
                     inner.insert(0, Slot("cell", "", raw=" ".join(" ".join(loose).split()),
                                          location=dict(loc, lines=len(loose))))
+                # the boxes beside those blanks ("SAN/NAS/DAS ☐  USB Box ☒" over "Khác (nêu tên): ……"): one choice
+                boxed = [o for b in boxed_lines for o in _options_in(b)]
+                if boxed:
+                    inner.insert(0, Slot("choice", "", options=boxed, location=dict(loc)))
                 cell_slots.append((c, inner))
             else:
                 cell_slots.append((c, [Slot("cell", "", location=loc)]))
@@ -318,7 +332,8 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         for c, ss in cell_slots:
             column = col_header[c.col] or None
             for s in ss:
-                s.kind, s.section, s.column, s.context = "cell", section, column, context
+                s.kind = "choice" if s.options is not None else "cell"
+                s.section, s.column, s.context = section, column, context
                 s.table, s.row, s.row_label = number, r, row_label or None
                 if not s.label:
                     s.label = row_label or (column or "")
@@ -327,6 +342,9 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                     if has_options_text(text) or _lone_tick(text):  # "☒", "x☐", or "X" typed over the box
                         s.kind = "choice"
                         s.options = _cell_options(text)
+                        slots += [Slot("cell", o.text, context, section, column, raw=o.blank,
+                                       location=dict(s.location, option=o.text), table=number, row=r,
+                                       row_label=row_label or None) for o in _cell_option_blanks(text)]
                     else:
                         raw = " ".join(LEADER.sub(" ", text).split())
                         raw_value, unit = split_value_unit(raw, units) if raw else ("", "")
@@ -354,6 +372,15 @@ def _tick_state(text: str) -> bool | None:
     if not t or t == EMPTY_BOX:
         return False
     return None if t == UNKNOWN_BOX else True
+
+
+def _option_lines(blocks: Sequence[Block]) -> list[Block]:
+    """The lines of a cell that hold options: those with boxes and, beside them, those whose box the clerk
+    replaced by a mark (`Tưởng lửa mềm X  Tên phần mềm: ……` under `Tưởng lửa cứng ☐ …`)."""
+    boxed = [b for b in blocks if has_options_text(b.text)]
+    if not boxed:
+        return []
+    return [b for b in blocks if b in boxed or _has_tick(b.text)]
 
 
 def _lone_tick(text: str) -> bool:
