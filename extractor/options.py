@@ -16,9 +16,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from extractor.blanks import COLON, LEADER
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
-from extractor.text.normalize import clean_label
+from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
 BOX_STATES = {EMPTY_BOX: False, CHECKED_BOX: True, UNKNOWN_BOX: None}
@@ -41,6 +43,23 @@ class OptionLine:
     layout: str  # before | after | single
 
 
+YES_NO_LIKE = 85  # rapidfuzz ratio at which an option's folded text is one of the yes/no words (typos allowed)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_yes_no(text: str) -> bool:
+    """Is `text` a yes/no answer word of patterns/vocabulary.yaml (`Không`, `Chưa sử dụng`, mistyped `Chaư sử
+    dụng`): an option of a question, never an item of its own?"""
+    key = " ".join(fold(text).split())
+    return bool(key) and any(fuzz.ratio(key, w) >= YES_NO_LIKE for w in _yes_no_words())
+
+
+@functools.lru_cache(maxsize=1)
+def _yes_no_words() -> tuple[str, ...]:
+    voc = load_vocabulary()
+    return tuple(" ".join(fold(w).split()) for w in voc.true_words + voc.false_words)
+
+
 @functools.lru_cache(maxsize=1)
 def _marks() -> frozenset[str]:
     return frozenset(m.lower() for m in load_vocabulary().tick_marks)
@@ -59,7 +78,7 @@ def _is_mark(text: str, i: int) -> bool:
         return False
     # "☐xKhông": a lower-case mark glued to a capital is a tick; "☐Xây", "xã" are words
     return not after.isalnum() or (after.isupper() and ch.islower()) or after in BOX_STATES or \
-        (after.isupper() and before in BOX_STATES)
+        (before in BOX_STATES and (after.isupper() or after.isdigit()))  # "☐Xây" is a word, "☐x10 Mb" a tick
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -90,8 +109,11 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         prev = out[k - 1] if k > 0 else None
         words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(LEADER.sub(" ", text[nxt[1]:nxt[2]])))
         words_before = prev is not None and prev[0] == "TEXT" and bool(_words(text[prev[1]:prev[2]]))
-        left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None else 99
-        right = _gap(text[nxt[1]:nxt[2]]) if nxt is not None else 99
+        # white space on either side (99: nothing but white space up to the line's end)
+        left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None and text[:a].strip() else 99
+        right = _gap(text[nxt[1]:nxt[2]]) if nxt is not None and text[b:].strip() else 99
+        if _mark_owner(text, out, k) is not None:
+            continue  # "Có ☐ ✓  Không ☐": a tick standing right after its box, closer to it than to what follows
         if words_after and not (boxes_after and words_before and left < right):
             out[k] = ("TICK", a, b)  # "X Có   ☐ Không", "☐ Có\t[x] Không": a box before its option replaced
         elif prev is None and not words_after:
@@ -102,10 +124,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 def _gap(text: str, end: bool = False) -> int:
-    """The width of the white space at the start (or `end`) of `text`, a tab counted as four; 99 when `text` is
-    all white space (nothing on that side)."""
-    if not text.strip():
-        return 99
+    """The width of the white space at the start (or `end`) of `text`, a tab counted as four."""
     space = text[len(text.rstrip()):] if end else text[:len(text) - len(text.lstrip())]
     return len(space) + 3 * space.count("\t")
 
@@ -207,9 +226,18 @@ def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list
             continue
         glued_next = k + 1 < len(toks) and toks[k + 1][0] == "BOX" and toks[k + 1][1] == t[2]
         glued_prev = k > 0 and toks[k - 1][0] == "BOX" and toks[k - 1][2] == t[1]
-        if not glued_next and not glued_prev:
+        if not glued_next and not glued_prev and _mark_owner(text, toks, k) in (None, b):
             return True
     return False
+
+
+def _mark_owner(text: str, toks: list[tuple[str, int, int]], k: int) -> int | None:
+    """The box a mark stands right after (`☐ ✓  Không`: closer to the box than to the words that follow), if any."""
+    if k < 2 or toks[k - 2][0] != "BOX" or toks[k - 1][0] != "TEXT" or text[toks[k - 1][1]:toks[k - 1][2]].strip():
+        return None
+    rest = text[toks[k][2]:]
+    width = toks[k - 1][2] - toks[k - 1][1] + 3 * text.count("\t", toks[k - 1][1], toks[k - 1][2])
+    return k - 2 if not rest.strip() or width < _gap(rest) else None
 
 
 def _option(text: str, checked: bool | None, how: str, before_box: bool) -> ParsedOption:

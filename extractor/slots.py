@@ -18,7 +18,7 @@ import regex
 from extractor import counts
 from extractor.blanks import LEADER, Region, has_leader, label_regions, split_line, split_unit, split_value_unit
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Document, Table
-from extractor.options import OptionLine, ParsedOption
+from extractor.options import OptionLine, ParsedOption, is_yes_no
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Blank, Printed
@@ -526,8 +526,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
                     lines.append(nxt)
                     locs.append(items[j].location)
                     j += 1
-                if len(locs) > 1 or not label:
-                    label = clean_label(last_text)  # options of the question above
+                if len(locs) > 1 or not label or is_yes_no(label):
+                    label = clean_label(last_text)  # options of the question above ("Không ☐": the others deleted)
                 # else: a single box after an item is that item's yes/no answer
             elif not label:
                 # list layout: following paragraphs that each start with a box join the group
@@ -685,6 +685,12 @@ def _starts_with_option(block: Block) -> bool:
 
 
 def _looks_like_choice_line(block: Block, items: Sequence[Any], i: int) -> bool:
-    """A line with a typed X and no box: a choice when its neighbours are checkbox lines."""
-    neighbours: Iterable[Any] = items[max(0, i - 2):i] + items[i + 1:i + 3]
+    """A line with a typed X and no box: a choice when its neighbours are checkbox lines, or it is one of a run of
+    option lines (`X Tài liệu họp` lines, every box replaced) that has checkbox lines in it or beside it."""
+    lo = hi = i
+    while lo > 0 and isinstance(items[lo - 1], Block) and _starts_with_option(items[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(items) and isinstance(items[hi + 1], Block) and _starts_with_option(items[hi + 1]):
+        hi += 1
+    neighbours: Iterable[Any] = items[max(0, lo - 2):i] + items[i + 1:hi + 3]
     return any(isinstance(n, Block) and has_options(n) for n in neighbours)

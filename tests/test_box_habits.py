@@ -10,7 +10,7 @@ import pytest
 from extractor.answers import read_answer
 from extractor.catalogue import FieldSpec, Keys, OptionSpec, load_catalogue
 from extractor.model import Block, Cell, Document, Source, Table
-from extractor.slots import Slot, find_slots
+from extractor.slots import Option, Slot, find_slots
 
 UNITS = load_catalogue().units
 
@@ -104,3 +104,50 @@ def test_several_ticks_in_a_single_choice_stay_review() -> None:
     (choice,) = choices(Block("Cơ quan có ban hành quy chế?"), Block("x☐ Có"), Block("☐X Không"))
     answer = read_answer(choice, spec("policy.rules", "boolean", (True, "Có"), (False, "Không")))
     assert (answer.value, answer.ok, answer.reason) == (None, False, "several_marked")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Có ☐ ✓  Không ☐", [("Có", True), ("Không", False)]),  # check_after_option: ✓ right after the box
+    ("Tham gia đầy đủ  ☐     Tham gia không đầy đủ  ☐ ✓     Không tham gia  ☐",
+     [("Tham gia đầy đủ", False), ("Tham gia không đầy đủ", True), ("Không tham gia", False)]),
+    ("☐ KT < 10 Mb\t☐x10 Mb ≤ KT ≤ 20 Mb\t☐ KT > 20 Mb",  # x_after_box glued to an option starting with a digit
+     [("KT < 10 Mb", False), ("10 Mb ≤ KT ≤ 20 Mb", True), ("KT > 20 Mb", False)]),
+])
+def test_a_tick_beside_a_box(line: str, expected: list[tuple[str, bool]]) -> None:
+    (choice,) = choices(Block("Câu hỏi:"), Block(line))
+    assert [(o.text, o.checked) for o in choice.options or []] == expected
+
+
+def test_a_lone_yes_no_option_left_answers_the_question_above() -> None:
+    # deleted_others on a box-after line: "Không ☐" is what is left of "Có ☐  Không ☐", not an item of its own
+    (choice,) = choices(Block("1. Nội quy, quy chế về an toàn thông tin:"), Block("Không ☐"))
+    assert choice.label == "Nội quy, quy chế về an toàn thông tin"
+    (item,) = choices(Block("Các ứng dụng:"), Block("Ứng dụng một cửa điện tử ☐"))
+    assert item.label == "Ứng dụng một cửa điện tử"
+
+
+YES_NO = spec("apps.accounting", "boolean", (True, "Có sử dụng"), (False, "Không sử dụng"))
+
+
+@pytest.mark.parametrize(("text", "value"), [("Chaư sử dụng", False), ("Đng sử dụng", True)])
+def test_a_mistyped_reworded_yes_no_option(text: str, value: bool) -> None:
+    slot = Slot("choice", "Sử dụng phần mềm kế toán", options=[Option(text, True, "box")])
+    assert read_answer(slot, YES_NO).value is value
+
+
+def test_options_known_by_their_letter_and_unknown_options_go_to_review() -> None:
+    types = spec("esign.other_types", "multi_choice", ("own", "A. Chữ ký số chuyên dùng"),
+                 ("public", "B. Chữ ký số công cộng"), ("foreign", "C. Chữ ký số nước ngoài"))
+    slot = Slot("choice", "Loại chữ ký số", options=[
+        Option("B. Chữ ký số của tổ chức cung cấp dịch vụ chứng thực công cộng", True, "box")])
+    assert read_answer(slot, types).value == ["public"]
+    slot.options = [Option("B. Chữ ký số công cộng", True, "box"), Option("Mạng xã hội nội bộ", True, "box")]
+    answer = read_answer(slot, types)
+    assert (answer.value, answer.ok, answer.reason) == (["public"], False, "unknown_option")
+
+
+def test_a_run_of_lines_each_box_replaced_by_x() -> None:
+    (choice,) = choices(Block("1.3. Loại văn bản trao đổi qua thư điện tử:"), Block("X Lịch công tác"),
+                        Block("X Tài liệu họp"), Block("X Văn bản để biết"), Block("X Tài liệu trao đổi"),
+                        Block("☐ Khác (ghi rõ)"))
+    assert ticked(choice) == ["Lịch công tác", "Tài liệu họp", "Văn bản để biết", "Tài liệu trao đổi"]
