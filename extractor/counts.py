@@ -60,6 +60,16 @@ def _count_re() -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])")
 
 
+@dataclass
+class _Place:
+    start: int
+    end: int
+    count: tuple[int, int] | None = None  # span of the typed count
+    glued: bool = False
+    ticked: bool = False
+    trailing: tuple[int, int] | None = None  # a count typed after the option's words (`Chuyên trách 2`)
+
+
 @functools.lru_cache(maxsize=8192)
 def parse(text: str) -> CountLine | None:
     """The places of a line read as a count line; None when the line cannot be one (fewer than two places, or
@@ -72,39 +82,52 @@ def parse(text: str) -> CountLine | None:
         spans.append((m.start(), m.end(), "COUNT"))
     spans += [(k, k + 1, "BOX") for k, ch in enumerate(text) if ch in _BOXES]
     spans.sort()
-    places: list[tuple[int, int, str | None, bool, bool]] = []  # start, end, count, glued, ticked
+    places: list[_Place] = []
     k = 0
     while k < len(spans):
         a, b, kind = spans[k]
         nxt = spans[k + 1] if k + 1 < len(spans) else None
-        if nxt is not None and nxt[2] != kind and not text[b:nxt[0]].strip():
-            # a box and its count side by side, either order: one place
-            count = (a, b) if kind == "COUNT" else (nxt[0], nxt[1])
-            box = nxt[0] if kind == "COUNT" else a
-            # glued digits prove a count; a glued zero word may be an option's first word (`☐Không sử dụng`)
-            glued = b == nxt[0] and text[count[0]].isdigit()
-            places.append((a, nxt[1], text[count[0]:count[1]], glued, text[box] == CHECKED_BOX))
+        beside = nxt is not None and nxt[2] != kind and not text[b:nxt[0]].strip()
+        glued = beside and nxt is not None and b == nxt[0]
+        if kind == "BOX":
+            if beside and nxt is not None and (glued or _after_words(text, nxt[1])):
+                # "☐0 Chuyên trách", "☐ 2 Phụ trách": the box's count; glued digits prove a count line (a glued zero
+                # word may be an option's first word: `☐Không sử dụng`)
+                places.append(_Place(a, nxt[1], (nxt[0], nxt[1]), glued and text[nxt[0]].isdigit(),
+                                     text[a] == CHECKED_BOX))
+                k += 2
+                continue
+            places.append(_Place(a, b, ticked=text[a] == CHECKED_BOX))
+        elif beside and nxt is not None and (glued or not places or places[-1].count or places[-1].trailing
+                                             or _before_gap(text, a, wide=True)):
+            # "0☐ Chuyên trách", "Tiến sỹ: 0 ☐ …": the count typed before its box (unless it can end the option
+            # before it, which has no count yet: `☐ Chuyên trách 2 ☐ Phụ trách 0`)
+            places.append(_Place(a, nxt[1], (a, b), glued and text[a].isdigit(), text[nxt[0]] == CHECKED_BOX))
             k += 2
             continue
-        if kind == "BOX":
-            places.append((a, b, None, False, text[a] == CHECKED_BOX))
         elif _after_words(text, b) and _before_gap(text, a):
-            places.append((a, b, text[a:b], False, False))  # typed over the box
+            places.append(_Place(a, b, (a, b)))  # typed over the box: "0 Phụ trách"
+        elif places and places[-1].count is None and places[-1].trailing is None and _before_gap(text, a) and \
+                (nxt is None or nxt[2] == "BOX") and not text[b:nxt[0] if nxt else len(text)].strip(" \t\u00a0.;,"):
+            places[-1].trailing = (a, b)  # "☐ Chuyên trách 2  ☐ Phụ trách 0": after the option's words
         k += 1
     if len(places) < 2:
         return None
     out = []
-    for n, (a, b, count, _, ticked) in enumerate(places):
-        end = places[n + 1][0] if n + 1 < len(places) else len(text)
-        option = clean_label(text[b:end])
+    pieces = [text[:places[0].start]]
+    for n, p in enumerate(places):
+        end = places[n + 1].start if n + 1 < len(places) else len(text)
+        words = text[p.end:p.trailing[0]] + " " + text[p.trailing[1]:end] if p.trailing else text[p.end:end]
+        option = clean_label(words)
         if not any(ch.isalpha() for ch in option):
             return None
-        out.append(CountPlace(option, " ".join(count.split()) if count else None, a, b, ticked and count is None))
-    label = clean_label(text[:places[0][0]])
-    printed = "".join(text[p.end:(out[n + 1].start if n + 1 < len(out) else len(text))] + " "
-                      for n, p in enumerate(out))
+        count = p.count or p.trailing
+        raw = " ".join(text[count[0]:count[1]].split()) if count else None
+        out.append(CountPlace(option, raw, count[0] if count else p.start, count[1] if count else p.end,
+                              p.ticked and count is None))
+        pieces.append(words)
     boxes = sum(ch in _BOXES for ch in text)
-    return CountLine(label, tuple(out), any(p[3] for p in places), boxes, f"{text[:out[0].start]} {printed}")
+    return CountLine(clean_label(pieces[0]), tuple(out), any(p.glued for p in places), boxes, " ".join(pieces))
 
 
 def is_count(text: str) -> bool:
@@ -123,6 +146,11 @@ def _after_words(text: str, end: int) -> bool:
     return end < len(text) and text[end] in " \t\u00a0" and bool(regex.match(r"[ \t\u00a0]+\p{L}", text[end:]))
 
 
-def _before_gap(text: str, start: int) -> bool:
-    """… and stands after a space, a tab or a colon (or at the start), never inside a word or a number."""
-    return start == 0 or text[start - 1] in " \t\u00a0:"
+def _before_gap(text: str, start: int, wide: bool = False) -> bool:
+    """… and stands after a space, a tab or a colon (or at the start), never inside a word or a number; `wide`:
+    after a tab or two spaces, not right after an option's words."""
+    if start == 0 or not text[:start].strip():
+        return True
+    if wide:
+        return text[:start].endswith(("  ", "\t")) or text[:start].rstrip(" \u00a0").endswith("\t")
+    return text[start - 1] in " \t\u00a0:"

@@ -36,6 +36,13 @@ def places(text: str) -> tuple[str, list[tuple[str, str | None]], bool]:
      ("Cao đẳng", [("Chuyên trách", "0"), ("Phụ trách", "1"), ("Kiêm nhiệm", "0")], False)),
     ("Tien sy:\t\t ☐ 2 Chuyen trach  ☐0 Phu trach  0☐ Kiem nhiem",  # a space between box and count
      ("Tien sy", [("Chuyen trach", "2"), ("Phu trach", "0"), ("Kiem nhiem", "0")], True)),
+    # the count typed after the option's words, or before the next box with a space
+    ("☐ Chuyên trách 2  ☐ Phụ trách 0  ☐ Kiêm nhiệm 1",
+     ("", [("Chuyên trách", "2"), ("Phụ trách", "0"), ("Kiêm nhiệm", "1")], False)),
+    ("Tiến sỹ: ☐ Chuyên trách: 2 ☐ Phụ trách: 0",
+     ("Tiến sỹ", [("Chuyên trách", "2"), ("Phụ trách", "0")], False)),
+    ("Tiến sỹ: 0 ☐ Chuyên trách 1 ☐ Phụ trách",
+     ("Tiến sỹ", [("Chuyên trách", "0"), ("Phụ trách", "1")], False)),
 ])
 def test_count_typed_at_each_box(text: str, expected: tuple) -> None:
     assert places(text) == expected
