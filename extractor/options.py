@@ -113,7 +113,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None and text[:a].strip() else 99
         right = _gap(text[nxt[1]:nxt[2]]) if nxt is not None and text[b:].strip() else 99
         if _mark_owner(text, out, k) is not None:
-            continue  # "Có ☐ ✓  Không ☐": a tick standing right after its box, closer to it than to what follows
+            continue  # "Có ☐ ✓  Không ☐", "x ☐ Có": a tick beside its box, closer to it than to anything else
         if words_after and not (boxes_after and words_before and left < right):
             out[k] = ("TICK", a, b)  # "X Có   ☐ Không", "☐ Có\t[x] Không": a box before its option replaced
         elif prev is None and not words_after:
@@ -216,6 +216,8 @@ def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list
         return True  # "☐x Có", "☐xKhông"
     if prev and prev[0] == "MARK" and prev[2] == toks[b][1]:
         return True  # "x☐ Có": glued before the box
+    if b >= 2 and toks[b - 2][0] == "MARK" and _mark_owner(text, toks, b - 2) == b:
+        return True  # "x ☐ Có": before the box, a space between
     after = toks[b + 2] if b + 2 < len(toks) else None
     if after and after[0] == "MARK" and nxt and nxt[0] == "TEXT" and not nxt_text(nxt).strip() and \
             (b + 3 >= len(toks) or toks[b + 3][0] != "BOX"):
@@ -232,12 +234,22 @@ def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list
 
 
 def _mark_owner(text: str, toks: list[tuple[str, int, int]], k: int) -> int | None:
-    """The box a mark stands right after (`☐ ✓  Không`: closer to the box than to the words that follow), if any."""
-    if k < 2 or toks[k - 2][0] != "BOX" or toks[k - 1][0] != "TEXT" or text[toks[k - 1][1]:toks[k - 1][2]].strip():
-        return None
-    rest = text[toks[k][2]:]
-    width = toks[k - 1][2] - toks[k - 1][1] + 3 * text.count("\t", toks[k - 1][1], toks[k - 1][2])
-    return k - 2 if not rest.strip() or width < _gap(rest) else None
+    """The box a mark stands beside, a space between them, closer to it than to anything on its other side:
+    `☐ ✓  Không` (after it), `x ☐ Có` at the start of a line (before it; PDF text puts a space there)."""
+
+    def space(t: tuple[str, int, int]) -> int | None:  # the width of a white-space-only text token
+        piece = text[t[1]:t[2]]
+        return None if t[0] != "TEXT" or piece.strip() else len(piece) + 3 * piece.count("\t")
+
+    if k >= 2 and toks[k - 2][0] == "BOX" and (width := space(toks[k - 1])) is not None:
+        rest = text[toks[k][2]:]
+        if not rest.strip() or width < _gap(rest):
+            return k - 2
+    if k + 2 < len(toks) and toks[k + 2][0] == "BOX" and (width := space(toks[k + 1])) is not None:
+        before = text[:toks[k][1]]
+        if not before.strip() or width < _gap(before, end=True):
+            return k + 2
+    return None
 
 
 def _option(text: str, checked: bool | None, how: str, before_box: bool) -> ParsedOption:

@@ -25,6 +25,8 @@ def read(text: str) -> tuple[str, str, list[tuple[str, bool | None, str]]]:
     ("X Có   ☐ Không", [("Có", True, "typed_x"), ("Không", False, "box")]),  # the box replaced by a mark
     ("☐ Có\t[x] Không", [("Có", False, "box"), ("Không", True, "typed_x")]),
     ("☐Xây dựng ☒ Cấp xã", [("Xây dựng", False, "box"), ("Cấp xã", True, "box")]),  # words, not ticks
+    ("x ☐ Có\t☐ Không", [("Có", True, "typed_x"), ("Không", False, "box")]),  # PDF text: a space after the mark
+    ("☐ Có\tx ☐ Không", [("Có", False, "box"), ("Không", True, "typed_x")]),
 ])
 def test_ticks_typed_against_a_box_or_an_option(text: str, options: list[tuple[str, bool, str]]) -> None:
     assert read(text) == ("before", "", options)
