@@ -34,6 +34,7 @@ class ParsedOption:
     mark: str  # box | typed_x
     blank: str | None = None  # text typed in a blank inside the option ("☒ Khác (nêu tên): Misa ……")
     has_blank: bool = False  # the option has a blank of its own (dots or a colon after its text)
+    blank_label: str | None = None  # the blank's own label, when it has one ("Tên phần mềm" after the box)
 
 
 @dataclass
@@ -172,6 +173,13 @@ def parse(text: str) -> OptionLine | None:
 
     texts = [seg_text(k) for k in range(len(segs))]
     after_last = _words(LEADER.sub(" ", texts[-1]))
+    tail = _tail_blank(texts, toks[boxes[0]]) if len(boxes) == 1 and after_last else None
+    if tail is not None:
+        # "Tưởng lửa mềm ☒  Tên phần mềm: ……": the box follows its option, a blank of its own after it
+        options = [_option(texts[0], _state(text, toks, boxes[0], segs, 0), _how(text, toks, boxes[0], segs, 0),
+                           False)]
+        options[0].blank, options[0].has_blank, options[0].blank_label = tail.blank, True, tail.text
+        return OptionLine("", options, "after")
     if after_last:
         layout = "before"
         owners = list(range(1, len(boxes) + 1))  # box j's option text is the segment after it
@@ -201,6 +209,34 @@ def parse(text: str) -> OptionLine | None:
         options.append(_option(opt_text, checked, how, layout == "before"))
     # a lone box (a table cell "Có thực hiện" holding only ☐) is the yes/no answer of its row: kept without text
     return OptionLine(_words(LEADER.sub(" ", label)), [o for o in options if o.text or layout == "single"], layout)
+
+
+def _tail_blank(texts: list[str], box: tuple[str, int, int]) -> ParsedOption | None:
+    """The `label: blank` after a line's only box when the box belongs to the words before it: those words are no
+    label (no colon), and the box stands no farther from them than from the blank's label."""
+    head, rest = texts[0], texts[-1]
+    if not _words(head) or COLON.search(head) or not (COLON.search(rest) or LEADER.search(rest)):
+        return None
+    if box[0] == "BOX" and _gap(head, end=True) > _gap(rest):
+        return None
+    tail = _option(rest, None, "box", True)
+    return tail if tail.has_blank and tail.text else None
+
+
+def _state(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
+           seg: int) -> bool | None:
+    """The state of box (or tick) token `b`: its glyph's, or ticked by a mark beside it."""
+    if toks[b][0] == "TICK":
+        return True
+    state = BOX_STATES[text[toks[b][1]]]
+    return True if state is not True and _ticked(text, toks, b, segs, seg) else state
+
+
+def _how(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
+         seg: int) -> str:
+    if toks[b][0] == "TICK":
+        return "typed_x"
+    return "typed_x" if BOX_STATES[text[toks[b][1]]] is not True and _ticked(text, toks, b, segs, seg) else "box"
 
 
 def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],

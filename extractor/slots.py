@@ -206,7 +206,7 @@ def _cell_option_blanks(text: str) -> list[ParsedOption]:
     for line in text.split("\n"):
         parsed = parse_options(line)
         found += [o for o in parsed.options if o.has_blank] if parsed is not None else []
-    return [ParsedOption(clean_label(o.text), o.checked, o.mark, o.blank, True) for o in found]
+    return [ParsedOption(clean_label(o.blank_label or o.text), o.checked, o.mark, o.blank, True) for o in found]
 
 
 def _label_before_boxes(block: Block) -> str:
@@ -669,7 +669,7 @@ def _option_blanks(lines: Sequence[OptionLine | None], locs: Sequence[dict[str, 
     for line, loc in zip(lines, locs, strict=False):
         for o in line.options if line is not None else []:
             if o.has_blank:
-                out.append(Slot("blank", clean_label(o.text), question, section, raw=o.blank,
+                out.append(Slot("blank", clean_label(o.blank_label or o.text), question, section, raw=o.blank,
                                 location=dict(loc, option=o.text)))
     return out
 

@@ -69,7 +69,7 @@ def test_cell_lines_with_a_box_after_the_option_and_a_blank_of_their_own() -> No
                    "Tưởng lửa cứng ☐ Tên thiết bị:…………\nTưởng lửa mềm X  Tên phần mềm:…Kaspersky………"]])
     slots = find_slots(doc(table), UNITS)
     choice = [s for s in slots if s.kind == "choice"]
-    assert len(choice) == 1 and ticked(choice[0]) == ["Tên phần mềm"]
+    assert len(choice) == 1 and ticked(choice[0]) == ["Tưởng lửa mềm"]  # the box follows its option
     assert [(s.label, s.raw) for s in slots if s.kind == "cell"] == [("Tên thiết bị", None),
                                                                     ("Tên phần mềm", "Kaspersky")]
 

@@ -47,6 +47,13 @@ def test_box_after_its_text_a_single_box_and_a_label_before_the_boxes(text: str,
     assert read(text) == expected
 
 
+def test_a_box_after_its_option_then_a_blank_of_its_own() -> None:
+    line = parse("Tưởng lửa mềm ☒  Tên phần mềm: Kaspersky ……")
+    assert line is not None and line.layout == "after"
+    o = line.options[0]
+    assert (o.text, o.checked, o.blank_label, o.blank) == ("Tưởng lửa mềm", True, "Tên phần mềm", "Kaspersky")
+
+
 def test_a_blank_inside_an_option_line() -> None:
     line = parse("☒ Khác (nêu tên): Misa ……")
     assert line is not None
