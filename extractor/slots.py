@@ -32,6 +32,7 @@ TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX�
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
+_DIGIT = regex.compile(r"\d")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
@@ -577,8 +578,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
 
 def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.CountLine | None:
     """The count line `item` can be read as: a paragraph with a typed count, not printed text."""
-    if not isinstance(item, Block) or not any(ch.isdigit() or ch.isalpha() for ch in item.text):
-        return None
+    if not isinstance(item, Block) or (_BOX_SET.isdisjoint(item.text) and not _DIGIT.search(item.text)):
+        return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
     line = counts.parse(item.text)
     if line is None or not line.filled or (printed is not None and printed.is_printed(item.text)):
         return None
@@ -652,6 +653,7 @@ def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
     return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
 
 
+@functools.lru_cache(maxsize=16384)
 def _has_tick(text: str) -> bool:
     """Does the option grammar read a mark standing in a box's place in `text`?"""
     return any(kind == "TICK" for kind, _, _ in tokens_of(text))
