@@ -4,18 +4,23 @@ deleted the others)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+import regex
 from rapidfuzz import fuzz
 
 from extractor.catalogue import FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
 from extractor.text.normalize import fold, nfc
 from extractor.text.values import parse_value
+from extractor.text.vocab import load_vocabulary
 
 UNPLACED = "unplaced_text"  # the slot's region holds typed text that is neither its value nor printed words
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
+OPTION_LETTER = 0.8  # the quality of an option known only by its letter (`B. …`), its words reworded
+_LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
 
 
 @dataclass
@@ -79,14 +84,37 @@ def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, flo
             return word.value, 0.95 if word.quality >= 1.0 else 0.85
     k = Keys.of(text)
     best, score = None, 0.0
-    for opt in spec.options:
-        for ok in opt.keys:
-            s = max(fuzz.ratio(k.tone, ok.tone), fuzz.ratio(k.folded, ok.folded) * 0.98) / 100
-            if s > score:
-                best, score = opt.key, s
+    wordings = [(opt.key, ok) for opt in spec.options for ok in opt.keys]
+    if type_ == "boolean":  # a reworded, mistyped yes/no option ("Chaư sử dụng"): every yes/no wording known
+        wordings += _boolean_wordings()
+    for key, ok in wordings:
+        s = max(fuzz.ratio(k.tone, ok.tone), fuzz.ratio(k.folded, ok.folded) * 0.98) / 100
+        if s > score:
+            best, score = key, s
+    if score < OPTION_MIN:  # "B. Chữ ký số của tổ chức …" for "B. Chữ ký số công cộng": the same option letter
+        lettered = _by_letter(text, spec)
+        if lettered is not None:
+            return lettered, OPTION_LETTER
     if score < OPTION_MIN and type_ == "boolean":
         return _boolean_word(text)
     return (best, score) if score >= OPTION_MIN else (None, score)
+
+
+def _by_letter(text: str, spec: FieldSpec) -> Any:
+    """The option printed with the same leading letter (`A.`, `B)`) as `text`, when exactly one has it."""
+    m = _LETTER.match(text)
+    if m is None:
+        return None
+    found = {opt.key for opt in spec.options for t in opt.texts
+             if (n := _LETTER.match(nfc(t))) is not None and n.group(1) == m.group(1)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def _boolean_wordings() -> list[tuple[bool, Keys]]:
+    """The yes/no words of patterns/vocabulary.yaml (`đang sử dụng`, `chưa sử dụng` …) as option wordings."""
+    voc = load_vocabulary()
+    return [(True, Keys.of(w)) for w in voc.true_words] + [(False, Keys.of(w)) for w in voc.false_words]
 
 
 def _boolean_word(text: str) -> tuple[Any, float]:
@@ -128,6 +156,9 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     raw = "; ".join(o.text for o, *_ in (marked or keyed))
     if not keys:
         return Answer(None, raw, None, False, 0.0, "unknown_option")
+    if len(keys) < len(chosen):  # a chosen option the field does not know: shown for review, never dropped
+        value = sorted(set(keys), key=str) if type_ == "multi_choice" else None
+        return Answer(value, raw, None, False, 0.0, "unknown_option")
     if min([quality] + [s for _, s in chosen]) < quality and reason is None:
         reason = "option_wording"
     quality = min([quality] + [s for _, s in chosen])

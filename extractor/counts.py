@@ -1,149 +1,156 @@
-"""Count boxes: a printed box that takes a number instead of a tick.
+"""Count boxes: a line of boxes the clerk answers with a number typed at each box ("Ghi rõ số lượng … vào ô
+tương ứng"), not with a tick.
 
-Some forms print a row of boxes after a row label and ask for a count in each (`Ghi rõ số lượng … vào ô tương
-ứng`): `Thạc sỹ: ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm`. Clerks type the count after the box, before it,
-over it, or delete the box: `Thạc sỹ: ☐3 Chuyên trách  0☐ Phụ trách  1 Kiêm nhiệm`. Such a line is read by the
-printed line it was typed over, each box a blank (`Printed.align_boxes`), and only when what stands at the boxes
-is counts (numbers or zero words such as `không có`): a tick (`☒`, `x`) keeps the line a checkbox group.
+    "Tiến sỹ:  ☐0 Chuyên trách  0☐ Phụ trách  1 Kiêm nhiệm"  →  label "Tiến sỹ",
+        places [("Chuyên trách", "0"), ("Phụ trách", "0"), ("Kiêm nhiệm", "1")]
 
-Each box is labelled by the printed words after it (before it when the line ends with a box), and the line's
-head (`Thạc sỹ`) is its column.
+A line is read as LABEL PLACE OPTION (PLACE OPTION)*, where a PLACE is a box, a COUNT (digits or a zero word of
+patterns/vocabulary.yaml: `không có`) glued to a box on either side (`☐0`, `0☐`, `☐không có`), or a COUNT
+standing where the box was (`0 Phụ trách`: the clerk typed over the box). Whether a line of boxes is a count line
+is the caller's decision (see `slots.find_slots`): a number glued to a box says so by itself (`glued`); a typed
+count elsewhere (or a zero word, which may be an option's first word: `☐Không sử dụng`) needs the printed form
+or a neighbouring count line with the same options to say so.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rapidfuzz import fuzz
 
-from extractor.blanks import LEADER, NUMBER
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
-from extractor.printed import Blank, Printed, box_as_leader
 from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
-_COUNT = regex.compile(NUMBER)
+_BOXES = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+SAME_OPTION = 80  # rapidfuzz ratio of two folded option texts that are the same option
 
 
 @dataclass(frozen=True)
-class CountBox:
-    """One count box of a line: its label, the line's head as column, what was typed (None: nothing)."""
+class CountPlace:
+    """One box of a count line: the option it counts, what was typed there (None: nothing), its span."""
 
-    label: str
-    column: str | None
-    context: str
+    option: str
     raw: str | None
     start: int
     end: int
+    ticked: bool = False  # the box is ticked and holds no number: a count nobody can read
+
+
+@dataclass(frozen=True)
+class CountLine:
+    label: str  # the line's own label ("Tiến sỹ"), "" when the line starts with a box
+    places: tuple[CountPlace, ...]
+    glued: bool  # some number is glued to its box: a count line whatever its neighbours
+    boxes: int  # boxes drawn on the line
+    printed: str  # the line with what was typed cut out (its printed words, boxes kept)
+
+    @property
+    def filled(self) -> bool:
+        return any(p.raw is not None for p in self.places)
 
 
 @functools.lru_cache(maxsize=1)
-def _zero_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in load_vocabulary().zero_words)
+def _count_re() -> regex.Pattern[str]:
+    """A count on the folded line: digits or a zero word, a whole word (a box may touch it)."""
+    words = sorted({" ".join(fold(w).split()) for w in load_vocabulary().zero_words}, key=len, reverse=True)
+    alternatives = "|".join([r"\d{1,4}"] + [r"\s+".join(map(regex.escape, w.split())) for w in words])
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])")
 
 
-def is_count(raw: str) -> bool:
-    """A number, or a word typed for zero (`không có`)."""
-    t = raw.strip(" .;,")
-    return bool(_COUNT.fullmatch(t)) or fold(" ".join(t.split())) in _zero_words()
+@dataclass
+class _Place:
+    start: int
+    end: int
+    count: tuple[int, int] | None = None  # span of the typed count
+    glued: bool = False
+    ticked: bool = False
+    trailing: tuple[int, int] | None = None  # a count typed after the option's words (`Chuyên trách 2`)
 
 
-def count_boxes(text: str, printed: Printed, units: Sequence[str] = ()) -> list[CountBox]:
-    """The count boxes of one NFC line, or [] when the line is not a box line typed with counts: read by the
-    printed line it was typed over, else (a reworded form) by the shape `head: ☐3 label ☐0 label …`."""
-    if isinstance(units, tuple):  # the printed lines of a form come back in every return: read each one once
-        return list(_count_boxes_cached(text, printed, units))
-    return _count_boxes(text, printed, units)
-
-
-@functools.lru_cache(maxsize=16384)
-def _count_boxes_cached(text: str, printed: Printed, units: tuple[str, ...]) -> tuple[CountBox, ...]:
-    return tuple(_count_boxes(text, printed, units))
-
-
-def _count_boxes(text: str, printed: Printed, units: Sequence[str]) -> list[CountBox]:
-    blanks = printed.align_boxes(text)
-    if not blanks:
-        return [] if printed.is_printed(text) else _by_shape(text, units)
-    typed = [b.raw for b in blanks if b.raw]
-    if not typed or not all(is_count(r) for r in typed):
-        return []
-    plain = box_as_leader(text)
-    pieces = _between(plain, blanks)  # printed words: the head, then what follows each box
-    after = bool(clean_label(LEADER.sub(" ", pieces[-1])))
-    words = [clean_label(LEADER.sub(" ", p)) for p in pieces]
-    context = clean_label(" ".join(words))
-    out = []
-    for k, b in enumerate(blanks):
-        label = words[k + 1] if after else words[k]
-        column = (words[0] or None) if after else None
-        out.append(CountBox(label, column, context, b.raw or None, b.start, b.end))
-    return out
-
-
-def _between(text: str, blanks: list[Blank]) -> list[str]:
-    pieces, pos = [], 0
-    for b in blanks:
-        pieces.append(text[pos:b.start])
-        pos = b.end
-    pieces.append(text[pos:])
-    return pieces
-
-
-@functools.lru_cache(maxsize=1)
-def _token() -> regex.Pattern[str]:
-    zeros = sorted(load_vocabulary().zero_words, key=len, reverse=True)
-    ticks = "".join(regex.escape(t) for t in load_vocabulary().tick_marks if len(t) == 1)
-    return regex.compile(
-        r"(?P<box>[" + regex.escape(EMPTY_BOX + UNKNOWN_BOX) + r"])"
-        r"|(?P<count>(?:" + NUMBER + r"|" + "|".join(regex.escape(z) for z in zeros) + r")(?![\w" + ticks + r"]))"
-        r"|(?P<word>[\p{L}][\p{L}\p{M}./-]*)"
-        r"|(?P<other>[^\s:])", regex.IGNORECASE)
-
-
-def _by_shape(text: str, units: Sequence[str]) -> list[CountBox]:
-    """`Thạc sĩ:  ☐0 Chuyên trách  0☐ Phụ trách  ☐Không có Kiêm nhiệm`: a head, then two or more positions (a box,
-    a count or both, at most one of each) each followed by words; at least one box and one count, no tick."""
-    if CHECKED_BOX in text or (EMPTY_BOX not in text and UNKNOWN_BOX not in text):
-        return []
-    colon = text.find(":")
-    first = min((i for i, ch in enumerate(text) if ch in (EMPTY_BOX, UNKNOWN_BOX)), default=len(text))
-    head_end = colon + 1 if 0 <= colon < first else 0
-    positions: list[list[regex.Match[str]]] = []
-    labels: list[list[regex.Match[str]]] = []
-    for m in _token().finditer(text, head_end):
-        kind = m.lastgroup
-        if kind == "other":
-            return []
-        if kind == "word":
-            if not positions:  # words before the first position: the head (no colon typed)
-                head_end = m.end()
+@functools.lru_cache(maxsize=8192)
+def parse(text: str) -> CountLine | None:
+    """The places of a line read as a count line; None when the line cannot be one (fewer than two places, or
+    a place with no option words after it). Remembered per line: callers read the result, never change it."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return None  # positions would not map back (NFD input): slots work on NFC text
+    spans: list[tuple[int, int, str]] = []  # (start, end, kind): BOX or COUNT
+    for m in _count_re().finditer(folded):
+        spans.append((m.start(), m.end(), "COUNT"))
+    spans += [(k, k + 1, "BOX") for k, ch in enumerate(text) if ch in _BOXES]
+    spans.sort()
+    places: list[_Place] = []
+    k = 0
+    while k < len(spans):
+        a, b, kind = spans[k]
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        beside = nxt is not None and nxt[2] != kind and not text[b:nxt[0]].strip()
+        glued = beside and nxt is not None and b == nxt[0]
+        if kind == "BOX":
+            if beside and nxt is not None and (glued or _after_words(text, nxt[1])):
+                # "☐0 Chuyên trách", "☐ 2 Phụ trách": the box's count; glued digits prove a count line (a glued zero
+                # word may be an option's first word: `☐Không sử dụng`)
+                places.append(_Place(a, nxt[1], (nxt[0], nxt[1]), glued and text[nxt[0]].isdigit(),
+                                     text[a] == CHECKED_BOX))
+                k += 2
                 continue
-            if len(labels) < len(positions):
-                labels.append([])
-            labels[-1].append(m)
-        else:
-            if not positions or len(labels) == len(positions):
-                positions.append([])
-            positions[-1].append(m)
-    if len(positions) < 2 or len(labels) != len(positions):
-        return []
-    kinds = [[m.lastgroup for m in pos] for pos in positions]
-    counts = [m.group() for pos in positions for m in pos if m.lastgroup == "count"]
-    if any(k.count("box") > 1 or k.count("count") > 1 for k in kinds) or \
-            not any("box" in k for k in kinds) or not any(c[:1].isdigit() for c in counts):
-        return []  # a zero word alone may be an option's first word ("☐ Chưa triển khai")
-    words = [" ".join(m.group() for m in lab) for lab in labels]
-    column = clean_label(text[:head_end]) or None
-    ticks = {fold(t) for t in load_vocabulary().tick_marks}
-    if column is None or any(fold(w) in ticks or fold(w) in units for w in [*words, *column.split()]):
-        return []
-    context = clean_label(" ".join([column, *words]))
+            places.append(_Place(a, b, ticked=text[a] == CHECKED_BOX))
+        elif beside and nxt is not None and (glued or not places or places[-1].count or places[-1].trailing
+                                             or _before_gap(text, a, wide=True)):
+            # "0☐ Chuyên trách", "Tiến sỹ: 0 ☐ …": the count typed before its box (unless it can end the option
+            # before it, which has no count yet: `☐ Chuyên trách 2 ☐ Phụ trách 0`)
+            places.append(_Place(a, nxt[1], (a, b), glued and text[a].isdigit(), text[nxt[0]] == CHECKED_BOX))
+            k += 2
+            continue
+        elif _after_words(text, b) and _before_gap(text, a):
+            places.append(_Place(a, b, (a, b)))  # typed over the box: "0 Phụ trách"
+        elif places and places[-1].count is None and places[-1].trailing is None and _before_gap(text, a) and \
+                (nxt is None or nxt[2] == "BOX") and not text[b:nxt[0] if nxt else len(text)].strip(" \t\u00a0.;,"):
+            places[-1].trailing = (a, b)  # "☐ Chuyên trách 2  ☐ Phụ trách 0": after the option's words
+        k += 1
+    if len(places) < 2:
+        return None
     out = []
-    for pos, word in zip(positions, words, strict=True):
-        count = next((m for m in pos if m.lastgroup == "count"), None)
-        out.append(CountBox(clean_label(word), column, context, count.group() if count else None,
-                            pos[0].start(), pos[-1].end()))
-    return out
+    pieces = [text[:places[0].start]]
+    for n, p in enumerate(places):
+        end = places[n + 1].start if n + 1 < len(places) else len(text)
+        words = text[p.end:p.trailing[0]] + " " + text[p.trailing[1]:end] if p.trailing else text[p.end:end]
+        option = clean_label(words)
+        if not any(ch.isalpha() for ch in option):
+            return None
+        count = p.count or p.trailing
+        raw = " ".join(text[count[0]:count[1]].split()) if count else None
+        out.append(CountPlace(option, raw, count[0] if count else p.start, count[1] if count else p.end,
+                              p.ticked and count is None))
+        pieces.append(words)
+    boxes = sum(ch in _BOXES for ch in text)
+    return CountLine(clean_label(pieces[0]), tuple(out), any(p.glued for p in places), boxes, " ".join(pieces))
+
+
+def is_count(text: str) -> bool:
+    """Is `text` a count alone (`1`, `không có`): the value of the line above's last box, typed under it?"""
+    return bool(_count_re().fullmatch(" ".join(fold(text).split())))
+
+
+def same_options(a: CountLine, b: CountLine) -> bool:
+    """Do two count lines count the same options (a typo or a retyped tone apart)?"""
+    return len(a.places) == len(b.places) and all(
+        fuzz.ratio(fold(x.option), fold(y.option)) >= SAME_OPTION for x, y in zip(a.places, b.places, strict=True))
+
+
+def _after_words(text: str, end: int) -> bool:
+    """A count typed over a box is followed by a space and the option's words."""
+    return end < len(text) and text[end] in " \t\u00a0" and bool(regex.match(r"[ \t\u00a0]+\p{L}", text[end:]))
+
+
+def _before_gap(text: str, start: int, wide: bool = False) -> bool:
+    """… and stands after a space, a tab or a colon (or at the start), never inside a word or a number; `wide`:
+    after a tab or two spaces, not right after an option's words."""
+    if start == 0 or not text[:start].strip():
+        return True
+    if wide:
+        return text[:start].endswith(("  ", "\t")) or text[:start].rstrip(" \u00a0").endswith("\t")
+    return text[start - 1] in " \t\u00a0:"

@@ -16,9 +16,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from extractor.blanks import COLON, LEADER
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
-from extractor.text.normalize import clean_label
+from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
 BOX_STATES = {EMPTY_BOX: False, CHECKED_BOX: True, UNKNOWN_BOX: None}
@@ -32,6 +34,7 @@ class ParsedOption:
     mark: str  # box | typed_x
     blank: str | None = None  # text typed in a blank inside the option ("☒ Khác (nêu tên): Misa ……")
     has_blank: bool = False  # the option has a blank of its own (dots or a colon after its text)
+    blank_label: str | None = None  # the blank's own label, when it has one ("Tên phần mềm" after the box)
 
 
 @dataclass
@@ -39,6 +42,23 @@ class OptionLine:
     label: str  # the question printed before the options on the same line ("" when it is the line above)
     options: list[ParsedOption]
     layout: str  # before | after | single
+
+
+YES_NO_LIKE = 85  # rapidfuzz ratio at which an option's folded text is one of the yes/no words (typos allowed)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_yes_no(text: str) -> bool:
+    """Is `text` a yes/no answer word of patterns/vocabulary.yaml (`Không`, `Chưa sử dụng`, mistyped `Chaư sử
+    dụng`): an option of a question, never an item of its own?"""
+    key = " ".join(fold(text).split())
+    return bool(key) and any(fuzz.ratio(key, w) >= YES_NO_LIKE for w in _yes_no_words())
+
+
+@functools.lru_cache(maxsize=1)
+def _yes_no_words() -> tuple[str, ...]:
+    voc = load_vocabulary()
+    return tuple(" ".join(fold(w).split()) for w in voc.true_words + voc.false_words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,7 +79,7 @@ def _is_mark(text: str, i: int) -> bool:
         return False
     # "☐xKhông": a lower-case mark glued to a capital is a tick; "☐Xây", "xã" are words
     return not after.isalnum() or (after.isupper() and ch.islower()) or after in BOX_STATES or \
-        (after.isupper() and before in BOX_STATES)
+        (before in BOX_STATES and (after.isupper() or after.isdigit()))  # "☐Xây" is a word, "☐x10 Mb" a tick
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -82,13 +102,43 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         start = i = i + width
     if start < len(text):
         out.append(("TEXT", start, len(text)))
+    boxes_after = _boxes_follow_text(text, out)
     for k, (kind, a, b) in enumerate(out):
         if kind != "MARK" or _touches_box(out, k):
             continue
         nxt = out[k + 1] if k + 1 < len(out) else None
-        if nxt is not None and nxt[0] == "TEXT" and _words(LEADER.sub(" ", text[nxt[1]:nxt[2]])):
-            out[k] = ("TICK", a, b)
+        prev = out[k - 1] if k > 0 else None
+        words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(LEADER.sub(" ", text[nxt[1]:nxt[2]])))
+        words_before = prev is not None and prev[0] == "TEXT" and bool(_words(text[prev[1]:prev[2]]))
+        # white space on either side (99: nothing but white space up to the line's end)
+        left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None and text[:a].strip() else 99
+        right = _gap(text[nxt[1]:nxt[2]]) if nxt is not None and text[b:].strip() else 99
+        if _mark_owner(text, out, k) is not None:
+            continue  # "Có ☐ ✓  Không ☐", "x ☐ Có": a tick beside its box, closer to it than to anything else
+        if words_after and not (boxes_after and words_before and left < right):
+            out[k] = ("TICK", a, b)  # "X Có   ☐ Không", "☐ Có\t[x] Không": a box before its option replaced
+        elif prev is None and not words_after:
+            out[k] = ("TICK", a, b)  # a mark alone ("X" in a table cell): a ticked box with no text
+        elif boxes_after and words_before and left < right:
+            out[k] = ("TICK", a, b)  # "Đĩa CD/DVD X", "… tại văn thư: X": the box after an option replaced
     return out
+
+
+def _gap(text: str, end: bool = False) -> int:
+    """The width of the white space at the start (or `end`) of `text`, a tab counted as four."""
+    space = text[len(text.rstrip()):] if end else text[:len(text) - len(text.lstrip())]
+    return len(space) + 3 * space.count("\t")
+
+
+def _boxes_follow_text(text: str, toks: list[tuple[str, int, int]]) -> bool:
+    """Do the line's boxes stand after their option's text (`USB Box ☐  Đĩa CD/DVD ☐`): each box closer to the
+    text before it than to the text after it? True for a line without boxes (the caller asks its neighbours)."""
+    for kind, a, b in toks:
+        if kind != "BOX":
+            continue
+        if not text[:a].strip() or (text[b:].strip() and _gap(text[b:]) <= _gap(text[:a], end=True)):
+            return False
+    return True
 
 
 def _touches_box(toks: list[tuple[str, int, int]], k: int) -> bool:
@@ -107,8 +157,8 @@ def parse(text: str) -> OptionLine | None:
     line: callers read the result, never change it)."""
     toks = tokens(text)
     boxes = [k for k, t in enumerate(toks) if t[0] in ("BOX", "TICK")]
-    if not any(t[0] == "BOX" for t in toks):
-        return None  # typed marks alone: the slot finder decides from the neighbouring lines
+    if not boxes:
+        return None
     # segments of text around the boxes: seg[0] before the first box … seg[n] after the last
     segs: list[list[tuple[str, int, int]]] = [[] for _ in range(len(boxes) + 1)]
     n = 0
@@ -123,6 +173,13 @@ def parse(text: str) -> OptionLine | None:
 
     texts = [seg_text(k) for k in range(len(segs))]
     after_last = _words(LEADER.sub(" ", texts[-1]))
+    tail = _tail_blank(texts, toks[boxes[0]]) if len(boxes) == 1 and after_last else None
+    if tail is not None:
+        # "Tưởng lửa mềm ☒  Tên phần mềm: ……": the box follows its option, a blank of its own after it
+        options = [_option(texts[0], _state(text, toks, boxes[0], segs, 0), _how(text, toks, boxes[0], segs, 0),
+                           False)]
+        options[0].blank, options[0].has_blank, options[0].blank_label = tail.blank, True, tail.text
+        return OptionLine("", options, "after")
     if after_last:
         layout = "before"
         owners = list(range(1, len(boxes) + 1))  # box j's option text is the segment after it
@@ -154,6 +211,34 @@ def parse(text: str) -> OptionLine | None:
     return OptionLine(_words(LEADER.sub(" ", label)), [o for o in options if o.text or layout == "single"], layout)
 
 
+def _tail_blank(texts: list[str], box: tuple[str, int, int]) -> ParsedOption | None:
+    """The `label: blank` after a line's only box when the box belongs to the words before it: those words are no
+    label (no colon), and the box stands no farther from them than from the blank's label."""
+    head, rest = texts[0], texts[-1]
+    if not _words(head) or COLON.search(head) or not (COLON.search(rest) or LEADER.search(rest)):
+        return None
+    if box[0] == "BOX" and _gap(head, end=True) > _gap(rest):
+        return None
+    tail = _option(rest, None, "box", True)
+    return tail if tail.has_blank and tail.text else None
+
+
+def _state(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
+           seg: int) -> bool | None:
+    """The state of box (or tick) token `b`: its glyph's, or ticked by a mark beside it."""
+    if toks[b][0] == "TICK":
+        return True
+    state = BOX_STATES[text[toks[b][1]]]
+    return True if state is not True and _ticked(text, toks, b, segs, seg) else state
+
+
+def _how(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
+         seg: int) -> str:
+    if toks[b][0] == "TICK":
+        return "typed_x"
+    return "typed_x" if BOX_STATES[text[toks[b][1]]] is not True and _ticked(text, toks, b, segs, seg) else "box"
+
+
 def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list[tuple[str, int, int]]],
             seg: int) -> bool:
     """Is box token `b` ticked by a mark: glued to it, right after it, or standing in its option's text?"""
@@ -167,6 +252,8 @@ def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list
         return True  # "☐x Có", "☐xKhông"
     if prev and prev[0] == "MARK" and prev[2] == toks[b][1]:
         return True  # "x☐ Có": glued before the box
+    if b >= 2 and toks[b - 2][0] == "MARK" and _mark_owner(text, toks, b - 2) == b:
+        return True  # "x ☐ Có": before the box, a space between
     after = toks[b + 2] if b + 2 < len(toks) else None
     if after and after[0] == "MARK" and nxt and nxt[0] == "TEXT" and not nxt_text(nxt).strip() and \
             (b + 3 >= len(toks) or toks[b + 3][0] != "BOX"):
@@ -177,9 +264,28 @@ def _ticked(text: str, toks: list[tuple[str, int, int]], b: int, segs: list[list
             continue
         glued_next = k + 1 < len(toks) and toks[k + 1][0] == "BOX" and toks[k + 1][1] == t[2]
         glued_prev = k > 0 and toks[k - 1][0] == "BOX" and toks[k - 1][2] == t[1]
-        if not glued_next and not glued_prev:
+        if not glued_next and not glued_prev and _mark_owner(text, toks, k) in (None, b):
             return True
     return False
+
+
+def _mark_owner(text: str, toks: list[tuple[str, int, int]], k: int) -> int | None:
+    """The box a mark stands beside, a space between them, closer to it than to anything on its other side:
+    `☐ ✓  Không` (after it), `x ☐ Có` at the start of a line (before it; PDF text puts a space there)."""
+
+    def space(t: tuple[str, int, int]) -> int | None:  # the width of a white-space-only text token
+        piece = text[t[1]:t[2]]
+        return None if t[0] != "TEXT" or piece.strip() else len(piece) + 3 * piece.count("\t")
+
+    if k >= 2 and toks[k - 2][0] == "BOX" and (width := space(toks[k - 1])) is not None:
+        rest = text[toks[k][2]:]
+        if not rest.strip() or width < _gap(rest):
+            return k - 2
+    if k + 2 < len(toks) and toks[k + 2][0] == "BOX" and (width := space(toks[k + 1])) is not None:
+        before = text[:toks[k][1]]
+        if not before.strip() or width < _gap(before, end=True):
+            return k + 2
+    return None
 
 
 def _option(text: str, checked: bool | None, how: str, before_box: bool) -> ParsedOption:

@@ -18,7 +18,6 @@ removed, so the comparison survives retyped tones, spacing and dot runs.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import functools
 import os
 import sys
@@ -36,7 +35,6 @@ from extractor.text.normalize import fold, nfc
 PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
 _LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
 _MARKS = regex.compile(r"[☐☑☒▢□■◻◼❑❒✓✔✗✘\uf020-\uf0ff]")
-_BOXES = regex.compile(r"[☐☑☒▢□■◻◼❑❒]")  # a box of a printed line: a checkbox, or a count box taking a number
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
 _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
 _KEPT = regex.compile(f"[^{_NOISE_CHARS}]")
@@ -92,8 +90,6 @@ class Printed:
     heads: dict[str, tuple[tuple[str, ...], ...]]  # first words' key → the pieces between blanks, per line
     head_lengths: tuple[int, ...]  # the lengths of the head keys, longest first
     starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
-    boxed: Printed | None = None  # the printed lines with boxes, each box read as a blank (see `align_boxes`)
-    counts: bool = False  # blanks hold counts only (the boxed lines): a zero word may follow words without a colon
 
     def is_printed(self, text: str) -> bool:
         """Is `text` a whole printed line (or nothing but leaders, boxes and punctuation)?"""
@@ -108,13 +104,6 @@ class Printed:
         """See `_align` (remembered per line: the printed lines of a form come back in every return)."""
         found = _align(self, text)
         return list(found) if found is not None else None
-
-    def align_boxes(self, text: str) -> list[Blank] | None:
-        """`align` against the printed lines that have boxes, each box taken as a blank: where a clerk typed a
-        count against a box (`Thạc sỹ: ☐3 Chuyên trách  0☐ Phụ trách`, box kept, replaced or deleted)."""
-        if self.boxed is None:
-            return None
-        return self.boxed.align(box_as_leader(text))
 
     def _align(self, text: str) -> list[Blank] | None:
         """The blanks of the printed line that `text` (NFC, not itself printed) was typed over: each blank
@@ -134,7 +123,7 @@ class Printed:
                 if found is None:
                     continue
                 blanks = [_blank(text, pos, a, b) for a, b in found]
-                if all(_fits(text, b, self.counts) for b in blanks):
+                if all(_fits(text, b) for b in blanks):
                     return blanks
         return None
 
@@ -186,7 +175,7 @@ def _align(printed: Printed, text: str) -> tuple[Blank, ...] | None:
     return tuple(found) if found is not None else None
 
 
-def _fits(text: str, blank: Blank, counts: bool = False) -> bool:
+def _fits(text: str, blank: Blank) -> bool:
     """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
     head `Số máy chủ` is another line's wording, not a value)."""
     s = blank.start
@@ -199,7 +188,7 @@ def _fits(text: str, blank: Blank, counts: bool = False) -> bool:
         return False
     gap = text[s:text.find(blank.raw, s)] if blank.raw else ""
     # words after words, no colon or dots between: a heading, not a label and its value
-    return counts or not (blank.raw and gap and not gap.strip() and text[:s].rstrip()[-1:].isalpha()
+    return not (blank.raw and gap and not gap.strip() and text[:s].rstrip()[-1:].isalpha()
                 and not any(ch.isdigit() or ch == "@" for ch in blank.raw))
 
 
@@ -215,21 +204,8 @@ def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:
     return Blank(start, end, " ".join(raw.split()))
 
 
-def box_as_leader(text: str) -> str:
-    """`text` with each box written as a one-character leader `…` (same length, same positions)."""
-    return _BOXES.sub("…", text)
-
-
 def build(lines: Iterable[str]) -> Printed:
-    """The printed lines' keys, and the pieces of the lines that have blanks, by their first words; and the same
-    of the lines with boxes, each box a blank (`boxed`)."""
-    lines = list(lines)
-    printed = _build(lines)
-    boxed = [box_as_leader(x) for x in lines if _BOXES.search(x)]
-    return printed if not boxed else dataclasses.replace(printed, boxed=dataclasses.replace(_build(boxed), counts=True))
-
-
-def _build(lines: Iterable[str]) -> Printed:
+    """The printed lines' keys, and the pieces of the lines that have blanks, by their first words."""
     keys: dict[str, None] = {}
     heads: dict[str, list[tuple[str, ...]]] = {}
     for line in lines:

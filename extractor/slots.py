@@ -15,6 +15,7 @@ from typing import Any
 
 import regex
 
+from extractor import counts
 from extractor.blanks import (
     LEADER,
     Region,
@@ -23,10 +24,10 @@ from extractor.blanks import (
     split_line,
     split_unit,
 )
-from extractor.counts import count_boxes
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
-from extractor.options import OptionLine
+from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
+from extractor.options import tokens as tokens_of
 from extractor.printed import Blank, Printed, line_key
 from extractor.text.normalize import clean_label, fold, nfc
 
@@ -36,6 +37,7 @@ DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_DIGIT = regex.compile(r"\d")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
@@ -279,14 +281,14 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
-        counted = _count_slots(block, str(section), printed, units) if printed is not None else []
-        if counted:  # counts typed against printed boxes ("Thạc sỹ: ☐3 Chuyên trách 0☐ Phụ trách")
-            slots += counted
-            last_text = block.text
-            last_block = block
-            i += 1
+        count = _count_line(items, i, printed)
+        if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
+            found, j = _count_slots(count, block, items, i, str(section))
+            slots += found
+            last_text, last_block = block.text, None
+            i = j
             continue
-        parsed = parse_options(block.text) if has_options(block) else None
+        parsed = parse_options(block.text) if has_options(block) or _ticked_line(block, items, i) else None
         options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
@@ -302,8 +304,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
                     lines.append(nxt)
                     locs.append(items[j].location)
                     j += 1
-                if len(locs) > 1 or not label:
-                    label = clean_label(last_text)  # options of the question above
+                if len(locs) > 1 or not label or is_yes_no(label):
+                    label = clean_label(last_text)  # options of the question above ("Không ☐": the others deleted)
                 # else: a single box after an item is that item's yes/no answer
             elif not label:
                 # list layout: following paragraphs that each start with a box join the group
@@ -353,11 +355,54 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     return slots
 
 
-def _count_slots(block: Block, section: str, printed: Printed, units: Sequence[str]) -> list[Slot]:
-    """A blank slot per count box of a line typed over a printed box line (`extractor.counts`)."""
-    return [Slot("blank", c.label, c.context, section, c.column, c.raw,
-                 location=dict(block.location, start=c.start, end=c.end))
-            for c in count_boxes(block.text, printed, units)]
+def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.CountLine | None:
+    """The count line `item` can be read as: a paragraph with a typed count, not printed text."""
+    if not isinstance(item, Block) or (_BOX_SET.isdisjoint(item.text) and not _DIGIT.search(item.text)):
+        return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
+    line = counts.parse(item.text)
+    if line is None or not line.filled or (printed is not None and printed.is_printed(item.text)):
+        return None
+    return line
+
+
+def _count_evidence(line: counts.CountLine, printed: Printed | None) -> bool:
+    """Does the line say by itself that its boxes take numbers: a count glued to a box, or boxes whose printed
+    line (the typed counts cut out) is a known form's line?"""
+    return line.glued or (line.boxes > 0 and printed is not None and printed.is_printed(line.printed))
+
+
+def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None) -> counts.CountLine | None:
+    """`items[i]` read as a count line: by its own evidence, or by a count line with the same options at most
+    two paragraphs away (a line whose every box the clerk typed over: `Đại học: 0 Chuyên trách 0 Phụ trách 1 Kiêm
+    nhiệm` among `☐0 Chuyên trách` lines)."""
+    line = _count_candidate(items[i], printed)
+    if line is None:
+        return None
+    if _count_evidence(line, printed):
+        return line
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= j < len(items):
+            other = _count_candidate(items[j], printed)
+            if other is not None and _count_evidence(other, printed) and counts.same_options(line, other):
+                return line
+    return None
+
+
+def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | Table], i: int,
+                 section: str) -> tuple[list[Slot], int]:
+    """One blank per box of a count line, labelled by its option, the line's label as column; a count typed
+    alone on the next line is the last box's when that box is empty. Returns the slots and the next index."""
+    context = clean_label(line.printed)
+    out = [Slot("blank", p.option, context, section, line.label or None, raw=p.raw,
+                location=dict(block.location, start=p.start, end=p.end),
+                extra=CHECKED_BOX if p.ticked else None) for p in line.places]
+    j = i + 1
+    nxt = items[j] if j < len(items) else None
+    if out[-1].raw is None and isinstance(nxt, Block) and counts.is_count(nxt.text):
+        out[-1].raw = " ".join(nxt.text.split())
+        out[-1].location = dict(out[-1].location, next_line=nxt.location)
+        j += 1
+    return out, j
 
 
 def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
@@ -410,8 +455,20 @@ def _plain_answer(block: Block) -> bool:
         and not has_options(block)
 
 
+def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
+    """A line whose only box the clerk replaced by a mark (`… tại văn thư: X`): a choice line when its neighbours
+    have boxes (`Phần X` alone is a heading)."""
+    return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
+
+
+@functools.lru_cache(maxsize=16384)
+def _has_tick(text: str) -> bool:
+    """Does the option grammar read a mark standing in a box's place in `text`?"""
+    return any(kind == "TICK" for kind, _, _ in tokens_of(text))
+
+
 def _ends_with_box(block: Block) -> bool:
-    parsed = parse_options(block.text) if has_options(block) else None
+    parsed = parse_options(block.text) if has_options(block) or _has_tick(block.text) else None
     return parsed is not None and parsed.layout != "before" and not (parsed.layout == "after" and parsed.label)
 
 
@@ -422,17 +479,28 @@ def _option_blanks(lines: Sequence[OptionLine | None], locs: Sequence[dict[str, 
     for line, loc in zip(lines, locs, strict=False):
         for o in line.options if line is not None else []:
             if o.has_blank:
-                out.append(Slot("blank", clean_label(o.text), question, section, raw=o.blank,
+                out.append(Slot("blank", clean_label(o.blank_label or o.text), question, section, raw=o.blank,
                                 location=dict(loc, option=o.text)))
     return out
 
 
 def _starts_with_option(block: Block) -> bool:
+    """Does the paragraph start with a box, a mark in a box's place (`X Tài liệu họp`) or a mark glued to a box
+    (`x☐ Không`)?"""
     t = block.text.lstrip()
-    return bool(t) and (t[0] in BOX_CHARS or bool(TYPED_MARK.match(t)))
+    if not t:
+        return False
+    first = tokens_of(t)[0]
+    return first[0] in ("BOX", "TICK") or (first[0] == "MARK" and t[first[2]:first[2] + 1] in BOX_CHARS)
 
 
 def _looks_like_choice_line(block: Block, items: Sequence[Any], i: int) -> bool:
-    """A line with a typed X and no box: a choice when its neighbours are checkbox lines."""
-    neighbours: Iterable[Any] = items[max(0, i - 2):i] + items[i + 1:i + 3]
+    """A line with a typed X and no box: a choice when its neighbours are checkbox lines, or it is one of a run of
+    option lines (`X Tài liệu họp` lines, every box replaced) that has checkbox lines in it or beside it."""
+    lo = hi = i
+    while lo > 0 and isinstance(items[lo - 1], Block) and _starts_with_option(items[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(items) and isinstance(items[hi + 1], Block) and _starts_with_option(items[hi + 1]):
+        hi += 1
+    neighbours: Iterable[Any] = items[max(0, lo - 2):i] + items[i + 1:hi + 3]
     return any(isinstance(n, Block) and has_options(n) for n in neighbours)

@@ -50,13 +50,9 @@ def test_form_first_rows_equal_the_full_rows_where_scored(name: str) -> None:
     assert full.min() - 1.0 > NOT_SCORED  # below anything a real score minus every penalty can reach
 
 
-# f000_r003 on the merged issue-15 corpus: one slot read with the bare label "Có" and nothing typed (order 150)
-# goes to security.password_sharing when every form is scored and to security.confidential_pc form-first.
-# Strict: remove the mark when the two agree again.
-DIVERGE = pytest.mark.xfail(strict=True, reason="an empty slot labelled 'Có' is a near tie between two fields")
-
-
-@pytest.mark.parametrize("name", [pytest.param("f000_r003.docx", marks=DIVERGE), "f000_r001.docx", "f002_r005.docx"])
+# f000_r003 once diverged: a lone "Có ☐" (the other option deleted) read with the bare label "Có" was a near tie
+# between two fields; it now takes the question above as its label (slots.find_slots) and both settings agree.
+@pytest.mark.parametrize("name", ["f000_r003.docx", "f000_r001.docx", "f002_r005.docx"])
 def test_form_first_assigns_the_same_fields(name: str) -> None:
     slots, form = _slots(name)
     out = {}

@@ -25,6 +25,8 @@ def read(text: str) -> tuple[str, str, list[tuple[str, bool | None, str]]]:
     ("X Có   ☐ Không", [("Có", True, "typed_x"), ("Không", False, "box")]),  # the box replaced by a mark
     ("☐ Có\t[x] Không", [("Có", False, "box"), ("Không", True, "typed_x")]),
     ("☐Xây dựng ☒ Cấp xã", [("Xây dựng", False, "box"), ("Cấp xã", True, "box")]),  # words, not ticks
+    ("x ☐ Có\t☐ Không", [("Có", True, "typed_x"), ("Không", False, "box")]),  # PDF text: a space after the mark
+    ("☐ Có\tx ☐ Không", [("Có", False, "box"), ("Không", True, "typed_x")]),
 ])
 def test_ticks_typed_against_a_box_or_an_option(text: str, options: list[tuple[str, bool, str]]) -> None:
     assert read(text) == ("before", "", options)
@@ -45,6 +47,13 @@ def test_box_after_its_text_a_single_box_and_a_label_before_the_boxes(text: str,
     assert read(text) == expected
 
 
+def test_a_box_after_its_option_then_a_blank_of_its_own() -> None:
+    line = parse("Tưởng lửa mềm ☒  Tên phần mềm: Kaspersky ……")
+    assert line is not None and line.layout == "after"
+    o = line.options[0]
+    assert (o.text, o.checked, o.blank_label, o.blank) == ("Tưởng lửa mềm", True, "Tên phần mềm", "Kaspersky")
+
+
 def test_a_blank_inside_an_option_line() -> None:
     line = parse("☒ Khác (nêu tên): Misa ……")
     assert line is not None
@@ -54,6 +63,26 @@ def test_a_blank_inside_an_option_line() -> None:
     assert empty is not None and (empty.options[0].blank, empty.options[0].has_blank) == (None, True)
 
 
-def test_a_line_without_boxes_is_no_option_line() -> None:
-    assert parse("X Có    Không") is None
+def test_a_line_without_boxes_or_marks_is_no_option_line() -> None:
+    assert parse("Số máy chủ: 5") is None
     assert [k for k, _, _ in tokens("☐x Có")] == ["BOX", "MARK", "TEXT"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a mark typed where the box after an option was (box-after lines), the boxes telling the layout
+    ("SAN/NAS/DAS ☐  USB Box ☐  Đĩa CD/DVD X",
+     ("after", "", [("SAN/NAS/DAS", False, "box"), ("USB Box", False, "box"), ("Đĩa CD/DVD", True, "typed_x")])),
+    ("SAN/NAS/DAS X  USB Box ☐  Đĩa CD/DVD ☐",
+     ("after", "", [("SAN/NAS/DAS", True, "typed_x"), ("USB Box", False, "box"), ("Đĩa CD/DVD", False, "box")])),
+    ("Câu hỏi: Có ☐  Không X", ("after", "Câu hỏi", [("Có", False, "box"), ("Không", True, "typed_x")])),
+    # no box left on the line: a single box replaced (the slot finder asks the neighbouring lines)
+    ("- Chỉ sử dụng phần mềm tại văn thư: X",
+     ("single", "", [("Chỉ sử dụng phần mềm tại văn thư", True, "typed_x")])),
+    ("X", ("single", "", [("", True, "typed_x")])),  # a table cell holding only the mark
+    ("[x]", ("single", "", [("", True, "typed_x")])),
+    # box-before lines keep a mark after an option as a tick of that option's box
+    ("☐ Có ☐ Không ✓", ("before", "", [("Có", False, "box"), ("Không", True, "typed_x")])),
+    ("X Có   ☐ Không", ("before", "", [("Có", True, "typed_x"), ("Không", False, "box")])),
+])
+def test_a_mark_in_the_place_of_a_box_after_its_option(text: str, expected: tuple) -> None:
+    assert read(text) == expected
