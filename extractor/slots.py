@@ -368,7 +368,7 @@ def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.Cou
 def _count_evidence(line: counts.CountLine, printed: Printed | None) -> bool:
     """Does the line say by itself that its boxes take numbers: a count glued to a box, or boxes whose printed
     line (the typed counts cut out) is a known form's line?"""
-    return line.glued or (line.boxes > 0 and printed is not None and printed.is_printed(line.printed))
+    return line.glued or (printed is not None and printed.is_printed(line.printed))
 
 
 def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None) -> counts.CountLine | None:

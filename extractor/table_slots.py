@@ -13,7 +13,7 @@ from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
-from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _options_in, block_slots
+from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _has_tick, _options_in, block_slots
 from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
@@ -169,12 +169,15 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
     lines typed without one. A cell with none of these is one slot, its whole text read later."""
     boxed = [b for b in cell.blocks if has_options_text(b.text)]
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
-        boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)]
+        boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)
+                 or _has_tick(b.text)]
+    elif _lone_tick(cell.text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
+        return [Slot("choice", "", options=_cell_options(cell.text), location=dict(loc))]
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
         out += _cell_option_blanks(boxed, loc, printed)
-    lines = [b for b in cell.blocks if not has_options_text(b.text) and b.text.strip()]  # typed-mark lines too
+    lines = [b for b in cell.blocks if b not in boxed and b.text.strip()]  # a ticked line's blank is an option's
     inner = [block_slots(b, section, units, printed) for b in lines]
     numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
     if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)
@@ -296,7 +299,8 @@ def _cell_option_blanks(boxed: Sequence[Block], loc: dict[str, Any], printed: Pr
             parsed = parse_options(line)
             for o in parsed.options if parsed is not None else []:
                 if o.has_blank:
-                    out.append(Slot("cell", clean_label(o.text), raw=o.blank, location=dict(loc, option=o.text)))
+                    out.append(Slot("cell", clean_label(o.blank_label or o.text), raw=o.blank,
+                                    location=dict(loc, option=o.text)))
                 elif printed is not None and (typed := _typed_in_option(line, o.text, printed)) is not None:
                     out.append(Slot("cell", typed[0], raw=typed[1], location=dict(loc, option=o.text)))
     return out
@@ -402,3 +406,9 @@ def _cell_options(text: str) -> list[Option]:
     """The options of a table cell, one line at a time (a box before or after each option's text)."""
     return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
 
+
+
+def _lone_tick(text: str) -> bool:
+    """A cell holding only a mark typed in its box's place (`X`, `[x]`, `✓`)."""
+    toks = tokens_of(text.strip())
+    return len(toks) == 1 and toks[0][0] == "TICK"
