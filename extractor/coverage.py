@@ -79,6 +79,13 @@ def is_typed(block: Block, text: str, printed: Printed) -> bool:
         return False
     if block.boxes or _Section().update(block):
         return False  # a checkbox line is the choice finder's; a heading is the form's
+    return _typed_words(text, printed)
+
+
+@functools.lru_cache(maxsize=16384)
+def _typed_words(text: str, printed: Printed) -> bool:
+    """`is_typed` for a paragraph's words alone (no boxes, not a heading): most paragraphs are a season's
+    printed lines seen in every return, so the answer is kept by text."""
     if text[-1] in "?:" and not _FIGURES.search(clean_label(text)):
         return False  # a question, in whatever words: what answers it is typed elsewhere
     key = line_key(text)
