@@ -134,7 +134,7 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     if guess.id in cat.forms:  # a field the form prints that no slot gave: a reviewer looks for it
         for t in missing_fields(cat.forms[guess.id], (f.field_id for f in fields)):
             fields.append(Field(t.field, t.label, t.section, t.column, None, None, t.unit, t.type, 0.0, "review", {},
-                                None, [NOT_FOUND]))
+                                None, [NOT_FOUND, *doc.doubts]))
     if guess.id is not None:  # typed and printed text can be told apart only on a known form
         for block, above in unplaced_blocks(doc.items, slots, printed):
             label, text = unplaced_text(block, above)

@@ -207,7 +207,12 @@ def test_image_only_pdf_without_tesseract_says_what_to_install(tmp_path: Path, m
                                                                ) -> None:
     import pytesseract
 
+    from extractor.readers import ocr_engine
+
     scan = fx.image_only_pdf(tmp_path / "scan.pdf")
+    # neither tesserocr (not taken when the command engine is asked for) nor the tesseract command
+    monkeypatch.setenv("EXTRACTOR_OCR_ENGINE", "command")
+    monkeypatch.setattr(ocr_engine, "_ENGINES", {})
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
     with pytest.raises(InputError, match="needs OCR, but Tesseract is not installed") as err:
         readers.read(scan)
