@@ -221,6 +221,14 @@ def soffice() -> str:
     raise SystemExit("LibreOffice is needed for the PDFs: apt-get install libreoffice-writer-nogui")
 
 
+def write_group_truth(out: Path, truth: dict[str, Any], file: Path, fmt: str, producer: str) -> None:
+    """The truth of a corpus group's return (`extractor eval` scores a folder with a `truth/` as a group): the
+    source return's truth with `files` naming `file` (relative to `out`) and the `producer` that made it."""
+    rid = truth["return_id"]
+    data = dict(truth, files={fmt: file.name}, producer=producer)
+    (out / "truth" / f"{rid}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def to_pdf(docx_paths: list[Path], batch: int = 40, timeout: int = 900) -> None:
     """Export DOCX files to PDF beside them with LibreOffice headless (one process per batch)."""
     exe = soffice()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from docx import Document
 
-from corpora.build import soffice
+from corpora.build import soffice, write_group_truth
 
 HERE = Path(__file__).parent
 OUT = HERE / "returns_chromium"
@@ -90,9 +90,7 @@ def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Pa
         for rid, src, html in zip(return_ids, docx, to_html(docx, Path(tmp)), strict=True):
             pdf = out / f"{rid}.pdf"
             print_pdf(html, pdf, page_css(src))
-            truth = dict(truths[rid], files={"pdf": pdf.name}, producer=PRODUCER)
-            (out / "truth" / f"{rid}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
-                                                      encoding="utf-8")
+            write_group_truth(out, truths[rid], pdf, "pdf", PRODUCER)
             written.append(pdf)
     return written
 

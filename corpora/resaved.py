@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from corpora.build import soffice
+from corpora.build import soffice, write_group_truth
 
 HERE = Path(__file__).parent
 OUT = HERE / "returns_resaved"
@@ -52,9 +52,7 @@ def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Pa
         for rid, src in zip(return_ids, saved, strict=True):
             dst = out / f"{rid}.docx"
             dst.write_bytes(src.read_bytes())
-            truth = dict(truths[rid], files={"docx": dst.name}, producer=PRODUCER)
-            (out / "truth" / f"{rid}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
-                                                      encoding="utf-8")
+            write_group_truth(out, truths[rid], dst, "docx", PRODUCER)
             written.append(dst)
     return written
 

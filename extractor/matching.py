@@ -132,10 +132,13 @@ def _alignment_table(gain: np.ndarray) -> np.ndarray:
 def _aligned_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     """The (row, column) pairs of the best order-keeping alignment of a similarity matrix, pairs below `floor`
     never taken."""
-    gain = np.where(m >= floor, m, -np.inf)
-    best = _alignment_table(gain)
+    return _traceback(_alignment_table(np.where(m >= floor, m, -np.inf)))
+
+
+def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
+    """The (row, column) pairs an alignment table (`_alignment_table`) chose, first row first."""
     pairs = []
-    i, j = gain.shape
+    i, j = best.shape[0] - 1, best.shape[1] - 1
     while i > 0 and j > 0:
         if best[i, j] == best[i, j - 1]:
             j -= 1
@@ -621,16 +624,8 @@ class Matcher:
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
         gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
-        best = _alignment_table(gain)
-        i, j = gain.shape
-        while i > 0 and j > 0:
-            if best[i, j] == best[i, j - 1]:
-                j -= 1
-            elif best[i, j] == best[i - 1, j]:
-                i -= 1
-            else:
-                S[order[i - 1], cols[j - 1]] += self.cfg["order_bonus"]
-                i, j = i - 1, j - 1
+        for i, j in _traceback(_alignment_table(gain)):
+            S[order[i], cols[j]] += self.cfg["order_bonus"]
 
     # -- list tables ------------------------------------------------------------------------------------------
     def _list_tables(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[Match], list[Slot]]:
