@@ -5,6 +5,7 @@ deleted the others)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from rapidfuzz import fuzz
 
 from extractor.catalogue import FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
-from extractor.text.normalize import fold, nfc
+from extractor.text.normalize import clean_label, fold, nfc
 from extractor.text.values import parse_value
 from extractor.text.vocab import load_vocabulary
 
@@ -44,6 +45,8 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     raw = slot.raw
     if raw and template is not None:
         raw = strip_printed(raw, template.before, template.after)
+    if raw and type_ == "text" and template is not None:
+        raw = strip_label(raw, (template.label, *(spec.labels if spec else ())))
     if not raw or _only_printed(raw, spec, template, slot):
         if slot.extra:  # typed text the finder could not place: never a silent empty
             return Answer(None, slot.extra, None, False, 0.0, UNPLACED)
@@ -182,6 +185,20 @@ def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
         return Answer(None, raw, None, False, 0.0, "unknown_option")
     value: Any = sorted(set(keys), key=str) if type_ == "multi_choice" else keys[0]
     return Answer(value, raw, None, True, min(scores) * 0.9, "typed_option")
+
+
+def strip_label(raw: str, labels: Sequence[str]) -> str:
+    """A text value without its own label typed in front of it, colon and dots deleted (`Họ và tên Đỗ Thị Hòa`
+    in the blank of `Họ và tên`): the longest of `labels` whose words, tones aside, begin the value; the value
+    itself when none does, or when nothing would be left."""
+    words = nfc(raw).split()
+    folded = [w.strip(":") for w in fold(" ".join(words)).split()]
+    best = 0
+    for label in labels:
+        lw = [w.strip(":") for w in fold(clean_label(label)).split()]
+        if best < len(lw) < len(words) and folded[:len(lw)] == lw:
+            best = len(lw)
+    return " ".join(words[best:]).lstrip(":.… ") if best else raw
 
 
 def strip_printed(raw: str, before: str, after: str) -> str:

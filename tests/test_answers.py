@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.answers import read_answer, strip_printed
+from extractor.answers import read_answer, strip_label, strip_printed
 from extractor.catalogue import FieldSpec, Keys, OptionSpec, TemplateSlot, load_catalogue
 from extractor.slots import Option, Slot
 
@@ -271,3 +271,15 @@ def test_only_the_printed_unit_is_an_empty_blank(raw: str, field: FieldSpec, tmp
 ])
 def test_typed_words_beside_a_unit_are_kept(raw: str, field: FieldSpec, value: Any) -> None:
     assert read_answer(blank(raw), field).value == value
+
+
+@pytest.mark.parametrize(("raw", "labels", "value"), [
+    ("Họ và tên Đỗ Thị Hòa", ["Họ và tên"], "Đỗ Thị Hòa"),  # colon and dots deleted, label typed with the value
+    ("Ho va ten: Đỗ Thị Hòa", ["Họ và tên", "Họ tên"], "Đỗ Thị Hòa"),  # tones dropped, colon kept
+    ("Họ tên Bùi Quang Huy", ["Họ và tên", "Họ tên"], "Bùi Quang Huy"),
+    ("Đỗ Thị Hòa", ["Họ và tên"], "Đỗ Thị Hòa"),  # no label: the value as typed
+    ("Họ và tên", ["Họ và tên"], "Họ và tên"),  # nothing would be left: kept
+    ("Họ và Tên tuổi", ["Họ và tên người báo cáo"], "Họ và Tên tuổi"),  # a longer label does not begin it
+])
+def test_a_text_value_loses_its_own_label_typed_in_front(raw: str, labels: list[str], value: str) -> None:
+    assert strip_label(raw, labels) == value
