@@ -19,6 +19,7 @@ from extractor.text.values import parse_value
 from extractor.text.vocab import load_vocabulary
 
 UNPLACED = "unplaced_text"  # the slot's region holds typed text that is neither its value nor printed words
+AFTER_BLANK = 0.5  # a text value found after its blank's dots: shown to a reviewer (printed words may be cut out)
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
 OPTION_LETTER = 0.8  # the quality of an option known only by its letter (`B. …`), its words reworded
 _LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
@@ -48,6 +49,10 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if raw and type_ == "text" and template is not None:
         raw = strip_label(raw, (template.label, *(spec.labels if spec else ())))
     if not raw or _only_printed(raw, spec, template, slot):
+        if slot.extra and type_ == "text" and not raw:
+            # a text answer typed after the dots of an empty blank (`Họ tên:……………Lê Hoàng Minh`): read, but for a
+            # reviewer to confirm (the finder may have cut printed-looking words out of it)
+            return Answer(" ".join(slot.extra.split()), slot.extra, None, False, AFTER_BLANK, "after_blank")
         if slot.extra:  # typed text the finder could not place: never a silent empty
             return Answer(None, slot.extra, None, False, 0.0, UNPLACED)
         return EMPTY

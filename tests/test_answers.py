@@ -120,7 +120,10 @@ def test_a_single_box_after_an_item_is_its_yes_no_answer(checked: bool | None, e
 def test_text_the_finder_could_not_place_is_never_a_silent_empty() -> None:
     slot = Slot("blank", "Thư điện tử", raw=None, extra="abc@sotttt.gov.vn")
     a = read_answer(slot, spec("text"))
-    assert (a.value, a.ok, a.reason, a.raw) == (None, False, "unplaced_text", "abc@sotttt.gov.vn")
+    # a text field takes it as its value, for a reviewer to confirm; other types cannot read it
+    assert (a.value, a.ok, a.reason, a.raw) == ("abc@sotttt.gov.vn", False, "after_blank", "abc@sotttt.gov.vn")
+    n = read_answer(slot, spec("integer"))
+    assert (n.value, n.ok, n.reason, n.raw) == (None, False, "unplaced_text", "abc@sotttt.gov.vn")
     assert read_answer(Slot("blank", "Thư điện tử", raw=None), spec("text")).reason == "empty"
 
 
@@ -283,3 +286,11 @@ def test_typed_words_beside_a_unit_are_kept(raw: str, field: FieldSpec, value: A
 ])
 def test_a_text_value_loses_its_own_label_typed_in_front(raw: str, labels: list[str], value: str) -> None:
     assert strip_label(raw, labels) == value
+
+
+def test_text_typed_after_the_dots_of_an_empty_blank_is_its_value_for_a_reviewer() -> None:
+    slot = Slot("blank", "Họ tên", raw=None, extra="Lê Hoàng Minh")
+    answer = read_answer(slot, FieldSpec("it_staff.officer.name", "text"))
+    assert (answer.value, answer.ok, answer.reason) == ("Lê Hoàng Minh", False, "after_blank")
+    number = read_answer(slot, FieldSpec("staff.total", "integer"))
+    assert (number.value, number.ok, number.reason) == (None, False, "unplaced_text")

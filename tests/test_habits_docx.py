@@ -119,8 +119,8 @@ def test_text_no_printed_line_explains_goes_to_review_with_its_reason(tmp_path: 
     # a reworded label (not printed text) with text typed after the dots: review, never `empty`
     body = p(r("MỤC 6. THÔNG TIN LIÊN HỆ", bold=True)) + p(r("5. Thư điện tử liên hệ: ……xem trang web của Sở"))
     f = fields_of(write_docx(tmp_path / "r.docx", body))["contact.email"]
-    assert (f.status, f.raw) == ("review", "xem trang web của Sở")
-    assert "unparsed: unplaced_text" in f.reasons
+    assert (f.status, f.raw, f.value) == ("review", "xem trang web của Sở", "xem trang web của Sở")
+    assert "unparsed: after_blank" in f.reasons
 
 
 def test_an_address_after_the_dots_of_a_reworded_line_is_its_value(tmp_path: Path) -> None:
