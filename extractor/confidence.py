@@ -23,12 +23,15 @@ import yaml
 from extractor.answers import Answer
 from extractor.catalogue import PATTERNS, Catalogue
 from extractor.matching import Match
+from extractor.text.values import Q_TIE
 
 FEATURES = ("label_score", "margin", "parse_quality", "same_form", "form_confidence", "consistency_fail",
             "choice")
 RATE_TOLERANCE = 1.5  # percentage points between a stated rate and the one its counts give
 DOUBT_CAP = 0.5  # confidence of a field with a doubt (damaged file, undecodable text): never accepted
 UNDECODABLE = "undecodable_text"  # reason: the value holds words that are no Vietnamese in any known encoding
+# value readings the reader cannot decide between (`1,587`: 1 587 or 1.587): never accepted, whatever the score
+UNDECIDABLE_VALUES = frozenset({"ambiguous_separator"})
 AMBIGUOUS_MARGIN = 0.05  # a label whose match beats another field's by less than this is ambiguous
 
 
@@ -156,7 +159,8 @@ _TONED = regex.compile(r"[\u0300-\u036f\u0110\u0111]")  # any mark of a decompos
 
 def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "text") -> list[str]:
     """Reasons that keep a field from being accepted whatever its score: the document's own (e.g.
-    ``damaged_file``), and ``undecodable_text`` when a text value (typed words, not a number or an option the
+    ``damaged_file``), the value readings it cannot decide between (`UNDECIDABLE_VALUES`), and
+    ``undecodable_text`` when a text value (typed words, not a number or an option the
     form printed) holds a word that is no Vietnamese syllable, abbreviation or plain ASCII (mojibake that no
     known encoding repairs, an unreadable U+FFFD)."""
     from extractor.text.legacy import JUDGE
@@ -164,6 +168,8 @@ def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "
     out = list(document_doubts)
     if type_ in (None, "text") and answer.raw and JUDGE.verdict(answer.raw).invalid:
         out.append(UNDECODABLE)
+    if answer.reason in UNDECIDABLE_VALUES and answer.quality <= Q_TIE:
+        out.append(answer.reason)  # two readings the text cannot tell apart (a tie): a person decides
     return out
 
 

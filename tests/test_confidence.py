@@ -18,6 +18,7 @@ from extractor.confidence import (
     FEATURES,
     Evidence,
     consistency,
+    doubts,
     empty_in_doubt,
     evidences_features,
     model,
@@ -304,3 +305,11 @@ def test_status_of(value: Any, answer: Answer, confidence: float, expected: str)
 @pytest.mark.parametrize(("margin", "doubt"), [(0.3, False), (0.05, False), (0.049, True), (0.0, True), (-0.1, True)])
 def test_an_empty_blank_whose_label_is_as_close_to_another_field_is_in_doubt(margin: float, doubt: bool) -> None:
     assert empty_in_doubt(evidence(margin=margin)) is doubt
+
+
+@pytest.mark.parametrize(("quality", "doubted"), [(0.6, True), (0.7, False)])
+def test_a_tie_of_two_number_readings_is_never_accepted(quality: float, doubted: bool) -> None:
+    """`3,125`: 3 125 or 3.125, both plausible (a tie) goes to a person; a reading against the convention that the
+    field's type settles (`1,250` in an integer slot) does not."""
+    answer = Answer(3.125, "3,125", None, True, quality, "ambiguous_separator")
+    assert ("ambiguous_separator" in doubts(answer, [], "decimal")) is doubted
