@@ -379,12 +379,13 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
     """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
     cols: dict[int, list[str]] = {}
     ncols = table.ncols  # a max over every cell: once, not once a row
+    numbers = _NUMBERING_CELL
     for row in table.rows[nhead:]:
-        if _is_group_row(row, ncols) or sum(bool(c.text.strip()) for c in row) == 1:
-            continue  # group titles say nothing about which column holds the item numbers
+        filled = [c.text.strip() for c in row if c.text.strip()]
+        if _is_group_row(row, ncols) or (len(filled) == 1 and not numbers.fullmatch(filled[0])):
+            continue  # group titles say nothing about which column holds the item numbers (a blank row's number does)
         for c in row:
             cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
-    numbers = _NUMBERING_CELL
     return {col for col, texts in cols.items()
             if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 

@@ -33,6 +33,14 @@ def test_a_group_title_one_column_short_of_an_added_column_is_no_data_row() -> N
     assert all(s.column != "DỊCH VỤ CÔNG TRỰC TUYẾN CẤP TỈNH" for s in slots)  # a title names no column
 
 
+def test_the_item_numbers_of_a_list_left_blank_are_no_values() -> None:
+    table = grid([["TT", "Nhóm dịch vụ", "Tên dịch vụ", "Số lượng"],
+                  ["(1)", "(2)", "(3)", "(4)"],
+                  ["1", "", "", ""], ["2", "", "", ""], ["3", "", "", ""]])
+    raws = [s.raw for s in slots_of(table) if s.raw]
+    assert raws == []  # the printed row numbers of empty rows: nothing typed, nothing to review
+
+
 def test_a_wide_cell_with_boxes_is_no_group_title() -> None:
     table = grid([HEAD, ["1", "Có tường lửa không?", "☒ Có ☐ Không", ""],
                   ["", "", ("Tường lửa cứng ☒ Tên thiết bị: Fortinet 60F", 2)]])
