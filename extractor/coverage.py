@@ -27,7 +27,7 @@ from extractor.blanks import LEADER
 from extractor.catalogue import FormSpec, TemplateSlot
 from extractor.model import Block, Table
 from extractor.printed import Printed, line_key
-from extractor.slots import Slot, _Section
+from extractor.slots import Slot, is_heading
 from extractor.text.normalize import clean_label
 
 UNPLACED = "unplaced_text"
@@ -77,7 +77,7 @@ def is_typed(block: Block, text: str, printed: Printed) -> bool:
     """Does a paragraph hold words or figures the blank form did not print?"""
     if not text or not LEADER.sub("", text).strip(" \t.:;,-–—()"):
         return False
-    if block.boxes or _Section().update(block):
+    if block.boxes or is_heading(block):
         return False  # a checkbox line is the choice finder's; a heading is the form's
     return _typed_words(text, printed)
 

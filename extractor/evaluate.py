@@ -416,6 +416,15 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+def _precision_recall_f1(correct: int, predicted: int, filled: int) -> tuple[float | None, float | None,
+                                                                          float | None]:
+    """Precision (right / predicted), recall (right / filled) and their harmonic mean; None where undefined."""
+    precision, recall = _ratio(correct, predicted), _ratio(correct, filled)
+    if precision is None or recall is None:
+        return precision, recall, None
+    return precision, recall, _ratio(2 * precision * recall, precision + recall) or 0.0
+
+
 def expected_calibration_error(pairs: Iterable[tuple[float, bool]], bins: int = N_BINS) -> float | None:
     """ECE over (confidence, correct) pairs with ``bins`` equal-width bins; None when there are none."""
     count, conf_sum, hits = [0] * bins, [0.0] * bins, [0] * bins
@@ -461,10 +470,7 @@ class Metrics(Counts):
             for name in _COUNTS:
                 setattr(m, name, getattr(m, name) + getattr(s, name))
             pairs.extend(s.calibration)
-        m.precision = _ratio(m.correct, m.predicted)
-        m.recall = _ratio(m.correct, m.truth_filled)
-        if m.precision is not None and m.recall is not None:
-            m.f1 = _ratio(2 * m.precision * m.recall, m.precision + m.recall) or 0.0
+        m.precision, m.recall, m.f1 = _precision_recall_f1(m.correct, m.predicted, m.truth_filled)
         m.blank_accuracy = _ratio(m.blank_correct, m.truth_empty)
         m.straight_through_rate = _ratio(m.straight_through, m.truth_filled)
         m.silent_loss_rate = _ratio(m.silent_loss, m.truth_filled)
@@ -505,10 +511,7 @@ class FieldMetrics:
             m.silent_loss += o.silent_loss
             m.review_expected += o.review_expected
             m.review_met += o.review_met
-        m.precision = _ratio(m.correct, m.predicted)
-        m.recall = _ratio(m.correct, m.truth_filled)
-        if m.precision is not None and m.recall is not None:
-            m.f1 = _ratio(2 * m.precision * m.recall, m.precision + m.recall) or 0.0
+        m.precision, m.recall, m.f1 = _precision_recall_f1(m.correct, m.predicted, m.truth_filled)
         m.silent_loss_rate = _ratio(m.silent_loss, m.truth_filled)
         m.review_rate = _ratio(m.review_met, m.review_expected)
         return m

@@ -74,6 +74,11 @@ class Slot:
         return asdict(self)
 
 
+def is_heading(block: Block) -> bool:
+    """Is `block` a section heading of the form (what the slot finder takes as the start of a section)?"""
+    return _Section().update(block)
+
+
 @dataclass
 class _Section:
     path: list[str] = field(default_factory=lambda: ["", ""])
