@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from extractor.catalogue import FieldSpec, Keys, TemplateSlot
 from extractor.slots import Slot
 from extractor.text.normalize import clean_label, fold, nfc
+from extractor.text.ranges import Range, read_range, same_bounds
 from extractor.text.values import parse_value
 from extractor.text.vocab import load_vocabulary
 
@@ -22,6 +23,10 @@ UNPLACED = "unplaced_text"  # the slot's region holds typed text that is neither
 AFTER_BLANK = 0.5  # a text value found after its blank's dots: shown to a reviewer (printed words may be cut out)
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
 OPTION_LETTER = 0.8  # the quality of an option known only by its letter (`B. …`), its words reworded
+OPTION_PLACE = 0.7  # an option known by its place between the options known by their words
+OPTION_PLACE_MIN = 0.5  # … whose words it must share at least this much (token set ratio)
+OPTION_PLACE_MARGIN = 0.15  # how far its words must be closer to it than to the other options of that place
+OPTION_RANGE = 0.9  # the quality of an option known by the bounds it states (`Trên 20 Mb` for `KT > 20 Mb`)
 _LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
 
 
@@ -99,6 +104,9 @@ def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, flo
         s = max(fuzz.ratio(k.tone, ok.tone), fuzz.ratio(k.folded, ok.folded) * 0.98) / 100
         if s > score:
             best, score = key, s
+    ranged = _by_range(text, spec)
+    if ranged is not None:  # the bounds tell the option, however reworded (`Dưới 2 Gb` for `500 Mb < DL < 2Gb`)
+        return ranged, max(score, OPTION_RANGE) if ranged == best else OPTION_RANGE
     if score < OPTION_MIN:  # "B. Chữ ký số của tổ chức …" for "B. Chữ ký số công cộng": the same option letter
         lettered = _by_letter(text, spec)
         if lettered is not None:
@@ -116,6 +124,21 @@ def _by_letter(text: str, spec: FieldSpec) -> Any:
     found = {opt.key for opt in spec.options for t in opt.texts
              if (n := _LETTER.match(nfc(t))) is not None and n.group(1) == m.group(1)}
     return next(iter(found)) if len(found) == 1 else None
+
+
+def _by_range(text: str, spec: FieldSpec) -> Any:
+    """The one option whose printed range has every bound `text` states (`Trên 20 Mb` → `KT > 20 Mb`), or None."""
+    typed = read_range(text)
+    if typed is None:
+        return None
+    found = {opt.key for opt in spec.options for t in opt.texts
+             if (printed := _printed_range(t)) is not None and same_bounds(typed, printed)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _printed_range(text: str) -> Range | None:
+    return read_range(text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -143,6 +166,8 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
         # reworded options the catalogue does not know: the n-th printed option is the n-th option
         keyed = [(o, k if k is not None else spec.options[n].key, s if k is not None else 0.7)
                  for n, (o, k, s) in enumerate(keyed)]
+    elif spec and spec.options and any(k is None for _, k, _ in keyed):
+        keyed = _by_place(keyed, spec)
     marked = [(o, k, s) for o, k, s in keyed if o.checked]
     unknown = [o for o in opts if o.checked is None]
     n_field = len(spec.options) if spec and spec.options else 0
@@ -175,6 +200,44 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     if len(set(map(str, keys))) > 1:  # several options ticked in a single-choice group: never a silent pick
         return Answer(None, raw, None, False, 0.0, "several_marked")
     return Answer(keys[0], raw, None, True, quality, reason)
+
+
+def _by_place(keyed: list[tuple[Any, Any, float]], spec: FieldSpec) -> list[tuple[Any, Any, float]]:
+    """Options the field does not know by their words, known by their place: the clerk kept the printed order, so
+    an option between two known ones is one of the field's options between those two, not known already: the
+    one its words are clearly closest to (`Tài liệu họp` before `Văn bản gửi …`: `Tài liệu phục vụ các cuộc hội
+    họp`, not `Lịch công tác`). Nothing changes when the known options are out of order."""
+    order = {opt.key: n for n, opt in enumerate(spec.options)}
+    places = [order.get(k) if k is not None else None for _, k, _ in keyed]
+    known = [p for p in places if p is not None]
+    if len(known) != len({*known}) or known != sorted(known):
+        return keyed
+    taken = set(known)
+    out = list(keyed)
+    for n, (o, k, _s) in enumerate(keyed):
+        if k is not None:
+            continue
+        lo = max((p for p in places[:n] if p is not None), default=-1)
+        hi = min((p for p in places[n + 1:] if p is not None), default=len(spec.options))
+        between = [m for m in range(lo + 1, hi) if m not in taken]
+        key = _closest(o.text, [spec.options[m] for m in between])
+        if key is not None:
+            out[n] = (o, key, OPTION_PLACE)
+            taken.add(order[key])
+    return out
+
+
+def _closest(text: str, options: Sequence[Any]) -> Any:
+    """The key of the option in `options` whose words `text` shares (token set ratio ≥ OPTION_PLACE_MIN), clearly
+    more than any other's (OPTION_PLACE_MARGIN); None when none does, or two are as close."""
+    k = Keys.of(text)
+    scored = sorted(((max(fuzz.token_set_ratio(k.tone, ok.tone) for ok in opt.keys) / 100, opt.key)
+                     for opt in options), key=lambda p: -p[0])
+    if not scored or scored[0][0] < OPTION_PLACE_MIN:
+        return None
+    if len(scored) >= 2 and scored[0][0] - scored[1][0] < OPTION_PLACE_MARGIN:
+        return None
+    return scored[0][1]
 
 
 def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:

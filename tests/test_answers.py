@@ -172,6 +172,58 @@ def test_real_catalogue_options() -> None:
     assert (a.value, a.ok) == (field.options[1].key, True)
 
 
+@pytest.mark.parametrize(("field_id", "text", "key"), [
+    ("email.attachment_max", "Trên 20 Mb", "gt20"),
+    ("email.attachment_max", "Dưới 10 Mb", "lt10"),
+    ("email.attachment_max", "Từ 10 Mb đến 20 Mb", "10to20"),
+    ("email.mailbox_max", "Dưới 2 Gb", "lt2g"),
+    ("email.mailbox_max", "Tren 5 Gb", "gt5g"),
+    ("email.mailbox_max", "5 GB trở lên", "gt5g"),
+])
+def test_a_reworded_range_option_left_alone_is_known_by_its_bounds(field_id: str, text: str, key: str) -> None:
+    """issue 15, deleted_others: the siblings deleted, the one option left reworded (`Trên 20 Mb` for `KT > 20 Mb`):
+    no order is left to go by, its bounds tell which option it is."""
+    field = load_catalogue().fields[field_id]
+    a = read_answer(group((text, False)), field)
+    assert (a.value, a.ok, a.reason) == (key, True, "deleted_options")
+    ticked = read_answer(group((text, True)), field)
+    assert (ticked.value, ticked.ok) == (key, True)
+
+
+def test_a_range_option_whose_bounds_no_option_has_is_unknown() -> None:
+    field = load_catalogue().fields["email.attachment_max"]
+    a = read_answer(group(("Trên 50 Mb", True)), field)
+    assert (a.value, a.ok, a.reason) == (None, False, "unknown_option")
+
+
+TYPES = spec("multi_choice", [("schedule", ["Lịch công tác của đơn vị"]),
+                              ("meetings", ["Tài liệu phục vụ các cuộc hội họp"]),
+                              ("notices", ["Văn bản gửi đến các cơ quan, đơn vị để biết, để báo cáo..."]),
+                              ("work", ["Tài liệu, dữ liệu trao đổi phục vụ công việc"])])
+
+
+def test_an_unknown_option_is_known_by_its_place_between_known_ones() -> None:
+    """issue 15, deleted_others: `Tài liệu họp` kept before `Văn bản gửi …`: one of the options printed before it,
+    the one whose words it shares; read at a lower quality."""
+    a = read_answer(group(("Tài liệu họp", False), ("Văn bản gửi các cơ quan, đơn vị để biết, để báo cáo", False),
+                          ("Tài liệu, dữ liệu trao đổi phục vụ công việc", False)), TYPES)
+    assert (a.value, a.ok) == (["meetings", "notices", "work"], True)
+    assert a.quality < 0.9
+
+
+@pytest.mark.parametrize("options", [
+    # after the known option: nothing of its words among the options left
+    [("Lịch công tác", False), ("Mạng xã hội nội bộ", False)],
+    # the known options out of the printed order: places say nothing
+    [("Tài liệu, dữ liệu trao đổi phục vụ công việc", False), ("Tài liệu họp", False), ("Lịch công tác", False)],
+    # after the last option printed: no place left
+    [("Tài liệu, dữ liệu trao đổi phục vụ công việc", False), ("Tài liệu họp", False)],
+])
+def test_an_unknown_option_with_no_place_stays_unknown(options: list[tuple[str, bool]]) -> None:
+    a = read_answer(group(*options), TYPES)
+    assert (a.ok, a.reason) == (False, "unknown_option")
+
+
 # -- typed choices -------------------------------------------------------------------------------------
 def test_choice_typed_as_text() -> None:
     assert answer_tuple(blank("Cáp quang"), CONNECTION) == ("fiber", True, "typed_option")

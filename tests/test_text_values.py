@@ -273,6 +273,7 @@ BAD_VOCABULARY = [
     ("date_words: {day: [ngày], month: [tháng]}\n", "date_words"),
     ("zero_words: []\n", "zero_words"),
     ("tick_marks: [xx]\n", "tick_marks"),
+    ("range_words: {lower_before: [trên], upper_before: [dưới]}\n", "range_words"),
     ("extra: 1\n", "(top level)"),
     ("booleans: [\n", "not valid YAML"),
 ]
@@ -282,6 +283,8 @@ GOOD_VOCABULARY = {
     "zero_words": "zero_words: [không]\n",
     "date_words": "date_words: {day: [ngày], month: [tháng], year: [năm]}\n",
     "ratio_words": "ratio_words: [trên]\n",
+    "range_words": "range_words: {lower_before: [trên], upper_before: [dưới], lower_after: [trở lên], "
+                   "upper_after: [trở xuống], less_signs: [\"<\"], greater_signs: [\">\"]}\n",
     "value_anchors": "value_anchors: [là, \"=\"]\n",
     "tick_marks": "tick_marks: [x, ✓]\n",
     "abbreviations": "abbreviations: {CNTT: công nghệ thông tin}\n",

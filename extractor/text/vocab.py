@@ -1,6 +1,6 @@
 """Load and validate the Vietnamese word lists in ``patterns/`` (once per process).
 
-    patterns/vocabulary.yaml   booleans, zero words, date words, ratio words, abbreviations -> Vocabulary
+    patterns/vocabulary.yaml   booleans, zero words, date words, ratio and range words, abbreviations -> Vocabulary
     patterns/units.yaml        canonical unit -> spellings                                     -> UnitTable
 
 A malformed file raises ``PatternError`` naming the file and the entry (``booleans.true_words[3]``).
@@ -24,6 +24,7 @@ from extractor.text.normalize import fold, nfc
 
 __all__ = [
     "PATTERNS_DIR",
+    "RANGE_ROLES",
     "UnitTable",
     "Vocabulary",
     "abbreviations",
@@ -34,6 +35,9 @@ __all__ = [
 PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
 VOCABULARY_FILE = PATTERNS_DIR / "vocabulary.yaml"
 UNITS_FILE = PATTERNS_DIR / "units.yaml"
+# the roles of `range_words` (patterns/vocabulary.yaml): a word before / after a number that makes it the lower or
+# upper bound, and the signs between two terms
+RANGE_ROLES = ("lower_before", "upper_before", "lower_after", "upper_after", "less_signs", "greater_signs")
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +51,7 @@ class Vocabulary:
     month_words: tuple[str, ...]
     year_words: tuple[str, ...]
     ratio_words: tuple[str, ...]
+    range_words: Mapping[str, tuple[str, ...]]  # RANGE_ROLES -> the words and signs of a range of amounts
     value_anchors: tuple[str, ...]  # words after which a typed number is a value ("… đi là 1.250 văn bản")
     tick_marks: tuple[str, ...]  # characters a clerk types to tick an option ("x", "✓")
     abbreviations: Mapping[str, str]
@@ -159,8 +164,8 @@ def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
 def _load_vocabulary(file: str) -> Vocabulary:
     path = Path(file)
     top = _mapping(_read_yaml(path), path, "(top level)",
-                   {"booleans", "zero_words", "date_words", "ratio_words", "value_anchors", "tick_marks",
-                    "abbreviations"})
+                   {"booleans", "zero_words", "date_words", "ratio_words", "range_words", "value_anchors",
+                    "tick_marks", "abbreviations"})
     booleans = _mapping(top["booleans"], path, "booleans", {"true_words", "false_words"})
     true_words = _word_list(booleans["true_words"], path, "booleans.true_words")
     false_words = _word_list(booleans["false_words"], path, "booleans.false_words")
@@ -168,6 +173,7 @@ def _load_vocabulary(file: str) -> Vocabulary:
     if clash:
         raise _fail(path, "booleans", f"{sorted(clash)[0]!r} is both a true and a false word")
     dates = _mapping(top["date_words"], path, "date_words", {"day", "month", "year"})
+    ranges = _mapping(top["range_words"], path, "range_words", set(RANGE_ROLES))
     abbrev_raw = _mapping(top["abbreviations"], path, "abbreviations")
     table: dict[str, str] = {}
     for key, value in abbrev_raw.items():
@@ -183,6 +189,8 @@ def _load_vocabulary(file: str) -> Vocabulary:
         month_words=_word_list(dates["month"], path, "date_words.month"),
         year_words=_word_list(dates["year"], path, "date_words.year"),
         ratio_words=_word_list(top["ratio_words"], path, "ratio_words"),
+        range_words=MappingProxyType({role: _word_list(ranges[role], path, f"range_words.{role}")
+                                      for role in RANGE_ROLES}),
         value_anchors=_word_list(top["value_anchors"], path, "value_anchors"),
         tick_marks=_tick_marks(top["tick_marks"], path),
         abbreviations=MappingProxyType(table),
