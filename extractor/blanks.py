@@ -35,7 +35,10 @@ ANCHORED_VALUE = regex.compile(
 COLON = regex.compile(r":(?!//)")
 _SPACED_VALUE = regex.compile(
     r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]|"
-    + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|$)")
+    + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|/\p{L}|$)"
+    # a ratio glued to the label's last word, the dots deleted: "… văn bản đi1308 / 2053/tháng" (never a month and
+    # year: "… quý 3/2019")
+    r"|(?<=\p{Ll})(?!\d{1,2}/(?:19|20)\d\d(?!\d))" + NUMBER + r"\s?/\s?" + NUMBER + r"(?=[\s.,;]|/\p{L}|$)")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
 _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
@@ -65,24 +68,37 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """Split a leading unit off NFC `text`: `' người, Tỷ lệ: '` → ('người', 'Tỷ lệ: ').
 
     `units` are folded spellings (see `extractor.text.normalize.fold`), longest first; folding keeps
-    NFC string positions, so tone-less and differently-cased units match too.
+    NFC string positions, so tone-less and differently-cased units match too. A rate is one unit: a unit per
+    another (`văn bản/tháng`, in brackets too) or per a unit alone, right after the number (`/tháng`).
     """
     stripped = text.lstrip(" \t\u00a0")
     paren = stripped.startswith("(")
     body = stripped[1:] if paren else stripped
+    n = _unit_at(body, units)
+    if n and body[n:n + 1] == "/" and (per := _unit_at(body[n + 1:], units)):
+        n += 1 + per  # "văn bản/tháng"
+    elif not n and not paren and body.startswith("/") and (per := _unit_at(body[1:], units)):
+        n = 1 + per  # "2053/tháng"
+    if not n:
+        return "", text
+    rest = body[n:]
+    if paren:
+        if not rest.startswith(")"):
+            return "", text
+        rest = rest[1:]
+    return body[:n], rest.lstrip(" \t.,;")
+
+
+def _unit_at(body: str, units: Sequence[str]) -> int:
+    """The length of the unit `body` starts with (the longest of `units`), 0 when none; never the start of the
+    next label (`Tỷ lệ:`, `Cán bộ phụ trách:`)."""
     low = fold(body)
     for ul in units:
-        u = ul
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
-            rest = body[len(u):]
-            if _NEXT_LABEL.match(rest):
-                continue  # "Tỷ lệ:", "Cán bộ phụ trách:": the start of the next label, not a unit
-            if paren:
-                if not rest.startswith(")"):
-                    continue
-                rest = rest[1:]
-            return body[:len(u)], rest.lstrip(" \t.,;")
-    return "", text
+            if _NEXT_LABEL.match(body[len(ul):]):
+                continue
+            return len(ul)
+    return 0
 
 
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:

@@ -158,6 +158,11 @@ def test_rate_label_after_blank_is_not_a_unit(sep: str) -> None:
     (" người dân", ("người", "dân")),
     (", Tỷ lệ", ("", ", Tỷ lệ")),
     (" chiếcnhỏ", ("", " chiếcnhỏ")),  # a unit is a whole word
+    ("/tháng", ("/tháng", "")),  # a rate per a unit, right after the number
+    (" (văn bản/tháng)", ("văn bản/tháng", "")),  # a unit per another, in brackets
+    (" văn bản/tháng, Tỷ lệ", ("văn bản/tháng", "Tỷ lệ")),
+    (" (văn bản/ngày", ("", " (văn bản/ngày")),  # no closing bracket: no unit
+    (" (/tháng)", ("", " (/tháng)")),  # a per-unit alone stands only after the number
 ])
 def test_split_unit(text: str, expected: tuple[str, str]) -> None:
     assert split_unit(text, UNITS) == expected

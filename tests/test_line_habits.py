@@ -183,6 +183,25 @@ def test_a_value_after_its_label_and_a_space(line: str, label: str, raw: str, un
     assert brief(slots(line), "label", "raw", "unit_text") == [(label, raw, unit)]
 
 
+# -- ratio_with_unit / replaced_leader: a ratio glued to its reworded label, a rate unit after it --------------------
+@pytest.mark.parametrize(("line", "label", "raw", "unit"), [
+    ("- Số văn bản đi được cập nật vào phần mềm/Tổng số văn bản đi1308 / 2053/tháng",
+     "Số văn bản đi được cập nật vào phần mềm/Tổng số văn bản đi", "1308 / 2053", "/tháng"),
+    ("- Văn ban đi nhâp vao phân mêm trên tông sô văn ban đi cua cơ quan16/188 (văn bản/tháng)",
+     "Văn ban đi nhâp vao phân mêm trên tông sô văn ban đi cua cơ quan", "16/188", "văn bản/tháng"),
+    ("- Số văn bản đi 1308 / 2053/tháng", "Số văn bản đi", "1308 / 2053", "/tháng"),
+])
+def test_a_ratio_glued_to_a_reworded_label_with_a_rate_unit(line: str, label: str, raw: str, unit: str) -> None:
+    """issue 15: the unit is a rate (`/tháng`, `(văn bản/tháng)`), the ratio the value, however close to the label."""
+    assert brief(slots(line), "label", "raw", "unit_text") == [(label, raw, unit)]
+
+
+@pytest.mark.parametrize("line", ["Số liệu tính đến quý3/2019", "Triển khai IPv6", "Đã nâng cấp lên Office365"])
+def test_digits_glued_to_a_word_are_no_value(line: str) -> None:
+    """A month and year, or digits that are part of a word, glued to the line's last word: no ratio, no value."""
+    assert all(s.raw is None for s in slots(line))
+
+
 @pytest.mark.parametrize("line", ["Số liệu tính đến ngày 01/10/2020",  # a date or a year ends a printed note
                                   "Kế hoạch giai đoạn 2016 - 2020"])
 def test_notes_ending_with_a_date_or_a_year_hold_no_value(line: str) -> None:
