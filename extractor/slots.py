@@ -137,9 +137,11 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     if printed is not None and printed.is_printed(text):
         regions = [r for r in regions if not r.spaced]  # "Số lao động hợp đồng 68": the form's words, no value
 
+    on_printed = False  # the blanks are a printed line's: the words around them are that line's
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
         if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
+            on_printed = True
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
                                                   b.end, b.raw) for b in aligned], units)
@@ -151,7 +153,7 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     pieces.append(text[pos:])
     context = clean_label(LEADER.sub(" ", " ".join(pieces)))
     return [(clean_label(r.label), context, r.column, r.raw or None, r.unit or None, r.start, r.end, r.weak,
-             _extra(text, regions, k, units, printed)) for k, r in enumerate(regions)]
+             _extra(text, regions, k, units, printed, on_printed)) for k, r in enumerate(regions)]
 
 
 def _aligned_is_better(regions: Sequence[Region], aligned: Sequence[Blank], printed: Printed) -> bool:
@@ -173,8 +175,11 @@ def _aligned_is_better(regions: Sequence[Region], aligned: Sequence[Blank], prin
     return all(not any(ch.isdigit() for ch in x) and printed.in_printed(x) for x in pieces)
 
 
-def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], printed: Printed | None) -> str | None:
-    """Text typed after blank k that is neither its unit, nor the next blank's label, nor printed words."""
+def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], printed: Printed | None,
+           on_printed: bool = False) -> str | None:
+    """Text typed after blank k that is neither its unit, nor the next blank's label, nor printed words. When the
+    blanks were read `on_printed` line, a short word after the blank that the printed lines have is that line's (the
+    next label `DĐ:` after a phone typed into `Điện thoại cơ quan…… DĐ:`)."""
     if printed is None:
         return None
     r = regions[k]
@@ -184,7 +189,7 @@ def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], p
     if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
         seg = seg.rstrip()[:-len(nxt.label.strip())]
     seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")
-    if seg and not _printed_piece(seg, printed):
+    if seg and not _printed_piece(seg, printed) and not (on_printed and printed.in_printed(seg)):
         return seg
     # a value swallowed into the label: a number or an address the printed text nowhere has ("cơ quan1026")
     if r.raw or printed.in_printed(r.label):

@@ -183,6 +183,17 @@ def test_a_value_after_its_label_and_a_space(line: str, label: str, raw: str, un
     assert brief(slots(line), "label", "raw", "unit_text") == [(label, raw, unit)]
 
 
+# -- phone_formatted: the next printed label glued after a phone -----------------------------------------------------
+@pytest.mark.parametrize("line", ["3. Điện thoại cơ quan0299 3 821 977 DĐ: \t",
+                                  "3. Điện thoại cơ quan0299 3 821 977 ………… DĐ: \t"])
+def test_the_printed_label_after_a_phone_is_not_typed_text(line: str) -> None:
+    """issue 15: `DĐ:` is the printed line's own next label, however short: never glued to the phone as typed text
+    (`0299 3 821 977 DĐ` was accepted as the phone)."""
+    printed = build(["3. Điện thoại cơ quan…………………………... DĐ:"])
+    found = find_slots(doc(line), UNITS, printed)
+    assert brief(found, "label", "raw", "extra") == [("Điện thoại cơ quan", "0299 3 821 977", None)]
+
+
 # -- ratio_with_unit / replaced_leader: a ratio glued to its reworded label, a rate unit after it --------------------
 @pytest.mark.parametrize(("line", "label", "raw", "unit"), [
     ("- Số văn bản đi được cập nật vào phần mềm/Tổng số văn bản đi1308 / 2053/tháng",
