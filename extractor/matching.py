@@ -511,6 +511,7 @@ class Matcher:
             used_field.add(f)
             if len(used_slot) == len(slots):
                 break
+        self._uncross(S, chosen, form_id)
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
@@ -586,6 +587,30 @@ class Matcher:
                 continue
             return t
         return None
+
+    def _uncross(self, S: np.ndarray, chosen: dict[int, int], form_id: str | None) -> None:
+        """Swap the fields of two chosen slots when each fits the other's better than they fit their own, summed
+        (`Điện thoại liên hệ` at the top and `Số điện thoại liên lạc` under the IT officer, the two labels reworded
+        each towards the other's field): taking the best pair first may give a slot the field of a later one."""
+        cfg = self.cfg
+        floor, other_floor = float(cfg["min_score"]), float(cfg["other_form_min_score"])
+        for _ in range(cfg["uncross_rounds"]):
+            rows = list(chosen)
+            if len(rows) < 2:
+                return
+            cols = [chosen[i] for i in rows]
+            fit = S[np.ix_(rows, cols)]  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
+            ok = fit >= floor
+            if form_id:
+                other = self.tpl.forms[cols] != form_id
+                ok &= ~other[None, :] | (fit >= other_floor)
+            own = np.diag(fit)
+            gain = fit + fit.T - own[:, None] - own[None, :]
+            gain[~(ok & ok.T)] = -np.inf
+            a, b = np.unravel_index(int(np.argmax(gain)), gain.shape)
+            if gain[a, b] <= cfg["uncross_min_gain"]:
+                return
+            chosen[rows[a]], chosen[rows[b]] = cols[b], cols[a]
 
     def _margins(self, S: np.ndarray, chosen: dict[int, int]) -> dict[int, float]:
         """For each chosen pair (i, j): its score minus the best score of slot i for another field (1.0 when the
