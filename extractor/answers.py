@@ -28,6 +28,11 @@ OPTION_PLACE_MIN = 0.5  # … whose words it must share at least this much (toke
 OPTION_PLACE_MARGIN = 0.15  # how far its words must be closer to it than to the other options of that place
 OPTION_RANGE = 0.9  # the quality of an option known by the bounds it states (`Trên 20 Mb` for `KT > 20 Mb`)
 _LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
+_NUMBER_TYPES = frozenset({"integer", "decimal", "percent"})
+GLUED_LABEL_NUMBER = 0.9  # a value glued to the number its field's label ends with (`năm 2018` + `88`)
+GLUED_YEAR = 0.6  # … to a year after a year word, the field's label ending with no such number: for a reviewer
+_TRAILING_NUMBER = regex.compile(r"(?<![\d.,])(\d+)[\s.:…]*$")
+_GLUED_YEAR = regex.compile(r"((?:19|20)\d\d)(\d.*)")
 
 
 @dataclass
@@ -53,6 +58,10 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
         raw = strip_printed(raw, template.before, template.after)
     if raw and type_ == "text" and template is not None:
         raw = strip_label(raw, (template.label, *(spec.labels if spec else ())))
+    glued: tuple[str, float] | None = None
+    if raw and type_ in _NUMBER_TYPES:
+        labels = (template.label, *(spec.labels if spec else ())) if template is not None else ()
+        raw, glued = cut_label_number(raw, slot.label, labels)
     if not raw or _only_printed(raw, spec, template, slot):
         if slot.extra and type_ == "text" and not raw:
             # a text answer typed after the dots of an empty blank (`Họ tên:……………Lê Hoàng Minh`): read, but for a
@@ -74,6 +83,8 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if slot.extra and not joined:  # more typed text than the value read: show it, never accept silently
         return Answer(parsed.value, f"{raw} {slot.extra}", unit, False, 0.0, UNPLACED)
     reason, quality = (parsed.reason, parsed.quality) if not joined else ("joined_text", min(parsed.quality, 0.95))
+    if glued is not None and glued[1] < quality:
+        reason, quality = glued
     return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, quality, reason)
 
 
@@ -253,6 +264,33 @@ def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
         return Answer(None, raw, None, False, 0.0, "unknown_option")
     value: Any = sorted(set(keys), key=str) if type_ == "multi_choice" else keys[0]
     return Answer(value, raw, None, True, min(scores) * 0.9, "typed_option")
+
+
+def cut_label_number(raw: str, label: str, labels: Sequence[str]) -> tuple[str, tuple[str, float] | None]:
+    """The value without the number its label ends with, when the clerk typed it glued to that number (`… năm
+    201888 điểm` for `… năm 2018 …… điểm`: the slot's `label` stops at `năm`, one of the field's `labels` ends with
+    `2018`); the reason and quality of the cut, None when nothing was cut. A `raw` that is that number alone is the
+    printed number, no value (""). Without a field label ending with the number, a year glued after a year word of
+    the slot's label (`năm`, vocabulary.yaml) is cut for a reviewer to confirm."""
+    text = raw.strip()
+    if _TRAILING_NUMBER.search(label):
+        return raw, None  # the label keeps its own number: what follows is the value
+    numbers = {m.group(1) for t in labels if (m := _TRAILING_NUMBER.search(t))}
+    for n in sorted(numbers, key=len, reverse=True):
+        if text == n:
+            return "", None
+        if text.startswith(n) and text[len(n)].isdigit():
+            return text[len(n):], ("glued_to_label", GLUED_LABEL_NUMBER)
+    m = _GLUED_YEAR.fullmatch(text)
+    words = fold(label).split()
+    if m and words and words[-1] in _year_words():
+        return m.group(2), ("glued_to_label", GLUED_YEAR)
+    return raw, None
+
+
+@functools.lru_cache(maxsize=1)
+def _year_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in load_vocabulary().year_words)
 
 
 def strip_label(raw: str, labels: Sequence[str]) -> str:

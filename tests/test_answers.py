@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.answers import read_answer, strip_label, strip_printed
+from extractor.answers import cut_label_number, read_answer, strip_label, strip_printed
 from extractor.catalogue import FieldSpec, Keys, OptionSpec, TemplateSlot, load_catalogue
 from extractor.slots import Option, Slot
 
@@ -346,3 +346,37 @@ def test_text_typed_after_the_dots_of_an_empty_blank_is_its_value_for_a_reviewer
     assert (answer.value, answer.ok, answer.reason) == ("Lê Hoàng Minh", False, "after_blank")
     number = read_answer(slot, FieldSpec("staff.total", "integer"))
     assert (number.value, number.ok, number.reason) == (None, False, "unplaced_text")
+
+
+# -- a value glued to the number its label ends with (issue 15: `năm 201888 điểm`) -------------------------------
+SCORE_LABELS = ("Điểm xếp loại trang thông tin điện tử của cơ quan năm 2018",)
+
+
+@pytest.mark.parametrize(("raw", "label", "labels", "expected"), [
+    ("201888", "Điểm xếp hạng website của cơ quan năm", SCORE_LABELS, ("88", ("glued_to_label", 0.9))),
+    ("201888,7", "Điểm xếp hạng website của cơ quan năm", SCORE_LABELS, ("88,7", ("glued_to_label", 0.9))),
+    ("2018", "Điểm xếp hạng website của cơ quan năm", SCORE_LABELS, ("", None)),  # the printed number alone
+    # the slot's label keeps its number: what was typed is the value, whatever it starts with
+    ("201888", "Điểm xếp hạng website của cơ quan năm 2018", SCORE_LABELS, ("201888", None)),
+    # another year than the field's label: cut after the year word, for a reviewer
+    ("201988", "Điểm xếp hạng website của cơ quan năm", SCORE_LABELS, ("88", ("glued_to_label", 0.6))),
+    ("201988", "Điểm xếp hạng website của cơ quan năm", (), ("88", ("glued_to_label", 0.6))),
+    # no year word, no number in the labels: nothing to cut
+    ("201888", "Tổng kinh phí", ("Tổng kinh phí",), ("201888", None)),
+])
+def test_cut_label_number(raw: str, label: str, labels: tuple[str, ...], expected: tuple[str, Any]) -> None:
+    assert cut_label_number(raw, label, labels) == expected
+
+
+def test_a_value_glued_to_the_year_of_its_label_is_read_without_it() -> None:
+    field = spec("decimal", unit="điểm")
+    tmpl = TemplateSlot(form="f999", index=0, field="test.field", kind="blank", type="decimal", label=SCORE_LABELS[0],
+                        context=SCORE_LABELS[0], section="", column=None, unit="điểm", list=None,
+                        label_keys=Keys.of(SCORE_LABELS[0]), context_keys=Keys.of(SCORE_LABELS[0]),
+                        column_keys=None, option_keys=[], after="điểm")
+    a = read_answer(Slot("blank", "Điểm xếp hạng website của cơ quan năm", raw="201888,7", unit_text="điểm"),
+                    field, tmpl)
+    assert (a.value, a.ok, a.reason) == (88.7, True, "glued_to_label")
+    empty = read_answer(Slot("blank", "Điểm xếp hạng website của cơ quan năm", raw="2018", unit_text="điểm"),
+                        field, tmpl)
+    assert (empty.value, empty.reason) == (None, "empty")
