@@ -133,12 +133,34 @@ def _after_anchor_word() -> regex.Pattern[str]:
                          regex.IGNORECASE)
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
+def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text) if not _is_ellipsis(text, m)]
-    for m in [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]:
+    found = [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text), *_answer_words_after_colon(text,
+                                                                                                              units)]
+    for m in found:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), "value"))
     return sorted(spans)
+
+
+@functools.lru_cache(maxsize=1)
+def _anchored_answer_word() -> regex.Pattern[str]:
+    words = sorted(answer_words(), key=len, reverse=True)
+    return regex.compile(r"(?<=:[ \t]{0,3})(?:" + "|".join(regex.escape(w) for w in words) + r")(?!\p{L})")
+
+
+def _answer_words_after_colon(text: str, units: Sequence[str]) -> list[regex.Match[str]]:
+    """A yes/no or zero word typed where the dots were after a colon, the next blank on the same line
+    (`Cán bộ phụ trách:Không có người      Cán bộ kiêm nhiệm:…5…người`): followed by a unit, a tab or a wide gap, or
+    ending the line. Matched on the folded text, whose positions are the text's."""
+    out = []
+    folded = fold(text)
+    for m in _anchored_answer_word().finditer(folded):
+        rest = text[m.end():]
+        unit, _ = split_unit(rest, units) if units else ("", rest)
+        if unit or not rest.strip() or rest.startswith(("\t", "  ", " \t")):
+            out.append(m)
+    return out
 
 
 def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
@@ -192,7 +214,7 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[R
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     typed = False  # the current group holds typed text
-    for span in _spans(text):
+    for span in _spans(text, units):
         if groups:
             prev = groups[-1][-1]
             gap = text[prev[1]:span[0]]

@@ -93,6 +93,15 @@ CASES = [
     ("value-anchor-la", "Số văn bản đi là 35.665 bản văn bản",
      [("Số văn bản đi là", "35.665", "bản văn bản", None)]),
     ("value-anchor-equals", "Tổng số hồ sơ = 120 hồ sơ", [("Tổng số hồ sơ =", "120", "hồ sơ", None)]),
+    # a zero or yes/no word typed where the dots were, the next blank on the same line (issue 15)
+    ("zero-word-after-colon", "Chuyên trách:01 người      Phụ trách:Không có ngươi      Kiêm nhiệm:…5………người",
+     [("Chuyên trách", "01", "người", None), ("Phụ trách", "Không có", "ngươi", None), ("Kiêm nhiệm", "5", "người",
+                                                                                         None)]),
+    ("answer-word-before-tab", "Có sử dụng không: Không\tTên phần mềm: ……",
+     [("Có sử dụng không", "Không", "", None), ("Tên phần mềm", "", "", None)]),
+    # … but not the first word of a longer answer
+    ("answer-word-leads-text", "(có/không): Có, đã triển khai từ 2019",
+     [("(có/không)", "Có, đã triển khai từ 2019", "", None)]),
 ]
 
 
