@@ -185,7 +185,9 @@ def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], p
     r = regions[k]
     nxt = regions[k + 1] if k + 1 < len(regions) else None
     seg = text[r.end:nxt.start if nxt else len(text)]
-    _, seg = split_unit(seg, units)
+    unit, rest = split_unit(seg, units)
+    if not unit or not rest[:1].isalpha() or (nxt is not None and nxt.label and rest.strip() == nxt.label.strip()):
+        seg = rest  # a unit ends the blank; one that words follow (`……Cổng dịch vụ công trực tuyến`) starts typed text
     if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
         seg = seg.rstrip()[:-len(nxt.label.strip())]
     seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")

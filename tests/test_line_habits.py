@@ -194,6 +194,17 @@ def test_the_printed_label_after_a_phone_is_not_typed_text(line: str) -> None:
     assert brief(found, "label", "raw", "extra") == [("Điện thoại cơ quan", "0299 3 821 977", None)]
 
 
+# -- after_leader: a text answer after the dots that starts with a unit's word ----------------------------------------
+def test_a_unit_word_that_starts_a_typed_text_after_the_dots_is_not_a_unit() -> None:
+    """issue 15: `Cổng` is a spelling of a unit, but followed by words it starts the typed answer (it was cut off as
+    the unit, the rest taken for printed words: silently empty)."""
+    line = "g. Ứng dụng khác, nêu rõ tên ứng dụng: ………………..Cổng dịch vụ công trực tuyến"
+    assert brief(slots(line), "raw", "extra") == [(None, "Cổng dịch vụ công trực tuyến")]
+    # a unit the printed words of the line follow stays a unit
+    assert brief(slots("+ Tổng số văn bản đi trên phần mềm:….......... văn bản. (Văn bản ký số phát hành)"),
+                 "raw", "unit_text", "extra") == [(None, "văn bản", None)]
+
+
 # -- ratio_with_unit / replaced_leader: a ratio glued to its reworded label, a rate unit after it --------------------
 @pytest.mark.parametrize(("line", "label", "raw", "unit"), [
     ("- Số văn bản đi được cập nật vào phần mềm/Tổng số văn bản đi1308 / 2053/tháng",
