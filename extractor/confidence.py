@@ -33,6 +33,8 @@ UNDECODABLE = "undecodable_text"  # reason: the value holds words that are no Vi
 # value readings the reader cannot decide between (`1,587`: 1 587 or 1.587): never accepted, whatever the score
 UNDECIDABLE_VALUES = frozenset({"ambiguous_separator"})
 AMBIGUOUS_MARGIN = 0.05  # a label whose match beats another field's by less than this is ambiguous
+AMBIGUOUS_PREFIX = "ambiguous: "  # the reason naming the field a label was as close to
+RUNNER_UP = "runner_up"  # an empty field another field's value was as close to: maybe the value was its own
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,7 +80,7 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
         reasons.append(f"label_match {evidence.match.score:.2f}")
     if evidence.match.margin < AMBIGUOUS_MARGIN:
         alt = next((c for c in evidence.match.candidates if c[0] != evidence.match.field_id), None)
-        reasons.append(f"ambiguous: {alt[0]} {alt[1]:.2f}" if alt else "ambiguous")
+        reasons.append(f"{AMBIGUOUS_PREFIX}{alt[0]} {alt[1]:.2f}" if alt else "ambiguous")
     if not evidence.answer.ok:
         reasons.append(f"unparsed: {evidence.answer.reason}")
     elif evidence.answer.quality < 1.0:

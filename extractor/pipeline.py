@@ -10,6 +10,8 @@ from pathlib import Path
 from extractor.answers import read_answer
 from extractor.catalogue import Catalogue, load_catalogue
 from extractor.confidence import (
+    AMBIGUOUS_PREFIX,
+    RUNNER_UP,
     Evidence,
     apply_doubts,
     consistency,
@@ -131,6 +133,7 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
                             a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
                             status, s.location, m.row, reasons, cands))
         evidence.append((fields[-1], ev))
+    _empty_runner_up_in_doubt(fields, threshold)
     if guess.id in cat.forms:  # a field the form prints that no slot gave: a reviewer looks for it
         for t in missing_fields(cat.forms[guess.id], (f.field_id for f in fields)):
             fields.append(Field(t.field, t.label, t.section, t.column, None, None, t.unit, t.type, 0.0, "review", {},
@@ -149,6 +152,17 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     lap("confidence")
     settle_gc()
     return result, evidence
+
+
+def _empty_runner_up_in_doubt(fields: list[Field], threshold: float) -> None:
+    """An empty field that another field's value was as close to (`ambiguous: <this field>`) is not known to be
+    empty: the value may be its own, the two blanks told apart wrongly. A reviewer looks (reason `runner_up`)."""
+    runners_up = {r.split()[1] for f in fields if f.value is not None for r in f.reasons
+                  if r.startswith(AMBIGUOUS_PREFIX) and len(r.split()) > 1}
+    for f in fields:
+        if f.status == "empty" and f.field_id in runners_up and f.row is None:
+            f.status, f.confidence = "review", min(f.confidence, round(threshold - 0.01, 4))
+            f.reasons.append(RUNNER_UP)
 
 
 def _printed_item(label: str, raw: str, printed: Printed) -> bool:

@@ -313,3 +313,30 @@ def test_a_tie_of_two_number_readings_is_never_accepted(quality: float, doubted:
     field's type settles (`1,250` in an integer slot) does not."""
     answer = Answer(3.125, "3,125", None, True, quality, "ambiguous_separator")
     assert ("ambiguous_separator" in doubts(answer, [], "decimal")) is doubted
+
+
+# -- the runner-up of an ambiguous value (issue 15: docs.sent.electronic silently empty) ---------------------------
+def _field(fid: str, value: Any, status: str, reasons: list[str], row: int | None = None) -> Any:
+    from extractor.model import Field
+    return Field(fid, fid, "", None, value, None if value is None else str(value), None, "integer",
+                 0.96 if value is not None else 0.95, status, {}, row, list(reasons))
+
+
+def test_an_empty_field_an_ambiguous_value_was_as_close_to_goes_to_review() -> None:
+    """`53` read for docs.sent.signed, as close to docs.sent.electronic, which came back empty: the value may be the
+    empty field's, so "empty" is not known."""
+    from extractor.pipeline import _empty_runner_up_in_doubt
+    fields = [_field("docs.sent.signed", 53, "accepted", ["ambiguous: docs.sent.electronic 0.80"]),
+              _field("docs.sent.electronic", None, "empty", []),
+              _field("docs.sent.paper", None, "empty", [])]
+    _empty_runner_up_in_doubt(fields, 0.9)
+    assert [(f.status, "runner_up" in f.reasons) for f in fields] == [("accepted", False), ("review", True),
+                                                                       ("empty", False)]
+    assert fields[1].confidence < 0.9
+
+
+def test_an_ambiguous_empty_field_puts_no_other_in_doubt() -> None:
+    from extractor.pipeline import _empty_runner_up_in_doubt
+    fields = [_field("a.b", None, "empty", ["ambiguous: c.d 0.80"]), _field("c.d", None, "empty", [])]
+    _empty_runner_up_in_doubt(fields, 0.9)
+    assert [f.status for f in fields] == ["empty", "empty"]
