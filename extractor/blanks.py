@@ -195,22 +195,49 @@ def _continues(gap: str) -> bool:
     return bool(t) and "\t" not in gap and not COLON.search(t) and (any(ch.isdigit() for ch in t) or "," in t)
 
 
-def split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
+def split_line(text: str, units: Sequence[str], spaced: bool = False,
+               sub_labels: frozenset[str] = frozenset()) -> list[Region]:
     """The blanks of one line, in order, with labels, units and qualifiers (read as NFC; positions too). With
-    `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`)."""
+    `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`).
+    `sub_labels` (folded, `Printed.sub_labels`) are the printed labels a separator brings in between two blanks
+    (`, chuyên ngành`): where one follows typed text, the next blank starts there (`_sub_label_split`)."""
     if not isinstance(units, tuple):
-        return _split_line(text, units, spaced)
+        return _split_line(text, units, spaced, sub_labels)
     # the printed lines of a form come back in every return: split each distinct line once
     return [Region(r.start, r.end, r.raw, r.label, r.unit, r.column, r.weak, r.spaced)
-            for r in _split_line_cached(text, units, spaced)]
+            for r in _split_line_cached(text, units, spaced, sub_labels)]
 
 
 @functools.lru_cache(maxsize=16384)
-def _split_line_cached(text: str, units: tuple[str, ...], spaced: bool) -> tuple[Region, ...]:
-    return tuple(_split_line(text, units, spaced))
+def _split_line_cached(text: str, units: tuple[str, ...], spaced: bool,
+                       sub_labels: frozenset[str]) -> tuple[Region, ...]:
+    return tuple(_split_line(text, units, spaced, sub_labels))
 
 
-def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[Region]:
+@functools.lru_cache(maxsize=8)
+def _sub_label_re(sub_labels: frozenset[str]) -> regex.Pattern[str] | None:
+    if not sub_labels:
+        return None
+    words = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in sorted(sub_labels, key=len, reverse=True))
+    return regex.compile(r",\s*(?:" + words + r")")
+
+
+def _sub_label_split(gap: str, sub_labels: frozenset[str]) -> tuple[int, int] | None:
+    """Where a printed sub-label (`, chuyên ngành`) sits in the text between two blanks: (its comma, its end), when
+    it ends the text (the next blank's dots follow) or typed text is glued after it (`, chuyên ngànhĐề nghị …`)."""
+    pattern = _sub_label_re(sub_labels)
+    if pattern is None:
+        return None
+    found = None
+    for m in pattern.finditer(fold(gap)):
+        end = m.end()
+        if end == len(gap.rstrip()) or gap[end:end + 1].isupper():  # never inside a word: `…, ngàyx`
+            found = (m.start(), end)
+    return found
+
+
+def _split_line(text: str, units: Sequence[str], spaced: bool = False,
+                sub_labels: frozenset[str] = frozenset()) -> list[Region]:
     text = nfc(text)
     groups: list[list[tuple[int, int, str]]] = []
     typed = False  # the current group holds typed text
@@ -218,6 +245,17 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[R
         if groups:
             prev = groups[-1][-1]
             gap = text[prev[1]:span[0]]
+            cut = _sub_label_split(gap, sub_labels) if span[2] == "leader" else None
+            if cut is not None:
+                # "…Đại học, chuyên ngành…CNTT…", "…Kỹ sư, chính quy……, chuyên ngànhMáy tính …..": typed text before the
+                # sub-label is the blank's before it, typed text glued after it the next blank's
+                comma, end = prev[1] + cut[0], prev[1] + cut[1]
+                if text[prev[1]:comma].strip(" .…"):
+                    groups[-1].append((prev[1], comma, "value"))
+                glued = text[end:span[0]].strip(" .…")
+                groups.append([(end, span[0], "value"), span] if glued else [span])
+                typed = bool(glued)
+                continue
             kinds = {prev[2], span[2]}
             # "……2…… Phụ trách ……3……": words after a typed value are the next blank's sub-label
             sub_label = typed and any(ch.isalpha() for ch in gap) and not _continues(gap)

@@ -43,6 +43,7 @@ _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
 _NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
 _MIN_HEAD = 4  # key characters a printed head needs to anchor a line ("adsl")
 _SHORT_TAIL = 12  # key characters of a tail (a unit) the clerk may type over
+_SUB_LABEL_WORDS = 4  # words of a sub-label a separator brings in between two blanks (`, chuyên ngành`)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -90,6 +91,8 @@ class Printed:
     heads: dict[str, tuple[tuple[str, ...], ...]]  # first words' key → the pieces between blanks, per line
     head_lengths: tuple[int, ...]  # the lengths of the head keys, longest first
     starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
+    # folded labels a separator brings in between two blanks of a printed line (`……, chuyên ngành……`)
+    sub_labels: frozenset[str] = frozenset()
 
     def is_printed(self, text: str) -> bool:
         """Is `text` a whole printed line (or nothing but leaders, boxes and punctuation)?"""
@@ -208,12 +211,15 @@ def build(lines: Iterable[str]) -> Printed:
     """The printed lines' keys, and the pieces of the lines that have blanks, by their first words."""
     keys: dict[str, None] = {}
     heads: dict[str, list[tuple[str, ...]]] = {}
+    sub_labels: set[str] = set()
     for line in lines:
         key = line_key(line)
         if not key:
             continue
         keys.setdefault(key)
-        pieces = [line_key(p) for p in _blank_split(nfc(line))]
+        texts = _blank_split(nfc(line))
+        sub_labels.update(label for t in texts[1:-1] if (label := _sub_label(t)))
+        pieces = [line_key(p) for p in texts]
         while len(pieces) > 2 and not pieces[-1] and not pieces[-2]:
             pieces.pop()  # "……… ………" at the end: one blank
         if len(pieces) < 2 or len(pieces[0]) < _MIN_HEAD or not all(pieces[1:-1]):
@@ -225,7 +231,17 @@ def build(lines: Iterable[str]) -> Printed:
         entries.sort(key=len, reverse=True)  # the line with the most printed pieces first
     lengths = tuple(sorted({len(h) for h in heads}, reverse=True))
     return Printed(frozenset(keys), "\n".join(keys), {h: tuple(e) for h, e in heads.items()}, lengths,
-                   frozenset(h[:_MIN_HEAD] for h in heads))
+                   frozenset(h[:_MIN_HEAD] for h in heads), frozenset(sub_labels))
+
+
+def _sub_label(piece: str) -> str | None:
+    """The folded label of a printed piece between two blanks that a separator brings in (`, chuyên ngành`): a few
+    words after a comma, none other."""
+    text = piece.strip()
+    if not text.startswith(","):
+        return None
+    words = fold(text.strip(" ,:;")).split()
+    return " ".join(words) if 0 < len(words) <= _SUB_LABEL_WORDS and all(w.isalpha() for w in words) else None
 
 
 def _blank_split(line: str) -> list[str]:

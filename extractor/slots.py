@@ -133,7 +133,7 @@ def _line_slots_cached(text: str, units: tuple[str, ...], printed: Printed, para
 
 def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragraph: bool = False) -> list[_LineSlot]:
     """(label, context, column, raw, unit, start, end, weak, extra) of each blank of one line."""
-    regions = split_line(text, units, spaced=paragraph)
+    regions = split_line(text, units, spaced=paragraph, sub_labels=printed.sub_labels if printed else frozenset())
     if printed is not None and printed.is_printed(text):
         regions = [r for r in regions if not r.spaced]  # "Số lao động hợp đồng 68": the form's words, no value
 

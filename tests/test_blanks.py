@@ -222,3 +222,32 @@ def test_any_text_gives_ordered_regions(text: str) -> None:
     for r in regions:
         assert pos <= r.start <= r.end <= len(text)
         pos = r.end
+
+
+# -- a printed sub-label after typed text (issue 15: `…, chuyên ngànhMáy tính đã cũ..`) -----------------------------
+SUB_LABELS = frozenset({"chuyen nganh"})
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # the value after the first dots, then the sub-label and its dots: two blanks, not one
+    ("Trình độ:…......Hệ thống phần mềm ổn định., chuyên ngành…..Hệ thống phần mềm ổn định..........",
+     [("Trình độ", "Hệ thống phần mềm ổn định.", "", None), (", chuyên ngành", "Hệ thống phần mềm ổn định", "", None)]),
+    # the value glued to the sub-label, the dots deleted (a short dot run ends the line)
+    ("Trình độ:…......Phần mềm Kaspersky, chuyên ngànhĐề nghị nâng cấp đường truyền..",
+     [("Trình độ", "Phần mềm Kaspersky", "", None), (", chuyên ngành", "Đề nghị nâng cấp đường truyền", "", None)]),
+    ("Trình độ:…...Kỹ sư CNTT, chính quy............, chuyên nganhMáy tính đã cũ, đề nghị thay thế..",
+     [("Trình độ", "Kỹ sư CNTT, chính quy", "", None),
+      (", chuyên nganh", "Máy tính đã cũ, đề nghị thay thế", "", None)]),
+])
+def test_a_printed_sub_label_after_typed_text_starts_the_next_blank(
+        line: str, expected: list[tuple[str, str, str, str | None]]) -> None:
+    assert summary(split_line(line, UNITS, sub_labels=SUB_LABELS)) == expected
+
+
+def test_words_after_a_comma_that_are_no_printed_sub_label_stay_in_the_value() -> None:
+    """`, chính quy` is part of the answer: only the printed sub-labels split a blank."""
+    line = "Trình độ:…...Kỹ sư CNTT, chính quy............"
+    assert summary(split_line(line, UNITS, sub_labels=SUB_LABELS)) == [("Trình độ", "Kỹ sư CNTT, chính quy", "", None)]
+    # a word that only begins like the sub-label is no sub-label
+    line = "Trình độ:…...Kỹ sư, chuyên ngànhnhỏ............"
+    assert len(split_line(line, UNITS, sub_labels=SUB_LABELS)) == 1

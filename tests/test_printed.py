@@ -92,3 +92,12 @@ def test_generator_writes_the_lines_of_a_blank_form(tmp_path: Path) -> None:
 ])
 def test_a_value_glued_to_the_printed_words(typed: str, expected: list[str]) -> None:
     assert raws(typed) == expected
+
+
+def test_sub_labels_are_the_few_words_a_separator_brings_in_between_two_blanks() -> None:
+    printed = build(["+ Trình độ CNTT (Thạc sĩ, Đại học…; chính quy hay tại chức):……………, chuyên ngành………………",
+                     "Tuy Hòa, ………, ngày …… tháng …… năm 2019",
+                     "Tổng số: ……, trong đó có 12 cán bộ chuyên trách, còn lại: ……",  # a number: no sub-label
+                     "Họ tên:……"])
+    assert printed.sub_labels == frozenset({"chuyen nganh", "ngay"})
+    assert load_printed().sub_labels >= {"chuyen nganh"}
