@@ -547,6 +547,7 @@ class Matcher:
         if not anchored:
             return
         orders = [a[0] for a in anchored]
+        in_order: set[str] = set()  # rare-type fields placed by order: their typed values go in form order
         for strict in (True, False):  # first the answers whose type says where they go (dates, ratios)
             for m in sorted(matches, key=lambda m: m.slot.order):
                 s = m.slot
@@ -562,12 +563,50 @@ class Matcher:
                 t = self._gap_candidate(s, form.slots[lo + 1:hi], taken, strict)
                 if t is None and strict:  # the next anchor may be a stray match: look past it for a date
                     t = self._gap_candidate(s, form.slots[lo + 1:], taken, strict)
+                if t is None and strict and in_order:  # dates put in form order anyway (below): any free date field
+                    t = self._gap_candidate(s, form.slots, taken, strict)
+                if t is None and strict:  # a date field an empty blank holds: the typed date needs it more
+                    held = self._held_by_empty(s, matches, form_id)
+                    if held is not None:
+                        t = held.template
+                        held.field_id, held.template, held.score, held.margin = None, None, held.score, 0.0
+                        taken.discard(t.field)
+                        in_order.add(t.field)
                 if t is None:
                     continue
                 m.field_id, m.template, m.form_prior = t.field, t, True
                 m.score = max(m.score, 0.5)
                 m.margin = 0.0
                 taken.add(t.field)
+                if strict:
+                    in_order.add(t.field)
+        if in_order:  # with the other typed values of those types whose labels did not tell their place
+            types = {t.type for t in form.slots if t.field in in_order}
+            self._in_form_order([m for m in matches if m.template is not None and m.template.form == form_id
+                                 and (m.field_id in in_order or (m.template.type in types and m.slot.raw
+                                                                 and m.score < self.cfg["order_by_label_below"]))])
+
+    @staticmethod
+    def _held_by_empty(s: Slot, matches: Sequence[Match], form_id: str) -> Match | None:
+        """The match of an empty blank (nothing typed, nothing ticked) holding a field of the detected form of the
+        rare type `s` reads as (a date), nearest to `s` in the document; None when there is none."""
+        rare = _rare_type(_readable(s.raw))
+        if not rare:
+            return None
+        held = [m for m in matches if m.template is not None and m.template.form == form_id and m.template.type in rare
+                and not m.slot.raw and not (m.slot.options and any(o.checked for o in m.slot.options))]
+        return min(held, key=lambda m: abs(m.slot.order - s.order), default=None)
+
+    @staticmethod
+    def _in_form_order(group: Sequence[Match]) -> None:
+        """Give the fields of `group` (typed values of one rare type placed by order) to its slots in the form's
+        order: the first typed date the form's first date field (`……, 18/09/2017` then `……, ngày 10 tháng 9 …`)."""
+        slots = sorted(group, key=lambda m: m.slot.order)
+        templates = sorted((m.template for m in group if m.template is not None), key=lambda t: t.index)
+        if len(templates) != len(slots):
+            return
+        for m, t in zip(slots, templates, strict=True):
+            m.field_id, m.template = t.field, t
 
     @staticmethod
     def _gap_candidate(s: Slot, pool: Sequence[TemplateSlot], taken: set[str], strict: bool) -> TemplateSlot | None:
