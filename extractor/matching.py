@@ -563,7 +563,7 @@ class Matcher:
                 t = self._gap_candidate(s, form.slots[lo + 1:hi], taken, strict)
                 if t is None and strict:  # the next anchor may be a stray match: look past it for a date
                     t = self._gap_candidate(s, form.slots[lo + 1:], taken, strict)
-                if t is None and strict and in_order:  # dates put in form order anyway (below): any free date field
+                if t is None and strict:  # dates are put in form order (below): any free date field of the form
                     t = self._gap_candidate(s, form.slots, taken, strict)
                 if t is None and strict:  # a date field an empty blank holds: the typed date needs it more
                     held = self._held_by_empty(s, matches, form_id)
