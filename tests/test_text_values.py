@@ -251,6 +251,14 @@ def test_vocabulary_content() -> None:
         assert table[short], short
     assert table["CBCCVC"] == "cán bộ, công chức, viên chức"
 
+def test_a_loanword_label_keys_like_its_vietnamese_spelling() -> None:
+    """issue 15: `5. Email: …abc@…` is the form's `5. Thư điện tử:` (it lost to a glossary line, whose long text was
+    accepted as the e-mail address)."""
+    from extractor.catalogue import Keys
+    assert Keys.of("5. Email:") == Keys.of("Thư điện tử")
+    assert Keys.of("Hệ thống email dùng chung") == Keys.of("Hệ thống thư điện tử dùng chung")
+    assert Keys.of("E-mail") == Keys.of("thư điện tử")
+
 
 def test_unit_table() -> None:
     units = load_units()
