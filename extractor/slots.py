@@ -38,6 +38,7 @@ TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX�
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _DIGIT = regex.compile(r"\d")
+_LABELLED_NUMBER = regex.compile(r"\p{L}\s*:[ \t]*\d")  # a number right after a label's colon
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
@@ -371,6 +372,8 @@ def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.Cou
     """The count line `item` can be read as: a paragraph with a typed count, not printed text."""
     if not isinstance(item, Block) or (_BOX_SET.isdisjoint(item.text) and not _DIGIT.search(item.text)):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
+    if _BOX_SET.isdisjoint(item.text) and len(_LABELLED_NUMBER.findall(item.text)) >= 2:
+        return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
     line = counts.parse(item.text)
     if line is None or not line.filled or (printed is not None and printed.is_printed(item.text)):
         return None

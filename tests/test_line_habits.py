@@ -277,3 +277,18 @@ def test_a_yes_no_word_on_the_next_line_although_printed_options_spell_it(answer
     printed = build(["a. Quản lý nhân sự (có/không): …………", "Có", "Không"])  # a table's option cells print them
     found = find_slots(doc("a. Quản lý nhân sự (có/không): …………", answer), UNITS, printed)
     assert [s.raw for s in found] == [answer]
+
+
+def test_labelled_numbers_beside_a_count_line_are_blanks_not_counts() -> None:
+    """issue 15: `Chuyên trách:2 người   Phụ trách:1 người …` two lines above the `☐ Chuyên trách ☐ Phụ trách` count
+    boxes was read as a count line (each number given to the option after it): each number is its label's blank."""
+    found = slots("Chuyên trách:2 người      Phụ trách:1 người      Kiêm nhiệm:0 người",
+                  "4. Trình độ chuyên môn:",
+                  "Thạc sỹ: \t\t ☐2 Chuyên trách  ☐0 Phụ trách  ☐1 Kiêm nhiệm")
+    assert brief(found[:3], "label", "raw", "unit_text") == [
+        ("Chuyên trách", "2", "người"), ("Phụ trách", "1", "người"), ("Kiêm nhiệm", "0", "người")]
+    # a line whose every box the clerk typed over, one label: still counts
+    counted = slots("Đại học: 0 Chuyên trách  0 Phụ trách  1 Kiêm nhiệm",
+                    "Thạc sỹ: \t\t ☐2 Chuyên trách  ☐0 Phụ trách  ☐1 Kiêm nhiệm")
+    assert brief(counted[:3], "label", "raw", "column") == [
+        ("Chuyên trách", "0", "Đại học"), ("Phụ trách", "0", "Đại học"), ("Kiêm nhiệm", "1", "Đại học")]
