@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import yaml
 
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
 from extractor.text.values import parse_value
+from extractor.yamlfile import load_text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,7 +48,7 @@ NOT_SCORED = -2.0  # a template column a slot was not scored against (below any 
 @functools.lru_cache(maxsize=1)
 def settings() -> dict[str, Any]:
     with open(PATTERNS / "matching.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return load_text(fh.read())
 
 
 @dataclass

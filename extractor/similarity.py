@@ -91,7 +91,7 @@ class SimTable:
         return np.stack([rows[k] for k in keys])
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=256)  # ~50 tables in use (views × key kinds): fewer would evict and rescore
 def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
     return SimTable(b, subset)
 

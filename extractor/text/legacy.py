@@ -28,6 +28,7 @@ import yaml
 
 from extractor.errors import PatternError
 from extractor.text.syllables import Judge
+from extractor.yamlfile import load_text
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "encodings.yaml"
 LABELS = {"TCVN3": "TCVN3", "VNI": "VNI", "UTF8_AS_CP1252": "UTF-8 read as Windows-1252"}
@@ -214,7 +215,7 @@ def _need(cond: bool, path: Path, message: str) -> None:
 def load_encodings(path: Path = PATTERN_FILE) -> Encodings:
     """Load and validate `patterns/encodings.yaml`; `PatternError` naming the file and the entry."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = load_text(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"cannot be read: {' '.join(str(exc).split())}", path=str(path)) from None
     keys = {"fonts", "TCVN3", "VNI", "combining", "repair"}
