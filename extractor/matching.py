@@ -7,13 +7,16 @@ Scores and thresholds come from `patterns/matching.yaml`.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import rapidfuzz
 
+from extractor import compiled, similarity
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
@@ -85,6 +88,7 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     if not doc_keys:
         return FormGuess(None, 0.0, {})
     # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
+    _templates(catalogue)  # (with the rows of the templates' own texts)
     keys, spans = _form_keys(catalogue)
     both = _sim_matrix(doc_keys, keys, subset=False)
     scores = {}
@@ -177,6 +181,53 @@ def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, i
             keys += form_keys
         found = catalogue.derived["matching.form_keys"] = (keys, spans)
     return found
+
+
+def _templates(cat: Catalogue) -> _Templates:
+    """The catalogue's `_Templates`, built once per catalogue; with them, the score rows of the templates' own
+    texts (`_seed_scores`)."""
+    tpl = cat.derived.get("matching.templates")
+    if tpl is None:
+        tpl = cat.derived["matching.templates"] = _Templates(cat, settings())
+        _seed_scores(cat, tpl)
+    return tpl
+
+
+def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[list[Keys], bool]]:
+    """The fixed lists a return of a known form is scored against (form detection, the form's own label,
+    context, column and section columns, every template's options), with their subset flag as scored."""
+    lists = [(_form_keys(cat)[0], False), (tpl.option_keys, True)]
+    for fid in cat.forms:
+        v = tpl.view(fid, True)
+        lists += [(v.label_keys, True), (v.context_keys, False), (v.col_keys, True), (v.section_keys, False)]
+    return [(b, subset) for b, subset in lists if b]
+
+
+def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
+    """Score rows of the templates' own texts against each list of `_seed_lists`: a plain return of a known
+    form prints these very texts, so its first return in a process scores next to nothing. Kept in the user's
+    cache (`extractor.compiled`) under a key made of every list's texts and the scoring code; computed (once)
+    only when the cache is on. The rows are the numbers a fresh computation gives (`similarity.SimTable`)."""
+    if compiled.cache_dir() is None:
+        return
+    lists = _seed_lists(cat, tpl)
+    h = hashlib.sha256(compiled.fingerprint([]).encode())
+    for name in ("similarity.py", "matching.py"):
+        h.update((compiled.PACKAGE / name).read_bytes())
+    h.update(f"{rapidfuzz.__version__}\0{np.__version__}".encode())
+    for b, subset in lists:
+        h.update(f"\1{subset}".encode())
+        for k in b:
+            h.update(f"\0{k.tone}\0{k.folded}".encode())
+    key = h.hexdigest()
+    found = compiled.load("labelscores", key)
+    if isinstance(found, dict):
+        similarity.import_tables(found)
+        return
+    for b, subset in lists:
+        similarity.self_rows(b, subset)
+    wanted = {(tuple((k.tone, k.folded) for k in b), subset) for b, subset in lists}
+    compiled.store("labelscores", key, similarity.export_tables(wanted))
 
 
 def _wording(s: Slot) -> tuple[Any, ...]:
@@ -314,10 +365,7 @@ class Matcher:
     def __init__(self, catalogue: Catalogue) -> None:
         self.cat = catalogue
         self.cfg = settings()
-        tpl = catalogue.derived.get("matching.templates")
-        if tpl is None:
-            tpl = catalogue.derived["matching.templates"] = _Templates(catalogue, self.cfg)
-        self.tpl: _Templates = tpl
+        self.tpl: _Templates = _templates(catalogue)
 
     # -- scoring ------------------------------------------------------------------------------------------
     def score(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[TemplateSlot], np.ndarray]:

@@ -214,3 +214,38 @@ def test_unit_split_by_one_search_equals_the_loop_over_units(head: str, unit: st
     units = load_catalogue().units
     text = head + glue + unit
     assert split_value_unit(text, units) == split_value_unit(text, list(units))  # a list takes the plain loop
+
+
+def test_seeded_template_rows_equal_a_fresh_computation(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows of the templates' own texts kept in the user's cache (built on a miss, read back on a hit) are
+    the numbers a fresh computation gives, and the cache holds no other text the process has seen."""
+    from extractor import matching
+
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    cat = load_catalogue()
+    tpl = matching._templates(cat)
+    lists = matching._seed_lists(cat, tpl)
+    b, subset = next((b, s) for b, s in lists if s)  # a subset-scored list (labels, options)
+    seen = [Keys.of(x) for x in LABELS]
+    for _ in ("miss", "hit"):
+        monkeypatch.setattr(similarity, "_TABLES", {})
+        similarity.sim_matrix(seen, b, subset)  # a document's texts, scored before the seed
+        matching._seed_scores(cat, tpl)
+        assert list(tmp_path.glob("labelscores-*.pickle"))
+        table = similarity._table(tuple((k.tone, k.folded) for k in b), subset)
+        own = list({(k.tone, k.folded): k for k in b}.values())[:40]
+        assert all((k.tone, k.folded) in table.rows for k in own)
+        assert np.array_equal(table.matrix(own), _plain_matrix(own, list(b), subset))
+    stored = similarity.export_tables({(tuple((k.tone, k.folded) for k in b), subset)})
+    for (targets, _subset), t in stored.items():
+        assert set(t.rows) <= set(targets)  # no document text kept
+
+
+def test_no_seed_without_a_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import matching
+
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", "off")
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    matching._seed_scores(cat, matching._templates(cat))
+    assert similarity._TABLES == {}  # nothing computed ahead: the rows come as documents need them
