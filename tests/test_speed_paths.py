@@ -249,3 +249,15 @@ def test_no_seed_without_a_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     cat = load_catalogue()
     matching._seed_scores(cat, matching._templates(cat))
     assert similarity._TABLES == {}  # nothing computed ahead: the rows come as documents need them
+
+
+def test_known_keys_equal_a_fresh_computation() -> None:
+    """The keys kept with the catalogue for its own texts are those `Keys.of` computes from scratch."""
+    from extractor.catalogue import _keys
+
+    cat = load_catalogue()
+    assert len(cat.known_keys) > 500
+    for text, keys in list(cat.known_keys.items())[::7]:
+        _keys.cache_clear()
+        assert _keys(text) == keys
+        assert Keys.of(text) == keys
