@@ -497,9 +497,11 @@ class Matcher:
             cols = tpl.type_columns.get(key)
             if cols is None:
                 readable, rare = key
-                clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
-                # a date or ratio field takes nothing else: the clash counts twice there
-                twice = np.intersect1d(clash, np.flatnonzero(tpl.date_ratio))
+                clashing = tpl.checked & ~np.isin(t_types, list(readable))
+                clash = np.flatnonzero(clashing)
+                # a date or ratio field takes nothing else: the clash counts twice there (a mask, not
+                # `np.intersect1d`, whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
+                twice = np.flatnonzero(clashing & tpl.date_ratio)
                 # a date or a ratio is rare enough to point at the few fields that take one
                 rare_cols = np.flatnonzero(np.isin(t_types, list(rare))) if rare else None
                 text_cols = np.flatnonzero(tpl.text) if "date" in rare else None
