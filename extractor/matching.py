@@ -18,6 +18,7 @@ import rapidfuzz
 
 from extractor import compiled, similarity
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
+from extractor.similarity import Targets
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
@@ -169,7 +170,7 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, int]]]:
+def _form_keys(catalogue: Catalogue) -> tuple[Sequence[Keys], dict[str, tuple[int, int]]]:
     """Every form's label and heading keys in one list, and each form's span of it (built once per catalogue)."""
     found = catalogue.derived.get("matching.form_keys")
     if found is None:
@@ -179,7 +180,7 @@ def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, i
             form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
             spans[fid] = (len(keys), len(keys) + len(form_keys))
             keys += form_keys
-        found = catalogue.derived["matching.form_keys"] = (keys, spans)
+        found = catalogue.derived["matching.form_keys"] = (Targets(keys), spans)
     return found
 
 
@@ -193,7 +194,7 @@ def _templates(cat: Catalogue) -> _Templates:
     return tpl
 
 
-def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[list[Keys], bool]]:
+def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool]]:
     """The fixed lists a return of a known form is scored against (form detection, the form's own label,
     context, column and section columns, every template's options), with their subset flag as scored."""
     lists = [(_form_keys(cat)[0], False), (tpl.option_keys, True)]
@@ -275,11 +276,11 @@ class _View:
         self.idx = idx
         self.slots = [tpl.slots[j] for j in idx]
         ts = self.slots
-        self.label_keys = [t.label_keys for t in ts]
-        self.context_keys = [t.context_keys for t in ts]
-        self.section_keys = [tpl.section_keys[j] for j in idx]
+        self.label_keys = Targets(t.label_keys for t in ts)
+        self.context_keys = Targets(t.context_keys for t in ts)
+        self.section_keys = Targets(tpl.section_keys[j] for j in idx)
         self.col_pos = [n for n, t in enumerate(ts) if t.column_keys is not None]
-        self.col_keys = [ts[n].column_keys for n in self.col_pos]
+        self.col_keys = Targets(ts[n].column_keys for n in self.col_pos)
         self.col_folded_pos = [n for n, t in enumerate(ts) if t.column]
         # positions, among the templates with a column, of this view's (to index `_Templates.column_in`)
         in_view = set(idx.tolist())
@@ -318,7 +319,7 @@ class _Templates:
         self.units = np.array([u or "" for u in units])
         self.factor = {kind: np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in ts])
                        for kind in ("blank", "cell", "choice")}
-        self.option_keys = [k for t in ts for k in t.option_keys]
+        self.option_keys = Targets(k for t in ts for k in t.option_keys)
         owner = [j for j, t in enumerate(ts) for _ in t.option_keys]
         # templates with options, and where each one's options start among `option_keys` (they are contiguous)
         self.option_owner = sorted(set(owner))

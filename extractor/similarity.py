@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -115,12 +115,25 @@ def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
     return found
 
 
+class Targets(tuple):  # type: ignore[type-arg]
+    """A fixed list of keys scored against again and again (a template view's labels, …): its (tone, folded)
+    pairs, which name its table, are made once rather than at every `sim_matrix` call."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __new__(cls, keys: Iterable[Keys]) -> Targets:
+        self = super().__new__(cls, keys)
+        self.pairs = tuple((k.tone, k.folded) for k in self)
+        return self
+
+
 def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
     """max(tone, folded) of (ratio + token_sort_ratio) / 200 for every pair (and, with `subset`, of a
     capped token_set_ratio); rows of texts already seen against the same `b` are reused."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    return _table(tuple((k.tone, k.folded) for k in b), subset).matrix(a)
+    pairs = b.pairs if isinstance(b, Targets) else tuple((k.tone, k.folded) for k in b)
+    return _table(pairs, subset).matrix(a)
 
 
 # -- rows known before any document: each fixed list scored against its own texts ----------------------------------
