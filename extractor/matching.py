@@ -565,10 +565,11 @@ class Matcher:
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
-        top_codes = codes[tops].tolist()
+        top_codes_arr = codes[tops]
+        top_codes = top_codes_arr.tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         names = self.tpl.field_names
-        margins = self._margins(S, chosen)
+        margins = self._margins(S, chosen, tops, top_codes_arr)
         for i, s in enumerate(slots):
             cands: list[tuple[str, float]] = []
             seen: set[int] = set()
@@ -638,21 +639,38 @@ class Matcher:
             return t
         return None
 
-    def _margins(self, S: np.ndarray, chosen: dict[int, int]) -> dict[int, float]:
+    def _margins(self, S: np.ndarray, chosen: dict[int, int], tops: np.ndarray | None = None,
+                 top_codes: np.ndarray | None = None) -> dict[int, float]:
         """For each chosen pair (i, j): its score minus the best score of slot i for another field (1.0 when the
-        catalogue has no other field)."""
+        catalogue has no other field).
+
+        With each row's top columns (`_top_columns`, best first) and their field codes: a row whose top columns
+        hold another field than j's takes the first such score — the best of another field, as every column
+        not among them scores no higher; the other rows are computed over every field."""
         if not chosen:
             return {}
         tpl = self.tpl
         if len(tpl.field_starts) < 2:
             return {i: 1.0 for i in chosen}
+        out: dict[int, float] = {}
         rows = list(chosen)
+        if tops is not None and top_codes is not None and tops.shape[1]:
+            r = np.array(rows, dtype=np.intp)
+            other = top_codes[r] != tpl.field_code[[chosen[i] for i in rows]][:, None]
+            has = other.any(axis=1)
+            first = other.argmax(axis=1)
+            best_other = S[r, tops[r, first]]
+            for n in np.flatnonzero(has).tolist():
+                i = rows[n]
+                out[i] = float(S[i, chosen[i]] - best_other[n])
+            rows = [rows[n] for n in np.flatnonzero(~has).tolist()]
+            if not rows:
+                return out
         best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
         first = best.argmax(axis=1)
         top1 = best[np.arange(len(rows)), first]
         best[np.arange(len(rows)), first] = -np.inf
         top2 = best.max(axis=1)
-        out = {}
         for n, i in enumerate(rows):
             j = chosen[i]
             other = top2[n] if tpl.field_code[j] == first[n] else top1[n]

@@ -261,3 +261,20 @@ def test_known_keys_equal_a_fresh_computation() -> None:
         _keys.cache_clear()
         assert _keys(text) == keys
         assert Keys.of(text) == keys
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.sampled_from([1, 3, 6]), st.sampled_from([4, 20, 1000]))
+def test_margins_from_top_columns_equal_the_full_computation(seed: int, k: int, levels: int) -> None:
+    """A chosen pair's margin read off the row's top columns is the one computed over every field (ties too:
+    few score levels make many equal scores)."""
+    from extractor.matching import Matcher
+
+    m = Matcher(load_catalogue())
+    rng = np.random.default_rng(seed)
+    width = len(m.tpl.slots)
+    S = rng.integers(0, levels, size=(12, width)) / levels
+    chosen = {int(i): int(rng.integers(0, width)) for i in rng.choice(12, size=8, replace=False)}
+    tops = _top_columns(S, k)
+    fast = m._margins(S, chosen, tops, m.tpl.field_code[tops])
+    assert fast == m._margins(S, chosen)
