@@ -208,7 +208,8 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     """Score rows of the templates' own texts against each list of `_seed_lists`: a plain return of a known
     form prints these very texts, so its first return in a process scores next to nothing. Kept in the user's
     cache (`extractor.compiled`) under a key made of every list's texts and the scoring code; computed (once)
-    only when the cache is on. The rows are the numbers a fresh computation gives (`similarity.SimTable`)."""
+    only when the cache is on and can be written (else every process would pay for them). The rows are the
+    numbers a fresh computation gives (`similarity.SimTable`)."""
     if compiled.cache_dir() is None:
         return
     lists = _seed_lists(cat, tpl)
@@ -224,6 +225,8 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     found = compiled.load("labelscores", key)
     if isinstance(found, dict):
         similarity.import_tables(found)
+        return
+    if not compiled.writable():
         return
     for b, subset in lists:
         similarity.self_rows(b, subset)

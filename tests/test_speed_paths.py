@@ -278,3 +278,14 @@ def test_margins_from_top_columns_equal_the_full_computation(seed: int, k: int, 
     tops = _top_columns(S, k)
     fast = m._margins(S, chosen, tops, m.tpl.field_code[tops])
     assert fast == m._margins(S, chosen)
+
+
+def test_no_seed_when_the_cache_cannot_be_written(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import matching
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "a-file" / "cache"))  # cannot be created
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    matching._seed_scores(cat, matching._templates(cat))
+    assert similarity._TABLES == {}  # not computed in every process for nothing
