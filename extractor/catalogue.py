@@ -42,7 +42,14 @@ class Keys:
 
     @classmethod
     def of(cls, text: str | None) -> Keys:
-        return _keys(text or "")
+        text = text or ""
+        found = _KNOWN_KEYS.get(text)
+        return found if found is not None else _keys(text)
+
+
+# the keys of the catalogue's own texts (labels, contexts, columns, sections, options, headings), computed when it
+# was built and kept with it (`Catalogue.known_keys`): no process computes them again
+_KNOWN_KEYS: dict[str, Keys] = {}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -119,6 +126,8 @@ class Catalogue:
     aliases: dict[str, list[str]] = field(default_factory=dict)  # field id -> labels from aliases.yaml files
     # lookups the later stages derive from the catalogue once (e.g. matching's template arrays), by name
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # text -> its keys, for every text of the catalogue that matching scores (see `_KNOWN_KEYS`)
+    known_keys: dict[str, Keys] = field(default_factory=dict, repr=False, compare=False)
 
     def relations(self, field_id: str, form_id: str | None = None) -> dict[str, Any]:
         """A field's consistency relations as the given form states them, else as the catalogue records."""
@@ -259,9 +268,11 @@ def load_catalogue(patterns_dir: str | None = None, overlay: str | None = None) 
     key = compiled.fingerprint(_sources(roots))
     found = compiled.load("catalogue", key)
     if isinstance(found, Catalogue):
+        _KNOWN_KEYS.update(found.known_keys)
         return found
     cat = build_catalogue(roots)
     compiled.store("catalogue", key, dataclasses.replace(cat, derived={}))
+    _KNOWN_KEYS.update(cat.known_keys)
     return cat
 
 
@@ -284,4 +295,16 @@ def build_catalogue(roots: list[Path]) -> Catalogue:
         forms[form.id] = form
     if not fields or not forms:
         raise PatternError("no field catalogue or form found", path=str(roots[0]))
-    return Catalogue(fields, forms, _units(), aliases)
+    known: dict[str, Keys] = {}
+    for form in forms.values():
+        for t in form.slots:
+            known[t.label] = t.label_keys
+            known[t.context or t.label] = t.context_keys
+            known[t.section] = Keys.of(t.section)
+            if t.column and t.column_keys is not None:
+                known[t.column] = t.column_keys
+        known.update(zip(form.headings, form.heading_keys, strict=True))
+    for spec in fields.values():
+        for o in spec.options:
+            known.update(zip(o.texts, o.keys, strict=True))
+    return Catalogue(fields, forms, _units(), aliases, known_keys=known)

@@ -47,6 +47,18 @@ def cache_dir() -> Path | None:
     return Path(base) / "vn-form-extractor"
 
 
+def writable() -> bool:
+    """Can the cache folder be written (created if need be)? False when the cache is off."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
 def fingerprint(files: Iterable[Path]) -> str:
     """A key for an object built from `files` (in this order) by this package's code."""
     h = hashlib.sha256()

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-import yaml
 
 from extractor.answers import Answer
 from extractor.catalogue import PATTERNS, Catalogue
 from extractor.matching import Match
 from extractor.text.values import Q_TIE
+from extractor.yamlfile import load_text
 
 FEATURES = ("label_score", "margin", "parse_quality", "same_form", "form_confidence", "consistency_fail",
             "choice")
@@ -40,7 +40,7 @@ RUNNER_UP = "runner_up"  # an empty field another field's value was as close to:
 @functools.lru_cache(maxsize=1)
 def model() -> dict[str, Any]:
     with open(PATTERNS / "confidence.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = load_text(fh.read())
     missing = set(FEATURES) - set(data.get("weights", {}))
     if missing:
         from extractor.errors import PatternError
@@ -131,7 +131,7 @@ def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | Non
 @functools.lru_cache(maxsize=1)
 def _ocr_rules() -> dict[str, Any]:
     with open(PATTERNS / "ocr.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["confidence"]
+        return load_text(fh.read())["confidence"]
 
 
 def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: Answer,

@@ -7,19 +7,23 @@ Scores and thresholds come from `patterns/matching.yaml`.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import yaml
+import rapidfuzz
 
+from extractor import compiled, similarity
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
+from extractor.similarity import Targets
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
 from extractor.text.values import parse_value
+from extractor.yamlfile import load_text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,7 +52,7 @@ NOT_SCORED = -2.0  # a template column a slot was not scored against (below any 
 @functools.lru_cache(maxsize=1)
 def settings() -> dict[str, Any]:
     with open(PATTERNS / "matching.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return load_text(fh.read())
 
 
 @dataclass
@@ -85,6 +89,7 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     if not doc_keys:
         return FormGuess(None, 0.0, {})
     # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
+    _templates(catalogue)  # (with the rows of the templates' own texts)
     keys, spans = _form_keys(catalogue)
     both = _sim_matrix(doc_keys, keys, subset=False)
     scores = {}
@@ -165,7 +170,7 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, int]]]:
+def _form_keys(catalogue: Catalogue) -> tuple[Sequence[Keys], dict[str, tuple[int, int]]]:
     """Every form's label and heading keys in one list, and each form's span of it (built once per catalogue)."""
     found = catalogue.derived.get("matching.form_keys")
     if found is None:
@@ -175,8 +180,58 @@ def _form_keys(catalogue: Catalogue) -> tuple[list[Keys], dict[str, tuple[int, i
             form_keys = [s.label_keys for s in form.slots if s.label] + form.heading_keys
             spans[fid] = (len(keys), len(keys) + len(form_keys))
             keys += form_keys
-        found = catalogue.derived["matching.form_keys"] = (keys, spans)
+        found = catalogue.derived["matching.form_keys"] = (Targets(keys), spans)
     return found
+
+
+def _templates(cat: Catalogue) -> _Templates:
+    """The catalogue's `_Templates`, built once per catalogue; with them, the score rows of the templates' own
+    texts (`_seed_scores`)."""
+    tpl = cat.derived.get("matching.templates")
+    if tpl is None:
+        tpl = cat.derived["matching.templates"] = _Templates(cat, settings())
+        _seed_scores(cat, tpl)
+    return tpl
+
+
+def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool]]:
+    """The fixed lists a return of a known form is scored against (form detection, the form's own label,
+    context, column and section columns, every template's options), with their subset flag as scored."""
+    lists = [(_form_keys(cat)[0], False), (tpl.option_keys, True)]
+    for fid in cat.forms:
+        v = tpl.view(fid, True)
+        lists += [(v.label_keys, True), (v.context_keys, False), (v.col_keys, True), (v.section_keys, False)]
+    return [(b, subset) for b, subset in lists if b]
+
+
+def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
+    """Score rows of the templates' own texts against each list of `_seed_lists`: a plain return of a known
+    form prints these very texts, so its first return in a process scores next to nothing. Kept in the user's
+    cache (`extractor.compiled`) under a key made of every list's texts and the scoring code; computed (once)
+    only when the cache is on and can be written (else every process would pay for them). The rows are the
+    numbers a fresh computation gives (`similarity.SimTable`)."""
+    if compiled.cache_dir() is None:
+        return
+    lists = _seed_lists(cat, tpl)
+    h = hashlib.sha256(compiled.fingerprint([]).encode())
+    for name in ("similarity.py", "matching.py"):
+        h.update((compiled.PACKAGE / name).read_bytes())
+    h.update(f"{rapidfuzz.__version__}\0{np.__version__}".encode())
+    for b, subset in lists:
+        h.update(f"\1{subset}".encode())
+        for k in b:
+            h.update(f"\0{k.tone}\0{k.folded}".encode())
+    key = h.hexdigest()
+    found = compiled.load("labelscores", key)
+    if isinstance(found, dict):
+        similarity.import_tables(found)
+        return
+    if not compiled.writable():
+        return
+    for b, subset in lists:
+        similarity.self_rows(b, subset)
+    wanted = {(tuple((k.tone, k.folded) for k in b), subset) for b, subset in lists}
+    compiled.store("labelscores", key, similarity.export_tables(wanted))
 
 
 def _wording(s: Slot) -> tuple[Any, ...]:
@@ -224,11 +279,11 @@ class _View:
         self.idx = idx
         self.slots = [tpl.slots[j] for j in idx]
         ts = self.slots
-        self.label_keys = [t.label_keys for t in ts]
-        self.context_keys = [t.context_keys for t in ts]
-        self.section_keys = [tpl.section_keys[j] for j in idx]
+        self.label_keys = Targets(t.label_keys for t in ts)
+        self.context_keys = Targets(t.context_keys for t in ts)
+        self.section_keys = Targets(tpl.section_keys[j] for j in idx)
         self.col_pos = [n for n, t in enumerate(ts) if t.column_keys is not None]
-        self.col_keys = [ts[n].column_keys for n in self.col_pos]
+        self.col_keys = Targets(ts[n].column_keys for n in self.col_pos)
         self.col_folded_pos = [n for n, t in enumerate(ts) if t.column]
         # positions, among the templates with a column, of this view's (to index `_Templates.column_in`)
         in_view = set(idx.tolist())
@@ -267,7 +322,7 @@ class _Templates:
         self.units = np.array([u or "" for u in units])
         self.factor = {kind: np.array([cfg["kind_factor"][kind].get(t.kind, 0.0) for t in ts])
                        for kind in ("blank", "cell", "choice")}
-        self.option_keys = [k for t in ts for k in t.option_keys]
+        self.option_keys = Targets(k for t in ts for k in t.option_keys)
         owner = [j for j, t in enumerate(ts) for _ in t.option_keys]
         # templates with options, and where each one's options start among `option_keys` (they are contiguous)
         self.option_owner = sorted(set(owner))
@@ -314,10 +369,7 @@ class Matcher:
     def __init__(self, catalogue: Catalogue) -> None:
         self.cat = catalogue
         self.cfg = settings()
-        tpl = catalogue.derived.get("matching.templates")
-        if tpl is None:
-            tpl = catalogue.derived["matching.templates"] = _Templates(catalogue, self.cfg)
-        self.tpl: _Templates = tpl
+        self.tpl: _Templates = _templates(catalogue)
 
     # -- scoring ------------------------------------------------------------------------------------------
     def score(self, slots: Sequence[Slot], form_id: str | None) -> tuple[list[TemplateSlot], np.ndarray]:
@@ -449,9 +501,11 @@ class Matcher:
             cols = tpl.type_columns.get(key)
             if cols is None:
                 readable, rare = key
-                clash = np.flatnonzero(tpl.checked & ~np.isin(t_types, list(readable)))
-                # a date or ratio field takes nothing else: the clash counts twice there
-                twice = np.intersect1d(clash, np.flatnonzero(tpl.date_ratio))
+                clashing = tpl.checked & ~np.isin(t_types, list(readable))
+                clash = np.flatnonzero(clashing)
+                # a date or ratio field takes nothing else: the clash counts twice there (a mask, not
+                # `np.intersect1d`, whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
+                twice = np.flatnonzero(clashing & tpl.date_ratio)
                 # a date or a ratio is rare enough to point at the few fields that take one
                 rare_cols = np.flatnonzero(np.isin(t_types, list(rare))) if rare else None
                 text_cols = np.flatnonzero(tpl.text) if "date" in rare else None
@@ -515,10 +569,11 @@ class Matcher:
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
-        top_codes = codes[tops].tolist()
+        top_codes_arr = codes[tops]
+        top_codes = top_codes_arr.tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         names = self.tpl.field_names
-        margins = self._margins(S, chosen)
+        margins = self._margins(S, chosen, tops, top_codes_arr)
         for i, s in enumerate(slots):
             cands: list[tuple[str, float]] = []
             seen: set[int] = set()
@@ -651,21 +706,38 @@ class Matcher:
                 return
             chosen[rows[a]], chosen[rows[b]] = cols[b], cols[a]
 
-    def _margins(self, S: np.ndarray, chosen: dict[int, int]) -> dict[int, float]:
+    def _margins(self, S: np.ndarray, chosen: dict[int, int], tops: np.ndarray | None = None,
+                 top_codes: np.ndarray | None = None) -> dict[int, float]:
         """For each chosen pair (i, j): its score minus the best score of slot i for another field (1.0 when the
-        catalogue has no other field)."""
+        catalogue has no other field).
+
+        With each row's top columns (`_top_columns`, best first) and their field codes: a row whose top columns
+        hold another field than j's takes the first such score — the best of another field, as every column
+        not among them scores no higher; the other rows are computed over every field."""
         if not chosen:
             return {}
         tpl = self.tpl
         if len(tpl.field_starts) < 2:
             return {i: 1.0 for i in chosen}
+        out: dict[int, float] = {}
         rows = list(chosen)
+        if tops is not None and top_codes is not None and tops.shape[1]:
+            r = np.array(rows, dtype=np.intp)
+            other = top_codes[r] != tpl.field_code[[chosen[i] for i in rows]][:, None]
+            has = other.any(axis=1)
+            first = other.argmax(axis=1)
+            best_other = S[r, tops[r, first]]
+            for n in np.flatnonzero(has).tolist():
+                i = rows[n]
+                out[i] = float(S[i, chosen[i]] - best_other[n])
+            rows = [rows[n] for n in np.flatnonzero(~has).tolist()]
+            if not rows:
+                return out
         best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
         first = best.argmax(axis=1)
         top1 = best[np.arange(len(rows)), first]
         best[np.arange(len(rows)), first] = -np.inf
         top2 = best.max(axis=1)
-        out = {}
         for n, i in enumerate(rows):
             j = chosen[i]
             other = top2[n] if tpl.field_code[j] == first[n] else top1[n]

@@ -28,9 +28,11 @@ from pathlib import Path
 import regex
 import yaml
 
+from extractor import compiled
 from extractor.blanks import LEADER
 from extractor.blanks import _is_ellipsis as is_ellipsis
 from extractor.text.normalize import fold, nfc
+from extractor.yamlfile import load_text
 
 PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
 _LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
@@ -273,12 +275,22 @@ def load_printed(directory: str | None = None) -> Printed:
 
 @functools.lru_cache(maxsize=4)
 def _load_printed(directories: tuple[str, ...]) -> Printed:
+    """Built once per set of files: kept in the user's cache (`extractor.compiled`) under a key made of every
+    file's content and of the code that builds it (this module, `blanks.py`)."""
+    paths = sorted(p for d in directories for p in Path(d).glob("*.yaml"))
+    here = Path(__file__).resolve()
+    key = compiled.fingerprint([here, here.parent / "blanks.py", *paths])
+    found = compiled.load("printed", key)
+    if isinstance(found, Printed):
+        return found
     lines: list[str] = []
-    for path in sorted(p for d in directories for p in Path(d).glob("*.yaml")):
+    for path in paths:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+            data = load_text(fh.read()) or {}
         lines += [str(x) for x in data.get("lines", [])]
-    return build(lines)
+    printed = build(lines)
+    compiled.store("printed", key, printed)
+    return printed
 
 
 # -- generation --------------------------------------------------------------------------------------------

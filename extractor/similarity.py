@@ -14,9 +14,9 @@ first time it is seen; later returns reuse the row. The rows are the very number
 
 from __future__ import annotations
 
-import functools
+import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -79,6 +79,17 @@ class SimTable:
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        keys = list(self.rows)
+        state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        keys, matrix = state.pop("rows")  # type: ignore[misc]
+        self.__dict__.update(state)
+        self.rows = dict(zip(keys, matrix, strict=True)) if keys else {}
+
     def matrix(self, a: Sequence[Keys]) -> np.ndarray:
         keys = [(k.tone, k.folded) for k in a]
         rows = self.rows
@@ -91,9 +102,29 @@ class SimTable:
         return np.stack([rows[k] for k in keys])
 
 
-@functools.lru_cache(maxsize=32)
+_TABLES: dict[tuple[tuple[tuple[str, str], ...], bool], SimTable] = {}
+MAX_TABLES = 256  # ~50 tables are in use (template views × key kinds); past it the tables start again
+
+
 def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
-    return SimTable(b, subset)
+    found = _TABLES.get((b, subset))
+    if found is None:
+        if len(_TABLES) >= MAX_TABLES:
+            _TABLES.clear()
+        found = _TABLES[b, subset] = SimTable(b, subset)
+    return found
+
+
+class Targets(tuple):  # type: ignore[type-arg]
+    """A fixed list of keys scored against again and again (a template view's labels, …): its (tone, folded)
+    pairs, which name its table, are made once rather than at every `sim_matrix` call."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+    def __new__(cls, keys: Iterable[Keys]) -> Targets:
+        self = super().__new__(cls, keys)
+        self.pairs = tuple((k.tone, k.folded) for k in self)
+        return self
 
 
 def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
@@ -101,4 +132,40 @@ def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.
     capped token_set_ratio); rows of texts already seen against the same `b` are reused."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    return _table(tuple((k.tone, k.folded) for k in b), subset).matrix(a)
+    pairs = b.pairs if isinstance(b, Targets) else tuple((k.tone, k.folded) for k in b)
+    return _table(pairs, subset).matrix(a)
+
+
+# -- rows known before any document: each fixed list scored against its own texts ----------------------------------
+def self_rows(b: Sequence[Keys], subset: bool) -> None:
+    """Make sure the table of `b` holds the row of each of `b`'s own texts (a plain return's labels are the
+    template's: their rows are then ready before its first return)."""
+    if b:
+        _table(tuple((k.tone, k.folded) for k in b), subset).matrix(list(b))
+
+
+def export_tables(wanted: Collection[tuple[tuple[tuple[str, str], ...], bool]]
+                  ) -> dict[tuple[tuple[tuple[str, str], ...], bool], SimTable]:
+    """The `wanted` tables (target list, subset flag) with the rows of their own target texts only (pickled
+    compactly: one matrix per table); no other text a process has seen is kept."""
+    out = {}
+    for key in wanted:
+        table = _TABLES.get(key)
+        if table is not None:
+            own = set(key[0])
+            out[key] = copy.copy(table)
+            out[key].rows = {k: row for k, row in table.rows.items() if k in own}
+    return out
+
+
+def import_tables(tables: dict[tuple[tuple[tuple[str, str], ...], bool], SimTable]) -> None:
+    """Remember the tables of `export_tables` (rows already remembered are kept as they are: the same numbers)."""
+    for key, table in tables.items():
+        found = _TABLES.get(key)
+        if found is None:
+            if len(_TABLES) >= MAX_TABLES:
+                _TABLES.clear()
+            _TABLES[key] = table
+        else:
+            for k, row in table.rows.items():
+                found.rows.setdefault(k, row)

@@ -214,3 +214,78 @@ def test_unit_split_by_one_search_equals_the_loop_over_units(head: str, unit: st
     units = load_catalogue().units
     text = head + glue + unit
     assert split_value_unit(text, units) == split_value_unit(text, list(units))  # a list takes the plain loop
+
+
+def test_seeded_template_rows_equal_a_fresh_computation(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows of the templates' own texts kept in the user's cache (built on a miss, read back on a hit) are
+    the numbers a fresh computation gives, and the cache holds no other text the process has seen."""
+    from extractor import matching
+
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    cat = load_catalogue()
+    tpl = matching._templates(cat)
+    lists = matching._seed_lists(cat, tpl)
+    b, subset = next((b, s) for b, s in lists if s)  # a subset-scored list (labels, options)
+    seen = [Keys.of(x) for x in LABELS]
+    for _ in ("miss", "hit"):
+        monkeypatch.setattr(similarity, "_TABLES", {})
+        similarity.sim_matrix(seen, b, subset)  # a document's texts, scored before the seed
+        matching._seed_scores(cat, tpl)
+        assert list(tmp_path.glob("labelscores-*.pickle"))
+        table = similarity._table(tuple((k.tone, k.folded) for k in b), subset)
+        own = list({(k.tone, k.folded): k for k in b}.values())[:40]
+        assert all((k.tone, k.folded) in table.rows for k in own)
+        assert np.array_equal(table.matrix(own), _plain_matrix(own, list(b), subset))
+    stored = similarity.export_tables({(tuple((k.tone, k.folded) for k in b), subset)})
+    for (targets, _subset), t in stored.items():
+        assert set(t.rows) <= set(targets)  # no document text kept
+
+
+def test_no_seed_without_a_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import matching
+
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", "off")
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    matching._seed_scores(cat, matching._templates(cat))
+    assert similarity._TABLES == {}  # nothing computed ahead: the rows come as documents need them
+
+
+def test_known_keys_equal_a_fresh_computation() -> None:
+    """The keys kept with the catalogue for its own texts are those `Keys.of` computes from scratch."""
+    from extractor.catalogue import _keys
+
+    cat = load_catalogue()
+    assert len(cat.known_keys) > 500
+    for text, keys in list(cat.known_keys.items())[::7]:
+        _keys.cache_clear()
+        assert _keys(text) == keys
+        assert Keys.of(text) == keys
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.sampled_from([1, 3, 6]), st.sampled_from([4, 20, 1000]))
+def test_margins_from_top_columns_equal_the_full_computation(seed: int, k: int, levels: int) -> None:
+    """A chosen pair's margin read off the row's top columns is the one computed over every field (ties too:
+    few score levels make many equal scores)."""
+    from extractor.matching import Matcher
+
+    m = Matcher(load_catalogue())
+    rng = np.random.default_rng(seed)
+    width = len(m.tpl.slots)
+    S = rng.integers(0, levels, size=(12, width)) / levels
+    chosen = {int(i): int(rng.integers(0, width)) for i in rng.choice(12, size=8, replace=False)}
+    tops = _top_columns(S, k)
+    fast = m._margins(S, chosen, tops, m.tpl.field_code[tops])
+    assert fast == m._margins(S, chosen)
+
+
+def test_no_seed_when_the_cache_cannot_be_written(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import matching
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "a-file" / "cache"))  # cannot be created
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    matching._seed_scores(cat, matching._templates(cat))
+    assert similarity._TABLES == {}  # not computed in every process for nothing

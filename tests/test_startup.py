@@ -20,7 +20,8 @@ from extractor.yamlfile import SafeLoader, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 RETURN = ROOT / "corpora" / "returns" / "f003_r000.docx"
-HEAVY = ("flask", "openpyxl", "pyarrow", "extract_msg", "pdfplumber", "pdfminer", "jsonschema")
+HEAVY = ("flask", "openpyxl", "pyarrow", "extract_msg", "pdfplumber", "pdfminer", "jsonschema",
+         "numpy.ma")  # numpy.ma: ~40 ms, pulled in by `np.unique` / `np.intersect1d` without inverse
 
 
 @pytest.fixture()
@@ -103,7 +104,8 @@ def test_the_key_covers_content_not_just_names(tmp_path: Path) -> None:
     assert compiled.fingerprint([f]) != one
 
 
-@pytest.mark.parametrize("name", ["catalogue.yaml", "forms/f000.yaml", "matching.yaml", "vocabulary.yaml"])
+@pytest.mark.parametrize("name", ["catalogue.yaml", "forms/f000.yaml", "matching.yaml", "vocabulary.yaml",
+                                  "confidence.yaml", "checkboxes.yaml", "syllables.yaml", "encodings.yaml"])
 def test_libyaml_reads_the_patterns_as_the_python_loader_does(name: str) -> None:
     text = (PATTERNS / name).read_text(encoding="utf-8")
     assert load_text(text) == yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
@@ -155,3 +157,13 @@ def test_concurrent_first_runs_share_one_cache_entry(tmp_path: Path) -> None:
     assert len(set(outs)) == 1
     files = sorted(p.name for p in (tmp_path / "cache").iterdir())
     assert len(files) == 1 and files[0].startswith("catalogue-") and files[0].endswith(".pickle")  # no temp left
+
+
+def test_the_vocabulary_loader_still_refuses_duplicate_keys(tmp_path: Path) -> None:
+    from extractor.errors import PatternError
+    from extractor.text.vocab import _read_yaml
+
+    f = tmp_path / "v.yaml"
+    f.write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="duplicate key"):
+        _read_yaml(f)

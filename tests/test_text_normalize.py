@@ -228,3 +228,20 @@ def test_vietnamese_keys_are_stable(s: str) -> None:
     assert fold(tone_key(s)) == fold(s)
     assert label_key(nfd(s), ABBR) == label_key(s, ABBR)
     assert label_fold_key(s, ABBR) == fold(label_key(s, ABBR))
+
+
+def _fold_reference(text: str) -> str:
+    """`fold` as first written: NFD, lowercase, NFD, every combining mark dropped, đ -> d."""
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+_FOLD_ALPHABET = ("aăâeêioôơuưyđAĂÂĐ áàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+                  "\u0300\u0301\u0303\u0309\u0323\u034f\u0483ΣσςİßǅﬁⅫ中·–…x1 ")
+
+
+@given(st.text(alphabet=_FOLD_ALPHABET, max_size=20) | st.text(max_size=12))
+def test_fold_fast_paths_equal_the_reference(text: str) -> None:
+    from extractor.text.normalize import fold
+
+    assert fold.__wrapped__(text) == _fold_reference(text)

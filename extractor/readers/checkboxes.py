@@ -13,6 +13,7 @@ import yaml
 
 from extractor.errors import PatternError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
+from extractor.yamlfile import load_text
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "checkboxes.yaml"
 
@@ -27,7 +28,7 @@ def _hex_code(text: Any, where: str, bad: Any) -> int:
 def read_pattern_file(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
     """The YAML mapping in `path`, which must have exactly `keys`; `PatternError` naming the file otherwise."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_text(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PatternError(f"cannot be read ({exc.strerror or exc})", path=str(path)) from None
     except yaml.YAMLError as exc:

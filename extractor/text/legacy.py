@@ -28,6 +28,7 @@ import yaml
 
 from extractor.errors import PatternError
 from extractor.text.syllables import Judge
+from extractor.yamlfile import load_text
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "encodings.yaml"
 LABELS = {"TCVN3": "TCVN3", "VNI": "VNI", "UTF8_AS_CP1252": "UTF-8 read as Windows-1252"}
@@ -214,7 +215,7 @@ def _need(cond: bool, path: Path, message: str) -> None:
 def load_encodings(path: Path = PATTERN_FILE) -> Encodings:
     """Load and validate `patterns/encodings.yaml`; `PatternError` naming the file and the entry."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: Any = load_text(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise PatternError(f"cannot be read: {' '.join(str(exc).split())}", path=str(path)) from None
     keys = {"fonts", "TCVN3", "VNI", "combining", "repair"}
@@ -284,13 +285,9 @@ def document_encoding(texts: list[str], judge: Judge | None = None) -> str | Non
     for text in texts:
         if text.isascii():
             continue
-        for w in judge.words(text):
-            if w.isascii():
-                continue
-            if any(ord(c) > 0xFF and judge.syllables.vietnamese_char(c) for c in w):
-                unicode_words += 1
-            elif judge.foreign(w) and judge.verdict(w).invalid:
-                legacy_words.append(w)
+        n, legacy = _text_evidence(text) if judge is JUDGE else _evidence(judge, text)
+        unicode_words += n
+        legacy_words += legacy
     if len(legacy_words) < WHOLE_MIN or unicode_words > WHOLE_UNICODE * len(legacy_words):
         return None
     votes = Counter({enc: sum(not judge.verdict(ENCODINGS._decode_word(w, enc, judge)).invalid for w in legacy_words)
@@ -331,6 +328,26 @@ def lexicon() -> frozenset[str]:
 
 WHOLE_MIN = 20  # legacy words a document needs before it is taken as legacy text throughout
 WHOLE_UNICODE = 0.05  # ... and the most Unicode words it may hold per legacy word
+
+
+def _evidence(judge: Judge, text: str) -> tuple[int, tuple[str, ...]]:
+    """A text's Unicode words (a Vietnamese letter beyond U+00FF) and its legacy words (a character no
+    Vietnamese text has, and no valid syllable), as `document_encoding` counts them."""
+    unicode_words = 0
+    legacy_words = []
+    for w in judge.words(text):
+        if w.isascii():
+            continue
+        if any(ord(c) > 0xFF and judge.syllables.vietnamese_char(c) for c in w):
+            unicode_words += 1
+        elif judge.foreign(w) and judge.verdict(w).invalid:
+            legacy_words.append(w)
+    return unicode_words, tuple(legacy_words)
+
+
+@functools.lru_cache(maxsize=65536)  # the printed text of a form comes back in every return of the season
+def _text_evidence(text: str) -> tuple[int, tuple[str, ...]]:
+    return _evidence(JUDGE, text)
 
 
 def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:

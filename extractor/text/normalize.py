@@ -18,6 +18,7 @@ Fuzzy matching: these keys ARE the processor. Pass keys to rapidfuzz with ``proc
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -118,8 +119,17 @@ def fold(text: str) -> str:
 
     ``fold("Đơn vị")`` is ``"don vi"``. Idempotent; NFC and NFD input give the same key.
     """
-    decomposed = nfd(nfd(text).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+    if text.isascii():
+        return text.lower()  # what the steps below give for ASCII
+    decomposed = nfd(nfd(text).lower()).replace("đ", "d")
+    if _NOT_ASCII_OR_MARK.search(decomposed) is None:  # dropping the marks is dropping all that is not ASCII
+        return decomposed.encode("ascii", "ignore").decode("ascii")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# a character other than ASCII and the combining diacritical marks U+0300-U+036F that are marks (U+034F, the
+# grapheme joiner, is not: `unicodedata.combining` gives 0)
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
 
 
 def remove_leaders(text: str, repl: str = " ") -> str:

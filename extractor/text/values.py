@@ -136,11 +136,13 @@ def _lexicon() -> _Lexicon:
     )
 
 
+@lru_cache(maxsize=4096)
 def _ukey(text: str) -> str:
     """Lookup key of a unit spelling: folded, spaces collapsed, none around ``/``."""
     return regex.sub(r"\s*/\s*", "/", _fkey(text))
 
 
+@lru_cache(maxsize=4096)
 def _unit_regex(key: str) -> str:
     """A unit key as a pattern: flexible spaces between words and around ``/``."""
     pieces = regex.split(r"(/| )", key)
@@ -171,13 +173,17 @@ def _units(hint: str | None) -> _UnitMatcher:
     hint = _HINT_EDGE_RE.sub("", clean_text(hint)) if hint else None
     if hint:
         table.setdefault(_ukey(hint), hint)
-    alts = "|".join(_unit_regex(k) for k in sorted(table, key=lambda k: (-len(k), k)))
-    return _UnitMatcher(
-        after=regex.compile(r"^[\s(\[/:]*(" + alts + r")(?![\p{L}\p{N}])"),
-        before=regex.compile(r"(?<![\p{L}\p{N}])(" + alts + r")[\s)\]:]*$"),
-        table=table,
-        expected=table[_ukey(hint)] if hint else None,
-    )
+    after, before = _unit_patterns(tuple(sorted(table, key=lambda k: (-len(k), k))))
+    return _UnitMatcher(after=after, before=before, table=table, expected=table[_ukey(hint)] if hint else None)
+
+
+@lru_cache(maxsize=64)
+def _unit_patterns(keys: tuple[str, ...]) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The unit patterns of `_units` for these unit keys (a hint already in the unit table gives the same keys:
+    the patterns are compiled once, not once per hint)."""
+    alts = "|".join(_unit_regex(k) for k in keys)
+    return (regex.compile(r"^[\s(\[/:]*(" + alts + r")(?![\p{L}\p{N}])"),
+            regex.compile(r"(?<![\p{L}\p{N}])(" + alts + r")[\s)\]:]*$"))
 
 
 def _take_unit(notes: _Notes, prefix: str, suffix: str, type_: str, unit_hint: str | None,

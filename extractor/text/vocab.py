@@ -21,6 +21,7 @@ import yaml
 
 from extractor.errors import PatternError
 from extractor.text.normalize import fold, nfc
+from extractor.yamlfile import SafeLoader
 
 __all__ = [
     "PATTERNS_DIR",
@@ -76,8 +77,9 @@ def _unit_fold(text: str) -> str:
 # ── YAML with duplicate-key detection ───────────────────────────────────────────────────────────
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys (PyYAML keeps the last one silently)."""
+class _UniqueKeyLoader(SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader (libyaml's when available) refusing duplicate mapping keys (PyYAML keeps the last one
+    silently)."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
