@@ -247,8 +247,9 @@ def _date_frames(text: str, regions: list[Region]) -> None:
     month and year a form prints alone are no answer). A part is the clerk's when it has dots beside its number
     or is the day (forms print a month and a year for the clerk to complete, never a day)."""
     for m in _frames(text):
-        typed = bool(m.group("numeric")) or any(m.group(p) and any(ch.isdigit() for ch in m.group(p)) and
-                                                (p == "day" or LEADER.search(m.group(p))) for p in ("day", "month", "year"))
+        typed = bool(m.group("numeric")) or any(
+            m.group(p) and any(ch.isdigit() for ch in m.group(p)) and (p == "day" or LEADER.search(m.group(p)))
+            for p in ("day", "month", "year"))
         raw = m.group("numeric") or (" ".join(_DATE_TOKEN.findall(text[m.start():m.end()])) if typed else "")
         start = m.start()
         place = _PLACE.search(text[:start])  # "……, ngày", "Tuy Hòa, ngày": the place the date is given at
@@ -266,8 +267,10 @@ def _date_frames(text: str, regions: list[Region]) -> None:
                                       .strip(" ,;:")))
             at += 1
         regions.insert(at, Region(start, m.end(), raw))
-    if regions and _NUMERIC_DATE.fullmatch(regions[0].raw) and (place := _PLACE.search(text[:regions[0].start])):
-        regions[0].start = place.start()  # "Phú Yên, 26/10/2017": the date of a signature line, its place typed
+    for r in list(regions):  # "Phú Yên, 26/10/2017", "……, 26/10/2017": a signature line's date, its place before it
+        if _NUMERIC_DATE.fullmatch(r.raw) and (place := _PLACE.search(text[:r.start])):
+            regions[:] = [o for o in regions if o is r or not place.start() <= o.start < r.start]
+            r.start = place.start()
 
 
 def _frames(text: str) -> list[regex.Match[str]]:

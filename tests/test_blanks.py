@@ -83,9 +83,11 @@ CASES = [
     ("signature-date-words", "Hà Nội, ngày 15 tháng 8 năm 2019", [("", "ngày 15 tháng 8 năm 2019", "", None)]),
     # a date frame as the seed forms print it: one blank, its value read with the printed parts
     ("date-frame-empty", "\t……, ngày ...... tháng  8 năm 2019", [("", "", "", None)]),
-    ("date-frame-day-inside", "\tHà Nội, ngày ...18... tháng  8 năm 2019", [("", "ngày 18 tháng 8 năm 2019", "", None)]),
+    ("date-frame-day-inside", "\tHà Nội, ngày ...18... tháng  8 năm 2019",
+     [("", "ngày 18 tháng 8 năm 2019", "", None)]),
     ("date-frame-all-empty", "\t…….., ngày ...... tháng ...... năm ......", [("", "", "", None)]),
-    ("date-frame-short-dots", "\t…….., ngày 10 .. tháng 9 .. năm 2019 ..", [("", "ngày 10 tháng 9 năm 2019", "", None)]),
+    ("date-frame-short-dots", "\t…….., ngày 10 .. tháng 9 .. năm 2019 ..",
+     [("", "ngày 10 tháng 9 năm 2019", "", None)]),
     ("date-frame-single-dots", "\tSông Cầu, ngày .20..... tháng .10..... năm .2018.....",
      [("", "ngày 20 tháng 10 năm 2018", "", None)]),
     ("date-frame-numeric", "\tTP. Tuy Hòa, ngày 20/8/2019", [("", "20/8/2019", "", None)]),
