@@ -9,6 +9,7 @@ The same description and seed always give the same DOCX bytes and truth JSON.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import shutil
@@ -16,10 +17,11 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from corpora.dateframe import fill_frame, parse_frame
 from corpora.fill import POOLS, Plan, habit_value, plan_values, slot_specs, type_list_cell, type_value
 from corpora.formdesc import FormDesc, ListColumn, ListTable, load_forms
 from corpora.habits import Habit, draw
@@ -67,6 +69,15 @@ def _mark(spec: Any, value: Any, habit: Habit, rng: random.Random, clerk: Clerk)
     return Mark(chosen, habit.style, text)
 
 
+def _frame_fill(frame: str, value: dt.date, fill: Fill, field_id: str, norm: Any) -> Fill:
+    """The fill of a date frame: its parts typed by the field's habit, maybe the place over its leader (drawn by a
+    generator of its own, so that the draws of every other field stay as they were)."""
+    rng = random.Random(f"{field_id}:{value.isoformat()}:{fill.style}")
+    place = rng.choice(POOLS["places"]) if rng.random() < 0.6 else None
+    whole, date = fill_frame(parse_frame(frame), value, fill.style, fill.split, rng, place)
+    return replace(fill, frame=norm(whole), raw=norm(date))
+
+
 def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool) -> Clerk:
     """Turn planned values into what the clerk types (fills) and ticks (marks), one habit per field."""
     norm = (lambda t: unicodedata.normalize("NFD", t)) if nfd else (lambda t: t)
@@ -87,7 +98,11 @@ def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool) -> 
         else:
             text = type_value(value, spec.type, rng, spec.options)
         note = norm(rng.choice(POOLS["worked_examples"])) if habit.style == "worked_example" else ""
-        clerk.fills[key] = Fill(norm(text), habit.style, rng.uniform(0.1, 0.6), note)
+        fill = Fill(norm(text), habit.style, rng.uniform(0.1, 0.6), note)
+        if spec.frame and habit.style != "next_line":
+            clerk.fills[key] = _frame_fill(spec.frame, dt.date.fromisoformat(value), fill, spec.field_id, norm)
+        else:
+            clerk.fills[key] = fill
     for b in desc.body:
         if isinstance(b, ListTable):
             cols = {c.key: c for c in b.columns if c.key}

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from corpora.dateframe import frame_date, parse_frame
 from corpora.formdesc import (
     Blank,
     Choice,
@@ -48,6 +49,7 @@ class SlotSpec:
     slot: str = "line"  # where it sits (corpora/habits.yaml slots): line, cell_line, choice, cell_choice
     layout: str = "line"  # recorded in the truth: the slot, and a checkbox group's layout
     last_on_line: bool = True  # no other blank after it on its line
+    frame: str | None = None  # a date blank printed as a frame (corpora/dateframe.py)
 
 
 @dataclass
@@ -76,7 +78,7 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
                     slot = "cell_line" if cell else "line"
                     out.append(SlotSpec(s.field, s.type, s.kind, s.min, s.max, s.part_of or s.sums_to, s.rate_of,
                                         le=s.le, sums_to_total=bool(s.sums_to), slot=slot, layout=slot,
-                                        last_on_line=s is blanks[-1]))
+                                        last_on_line=s is blanks[-1], frame=s.frame))
         return out
 
     for b in desc.body:
@@ -159,6 +161,8 @@ def _value(spec: SlotSpec, rng: random.Random) -> Any:
         return [rng.randint(0, b), b]
     if t == "date":
         day = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randint(0, 4 * 365))
+        if spec.frame:  # the month and year the frame prints
+            day = frame_date(parse_frame(spec.frame), day)
         return day.isoformat()
     return _text(spec.kind, rng)
 

@@ -16,6 +16,7 @@ from typing import Any
 import regex
 import yaml
 
+from corpora.dateframe import parse_frame
 from extractor.errors import PatternError
 
 TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
@@ -45,6 +46,7 @@ class Blank:
     le: str | None = None
     rate_of: tuple[str, str] | None = None
     sums_to: str | None = None  # a column of a table row whose total column is this field (adds up exactly)
+    frame: str | None = None  # a date blank printed as a frame: `……, ngày ...... tháng  8 năm 2019` (dateframe.py)
 
 
 Segment = str | Blank
@@ -258,6 +260,14 @@ class _Loader:
                 if key == "leader" and val not in LEADER_WORDS and not regex.fullmatch(r"[.…\s]*", val):
                     raise self.fail(f"leader must be dots, spaces or one of {sorted(LEADER_WORDS)}: {val!r}")
                 setattr(b, key, unicodedata.normalize("NFC", val))
+            elif key == "frame":
+                if b.type != "date":
+                    raise self.fail(f"frame= is for date blanks only: {m.group(0)!r}")
+                try:
+                    parse_frame(unicodedata.normalize("NFC", val))
+                except ValueError as exc:
+                    raise self.fail(str(exc)) from None
+                b.frame = unicodedata.normalize("NFC", val)
             elif key == "kind":
                 if val not in TEXT_KINDS:
                     raise self.fail(f"unknown kind {val!r}; expected one of {sorted(TEXT_KINDS)}")

@@ -61,6 +61,9 @@ class Fill:
     style: str = "inside_leader"  # a blank style of corpora/habits.py STYLES (inside_leader, next_line …)
     split: float = 0.3  # where inside the leader the value goes (0..1)
     note: str = ""  # worked_example: the printed example left under the question
+    # a date frame (corpora/dateframe.py): the whole frame as left, and what the truth records (the date as it reads)
+    frame: str | None = None
+    raw: str | None = None
 
 
 @dataclass
@@ -256,13 +259,15 @@ class Renderer:
         leader = "" if cell else (b.leader if b.leader is not None else default_leader(b.field))
         if leader in ("box", "tab"):
             self._box_or_tab_blank(p, leader, fill)
+        elif b.frame:  # a date frame: as printed, or as the clerk filled its parts
+            p.add_run(fill.frame if fill is not None and fill.frame else b.frame)
         else:
             typed = typed_blank(fill, leader)
             if typed[-1:].isalnum() and self.around[1][:1].isalnum():
                 typed += " "  # a clerk separates the value from the unit printed after the blank
             p.add_run(typed)
         self.records.append(SlotRecord(b.field, row, label, self.section_path, b.col or column, b.type, b.unit,
-                                       dict(location), fill.text if fill else None,
+                                       dict(location), (fill.raw or fill.text) if fill else None,
                                        (fill.style if not cell else "cell") if fill else None, self.context,
                                        *self.around))
         self.around = ("", "")

@@ -29,8 +29,8 @@ ANCHORED_VALUE = regex.compile(
     r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L}|/\p{Ll}{2})"  # "50 / 141/tháng": a ratio per month
     # a phone number typed straight after its label: "Điện thoại cơ quan0972676431"
     r"|(?<=\p{L})(?:" + PHONE + r"|\d{1,2}/\d{1,2}/\d{4})" +
-    # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019", "……, ngày 15 tháng 8 …"
-    r"|(?<=,\s{0,3})(?:\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019" (spelled-out dates: _date_frames)
+    r"|(?<=,\s{0,3})\d{1,2}/\d{1,2}/\d{4}"
 )
 COLON = regex.compile(r":(?!//)")
 _SPACED_VALUE = regex.compile(
@@ -285,12 +285,88 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False,
                 start = len(gap) - len(gap.lstrip())
         regions.append(Region(start, end, raw.strip(" ,;:")))
         prev_end = end
+    _date_frames(text, regions)
     _word_after_leader(text, regions)
     _colon_tail(text, regions)
     if spaced and not regions:
         _space_tail(text, regions, units)
     _labels(text, regions, units)
     return regions
+
+
+_DATE_TOKEN = regex.compile(r"\p{L}+|\d+")
+_NUMERIC_DATE = regex.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+# the place before a date frame: a leader or a few words ending with a comma, alone on the line but for a tab
+_PLACE = regex.compile(r"(?<=^[ \t]*)(?:(?:[.…_][ ]?)+|[\p{L}.][\p{L}. ]{0,40}),[ \t]*$")
+
+
+@functools.lru_cache(maxsize=1)
+def _date_frame() -> regex.Pattern[str]:
+    """A date as forms print it for the clerk to fill, day, month and year words each followed by dots or a number
+    (`ngày ...... tháng  8 năm 2019`, typed: `ngày ..18.. tháng  8 năm 2019`), matched on folded text; the words
+    are patterns/vocabulary.yaml's `date_words`."""
+    voc = load_vocabulary()
+
+    def words(ws: Sequence[str]) -> str:
+        return "(?:" + "|".join(regex.escape(fold(w)) for w in sorted(ws, key=len, reverse=True)) + ")"
+
+    part = r"[ \t]*(?P<{}>(?:[.…_][ ]?)*\d{{1,4}}(?:[ ]?[.…_])*|(?:[.…_][ ]?)*[.…_])"
+    return regex.compile(r"(?<!\w)" + words(voc.day_words) + r"(?:" + part.format("day") + r"[ \t,]*" +
+                         words(voc.month_words) + part.format("month") + r"[ \t,]*" +
+                         words(voc.year_words) + part.format("year") +
+                         r"|[ \t]*(?P<numeric>\d{1,2}/\d{1,2}/\d{4}))")  # "ngày 20/8/2019" typed over the frame
+
+
+def _date_frames(text: str, regions: list[Region]) -> None:
+    """A spelled-out date frame is one blank, whatever blanks its dots made: its value is the date it reads with the
+    dots left out (`ngày 18 tháng 8 năm 2019`), or nothing while no part the clerk fills holds a number (the
+    month and year a form prints alone are no answer). A part is the clerk's when it has dots beside its number
+    or is the day (forms print a month and a year for the clerk to complete, never a day)."""
+    for m in _frames(text):
+        typed = bool(m.group("numeric")) or any(
+            m.group(p) and any(ch.isdigit() for ch in m.group(p)) and (p == "day" or LEADER.search(m.group(p)))
+            for p in ("day", "month", "year"))
+        raw = m.group("numeric") or (" ".join(_DATE_TOKEN.findall(text[m.start():m.end()])) if typed else "")
+        start = m.start()
+        place = _PLACE.search(text[:start])  # "……, ngày", "Tuy Hòa, ngày": the place the date is given at
+        if place and not any(place.start() < r.start < start and r.end <= place.start() for r in regions):
+            start = place.start()
+        inside = [r for r in regions if r.start < m.end() and r.end > start]
+        if not inside and not typed:
+            continue
+        at = regions.index(inside[0]) if inside else sum(r.end <= start for r in regions)
+        for r in inside:
+            regions.remove(r)
+        if inside and inside[0].start < start:  # "Số: …… ngày ..12..": the blank before the frame stays its own
+            head = inside[0]
+            regions.insert(at, Region(head.start, start, " ".join(LEADER.sub(" ", text[head.start:start]).split())
+                                      .strip(" ,;:")))
+            at += 1
+        regions.insert(at, Region(start, m.end(), raw))
+    for r in list(regions):  # "Phú Yên, 26/10/2017", "……, 26/10/2017": a signature line's date, its place before it
+        if _NUMERIC_DATE.fullmatch(r.raw) and (place := _PLACE.search(text[:r.start])):
+            regions[:] = [o for o in regions if o is r or not place.start() <= o.start < r.start]
+            r.start = place.start()
+
+
+def _frames(text: str) -> list[regex.Match[str]]:
+    """The date frames of a line that are blanks: printed with dots, or a signature line's date after its place
+    (a date inside a sentence, `Kế hoạch số 12/KH-UBND ngày 15 tháng 3 năm 2019`, is part of a value)."""
+    return [m for m in _date_frame().finditer(fold(text))
+            if LEADER.search(m.group().rstrip(" .…_")) or _PLACE.search(text[:m.start()])]
+
+
+def is_date_line(text: str) -> bool:
+    """Is this line a date to fill or filled (`……, ngày ...... tháng  8 năm 2019`, `Tuy Hòa, 15/08/2019`)?"""
+    text = nfc(text)
+    return bool(_frames(text)) or bool(
+        (m := _NUMERIC_DATE.search(text)) and _PLACE.search(text[:m.start()]) and not text[m.end():].strip(" .;"))
+
+
+def date_words() -> str:
+    """`ngày tháng năm`: the first day, month and year words of the vocabulary."""
+    v = load_vocabulary()
+    return " ".join(words[0] for words in (v.day_words, v.month_words, v.year_words))
 
 
 def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:

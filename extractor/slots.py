@@ -20,6 +20,8 @@ from extractor.blanks import (
     LEADER,
     Region,
     answer_words,
+    date_words,
+    is_date_line,
     label_regions,
     split_line,
     split_unit,
@@ -349,7 +351,11 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             continue
         if not found and printed is not None:
             found = _unplaced_line(block, str(section), printed)
+        signer = signer_label(items[i + 1:]) if any(not s.label for s in found) and is_date_line(block.text) else ""
         for s in found:
+            if not s.label and signer:  # the date of a signature line: "Người khai (ngày tháng năm)"
+                s.label = s.context = signer
+                continue
             if not s.label and s.raw and DATE_ONLY.fullmatch(s.raw):
                 continue  # "……, 15/08/2019" under a signature: a date line, not the answer to the line above
             if not s.label:
@@ -366,6 +372,18 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     for n, s in enumerate(slots):
         s.order = n
     return slots
+
+
+def signer_label(after: Iterable[Block | Table]) -> str:
+    """The label of a signature line's date: the signer's caption under it and the date words (`Người khai (ngày
+    tháng năm)`); a date typed on the line under it is skipped. Empty when no caption follows."""
+    for item in after:
+        if not isinstance(item, Block):
+            return ""
+        text = item.text.strip()
+        if text and any(ch.isalpha() for ch in text) and not is_date_line(text) and not DATE_ONLY.fullmatch(text):
+            return f"{clean_label(text)} ({date_words()})"
+    return ""
 
 
 def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.CountLine | None:
@@ -452,6 +470,8 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box)
     if last.kind != "blank" or last.raw is not None or not _found_in(last.location, above):
         return False
+    if is_date_line(above.text) and not any(ch.isdigit() for ch in text):
+        return False  # under an empty signature date: the signer's caption, not a date
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")

@@ -292,3 +292,29 @@ def test_labelled_numbers_beside_a_count_line_are_blanks_not_counts() -> None:
                     "Thạc sỹ: \t\t ☐2 Chuyên trách  ☐0 Phụ trách  ☐1 Kiêm nhiệm")
     assert brief(counted[:3], "label", "raw", "column") == [
         ("Chuyên trách", "0", "Đại học"), ("Phụ trách", "0", "Đại học"), ("Kiêm nhiệm", "1", "Đại học")]
+
+
+# -- a signature line's date frame (`……, ngày ...... tháng  8 năm 2019`, as the seed forms print it) ---------------
+SIGNATURES = ("5. Thư điện tử: abc@sotttt.gov.vn", "{first}", "Người khai", "(Ký và ghi rõ họ, tên)", "{second}",
+              "Thủ trưởng cơ quan", "(Ký tên, đóng dấu)")
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    ("\tTuy Hòa, ngày ...18... tháng  8 năm 2019", "\t…….., ngày ...... tháng ...... năm ......",
+     [("Người khai (ngày tháng năm)", "ngày 18 tháng 8 năm 2019"), ("Thủ trưởng cơ quan (ngày tháng năm)", None)]),
+    ("\t……, ngày ...... tháng  8 năm 2019", "\tSông Cầu, ngày .20..... tháng .10..... năm .2018.....",
+     [("Người khai (ngày tháng năm)", None), ("Thủ trưởng cơ quan (ngày tháng năm)", "ngày 20 tháng 10 năm 2018")]),
+    ("\tPhú Yên, 26/10/2017", "\tTP. Tuy Hòa, ngày 20/8/2019",
+     [("Người khai (ngày tháng năm)", "26/10/2017"), ("Thủ trưởng cơ quan (ngày tháng năm)", "20/8/2019")]),
+])
+def test_a_signature_date_is_labelled_by_the_signer_under_it(first: str, second: str,
+                                                             expected: list[tuple[str, str | None]]) -> None:
+    lines = [t.format(first=first, second=second) for t in SIGNATURES]
+    found = [s for s in slots(*lines) if s.location["block"] in (1, 4)]
+    assert [(s.label, s.raw or None) for s in found] == expected
+
+
+def test_a_date_typed_under_an_empty_frame_is_its_value() -> None:
+    lines = ["\t……, ngày ...... tháng  8 năm 2019", "31/8/2019", "Người khai", "(Ký và ghi rõ họ, tên)"]
+    found = slots(*lines)
+    assert [(s.label, s.raw) for s in found] == [("Người khai (ngày tháng năm)", "31/8/2019")]

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from extractor.blanks import LEADER
+from extractor.blanks import LEADER, date_words, is_date_line
 from extractor.catalogue import Catalogue, FieldSpec, Keys, TemplateSlot
 from extractor.matching import Matcher
 from extractor.model import Block, Document, Table
 from extractor.readers import read
-from extractor.slots import Slot, find_slots
+from extractor.slots import Slot, find_slots, signer_label
 from extractor.template.rules import (
     Inference,
     Rules,
@@ -40,7 +40,6 @@ from extractor.template.rules import (
     unique,
 )
 from extractor.text.normalize import clean_label, nfc
-from extractor.text.vocab import load_vocabulary
 
 _PLACE_KEYS = ("start", "end", "row", "cell", "col", "blocks")
 
@@ -171,7 +170,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
             continue
         before = after = ""
         block = doc.items[idx] if idx < len(doc.items) else None
-        if isinstance(block, Block) and rules.date_line.match(nfc(block.text)):
+        if isinstance(block, Block) and (rules.date_line.match(nfc(block.text)) or is_date_line(block.text)):
             if any(_place(o.location) == _place(s.location) for o in found if o.order > s.order):
                 # the place of "……, ……": kept (as the slot finder names it) so that a return's place blank
                 # is taken by it and not by a field nearby
@@ -179,9 +178,7 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                                      Inference("text", None, "place of a date line"), "text", None,
                                      source=block.text, slot=replace(s, raw=None), position=(idx, s.order)))
                 continue
-            signer = next((clean_label(b.text) for b in doc.items[idx + 1:] if isinstance(b, Block) and b.text.strip()),
-                          s.label)
-            signer = f"{signer} ({_date_words()})"  # "Người khai (ngày tháng năm)": the signer's date
+            signer = signer_label(doc.items[idx + 1:]) or f"{s.label} ({date_words()})"  # "Người khai (ngày tháng năm)"
             inf = Inference("date", None, "date line")
             out.append(DraftSlot("blank", signer, signer, s.section, None, [], inf, "date", None, source=block.text,
                                  slot=replace(s, raw=None, label=signer, context=signer), position=(idx, s.order)))
@@ -218,11 +215,6 @@ def collect(doc: Document, catalogue: Catalogue) -> tuple[list[DraftSlot], list[
                 if isinstance(b, Block) and b.bold and b.text.strip() and not LEADER.search(b.text)
                 and len(b.text) <= 160]
     return out, list(dict.fromkeys(h for h in headings if h))
-
-
-def _date_words() -> str:
-    v = load_vocabulary()
-    return " ".join(words[0] for words in (v.day_words, v.month_words, v.year_words))
 
 
 def _caption(doc: Document, idx: int) -> str:
