@@ -16,6 +16,7 @@ sees the same calls. ``EXTRACTOR_PDF_PARSER=pdfminer`` switches back to pdfminer
 
 from __future__ import annotations
 
+import binascii
 import os
 import re
 from collections.abc import Sequence
@@ -28,22 +29,24 @@ from pdfminer.psparser import KWD, LIT, PSKeyword, PSSyntaxError, literal_name
 FAST = os.environ.get("EXTRACTOR_PDF_PARSER", "fast") != "pdfminer"
 
 _TOKEN = re.compile(
-    rb"([\s\x00]+|%[^\r\n]*)"  # 1 white space (and NUL, skipped by pdfminer) or a comment
-    rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 2 a number (int, or float with a dot)
-    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # 3 a keyword (an operator, true, false)
+    rb"[\s\x00]*(?:%[^\r\n]*[\s\x00]*)*"  # white space (and NUL, skipped by pdfminer) and comments before a token
+    rb"(?:([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 1 a number (int, or float with a dot)
+    rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # 2 a keyword (an operator, true, false)
+    rb"|<(?!<)([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 3 a hex string (its end, not taken here, is read next)
     rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"  # 4 a name
     rb"|\(([^()\\]*)\)"  # 5 a string without escapes or nested brackets
     rb"|(\()"  # 6 any other string: read by _string
     rb"|(<<)"  # 7
     rb"|(>>)"  # 8
-    rb"|<([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 9 a hex string (its end, not taken here, is read next)
-    rb"|(>)"  # 10 a lone '>' (after a hex string): nothing
-    rb"|(<)"  # 11 a hex string left open at the end: dropped with the rest
-    rb"|(.)",  # 12 any other byte: a one-character keyword ([ ] { } ' " …)
+    rb"|(>)"  # 9 a lone '>' (after a hex string): nothing
+    rb"|(<)"  # 10 a hex string left open at the end: dropped with the rest
+    rb"|(.)"  # 11 any other byte: a one-character keyword ([ ] { } ' " …)
+    rb"|\Z)",  # the end
     re.S)
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
+_OPEN_ESCAPE = re.compile(rb"#[0-9a-fA-F]{0,2}$")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.S)
-_SPACE = re.compile(rb"\s")
+_SPACES = b" \t\n\r\f\v"  # what \s matches in a bytes pattern
 _STRING_END = re.compile(rb"[()\\]")
 _ESCAPES = {ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("f"): 12, ord("r"): 13, ord("("): 40, ord(")"): 41,
             ord("\\"): 92}
@@ -156,65 +159,78 @@ def parse_content(data: bytes) -> list[Any] | None:
         return None
 
 
+def _hex(raw: bytes) -> bytes:
+    """A hex string's bytes, as pdfminer reads them (white space ignored, an odd last digit a byte of its own)."""
+    digits = raw.translate(None, _SPACES)
+    if len(digits) % 2 == 0:
+        return binascii.unhexlify(digits)
+    return _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits)
+
+
 def _parse(data: bytes) -> list[Any]:
     out: list[Any] = []
     stack = out  # where objects go: `out` at the top level, else the open array / dictionary / procedure
     context: list[tuple[str, list[Any]]] = []  # (type, stack) of each open container, innermost last
     kind = ""
-    match = _TOKEN.match
-    pos, n = 0, len(data)
-    while pos < n:
-        m = match(data, pos)
-        pos = m.end()
-        g = m.lastindex
-        if g == 1:
-            continue
-        if g == 2:
-            obj = _number(m.group(2))
-            if obj is False:
+    pos = 0
+    end = len(data) - 1  # the newline parse_content added
+    while True:  # one pass of finditer up to the end or to a string with escapes or brackets (read by _string)
+        restart = -1
+        for m in _TOKEN.finditer(data, pos):
+            g = m.lastindex
+            if g == 1:
+                obj = _number(m.group(1))
+                if obj is False:
+                    continue
+            elif g == 2:
+                obj = _keyword(m.group(2))
+            elif g == 3:
+                obj = _hex(m.group(3))
+            elif g == 4:
+                obj = _name(m.group(4))
+                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
+                    return out  # pdfminer drops a name ending in a #xx escape at the very end
+            elif g == 5:
+                obj = m.group(5)
+            elif g == 6:
+                obj, restart = _string(data, m.end())
+                if obj is None:
+                    return out
+            elif g == 9 or g is None:
                 continue
-        elif g == 3:
-            obj = _keyword(m.group(3))
-        elif g == 4:
-            obj = _name(m.group(4))
-        elif g == 5:
-            obj = m.group(5)
-        elif g == 6:
-            obj, pos = _string(data, pos)
-            if obj is None:
-                break
-        elif g == 9:
-            obj = _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), _SPACE.sub(b"", m.group(9)))
-        elif g == 10:
-            continue
-        elif g == 11:
-            break
-        elif g == 12:
-            obj = _keyword(m.group(12))
-        else:
-            obj = _DICT_BEGIN if g == 7 else _DICT_END
-        if obj.__class__ is PSKeyword:
-            opened = _OPEN.get(obj)
-            if opened is not None:
-                context.append((kind, stack))
-                kind, stack = opened, []
-                continue
-            closed = _CLOSE.get(obj)
-            if closed is not None:
-                if closed != kind:
-                    continue  # a mismatched end: ignored (pdfminer's PSTypeError, not strict)
-                objs = stack
-                kind, stack = context.pop()
-                if closed == "d":
-                    if len(objs) % 2:
-                        raise PSSyntaxError(f"Invalid dictionary construct: {objs!r}")
-                    stack.append({literal_name(k): v for k, v in zip(objs[::2], objs[1::2], strict=True)
-                                  if v is not None})
+            elif g == 10:
+                return out
+            elif g == 11:
+                obj = _keyword(m.group(11))
+            else:
+                obj = _DICT_BEGIN if g == 7 else _DICT_END
+            if obj.__class__ is PSKeyword:
+                opened = _OPEN.get(obj)
+                if opened is not None:
+                    context.append((kind, stack))
+                    kind, stack = opened, []
+                    obj = None
                 else:
-                    stack.append(objs)
-                continue
-        stack.append(obj)
-    return out
+                    closed = _CLOSE.get(obj)
+                    if closed is not None:
+                        obj = None
+                        if closed == kind:  # a mismatched end is ignored (pdfminer's PSTypeError, not strict)
+                            objs = stack
+                            kind, stack = context.pop()
+                            if closed == "d":
+                                if len(objs) % 2:
+                                    raise PSSyntaxError(f"Invalid dictionary construct: {objs!r}")
+                                stack.append({literal_name(k): v for k, v in zip(objs[::2], objs[1::2], strict=True)
+                                              if v is not None})
+                            else:
+                                stack.append(objs)
+            if obj is not None:
+                stack.append(obj)
+            if restart >= 0:
+                break
+        if restart < 0:
+            return out
+        pos = restart
 
 
 _METHODS: dict[tuple[type, PSKeyword], tuple[str, int] | None] = {}
