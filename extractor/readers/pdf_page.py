@@ -17,8 +17,8 @@ from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from extractor.model import CHECKED_BOX, EMPTY_BOX
+from extractor.readers import pdf_content
 from extractor.readers.pdf_boxes import DROP, MISSING_GLYPH, NOTDEF, GlyphTable, is_bold_font, vector_boxes
-from extractor.readers.pdf_content import FAST, interpreter_class
 from extractor.readers.pdf_lines import Glyph, Line, group_lines
 from extractor.readers.pdf_tables import Grid, PageTable
 from extractor.text.legacy import ENCODINGS
@@ -51,7 +51,7 @@ class Char:
 class _Aggregator(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest "".
 
-    With the fast parser (pdf_content.FAST) the characters are collected in `chars` (drawing order) instead of the
+    With the fast parser (`pdf_content.FAST`) the characters are collected in `chars` (drawing order) instead of the
     layout: horizontal text as `Char`s computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
     order: equal floats), vertical text as pdfminer's `LTChar`s moved out of the layout."""
 
@@ -60,6 +60,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         self._spans: list[list[Any]] = []  # [actual text or None, used]
         self._actual = 0  # how many of the open spans have an /ActualText
         self.chars: list[Any] = []
+        self._fast = pdf_content.FAST
         self._fonts: dict[int, tuple[Any, dict[int, tuple[str, float]]]] = {}  # id(font) -> (font, cid -> text, width)
 
     def begin_tag(self, tag: Any, props: Any = None) -> None:
@@ -90,7 +91,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
             obj = self.cur_item._objs[-1]
             if isinstance(obj, LTChar):
                 self._actual_text(obj)
-        if FAST and self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
+        if self._fast and self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
             self.chars.append(self.cur_item._objs.pop())
         return adv
 
@@ -98,7 +99,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
                                  charspace: float, wordspace: float, rise: float, dxscale: float, ncs: Any,
                                  graphicstate: Any) -> Any:
         """pdfminer's `render_string_horizontal` and `LTChar` box in one loop, making `Char`s (see the class)."""
-        if not FAST:
+        if not self._fast:
             return super().render_string_horizontal(seq, matrix, pos, font, fontsize, scaling, charspace, wordspace,
                                                     rise, dxscale, ncs, graphicstate)
         entry = self._fonts.get(id(font))
@@ -153,7 +154,7 @@ def _layout(page: Any) -> list[Any]:
     """Lay the page out with `_Aggregator`, install the result as the page's layout; its characters (drawing order),
     taken out of it."""
     device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
-    interpreter_class()(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    pdf_content.interpreter_class()(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()
     chars = device.chars
     _take_chars(page._layout, chars)  # with pdfminer's parser: all of them, else none are left in the layout
