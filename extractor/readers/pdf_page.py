@@ -1,5 +1,6 @@
-"""One PDF page read: pdfminer lays it out (with /ActualText honoured), its characters become glyphs
-(checkboxes classified), vector checkboxes are added, and ruled tables take the glyphs inside them.
+"""One PDF page read: pdfminer lays it out (with /ActualText honoured; its content streams parsed by
+extractor/readers/pdf_content.py, its characters collected apart from the layout as `Char`s), the characters become
+glyphs (checkboxes classified), vector checkboxes are added, and ruled tables take the glyphs inside them.
 
     read_page(page, number, glyph_table) -> Page
 """
@@ -227,7 +228,7 @@ def _follows_box(glyphs: list[Glyph], x0: float, bottom: float) -> bool:
 
 
 def read_page(page: Any, number: int, table: GlyphTable) -> Page:
-    """Glyphs, vector boxes and ruled tables of one page (characters are read from the layout directly: making
+    """Glyphs, vector boxes and ruled tables of one page (characters are read from the device directly: making
     pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
     chars = _layout(page)
     mb_x0, mb_top = page.mediabox[:2]
