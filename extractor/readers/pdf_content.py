@@ -24,12 +24,15 @@ from __future__ import annotations
 import binascii
 import os
 import re
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
+from pdfminer import pdffont
+from pdfminer.cmapdb import CMapParser
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSKeyword, PSSyntaxError, literal_name
+from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSSyntaxError, literal_name
 
 FAST = os.environ.get("EXTRACTOR_PDF_PARSER", "fast") != "pdfminer"
 
@@ -236,6 +239,72 @@ def _parse(data: bytes) -> list[Any]:
         if restart < 0:
             return out
         pos = restart
+
+
+def tokens(data: bytes) -> list[Any]:
+    """The tokens of PostScript-like `data` as pdfminer's `PSBaseParser.nexttoken` gives them (numbers, keywords,
+    names, strings, hex strings, ``<<`` / ``>>`` / ``[`` … as keywords), without positions."""
+    out: list[Any] = []
+    data += b"\n"
+    end = len(data) - 1
+    pos = 0
+    while True:
+        restart = -1
+        for m in _TOKEN.finditer(data, pos):
+            g = m.lastindex
+            if g == 1:
+                obj = _number(m.group(1))
+                if obj is False:
+                    continue
+            elif g == 2:
+                raw = m.group(2)
+                obj = True if raw == b"true" else False if raw == b"false" else KWD(raw)
+            elif g == 3:
+                obj = _hex(m.group(3))
+            elif g == 4:
+                obj = _name(m.group(4))
+                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
+                    return out
+            elif g == 5:
+                obj = m.group(5)
+            elif g == 6:
+                obj, restart = _string(data, m.end())
+                if obj is None:
+                    return out
+            elif g == 9 or g is None:
+                continue
+            elif g == 10:
+                return out
+            elif g == 11:
+                obj = KWD(m.group(11))
+            else:
+                obj = _DICT_BEGIN if g == 7 else _DICT_END
+            out.append(obj)
+            if restart >= 0:
+                break
+        if restart < 0:
+            return out
+        pos = restart
+
+
+class FastCMapParser(CMapParser):
+    """pdfminer's ToUnicode / CMap parser reading its tokens from `tokens` (the CMaps of subset fonts, one entry per
+    glyph, cost as much to tokenize as a page); installed in pdfminer.pdffont when this module is imported."""
+
+    def __init__(self, cmap: Any, fp: Any) -> None:
+        super().__init__(cmap, fp)
+        data = fp.getvalue() if FAST and hasattr(fp, "getvalue") else None
+        self._fast_tokens = deque(tokens(data)) if data is not None else None
+
+    def nexttoken(self) -> tuple[int, Any]:
+        if self._fast_tokens is None:
+            return super().nexttoken()
+        if not self._fast_tokens:
+            raise PSEOF("Unexpected EOF")
+        return 0, self._fast_tokens.popleft()
+
+
+pdffont.CMapParser = FastCMapParser  # type: ignore[misc]  # pdfminer looks it up there when it reads a font
 
 
 _METHODS: dict[tuple[type, PSKeyword], tuple[str, int] | None] = {}
