@@ -10,13 +10,15 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from pdfminer import pdffont
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream
-from pdfminer.psparser import PSEOF, PSKeyword, PSLiteral
+from pdfminer.psparser import PSEOF, PSBaseParser, PSKeyword, PSLiteral
 
 from extractor import readers
 from extractor.readers import pdf_content
-from extractor.readers.pdf_content import ContentInterpreter, parse_content
+from extractor.readers.pdf_content import ContentInterpreter, FastCMapParser, parse_content, tokens
 from extractor.readers.pdf_page import _layout
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora"
@@ -75,6 +77,40 @@ def test_parse_content_on_random_streams_gives_pdfminers_objects() -> None:
     for _ in range(3000):
         data = b"".join(rng.choice([b"", b" "]) + rng.choice(ATOMS) for _ in range(rng.randint(1, 10)))
         assert _outcome(parse_content, data) == _outcome(_pdfminer, data), data
+
+
+def _pdfminer_tokens(data: bytes) -> list[Any]:
+    parser = PSBaseParser(io.BytesIO(data))
+    out = []
+    while True:
+        try:
+            out.append(parser.nexttoken()[1])
+        except PSEOF:
+            return out
+
+
+def test_tokens_are_pdfminers_tokens() -> None:
+    rng = random.Random(19)
+    for _ in range(2000):
+        data = b"".join(rng.choice([b"", b" "]) + rng.choice(ATOMS + [b"BI", b"ID", b"begincmap"])
+                        for _ in range(rng.randint(1, 10)))
+        assert _outcome(tokens, data) == _outcome(_pdfminer_tokens, data), data
+
+
+CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identity-UCS def\n"
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        b"3 beginbfchar <0003> <0020> <0011> <1EA1> <09BD> <00660069> endbfchar\n"
+        b"2 beginbfrange <0041> <0043> <0061> <0050> <0051> [<0111> <01B0>] endbfrange\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def test_the_fast_cmap_parser_reads_pdfminers_unicode_map() -> None:
+    assert pdffont.CMapParser is FastCMapParser  # what pdfminer's fonts use
+    fast, slow = FileUnicodeMap(), FileUnicodeMap()
+    FastCMapParser(fast, io.BytesIO(CMAP)).run()
+    CMapParser(slow, io.BytesIO(CMAP)).run()
+    assert fast.cid2unichr == slow.cid2unichr
+    assert fast.cid2unichr[0x11] == "ạ" and fast.cid2unichr[0x9BD] == "fi" and fast.cid2unichr[0x51] == "ư"
 
 
 def test_an_inline_image_is_left_to_pdfminer() -> None:
