@@ -4,6 +4,7 @@
 
     pdf.py             the file: open checks (PDFium), pages, running headers, reading order, joins across pages
     pdf_page.py        one page: pdfminer layout (/ActualText), glyphs, vector boxes, ruled tables take glyphs
+    pdf_content.py     content streams parsed by one regex for pdfminer's interpreter (pdfminer's own: an option)
     pdf_lines.py       glyphs → lines (text, tabs, boxes, word measures)
     pdf_paragraphs.py  lines → paragraphs (`Flow`: wrap pitch, fit tests, separators at wraps)
     pdf_words.py       words cut at wraps: each reading scored by its words (syllables, numbers, addresses)
@@ -19,12 +20,13 @@ What comes out (see extractor/model.py):
   not when the first column has text on both pages; cells whose text starts on the new page only count against
   it unless the first column's text stayed on the previous page and no other cell has text on both pages that
   does not run on). A paragraph wrapped over a page break is joined too.
-- Lines: characters (pdfminer through pdfplumber's aggregator, with the /ActualText of marked-content spans
-  honoured) grouped by vertical centre, then ordered by x, so glyphs drawn out of order by font fallback come
-  back in place. A horizontal gap not covered by a space glyph is a tab when the producer draws its spaces
-  (LibreOffice and Word do: such a gap is a tab stop), else a space, or a tab when wider than `TAB_GAP` × the
-  font size; a gap beside a vector box narrower than `VECTOR_GAP` × the font size is a space (the square is drawn
-  inside its advance). Overprinted duplicates are dropped; each glyph's text is NFC
+- Lines: characters (pdfminer's interpreter and pdfplumber's aggregator, content streams parsed by
+  extractor/readers/pdf_content.py and characters boxed without pdfminer's `LTChar`, the same figures; the
+  /ActualText of marked-content spans honoured) grouped by vertical centre, then ordered by x, so glyphs drawn
+  out of order by font fallback come back in place. A horizontal gap not covered by a space glyph is a tab when
+  the producer draws its spaces (LibreOffice and Word do: such a gap is a tab stop), else a space, or a tab when
+  wider than `TAB_GAP` × the font size; a gap beside a vector box narrower than `VECTOR_GAP` × the font size is a
+  space (the square is drawn inside its advance). Overprinted duplicates are dropped; each glyph's text is NFC
   (fallback fonts map one glyph to decomposed text). Dotted leaders stay as the `…` / `.` characters drawn.
 - Paragraphs: consecutive lines of one region (the page body, or one table cell) make one `Block` when the next line
   is the word wrap of the previous one (`Flow`): the lines are a wrapped line's distance apart (the line pitch inside

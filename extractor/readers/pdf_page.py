@@ -1,5 +1,6 @@
-"""One PDF page read: pdfminer lays it out (with /ActualText honoured), its characters become glyphs
-(checkboxes classified), vector checkboxes are added, and ruled tables take the glyphs inside them.
+"""One PDF page read: pdfminer lays it out (with /ActualText honoured; its content streams parsed by
+extractor/readers/pdf_content.py, its characters collected apart from the layout as `Char`s), the characters become
+glyphs (checkboxes classified), vector checkboxes are added, and ruled tables take the glyphs inside them.
 
     read_page(page, number, glyph_table) -> Page
 """
@@ -11,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pdfminer.layout import LTChar, LTContainer
-from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from extractor.model import CHECKED_BOX, EMPTY_BOX
+from extractor.readers import pdf_content
 from extractor.readers.pdf_boxes import DROP, MISSING_GLYPH, NOTDEF, GlyphTable, is_bold_font, vector_boxes
 from extractor.readers.pdf_lines import Glyph, Line, group_lines
 from extractor.readers.pdf_tables import Grid, PageTable
@@ -30,13 +32,37 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 # -- pdfminer device: /ActualText of marked content replaces the text of the glyphs it covers ------------------
+class Char:
+    """A character as the reader needs it: what pdfminer's `LTChar` gives (text, font name, box, size), made
+    without building the `LTChar` (its matrix algebra, colour state, marked-content tags)."""
+
+    __slots__ = ("_text", "fontname", "x0", "y0", "x1", "y1", "size", "notdef")
+
+    def __init__(self, text: str, fontname: str, x0: float, y0: float, x1: float, y1: float) -> None:
+        self._text = text
+        self.fontname = fontname
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.size = y1 - y0
+        self.notdef = False
+
+    def get_text(self) -> str:
+        return self._text
+
+
 class _Aggregator(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest ""."""
+    """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest "".
+
+    With the fast parser (`pdf_content.FAST`) the characters are collected in `chars` (drawing order) instead of the
+    layout: horizontal text as `Char`s computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
+    order: equal floats), vertical text as pdfminer's `LTChar`s moved out of the layout."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._spans: list[list[Any]] = []  # [actual text or None, used]
         self._actual = 0  # how many of the open spans have an /ActualText
+        self.chars: list[Any] = []
+        self._fast = pdf_content.FAST
+        self._fonts: dict[int, tuple[Any, dict[int, tuple[str, float]]]] = {}  # id(font) -> (font, cid -> text, width)
 
     def begin_tag(self, tag: Any, props: Any = None) -> None:
         super().begin_tag(tag, props)
@@ -52,25 +78,88 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         if self._spans:
             self._actual -= self._spans.pop()[0] is not None
 
+    def _actual_text(self, obj: Any) -> None:
+        """Give a character the /ActualText of the innermost span that has one (the span's first character only)."""
+        span = next((s for s in reversed(self._spans) if s[0] is not None), None)
+        if span is not None:
+            obj.notdef = obj._text == MISSING_GLYPH
+            obj._text = "" if span[1] else span[0]
+            span[1] = True
+
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv = super().render_char(*args, **kwargs)
-        if not self._actual:
-            return adv
-        span = next((s for s in reversed(self._spans) if s[0] is not None), None)
-        if span is not None and self.cur_item._objs:
+        if self._actual and self.cur_item._objs:
             obj = self.cur_item._objs[-1]
             if isinstance(obj, LTChar):
-                obj.notdef = obj._text == MISSING_GLYPH  # type: ignore[attr-defined]
-                obj._text = "" if span[1] else span[0]
-                span[1] = True
+                self._actual_text(obj)
+        if self._fast and self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
+            self.chars.append(self.cur_item._objs.pop())
         return adv
 
+    def render_string_horizontal(self, seq: Any, matrix: Any, pos: Any, font: Any, fontsize: float, scaling: float,
+                                 charspace: float, wordspace: float, rise: float, dxscale: float, ncs: Any,
+                                 graphicstate: Any) -> Any:
+        """pdfminer's `render_string_horizontal` and `LTChar` box in one loop, making `Char`s (see the class)."""
+        if not self._fast:
+            return super().render_string_horizontal(seq, matrix, pos, font, fontsize, scaling, charspace, wordspace,
+                                                    rise, dxscale, ncs, graphicstate)
+        entry = self._fonts.get(id(font))
+        if entry is None:
+            entry = self._fonts[id(font)] = (font, {})
+        cache = entry[1]
+        (x, y) = pos
+        (a, b, c, d, e, f) = matrix
+        descent = font.get_descent() * fontsize
+        by0 = descent + rise
+        by1 = descent + rise + fontsize
+        fontname = font.fontname
+        chars = self.chars
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    hit = cache.get(cid)
+                    if hit is None:
+                        try:
+                            text = font.to_unichr(cid)
+                            assert isinstance(text, str), str(type(text))
+                        except PDFUnicodeNotDefined:
+                            text = self.handle_undefined_char(font, cid)
+                        hit = cache[cid] = (text, font.char_width(cid))
+                    # translate_matrix(matrix, (x, y)), then apply_matrix_rect(it, (0, by0, adv, by1)) as pdfminer
+                    me = x * a + y * c + e
+                    mf = x * b + y * d + f
+                    adv = hit[1] * fontsize * scaling
+                    left1, bottom1 = a * 0 + c * by0 + me, b * 0 + d * by0 + mf
+                    right1, bottom2 = a * adv + c * by0 + me, b * adv + d * by0 + mf
+                    right2, top1 = a * adv + c * by1 + me, b * adv + d * by1 + mf
+                    left2, top2 = a * 0 + c * by1 + me, b * 0 + d * by1 + mf
+                    ch = Char(hit[0], fontname, min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2),
+                              max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2))
+                    if self._actual:
+                        self._actual_text(ch)
+                    chars.append(ch)
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        return (x, y)
 
-def _layout(page: Any) -> None:
-    """Lay the page out with `_Aggregator` and install the result as the page's layout."""
+
+def _layout(page: Any) -> list[Any]:
+    """Lay the page out with `_Aggregator`, install the result as the page's layout; its characters (drawing order),
+    taken out of it."""
     device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
-    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    pdf_content.interpreter_class()(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()
+    chars = device.chars
+    _take_chars(page._layout, chars)  # with pdfminer's parser: all of them, else none are left in the layout
+    return chars
 
 
 # -- pages ------------------------------------------------------------------------------------------------------
@@ -139,11 +228,9 @@ def _follows_box(glyphs: list[Glyph], x0: float, bottom: float) -> bool:
 
 
 def read_page(page: Any, number: int, table: GlyphTable) -> Page:
-    """Glyphs, vector boxes and ruled tables of one page (characters are read from the layout directly: making
+    """Glyphs, vector boxes and ruled tables of one page (characters are read from the device directly: making
     pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
-    _layout(page)
-    chars: list[LTChar] = []
-    _take_chars(page._layout, chars)
+    chars = _layout(page)
     mb_x0, mb_top = page.mediabox[:2]
     height = page.height
     glyphs: list[Glyph] = []
