@@ -27,6 +27,7 @@ from pathlib import Path
 
 import regex
 import yaml
+from rapidfuzz import fuzz, process
 
 from extractor.blanks import LEADER
 from extractor.blanks import _is_ellipsis as is_ellipsis
@@ -41,6 +42,10 @@ _KEPT = regex.compile(f"[^{_NOISE_CHARS}]")
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
 _NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
+_LABEL_END = regex.compile(r"[\p{L})]\s*:\s*$")  # a label line whose blank is the next line or was never drawn
+_VALUE_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word
+_MIN_LABEL = 5  # key characters of the words a spaced value follows ("hoten")
+SPACED_LABEL_RATIO = 80  # rapidfuzz ratio of keys at which words typed before a value are a printed label
 _MIN_HEAD = 4  # key characters a printed head needs to anchor a line ("adsl")
 _SHORT_TAIL = 12  # key characters of a tail (a unit) the clerk may type over
 
@@ -90,6 +95,7 @@ class Printed:
     heads: dict[str, tuple[tuple[str, ...], ...]]  # first words' key → the pieces between blanks, per line
     head_lengths: tuple[int, ...]  # the lengths of the head keys, longest first
     starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
+    labels: tuple[str, ...] = ()  # keys of the words before a line's first blank or final colon: the labels
 
     def is_printed(self, text: str) -> bool:
         """Is `text` a whole printed line (or nothing but leaders, boxes and punctuation)?"""
@@ -175,6 +181,23 @@ def _align(printed: Printed, text: str) -> tuple[Blank, ...] | None:
     return tuple(found) if found is not None else None
 
 
+@functools.lru_cache(maxsize=16384)
+def spaced_label(printed: Printed, text: str) -> int | None:
+    """Where the value starts in a line typed as a label's words, a space and a value (colon and dots deleted:
+    `Họ tên Hồ Văn Khánh`, `2. Người báo cáo Dương Minh Tuấn`): at a capital after a lower-case word,
+    the words before being one of the printed labels, reworded at most slightly (`Họ tên` for `Họ và tên:`);
+    the best such place, the earliest of equals. None when there is none."""
+    best: tuple[int, float] | None = None
+    for m in _VALUE_START.finditer(text):
+        key = line_key(text[:m.start()])
+        if len(key) < _MIN_LABEL:
+            continue
+        found = process.extractOne(key, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO)
+        if found is not None and (best is None or found[1] > best[1]):
+            best = (m.start(), found[1])
+    return best[0] if best else None
+
+
 def _fits(text: str, blank: Blank) -> bool:
     """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
     head `Số máy chủ` is another line's wording, not a value)."""
@@ -207,6 +230,7 @@ def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:
 def build(lines: Iterable[str]) -> Printed:
     """The printed lines' keys, and the pieces of the lines that have blanks, by their first words."""
     keys: dict[str, None] = {}
+    labels: dict[str, None] = {}
     heads: dict[str, list[tuple[str, ...]]] = {}
     for line in lines:
         key = line_key(line)
@@ -214,6 +238,8 @@ def build(lines: Iterable[str]) -> Printed:
             continue
         keys.setdefault(key)
         pieces = [line_key(p) for p in _blank_split(nfc(line))]
+        if len(pieces) > 1 and pieces[0] or _LABEL_END.search(line):
+            labels.setdefault(pieces[0] if len(pieces) > 1 else key)
         while len(pieces) > 2 and not pieces[-1] and not pieces[-2]:
             pieces.pop()  # "……… ………" at the end: one blank
         if len(pieces) < 2 or len(pieces[0]) < _MIN_HEAD or not all(pieces[1:-1]):
@@ -225,7 +251,7 @@ def build(lines: Iterable[str]) -> Printed:
         entries.sort(key=len, reverse=True)  # the line with the most printed pieces first
     lengths = tuple(sorted({len(h) for h in heads}, reverse=True))
     return Printed(frozenset(keys), "\n".join(keys), {h: tuple(e) for h, e in heads.items()}, lengths,
-                   frozenset(h[:_MIN_HEAD] for h in heads))
+                   frozenset(h[:_MIN_HEAD] for h in heads), tuple(labels))
 
 
 def _blank_split(line: str) -> list[str]:

@@ -28,7 +28,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document
 from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
-from extractor.printed import Blank, Printed, line_key
+from extractor.printed import Blank, Printed, line_key, spaced_label
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -327,6 +327,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i = j
             continue
         found = block_slots(block, str(section), units, printed, paragraph=True)
+        if not found and printed is not None:
+            found = _spaced_line(block, str(section), printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
@@ -408,6 +410,21 @@ def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | T
         out[-1].location = dict(out[-1].location, next_line=nxt.location)
         j += 1
     return out, j
+
+
+def _spaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
+    """A typed paragraph with no blank, written as a printed label's words, a space and the value (`Họ tên Hồ Văn
+    Khánh`, colon and dots deleted, the label perhaps reworded): a slot labelled by those words."""
+    text = block.text
+    if not _plain_answer(block) or _printed_piece(" ".join(text.split()), printed):
+        return []
+    at = spaced_label(printed, text)
+    if at is None:
+        return []
+    label, rest = clean_label(text[:at]), " ".join(text[at:].split()).strip(" .;,")
+    if not rest or _printed_piece(rest, printed):
+        return []
+    return [Slot("blank", label, label, section, raw=rest, location=dict(block.location, start=at, end=len(text)))]
 
 
 def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:

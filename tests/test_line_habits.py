@@ -15,7 +15,7 @@ from extractor.slots import Slot, find_slots
 
 UNITS = load_catalogue().units
 
-PRINTED = build([
+PRINTED_LINES = [
     "3. Trình độ chuyên môn (ghi rõ số lượng vào ô tương ứng):",
     "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
     "Đại học: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
@@ -24,7 +24,8 @@ PRINTED = build([
     "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
     "Họ và tên:…………………………….",
     "Ghi chú: Số liệu phần này tính đến 1/10/2020",
-])
+]
+PRINTED = build(PRINTED_LINES)
 
 
 def doc(*texts: str) -> Document:
@@ -236,3 +237,14 @@ def test_a_yes_no_word_on_the_next_line_although_printed_options_spell_it(answer
     printed = build(["a. Quản lý nhân sự (có/không): …………", "Có", "Không"])  # a table's option cells print them
     found = find_slots(doc("a. Quản lý nhân sự (có/không): …………", answer), UNITS, printed)
     assert [s.raw for s in found] == [answer]
+
+
+@pytest.mark.parametrize(("lines", "label", "raw"), [
+    (["Họ tên Hồ Văn Khánh"], "Họ tên", "Hồ Văn Khánh"),  # `Họ và tên:……` reworded, colon and dots deleted
+    (["2. Thông tin cán bộ phụ trách CNTT:", "Ho va ten Tran Van Binh"], "Ho va ten", "Tran Van Binh"),  # no tones
+    (["2. Người báo cáo Dương Minh Tuấn"], "Người báo cáo", "Dương Minh Tuấn"),  # a label printed with no dots
+])
+def test_a_text_value_after_a_printed_label_and_a_space(lines: list[str], label: str, raw: str) -> None:
+    printed = build([*PRINTED_LINES, "2. Người báo cáo:"])
+    found = [s for s in find_slots(doc(*lines), UNITS, printed) if s.raw]
+    assert brief(found, "label", "raw", "extra") == [(label, raw, None)]
