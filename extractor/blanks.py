@@ -43,6 +43,7 @@ _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/
 _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
                            r"|(?P<word>\p{L}+(?: \p{L}+){0,3}))[ \t.;,]*")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+_SEPARATOR = regex.compile(r",?\t+|,? {3,}|, (?=\p{L})")  # between a value and the next label
 _NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
 
@@ -213,6 +214,8 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[R
     _colon_tail(text, regions)
     if spaced and not regions:
         _space_tail(text, regions, units)
+    elif spaced and regions:
+        _space_head(text, regions, units)
     _labels(text, regions, units)
     return regions
 
@@ -236,6 +239,32 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     if sum(ch.isalpha() for ch in label) < 4 or "\t" in label.strip() or label.rstrip().endswith(("/", "-")):
         return
     regions.append(Region(found.start(), found.end(), found.group(), spaced=True))
+
+
+def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`- Số CCVC … của cơ quan 67 người,\tTỉ lệ: 83 %`, `Chuyên trách không có người      Phụ trách: ……0…… người`:
+    the words before the first blank hold a value typed after its own label and a space (a number, or a zero
+    word, a unit may follow), then a separator (a tab, a run of spaces, a comma) and the first blank's label. The
+    value is a blank of its own."""
+    head = text[:regions[0].start]
+    seps = list(_SEPARATOR.finditer(head))
+    if not seps:
+        return
+    segment = head[:seps[-1].start()]
+    found: list[Region] = []
+    _space_tail(segment, found, units)
+    if not found:
+        value, unit = split_value_unit(segment, units)
+        words = value.split()
+        for n in (3, 2, 1):
+            if unit and len(words) > n and fold(" ".join(words[-n:])) in answer_words():
+                start = value.rfind(words[-n])
+                label = segment[:start]
+                if sum(ch.isalpha() for ch in label) >= 4 and "\t" not in label.strip():
+                    found.append(Region(start, len(value), value[start:], spaced=True))
+                break
+    if found:
+        regions.insert(0, found[0])
 
 
 def _word_after_leader(text: str, regions: list[Region]) -> None:

@@ -248,3 +248,14 @@ def test_a_text_value_after_a_printed_label_and_a_space(lines: list[str], label:
     printed = build([*PRINTED_LINES, "2. Người báo cáo:"])
     found = [s for s in find_slots(doc(*lines), UNITS, printed) if s.raw]
     assert brief(found, "label", "raw", "extra") == [(label, raw, None)]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("- Số CCVC được cấp hộp thư điện tử riêng của cơ quan 67 người,\tTỉ lệ: 83 %",
+     [("Số CCVC được cấp hộp thư điện tử riêng của cơ quan", "67", "người"), ("Tỉ lệ", "83", "%")]),
+    ("Chuyên trách không có người      Phụ trách công nghệ thông tin:……0………người",
+     [("Chuyên trách", "không có", "người"), ("Phụ trách công nghệ thông tin", "0", "người")]),
+])
+def test_a_value_after_its_label_and_a_space_before_the_next_blank(line: str, expected: list[tuple[str, ...]]) -> None:
+    """The first blank of a line typed space-only, the next one left with its colon and dots."""
+    assert brief(slots(line), "label", "raw", "unit_text") == expected
