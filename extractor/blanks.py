@@ -214,8 +214,9 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False) -> list[R
     _colon_tail(text, regions)
     if spaced and not regions:
         _space_tail(text, regions, units)
-    elif spaced and regions:
+    if spaced and regions:
         _space_head(text, regions, units)
+        _space_after(text, regions, units)
     _labels(text, regions, units)
     return regions
 
@@ -265,6 +266,24 @@ def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
                 break
     if found:
         regions.insert(0, found[0])
+
+
+def _space_after(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`Tiến sỹ: …2… người\t\tThạc sĩ 5 người`, `…: …10… người,\t\tĐạt tỷ lệ 100%`: after the last blank and its
+    unit, a separator, then label words and a value with only a space between them: a blank of its own."""
+    base = regions[-1].end
+    tail = text[base:]
+    sep = _SEPARATOR.search(tail)
+    if sep is None:
+        return
+    unit, before = split_unit(LEADER.sub(" ", tail[:sep.start()]), units)
+    if before.strip(" \t.,;:%)"):
+        return  # words of their own before the separator: not the last blank's unit
+    found: list[Region] = []
+    _space_tail(tail[sep.end():], found, units)
+    if found:
+        at = base + sep.end()
+        regions.append(Region(found[0].start + at, found[0].end + at, found[0].raw, spaced=True))
 
 
 def _word_after_leader(text: str, regions: list[Region]) -> None:

@@ -259,3 +259,15 @@ def test_a_text_value_after_a_printed_label_and_a_space(lines: list[str], label:
 def test_a_value_after_its_label_and_a_space_before_the_next_blank(line: str, expected: list[tuple[str, ...]]) -> None:
     """The first blank of a line typed space-only, the next one left with its colon and dots."""
     assert brief(slots(line), "label", "raw", "unit_text") == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("- Số cán bộ cấp huyện có tài khoản thư điện tử 1358 người, tỷ lệ 33,7 %",
+     [("Số cán bộ cấp huyện có tài khoản thư điện tử", "1358", "người"), ("tỷ lệ", "33,7", "%")]),
+    ("Tiến sỹ: …2… người\t\tThạc sĩ 5 người", [("Tiến sỹ", "2", "người"), ("Thạc sĩ", "5", "người")]),
+    ("- Số CBCCVC cấp xã có tài khoản thư điện tử: 481 người,\t Tỉ lệ 22 %",
+     [("Số CBCCVC cấp xã có tài khoản thư điện tử", "481", "người"), ("Tỉ lệ", "22", "%")]),
+])
+def test_every_blank_of_a_line_typed_space_only(line: str, expected: list[tuple[str, ...]]) -> None:
+    """Values after their labels and a space, each blank of the line: before, after or between other blanks."""
+    assert brief(slots(line), "label", "raw", "unit_text") == expected
