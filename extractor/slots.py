@@ -69,6 +69,7 @@ class Slot:
     row_label: str | None = None
     weak: bool = False  # an empty `label:` with no dots: weaker evidence of a blank than a drawn leader
     extra: str | None = None  # typed text in the slot's region that is neither its value nor printed words
+    whole_line: bool = False  # `raw` is a whole paragraph under its question: it may begin with a label's words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -332,7 +333,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
-                          raw=" ".join(block.text.split()), location=dict(block.location))]
+                          raw=" ".join(block.text.split()), location=dict(block.location), whole_line=True)]
         if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
             slots[-1].raw = " ".join(block.text.split())
