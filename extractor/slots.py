@@ -457,13 +457,20 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False
     last = slots[-1]
-    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box)
-    if last.kind != "blank" or last.raw is not None or not _found_in(last.location, above):
+    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
+    # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
+    if last.kind != "blank" or not _printed_raw(last.raw, printed) or not _found_in(last.location, above):
         return False
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
     return not rest or printed.in_printed(rest)
+
+
+def _printed_raw(raw: str | None, printed: Printed) -> bool:
+    """Is a blank's text nothing typed: none, or printed words (no figure, not a yes/no or zero word)?"""
+    return raw is None or (any(ch.isalpha() for ch in raw) and not _DIGIT.search(raw) and _printed_piece(raw, printed)
+                           and fold(" ".join(raw.strip(" .;,").split())) not in answer_words())
 
 
 def _found_in(location: dict[str, Any], block: Block) -> bool:

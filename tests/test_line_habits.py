@@ -271,3 +271,15 @@ def test_a_value_after_its_label_and_a_space_before_the_next_blank(line: str, ex
 def test_every_blank_of_a_line_typed_space_only(line: str, expected: list[tuple[str, ...]]) -> None:
     """Values after their labels and a space, each blank of the line: before, after or between other blanks."""
     assert brief(slots(line), "label", "raw", "unit_text") == expected
+
+
+def test_value_on_the_next_line_after_printed_words_before_the_dots() -> None:
+    """`…):Liệt kê……` left as printed: the form's words before the dots are no value; the line under them is."""
+    printed = build([*PRINTED_LINES, "- Phần mềm đơn (chỉ sử dụng nội bộ cơ quan):Liệt kê……………………"])
+    found = find_slots(doc("- Phần mềm đơn (chỉ sử dụng nội bộ cơ quan):Liệt kê…………………………………",
+                           "Phần mềm quản lý cấp phép xây dựng"), UNITS, printed)
+    assert [s.raw for s in found] == ["Phần mềm quản lý cấp phép xây dựng"]
+    # a typed value with a figure is never taken for printed words
+    printed = build([*PRINTED_LINES, "1) Quý báo cáo: ……", "(Ví dụ: Quý III/2019)"])
+    found = find_slots(doc("1) Quý báo cáo: Quý III/2019", "Sở Tài nguyên và Môi trường"), UNITS, printed)
+    assert found[0].raw == "Quý III/2019"
