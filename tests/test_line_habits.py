@@ -283,3 +283,15 @@ def test_value_on_the_next_line_after_printed_words_before_the_dots() -> None:
     printed = build([*PRINTED_LINES, "1) Quý báo cáo: ……", "(Ví dụ: Quý III/2019)"])
     found = find_slots(doc("1) Quý báo cáo: Quý III/2019", "Sở Tài nguyên và Môi trường"), UNITS, printed)
     assert found[0].raw == "Quý III/2019"
+
+
+def test_return_f002_r001_email_on_the_next_line_under_an_email_label() -> None:
+    """`5. Email: ……` / `hap@gmail.com` on a reworded return: the label `Email` (patterns/aliases.yaml) is the
+    contact e-mail's, the value the line under it."""
+    from pathlib import Path
+
+    from extractor.pipeline import extract_path
+
+    result = extract_path(Path(__file__).resolve().parent.parent / "corpora" / "returns" / "f002_r001.docx")
+    (email,) = [f for f in result.fields if f.field_id == "contact.email"]
+    assert email.value == "hap@gmail.com"
