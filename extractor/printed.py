@@ -198,6 +198,14 @@ def spaced_label(printed: Printed, text: str) -> int | None:
     return best[0] if best else None
 
 
+@functools.lru_cache(maxsize=16384)
+def label_score(printed: Printed, text: str) -> float:
+    """How close `text` is to the printed label it is most like (rapidfuzz ratio of keys, 0–100): a reworded label
+    scores ~75 and up, a typed name or agency (`UBND phường`, `Sở Y tế`) ~45–60."""
+    found = process.extractOne(line_key(text), printed.labels, scorer=fuzz.ratio)
+    return found[1] if found is not None else 0.0
+
+
 def _fits(text: str, blank: Blank) -> bool:
     """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
     head `Số máy chủ` is another line's wording, not a value)."""

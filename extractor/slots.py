@@ -20,6 +20,7 @@ from extractor.blanks import (
     LEADER,
     Region,
     answer_words,
+    has_leader,
     label_regions,
     split_line,
     split_unit,
@@ -28,7 +29,7 @@ from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document
 from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
-from extractor.printed import Blank, Printed, line_key, spaced_label
+from extractor.printed import Blank, Printed, label_score, line_key, spaced_label
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -40,6 +41,7 @@ SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _DIGIT = regex.compile(r"\d")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
+LABEL_LIKE = 70  # `printed.label_score` from which words before a value are a label (reworded), not typed text
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
@@ -328,6 +330,9 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i = j
             continue
         found = block_slots(block, str(section), units, printed, paragraph=True)
+        if found and printed is not None and slots and not slots[-1].weak and _no_label(block, found, printed) \
+                and _answers_line_above(block, slots, last_block, printed, units):
+            found = []  # "UBND phường 7" under "Tên cơ quan báo cáo: ……": no label of the form, the answer above
         if not found and printed is not None:
             found = _spaced_line(block, str(section), printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
@@ -465,6 +470,15 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
     return not rest or printed.in_printed(rest)
+
+
+def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:
+    """Did `block` give only values read after words and a space (no dots, no colon), words like no printed label
+    (`UBND phường 7`: a typed name ending with a number; `Số văn bản nhận có chữ ký số 418` has a label, `(Cấp xã)
+    215` a qualifier)?"""
+    text = block.text
+    return not has_leader(text) and ":" not in text and all(
+        s.column is None and label_score(printed, s.label) < LABEL_LIKE for s in found)
 
 
 def _printed_raw(raw: str | None, printed: Printed) -> bool:

@@ -295,3 +295,13 @@ def test_return_f002_r001_email_on_the_next_line_under_an_email_label() -> None:
     result = extract_path(Path(__file__).resolve().parent.parent / "corpora" / "returns" / "f002_r001.docx")
     (email,) = [f for f in result.fields if f.field_id == "contact.email"]
     assert email.value == "hap@gmail.com"
+
+
+@pytest.mark.parametrize(("answer", "raws"), [
+    ("UBND phường 7", ["UBND phường 7"]),  # a typed name ending with a number: no label, the answer above
+    ("Số điện thoại di động 0257.3263905", [None, "0257.3263905"]),  # a label of the form: its own blank
+])
+def test_a_name_ending_with_a_number_on_the_next_line(answer: str, raws: list[str | None]) -> None:
+    printed = build([*PRINTED_LINES, "2. Tên cơ quan báo cáo: ………………..", "Số điện thoại di động: ……"])
+    found = find_slots(doc("2. Tên cơ quan báo cáo: ………………..", answer), UNITS, printed)
+    assert [s.raw for s in found] == raws
