@@ -305,3 +305,12 @@ def test_a_name_ending_with_a_number_on_the_next_line(answer: str, raws: list[st
     printed = build([*PRINTED_LINES, "2. Tên cơ quan báo cáo: ………………..", "Số điện thoại di động: ……"])
     found = find_slots(doc("2. Tên cơ quan báo cáo: ………………..", answer), UNITS, printed)
     assert [s.raw for s in found] == raws
+
+
+@pytest.mark.parametrize("line", [
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sở",  # the unit mistyped
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):   hồ sơ",  # spaces for dots
+])
+def test_value_on_the_next_line_after_a_mistyped_unit_or_a_blank_of_spaces(line: str) -> None:
+    found = slots(line, "25,538")
+    assert [s.raw for s in found] == ["25,538"]
