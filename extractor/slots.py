@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import regex
-from rapidfuzz.distance import Levenshtein
 
 from extractor import counts
 from extractor.blanks import (
@@ -25,6 +24,7 @@ from extractor.blanks import (
     label_regions,
     split_line,
     split_unit,
+    unit_like,
 )
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
 from extractor.options import OptionLine, is_yes_no
@@ -42,7 +42,6 @@ SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _DIGIT = regex.compile(r"\d")
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
-_FUZZY_UNIT = 4  # letters a unit needs before a one-letter slip in it is still read as that unit
 LABEL_LIKE = 70  # `printed.label_score` from which words before a value are a label (reworded), not typed text
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
@@ -467,19 +466,12 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
     # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
     if last.kind != "blank" or not _found_in(last.location, above) or not (
-            _printed_raw(last.raw, printed) or _unit_like(last.raw or "", units)):
+            _printed_raw(last.raw, printed) or unit_like(last.raw or "", units)):
         return False
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
-    return not rest or printed.in_printed(rest) or _unit_like(rest, units)
-
-
-def _unit_like(text: str, units: Sequence[str]) -> bool:
-    """Is `text` a unit alone, perhaps mistyped by one letter (`nggười`, `/táng`, `%`): no typed value?"""
-    t = " ".join(fold(text).strip(" /.,;:()").split())
-    return bool(t) and not _DIGIT.search(t) and any(
-        t == u or (len(u) >= _FUZZY_UNIT and Levenshtein.distance(t, u) <= 1) for u in units)
+    return not rest or printed.in_printed(rest) or unit_like(rest, units)
 
 
 def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:

@@ -314,3 +314,17 @@ def test_a_name_ending_with_a_number_on_the_next_line(answer: str, raws: list[st
 def test_value_on_the_next_line_after_a_mistyped_unit_or_a_blank_of_spaces(line: str) -> None:
     found = slots(line, "25,538")
     assert [s.raw for s in found] == ["25,538"]
+
+
+@pytest.mark.parametrize(("line", "label", "raw", "unit"), [
+    ("Tổng số CBCC của tỉnh theo phạm vi thống kê 3,983 (người). Trong đó:",  # a sentence ends before the next label
+     "Tổng số CBCC của tỉnh theo phạm vi thống kê", "3,983", "người"),
+    ("+ Số văn bản phát hành có chữ ký số 1479 văn bản. (Văn bản ký số phát hành theo trục liên thông)",  # a note
+     "Số văn bản phát hành có chữ ký số", "1479", "văn bản"),
+    ("+ Số văn bản gửi có chữ ký số của tổ chức Không có văn bản",  # a zero word and its unit
+     "Số văn bản gửi có chữ ký số của tổ chức", "Không có", "văn bản"),
+    ("2) Tổng số TTHC của cơ quan 58 dcịh vụ", "Tổng số TTHC của cơ quan", "58", None),  # the unit mistyped
+])
+def test_a_value_after_its_label_and_a_space_then_a_unit_and_more(line: str, label: str, raw: str,
+                                                                  unit: str | None) -> None:
+    assert brief([s for s in slots(line) if s.raw], "label", "raw", "unit_text") == [(label, raw, unit)]
