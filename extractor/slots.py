@@ -143,7 +143,8 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
 
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
-        if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
+        if aligned is not None and not _spaced_is_tighter(regions, aligned) and (
+                any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
                                                   b.end, b.raw) for b in aligned], units)
@@ -156,6 +157,16 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     context = clean_label(LEADER.sub(" ", " ".join(pieces)))
     return [(clean_label(r.label), context, r.column, r.raw or None, r.unit or None, r.start, r.end, r.weak,
              _extra(text, regions, k, units, printed)) for k, r in enumerate(regions)]
+
+
+def _spaced_is_tighter(regions: Sequence[Region], aligned: Sequence[Blank]) -> bool:
+    """A value read after a label and a space (an address, a phone, a number) that the printed line's blank holds
+    with words before it (`Thư điện tử lên hệ thuyh@…` over `Thư điện tử: ……`): the label reworded, those words
+    are its own, not the value's."""
+    if len(regions) != len(aligned) or not all(r.spaced for r in regions):
+        return False
+    return all(b.raw != r.raw and b.raw.endswith(r.raw) and not _DIGIT.search(b.raw[:-len(r.raw)])
+               for r, b in zip(regions, aligned, strict=True))
 
 
 def _aligned_is_better(regions: Sequence[Region], aligned: Sequence[Blank], printed: Printed) -> bool:

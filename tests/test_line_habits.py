@@ -328,3 +328,11 @@ def test_value_on_the_next_line_after_a_mistyped_unit_or_a_blank_of_spaces(line:
 def test_a_value_after_its_label_and_a_space_then_a_unit_and_more(line: str, label: str, raw: str,
                                                                   unit: str | None) -> None:
     assert brief([s for s in slots(line) if s.raw], "label", "raw", "unit_text") == [(label, raw, unit)]
+
+
+def test_an_address_after_a_reworded_label_and_a_space_keeps_the_label_words_out() -> None:
+    """`Thư điện tử lên hệ thuyh@…` over the printed `Thư điện tử: ……`: the words before the address are the
+    label's (reworded), not the value's."""
+    printed = build([*PRINTED_LINES, "4. Thư điện tử: ……………"])
+    found = find_slots(doc("4. Thư điện tử lên hệ thuyh@tnmt.phuyen.gov.vn"), UNITS, printed)
+    assert brief(found, "label", "raw") == [("Thư điện tử lên hệ", "thuyh@tnmt.phuyen.gov.vn")]
