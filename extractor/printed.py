@@ -106,15 +106,17 @@ class Printed:
         """Is `text` printed words: a piece of some printed line (or empty once leaders are removed)?"""
         return _in_printed(self, line_key(text))
 
-    def align(self, text: str) -> list[Blank] | None:
+    def align(self, text: str, spaced: bool = False) -> list[Blank] | None:
         """See `_align` (remembered per line: the printed lines of a form come back in every return)."""
-        found = _align(self, text)
+        found = _align(self, text, spaced)
         return list(found) if found is not None else None
 
-    def _align(self, text: str) -> list[Blank] | None:
+    def _align(self, text: str, spaced: bool = False) -> list[Blank] | None:
         """The blanks of the printed line that `text` (NFC, not itself printed) was typed over: each blank
         spans what lies between the printed words around it. None when no printed line with blanks begins
-        like `text` and has its other printed words in order."""
+        like `text` and has its other printed words in order. With `spaced`, a value may follow its label's
+        words and a space alone when it starts with a capital (`, chuyên ngành Kỹ sư …`, colon and dots
+        deleted); without, words after words are a heading's."""
         key, pos = _key_and_positions(text)
         if key[:_MIN_HEAD] not in self.starts:
             return None
@@ -129,7 +131,7 @@ class Printed:
                 if found is None:
                     continue
                 blanks = [_blank(text, pos, a, b) for a, b in found]
-                if all(_fits(text, b) for b in blanks):
+                if all(_fits(text, b, spaced) for b in blanks):
                     return blanks
         return None
 
@@ -176,8 +178,8 @@ def _in_printed(printed: Printed, key: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16384)
-def _align(printed: Printed, text: str) -> tuple[Blank, ...] | None:
-    found = printed._align(text)
+def _align(printed: Printed, text: str, spaced: bool = False) -> tuple[Blank, ...] | None:
+    found = printed._align(text, spaced)
     return tuple(found) if found is not None else None
 
 
@@ -206,9 +208,10 @@ def label_score(printed: Printed, text: str) -> float:
     return found[1] if found is not None else 0.0
 
 
-def _fits(text: str, blank: Blank) -> bool:
+def _fits(text: str, blank: Blank, spaced: bool = False) -> bool:
     """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
-    head `Số máy chủ` is another line's wording, not a value)."""
+    head `Số máy chủ` is another line's wording, not a value). Words typed after the label's words and a
+    space are a value only when `spaced` and they start with a capital."""
     s = blank.start
     if 0 < s < len(text) and text[s - 1].isalpha() and text[s].isalpha() and not (
             (text[s - 1].islower() and text[s].isupper()) or any(ch.isdigit() for ch in blank.raw)):
@@ -220,7 +223,8 @@ def _fits(text: str, blank: Blank) -> bool:
     gap = text[s:text.find(blank.raw, s)] if blank.raw else ""
     # words after words, no colon or dots between: a heading, not a label and its value
     return not (blank.raw and gap and not gap.strip() and text[:s].rstrip()[-1:].isalpha()
-                and not any(ch.isdigit() or ch == "@" for ch in blank.raw))
+                and not any(ch.isdigit() or ch == "@" for ch in blank.raw)
+                and not (spaced and blank.raw[:1].isupper()))
 
 
 def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:

@@ -143,6 +143,8 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
 
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
+        if aligned is None and paragraph:  # "…tại chức):Kỹ sư, chuyên ngành Hệ thống …": a value after a space
+            aligned = printed.align(text, spaced=True)
         if aligned is not None and not _spaced_is_tighter(regions, aligned) and (
                 any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
             # a region starts at its value: the printed ")" or ":" before it stays in the label

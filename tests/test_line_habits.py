@@ -336,3 +336,14 @@ def test_an_address_after_a_reworded_label_and_a_space_keeps_the_label_words_out
     printed = build([*PRINTED_LINES, "4. Thư điện tử: ……………"])
     found = find_slots(doc("4. Thư điện tử lên hệ thuyh@tnmt.phuyen.gov.vn"), UNITS, printed)
     assert brief(found, "label", "raw") == [("Thư điện tử lên hệ", "thuyh@tnmt.phuyen.gov.vn")]
+
+
+def test_the_second_blank_of_a_printed_line_typed_space_only() -> None:
+    """`…(…):……, chuyên ngành……` with the second blank's dots deleted: the value after `chuyên ngành` and a space."""
+    printed = build([*PRINTED_LINES, "+ Trình độ CNTT (chính quy hay tại chức):……………, chuyên ngành……………"])
+    found = find_slots(doc("+ Trình độ CNTT (chính quy hay tại chức):Đại học, chuyên ngành Kỹ sư phần mềm."), UNITS,
+                       printed)
+    assert [s.raw for s in found] == ["Đại học", "Kỹ sư phần mềm"]
+    # words after the label's words, not capitalised, are not told from the label's: the colon's text stays whole
+    found = find_slots(doc("+ Trình độ CNTT (chính quy hay tại chức):Đại học, chuyên ngành khác"), UNITS, printed)
+    assert [s.raw for s in found] == ["Đại học, chuyên ngành khác"]
