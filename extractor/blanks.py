@@ -46,6 +46,8 @@ _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
 # between a value (and its unit) and the next label: a tab, a run of spaces, a comma, the end of a sentence
 _SEPARATOR = regex.compile(r",?\t+|,? {3,}|, (?=\p{L})|(?<=\S{2})\. (?=\p{Lu})")
+_PHONE = regex.compile(PHONE)
+_SHORT_LABEL = 4  # words of the label after a phone or an address typed with no separator before it
 _NOTE = regex.compile(r"^[ .;,]*\([^()]*\)[ .;,]*$")  # a bracketed note after a value and its unit
 _FUZZY_UNIT = 4  # letters a unit needs before a slip in it is still read as that unit
 _NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
@@ -271,13 +273,19 @@ def unit_like(text: str, units: Sequence[str]) -> bool:
 def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
     """`- Số CCVC … của cơ quan 67 người,\tTỉ lệ: 83 %`, `Chuyên trách không có người      Phụ trách: ……0…… người`:
     the words before the first blank hold a value typed after its own label and a space (a number, or a zero
-    word, a unit may follow), then a separator (a tab, a run of spaces, a comma) and the first blank's label. The
-    value is a blank of its own."""
+    word, a unit may follow), then a separator (a tab, a run of spaces, a comma; none after a phone or an address
+    and before a short label: `Điện thoại cơ quan 0957352361 DĐ: …`) and the first blank's label. The value is a
+    blank of its own."""
     head = text[:regions[0].start]
     seps = list(_SEPARATOR.finditer(head))
-    if not seps:
-        return
-    segment = head[:seps[-1].start()]
+    if seps:
+        segment = head[:seps[-1].start()]
+    else:  # "Điện thoại cơ quan 0957352361 DĐ: …": a phone or an address needs no separator before a short label
+        typed = [m for m in _SPACED_VALUE.finditer(head) if m.group("addr") or _PHONE.fullmatch(m.group())]
+        if not typed or not any(ch.isalpha() for ch in head[typed[-1].end():]) or \
+                len(head[typed[-1].end():].split()) > _SHORT_LABEL:
+            return
+        segment = head[:typed[-1].end()]
     found: list[Region] = []
     _space_tail(segment, found, units)
     if found:

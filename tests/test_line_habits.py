@@ -255,6 +255,8 @@ def test_a_text_value_after_a_printed_label_and_a_space(lines: list[str], label:
      [("Số CCVC được cấp hộp thư điện tử riêng của cơ quan", "67", "người"), ("Tỉ lệ", "83", "%")]),
     ("Chuyên trách không có người      Phụ trách công nghệ thông tin:……0………người",
      [("Chuyên trách", "không có", "người"), ("Phụ trách công nghệ thông tin", "0", "người")]),
+    ("3. Điện thoại cơ quan 0957352361 DĐ: (0257) 3.803.935",  # a phone needs no separator before a short label
+     [("Điện thoại cơ quan", "0957352361", None), ("DĐ", "(0257) 3.803.935", None)]),
 ])
 def test_a_value_after_its_label_and_a_space_before_the_next_blank(line: str, expected: list[tuple[str, ...]]) -> None:
     """The first blank of a line typed space-only, the next one left with its colon and dots."""
