@@ -479,7 +479,7 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
     # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
     if last.kind != "blank" or not _found_in(last.location, above) or not (
-            _printed_raw(last.raw, printed) or unit_like(last.raw or "", units)):
+            _printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
         return False
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
@@ -496,9 +496,10 @@ def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:
         s.column is None and label_score(printed, s.label) < LABEL_LIKE for s in found)
 
 
-def _printed_raw(raw: str | None, printed: Printed) -> bool:
-    """Is a blank's text nothing typed: none, or printed words (no figure, not a yes/no or zero word)?"""
-    return raw is None or (any(ch.isalpha() for ch in raw) and not _DIGIT.search(raw) and _printed_piece(raw, printed)
+def _printed_raw(raw: str | None, line: Block, printed: Printed) -> bool:
+    """Is a blank's text nothing typed: none, or the form's own words, its line being a printed line as it stands
+    (`…):Liệt kê……`; not `Chức vụ: Chuyên viên`, though `Chuyên viên` is printed somewhere)?"""
+    return raw is None or (any(ch.isalpha() for ch in raw) and not _DIGIT.search(raw) and printed.is_printed(line.text)
                            and fold(" ".join(raw.strip(" .;,").split())) not in answer_words())
 
 

@@ -349,3 +349,11 @@ def test_the_second_blank_of_a_printed_line_typed_space_only() -> None:
     # words after the label's words, not capitalised, are not told from the label's: the colon's text stays whole
     found = find_slots(doc("+ Trình độ CNTT (chính quy hay tại chức):Đại học, chuyên ngành khác"), UNITS, printed)
     assert [s.raw for s in found] == ["Đại học, chuyên ngành khác"]
+
+
+def test_a_typed_value_that_is_printed_somewhere_is_no_empty_blank() -> None:
+    """`Chức vụ: Chuyên viên` (`Chuyên viên` printed elsewhere): the line under it is no answer to it."""
+    printed = build([*PRINTED_LINES, "3. Chức vụ: ……………", "☐ Chuyên viên ☐ Lãnh đạo"])
+    found = find_slots(doc("3. Chức vụ: Chuyên viên", "Phụ trách công nghệ thông tin của Sở từ năm 2019"), UNITS,
+                       printed)
+    assert found[0].raw == "Chuyên viên"
