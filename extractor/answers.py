@@ -33,6 +33,11 @@ GLUED_LABEL_NUMBER = 0.9  # a value glued to the number its field's label ends w
 GLUED_YEAR = 0.6  # … to a year after a year word, the field's label ending with no such number: for a reviewer
 _TRAILING_NUMBER = regex.compile(r"(?<![\d.,])(\d+)[\s.:…]*$")
 _GLUED_YEAR = regex.compile(r"((?:19|20)\d\d)(\d.*)")
+LABEL_CUT = 70  # rapidfuzz score at which the words before a typed text are the field's label, reworded
+LABEL_WORDS = 0.6  # the share of the words before the cut that must be words of the label
+_WORD = regex.compile(r"\w+")
+LABEL_CUT_QUALITY = 0.9  # the quality of a text value read after a reworded label cut off
+_VALUE_WORD = regex.compile(r"(?<=^|[\s(])(?:\p{Lu}|\d|[\w.+-]+@)")
 
 
 @dataclass
@@ -54,19 +59,26 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if slot.options is not None:
         return _choice(slot, spec, type_)
     raw = slot.raw
+    labels = (template.label, *(spec.labels if spec else ())) if template is not None else ()
+    cut = False
     if raw and template is not None:
         raw = strip_printed(raw, template.before, template.after)
     if raw and type_ == "text" and template is not None:
-        raw = strip_label(raw, (template.label, *(spec.labels if spec else ())))
+        stripped = strip_label(raw, labels)
+        at = cut_label(raw, labels) if stripped == raw and slot.whole_line else None
+        raw, cut = (stripped, False) if at is None else (raw[at:], True)
     glued: tuple[str, float] | None = None
     if raw and type_ in _NUMBER_TYPES:
-        labels = (template.label, *(spec.labels if spec else ())) if template is not None else ()
         raw, glued = cut_label_number(raw, slot.label, labels)
     if not raw or _only_printed(raw, spec, template, slot):
         if slot.extra and type_ == "text" and not raw:
-            # a text answer typed after the dots of an empty blank (`Họ tên:……………Lê Hoàng Minh`): read, but for a
-            # reviewer to confirm (the finder may have cut printed-looking words out of it)
-            return Answer(" ".join(slot.extra.split()), slot.extra, None, False, AFTER_BLANK, "after_blank")
+            # a text answer typed after the dots of an empty blank (`Họ tên:……………Lê Hoàng Minh`) or after its label
+            # and a space: read, but for a reviewer to confirm (the finder may have cut printed-looking words out of
+            # it); the rest of the label the document prints for it cut off (`… CNTT và kiến nghị (nếu có) Đề nghị …`)
+            line = f"{slot.label} {' '.join(slot.extra.split())}"
+            at = cut_label(line, labels, start=len(slot.label) + 1)
+            value = line[at:] if at is not None else " ".join(slot.extra.split())
+            return Answer(value, slot.extra, None, False, AFTER_BLANK, "after_blank")
         if slot.extra:  # typed text the finder could not place: never a silent empty
             return Answer(None, slot.extra, None, False, 0.0, UNPLACED)
         return EMPTY
@@ -85,6 +97,8 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     reason, quality = (parsed.reason, parsed.quality) if not joined else ("joined_text", min(parsed.quality, 0.95))
     if glued is not None and glued[1] < quality:
         reason, quality = glued
+    if cut and parsed.ok:
+        reason, quality = "label_cut", min(quality, LABEL_CUT_QUALITY)
     return Answer(parsed.value if parsed.ok else None, raw, unit, parsed.ok, quality, reason)
 
 
@@ -305,6 +319,40 @@ def strip_label(raw: str, labels: Sequence[str]) -> str:
         if best < len(lw) < len(words) and folded[:len(lw)] == lw:
             best = len(lw)
     return " ".join(words[best:]).lstrip(":.… ") if best else raw
+
+
+def cut_label(line: str, labels: Sequence[str], start: int = 0) -> int | None:
+    """Where the value starts in `line` when the label this document prints for it was typed in front, reworded
+    or without tones (`Kê tên cac CSDL chuyên nganh do Sơ quan ly, sư dung Hệ thống …` for `Liệt kê các cơ sở dữ
+    liệu chuyên ngành …`): a label aligned with the start of the line (rapidfuzz partial alignment of folded text,
+    the words up to the cut as close to it), the value from the first word at or after the label's end that starts
+    like a value (a capital, a digit, an address), never before `start`. None when no label aligns well enough or
+    nothing would be left."""
+    key = fold(line)
+    best: tuple[float, int] | None = None
+    for label in labels:
+        lk = fold(clean_label(label))
+        if not lk or len(lk) >= len(key):
+            continue
+        a = fuzz.partial_ratio_alignment(lk, key)
+        if a is None or a.score < LABEL_CUT or any(ch.isalpha() for ch in key[:a.dest_start]):
+            continue  # the label is not what the line starts with
+        m = _VALUE_WORD.search(line, max(a.dest_end - 1, start))
+        if m is None or not _label_words(key[:m.start()], lk):
+            continue  # nothing typed after it, or the words skipped are more than the label's
+        if best is None or a.score > best[0]:
+            best = (a.score, m.start())
+    return best[1] if best else None
+
+
+def _label_words(prefix: str, label: str) -> bool:
+    """Are the folded words before a cut the label's, reworded: as close as `LABEL_CUT` and most of them
+    (`LABEL_WORDS`) words of the label (`Đơn vị Trung tâm` is not `Đơn vị công tác`)?"""
+    words = _WORD.findall(prefix)
+    if not words or fuzz.ratio(" ".join(prefix.split()).strip(" :.,"), label) < LABEL_CUT:
+        return False
+    known = set(_WORD.findall(label))
+    return sum(w in known for w in words) >= LABEL_WORDS * len(words)
 
 
 def strip_printed(raw: str, before: str, after: str) -> str:

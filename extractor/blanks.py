@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rapidfuzz.distance import OSA
 
 from extractor.text.normalize import fold, nfc
 from extractor.text.vocab import load_vocabulary
@@ -46,6 +47,12 @@ _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/
 _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
                            r"|(?P<word>\p{L}+(?: \p{L}+){0,3}))[ \t.;,]*")
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+# between a value (and its unit) and the next label: a tab, a run of spaces, a comma, the end of a sentence
+_SEPARATOR = regex.compile(r",?\t+|,? {3,}|, (?=\p{L})|(?<=\S{2})\. (?=\p{Lu})")
+_PHONE = regex.compile(PHONE)
+_SHORT_LABEL = 4  # words of the label after a phone or an address typed with no separator before it
+_NOTE = regex.compile(r"^[ .;,]*\([^()]*\)[ .;,]*$")  # a bracketed note after a value and its unit
+_FUZZY_UNIT = 4  # letters a unit needs before a slip in it is still read as that unit
 _NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
 
 
@@ -290,6 +297,9 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False,
     _colon_tail(text, regions)
     if spaced and not regions:
         _space_tail(text, regions, units)
+    if spaced and regions:
+        _space_head(text, regions, units)
+        _space_after(text, regions, units)
     _labels(text, regions, units)
     return regions
 
@@ -380,14 +390,76 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     found = None
     for m in _SPACED_VALUE.finditer(text):
         unit, rest = split_unit(text[m.end():], units)
-        if not rest.strip(" \t.;,%") and not _YEAR.fullmatch(m.group()) or (m.group("addr") and not rest.strip()):
-            found = m
+        rest = _NOTE.sub("", rest) if unit else rest  # "1479 văn bản. (Văn bản ký số …)": a note after the unit
+        ends = not rest.strip(" \t.;,%") or unit_like(rest, units)  # "58 dcịh vụ": a unit mistyped
+        if ends and not _YEAR.fullmatch(m.group()) or (m.group("addr") and not rest.strip()):
+            found = (m.start(), m.end(), m.group())
+    if found is None:
+        found = _zero_tail(text, units)
     if found is None:
         return
-    label = text[:found.start()]
+    label = text[:found[0]]
     if sum(ch.isalpha() for ch in label) < 4 or "\t" in label.strip() or label.rstrip().endswith(("/", "-")):
         return
-    regions.append(Region(found.start(), found.end(), found.group(), spaced=True))
+    regions.append(Region(*found, spaced=True))
+
+
+def _zero_tail(text: str, units: Sequence[str]) -> tuple[int, int, str] | None:
+    """`… của tổ chức Không có văn bản`: a zero word (`patterns/vocabulary.yaml`) and a unit end the line."""
+    value, unit = split_value_unit(text, units)
+    words = value.split()
+    for n in (3, 2, 1):
+        if unit and len(words) > n and fold(" ".join(words[-n:])) in answer_words():
+            start = value.rfind(words[-n])
+            return start, len(value), value[start:]
+    return None
+
+
+def unit_like(text: str, units: Sequence[str]) -> bool:
+    """Is `text` a unit alone, perhaps mistyped by one letter or two swapped (`nggười`, `/táng`, `dcịh vụ`, `%`)?"""
+    t = " ".join(fold(text).strip(" /.,;:()").split())
+    return bool(t) and not any(ch.isdigit() for ch in t) and any(
+        t == u or (len(u) >= _FUZZY_UNIT and OSA.distance(t, u) <= 1) for u in units)
+
+
+def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`- Số CCVC … của cơ quan 67 người,\tTỉ lệ: 83 %`, `Chuyên trách không có người      Phụ trách: ……0…… người`:
+    the words before the first blank hold a value typed after its own label and a space (a number, or a zero
+    word, a unit may follow), then a separator (a tab, a run of spaces, a comma; none after a phone or an address
+    and before a short label: `Điện thoại cơ quan 0957352361 DĐ: …`) and the first blank's label. The value is a
+    blank of its own."""
+    head = text[:regions[0].start]
+    seps = list(_SEPARATOR.finditer(head))
+    if seps:
+        segment = head[:seps[-1].start()]
+    else:  # "Điện thoại cơ quan 0957352361 DĐ: …": a phone or an address needs no separator before a short label
+        typed = [m for m in _SPACED_VALUE.finditer(head) if m.group("addr") or _PHONE.fullmatch(m.group())]
+        if not typed or not any(ch.isalpha() for ch in head[typed[-1].end():]) or \
+                len(head[typed[-1].end():].split()) > _SHORT_LABEL:
+            return
+        segment = head[:typed[-1].end()]
+    found: list[Region] = []
+    _space_tail(segment, found, units)
+    if found:
+        regions.insert(0, found[0])
+
+
+def _space_after(text: str, regions: list[Region], units: Sequence[str]) -> None:
+    """`Tiến sỹ: …2… người\t\tThạc sĩ 5 người`, `…: …10… người,\t\tĐạt tỷ lệ 100%`: after the last blank and its
+    unit, a separator, then label words and a value with only a space between them: a blank of its own."""
+    base = regions[-1].end
+    tail = text[base:]
+    sep = _SEPARATOR.search(tail)
+    if sep is None:
+        return
+    unit, before = split_unit(LEADER.sub(" ", tail[:sep.start()]), units)
+    if before.strip(" \t.,;:%)") and not unit_like(before, units):
+        return  # words of their own before the separator: not the last blank's unit
+    found: list[Region] = []
+    _space_tail(tail[sep.end():], found, units)
+    if found:
+        at = base + sep.end()
+        regions.append(Region(found[0].start + at, found[0].end + at, found[0].raw, spaced=True))
 
 
 def _word_after_leader(text: str, regions: list[Region]) -> None:

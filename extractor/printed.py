@@ -27,6 +27,7 @@ from pathlib import Path
 
 import regex
 import yaml
+from rapidfuzz import fuzz, process
 
 from extractor import compiled
 from extractor.blanks import LEADER
@@ -43,6 +44,10 @@ _KEPT = regex.compile(f"[^{_NOISE_CHARS}]")
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
 _NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
+_LABEL_END = regex.compile(r"[\p{L})]\s*:\s*$")  # a label line whose blank is the next line or was never drawn
+_VALUE_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word
+_MIN_LABEL = 5  # key characters of the words a spaced value follows ("hoten")
+SPACED_LABEL_RATIO = 80  # rapidfuzz ratio of keys at which words typed before a value are a printed label
 _MIN_HEAD = 4  # key characters a printed head needs to anchor a line ("adsl")
 _SHORT_TAIL = 12  # key characters of a tail (a unit) the clerk may type over
 _SUB_LABEL_WORDS = 4  # words of a sub-label a separator brings in between two blanks (`, chuyên ngành`)
@@ -95,6 +100,7 @@ class Printed:
     starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
     # folded labels a separator brings in between two blanks of a printed line (`……, chuyên ngành……`)
     sub_labels: frozenset[str] = frozenset()
+    labels: tuple[str, ...] = ()  # keys of the words before a line's first blank or final colon: the labels
 
     def is_printed(self, text: str) -> bool:
         """Is `text` a whole printed line (or nothing but leaders, boxes and punctuation)?"""
@@ -105,15 +111,17 @@ class Printed:
         """Is `text` printed words: a piece of some printed line (or empty once leaders are removed)?"""
         return _in_printed(self, line_key(text))
 
-    def align(self, text: str) -> list[Blank] | None:
+    def align(self, text: str, spaced: bool = False) -> list[Blank] | None:
         """See `_align` (remembered per line: the printed lines of a form come back in every return)."""
-        found = _align(self, text)
+        found = _align(self, text, spaced)
         return list(found) if found is not None else None
 
-    def _align(self, text: str) -> list[Blank] | None:
+    def _align(self, text: str, spaced: bool = False) -> list[Blank] | None:
         """The blanks of the printed line that `text` (NFC, not itself printed) was typed over: each blank
         spans what lies between the printed words around it. None when no printed line with blanks begins
-        like `text` and has its other printed words in order."""
+        like `text` and has its other printed words in order. With `spaced`, a value may follow its label's
+        words and a space alone when it starts with a capital (`, chuyên ngành Kỹ sư …`, colon and dots
+        deleted); without, words after words are a heading's."""
         key, pos = _key_and_positions(text)
         if key[:_MIN_HEAD] not in self.starts:
             return None
@@ -128,7 +136,7 @@ class Printed:
                 if found is None:
                     continue
                 blanks = [_blank(text, pos, a, b) for a, b in found]
-                if all(_fits(text, b) for b in blanks):
+                if all(_fits(text, b, spaced) for b in blanks):
                     return blanks
         return None
 
@@ -175,14 +183,40 @@ def _in_printed(printed: Printed, key: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16384)
-def _align(printed: Printed, text: str) -> tuple[Blank, ...] | None:
-    found = printed._align(text)
+def _align(printed: Printed, text: str, spaced: bool = False) -> tuple[Blank, ...] | None:
+    found = printed._align(text, spaced)
     return tuple(found) if found is not None else None
 
 
-def _fits(text: str, blank: Blank) -> bool:
+@functools.lru_cache(maxsize=16384)
+def spaced_label(printed: Printed, text: str) -> int | None:
+    """Where the value starts in a line typed as a label's words, a space and a value (colon and dots deleted:
+    `Họ tên Hồ Văn Khánh`, `2. Người báo cáo Dương Minh Tuấn`): at a capital after a lower-case word,
+    the words before being one of the printed labels, reworded at most slightly (`Họ tên` for `Họ và tên:`);
+    the best such place, the earliest of equals. None when there is none."""
+    best: tuple[int, float] | None = None
+    for m in _VALUE_START.finditer(text):
+        key = line_key(text[:m.start()])
+        if len(key) < _MIN_LABEL:
+            continue
+        found = process.extractOne(key, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO)
+        if found is not None and (best is None or found[1] > best[1]):
+            best = (m.start(), found[1])
+    return best[0] if best else None
+
+
+@functools.lru_cache(maxsize=16384)
+def label_score(printed: Printed, text: str) -> float:
+    """How close `text` is to the printed label it is most like (rapidfuzz ratio of keys, 0–100): a reworded label
+    scores ~75 and up, a typed name or agency (`UBND phường`, `Sở Y tế`) ~45–60."""
+    found = process.extractOne(line_key(text), printed.labels, scorer=fuzz.ratio)
+    return found[1] if found is not None else 0.0
+
+
+def _fits(text: str, blank: Blank, spaced: bool = False) -> bool:
     """A blank that does not cut a word in two and holds no label of its own (`đang sử dụng: 5` after the
-    head `Số máy chủ` is another line's wording, not a value)."""
+    head `Số máy chủ` is another line's wording, not a value). Words typed after the label's words and a
+    space are a value only when `spaced` and they start with a capital."""
     s = blank.start
     if 0 < s < len(text) and text[s - 1].isalpha() and text[s].isalpha() and not (
             (text[s - 1].islower() and text[s].isupper()) or any(ch.isdigit() for ch in blank.raw)):
@@ -194,7 +228,8 @@ def _fits(text: str, blank: Blank) -> bool:
     gap = text[s:text.find(blank.raw, s)] if blank.raw else ""
     # words after words, no colon or dots between: a heading, not a label and its value
     return not (blank.raw and gap and not gap.strip() and text[:s].rstrip()[-1:].isalpha()
-                and not any(ch.isdigit() or ch == "@" for ch in blank.raw))
+                and not any(ch.isdigit() or ch == "@" for ch in blank.raw)
+                and not (spaced and blank.raw[:1].isupper()))
 
 
 def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:
@@ -212,6 +247,7 @@ def _blank(text: str, pos: list[int], a: int, b: int) -> Blank:
 def build(lines: Iterable[str]) -> Printed:
     """The printed lines' keys, and the pieces of the lines that have blanks, by their first words."""
     keys: dict[str, None] = {}
+    labels: dict[str, None] = {}
     heads: dict[str, list[tuple[str, ...]]] = {}
     sub_labels: set[str] = set()
     for line in lines:
@@ -222,6 +258,8 @@ def build(lines: Iterable[str]) -> Printed:
         texts = _blank_split(nfc(line))
         sub_labels.update(label for t in texts[1:-1] if (label := _sub_label(t)))
         pieces = [line_key(p) for p in texts]
+        if len(pieces) > 1 and pieces[0] or _LABEL_END.search(line):
+            labels.setdefault(pieces[0] if len(pieces) > 1 else key)
         while len(pieces) > 2 and not pieces[-1] and not pieces[-2]:
             pieces.pop()  # "……… ………" at the end: one blank
         if len(pieces) < 2 or len(pieces[0]) < _MIN_HEAD or not all(pieces[1:-1]):
@@ -233,7 +271,7 @@ def build(lines: Iterable[str]) -> Printed:
         entries.sort(key=len, reverse=True)  # the line with the most printed pieces first
     lengths = tuple(sorted({len(h) for h in heads}, reverse=True))
     return Printed(frozenset(keys), "\n".join(keys), {h: tuple(e) for h, e in heads.items()}, lengths,
-                   frozenset(h[:_MIN_HEAD] for h in heads), frozenset(sub_labels))
+                   frozenset(h[:_MIN_HEAD] for h in heads), frozenset(sub_labels), tuple(labels))
 
 
 def _sub_label(piece: str) -> str | None:

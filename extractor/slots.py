@@ -21,16 +21,18 @@ from extractor.blanks import (
     Region,
     answer_words,
     date_words,
+    has_leader,
     is_date_line,
     label_regions,
     split_line,
     split_unit,
+    unit_like,
 )
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
 from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
-from extractor.printed import Blank, Printed, line_key
+from extractor.printed import Blank, Printed, label_score, line_key, spaced_label
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
@@ -43,6 +45,7 @@ _DIGIT = regex.compile(r"\d")
 _LABELLED_NUMBER = regex.compile(r"\p{L}\s*:[ \t]*\d")  # a number right after a label's colon
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
+LABEL_LIKE = 70  # `printed.label_score` from which words before a value are a label (reworded), not typed text
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
@@ -72,6 +75,7 @@ class Slot:
     row_label: str | None = None
     weak: bool = False  # an empty `label:` with no dots: weaker evidence of a blank than a drawn leader
     extra: str | None = None  # typed text in the slot's region that is neither its value nor printed words
+    whole_line: bool = False  # `raw` is a whole paragraph under its question: it may begin with a label's words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -143,7 +147,10 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     on_printed = False  # the blanks are a printed line's: the words around them are that line's
     if printed is not None and not printed.is_printed(text):
         aligned = printed.align(text)
-        if aligned is not None and (any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
+        if aligned is None and paragraph:  # "…tại chức):Kỹ sư, chuyên ngành Hệ thống …": a value after a space
+            aligned = printed.align(text, spaced=True)
+        if aligned is not None and not _spaced_is_tighter(regions, aligned) and (
+                any(r.spaced for r in regions) or _aligned_is_better(regions, aligned, printed)):
             on_printed = True
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
@@ -157,6 +164,16 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
     context = clean_label(LEADER.sub(" ", " ".join(pieces)))
     return [(clean_label(r.label), context, r.column, r.raw or None, r.unit or None, r.start, r.end, r.weak,
              _extra(text, regions, k, units, printed, on_printed)) for k, r in enumerate(regions)]
+
+
+def _spaced_is_tighter(regions: Sequence[Region], aligned: Sequence[Blank]) -> bool:
+    """A value read after a label and a space (an address, a phone, a number) that the printed line's blank holds
+    with words before it (`Thư điện tử lên hệ thuyh@…` over `Thư điện tử: ……`): the label reworded, those words
+    are its own, not the value's."""
+    if len(regions) != len(aligned) or not all(r.spaced for r in regions):
+        return False
+    return all(b.raw != r.raw and b.raw.endswith(r.raw) and not _DIGIT.search(b.raw[:-len(r.raw)])
+               for r, b in zip(regions, aligned, strict=True))
 
 
 def _aligned_is_better(regions: Sequence[Region], aligned: Sequence[Blank], printed: Printed) -> bool:
@@ -337,10 +354,15 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i = j
             continue
         found = block_slots(block, str(section), units, printed, paragraph=True)
+        if found and printed is not None and slots and not slots[-1].weak and _no_label(block, found, printed) \
+                and _answers_line_above(block, slots, last_block, printed, units):
+            found = []  # "UBND phường 7" under "Tên cơ quan báo cáo: ……": no label of the form, the answer above
+        if not found and printed is not None:
+            found = _spaced_line(block, str(section), printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
             found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
-                          raw=" ".join(block.text.split()), location=dict(block.location))]
+                          raw=" ".join(block.text.split()), location=dict(block.location), whole_line=True)]
         if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
             slots[-1].raw = " ".join(block.text.split())
@@ -438,6 +460,21 @@ def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | T
     return out, j
 
 
+def _spaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
+    """A typed paragraph with no blank, written as a printed label's words, a space and the value (`Họ tên Hồ Văn
+    Khánh`, colon and dots deleted, the label perhaps reworded): a slot labelled by those words."""
+    text = block.text
+    if not _plain_answer(block) or _printed_piece(" ".join(text.split()), printed):
+        return []
+    at = spaced_label(printed, text)
+    if at is None:
+        return []
+    label, rest = clean_label(text[:at]), " ".join(text[at:].split()).strip(" .;,")
+    if not rest or _printed_piece(rest, printed):
+        return []
+    return [Slot("blank", label, label, section, raw=rest, location=dict(block.location, start=at, end=len(text)))]
+
+
 def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
     """A typed paragraph with no blank that is not the form's words, whose value cannot be told from its label
     (`Họ và tên Trương Công Hoài`, colon and dots deleted): a weak slot labelled by the words before the first
@@ -467,15 +504,33 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     if above is None or not slots or not _plain_answer(block) or printed_words or heading:
         return False
     last = slots[-1]
-    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box)
-    if last.kind != "blank" or last.raw is not None or not _found_in(last.location, above):
+    # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
+    # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
+    if last.kind != "blank" or not _found_in(last.location, above) or not (
+            _printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
         return False
     if is_date_line(above.text) and not any(ch.isdigit() for ch in text):
         return False  # under an empty signature date: the signer's caption, not a date
     rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
-    return not rest or printed.in_printed(rest)
+    return not rest or printed.in_printed(rest) or unit_like(rest, units)
+
+
+def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:
+    """Did `block` give only values read after words and a space (no dots, no colon), words like no printed label
+    (`UBND phường 7`: a typed name ending with a number; `Số văn bản nhận có chữ ký số 418` has a label, `(Cấp xã)
+    215` a qualifier)?"""
+    text = block.text
+    return not has_leader(text) and ":" not in text and all(
+        s.column is None and label_score(printed, s.label) < LABEL_LIKE for s in found)
+
+
+def _printed_raw(raw: str | None, line: Block, printed: Printed) -> bool:
+    """Is a blank's text nothing typed: none, or the form's own words, its line being a printed line as it stands
+    (`…):Liệt kê……`; not `Chức vụ: Chuyên viên`, though `Chuyên viên` is printed somewhere)?"""
+    return raw is None or (any(ch.isalpha() for ch in raw) and not _DIGIT.search(raw) and printed.is_printed(line.text)
+                           and fold(" ".join(raw.strip(" .;,").split())) not in answer_words())
 
 
 def _found_in(location: dict[str, Any], block: Block) -> bool:

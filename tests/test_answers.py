@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.answers import cut_label_number, read_answer, strip_label, strip_printed
+from extractor.answers import cut_label, cut_label_number, read_answer, strip_label, strip_printed
 from extractor.catalogue import FieldSpec, Keys, OptionSpec, TemplateSlot, load_catalogue
 from extractor.slots import Option, Slot
 
@@ -380,3 +381,30 @@ def test_a_value_glued_to_the_year_of_its_label_is_read_without_it() -> None:
     empty = read_answer(Slot("blank", "Điểm xếp hạng website của cơ quan năm", raw="2018", unit_text="điểm"),
                         field, tmpl)
     assert (empty.value, empty.reason) == (None, "empty")
+
+
+DATABASES = "Liệt kê các cơ sở dữ liệu chuyên ngành sở đang quản lý hoặc sử dụng"
+
+
+@pytest.mark.parametrize(("line", "labels", "value"), [
+    ("Kê tên cac CSDL chuyên nganh do Sơ quan ly, sư dung Hệ thống giám sát môi trường tự động", [DATABASES],
+     "Hệ thống giám sát môi trường tự động"),  # reworded, abbreviated, no tones
+    ("Thông tin khác về tình hình ứng dụng CNTT và kiến nghị, đề xuất (nếu có) Đề nghị nâng cấp đường truyền",
+     ["Thông tin khác về tình hình ứng dụng CNTT và ý kiến khác"], "Đề nghị nâng cấp đường truyền"),
+    ("Hồ Văn Khánh", ["Họ và tên"], None),  # a name starting like the label is no label
+    ("Đơn vị Trung tâm Công nghệ thông tin", ["Đơn vị công tác"], None),  # the value's words are not the label's
+    ("Cơ sở dữ liệu công chứng, chứng thực", [DATABASES], None),  # a value alone
+])
+def test_a_reworded_label_typed_before_a_text_value_is_cut_off(line: str, labels: list[str], value: str | None) -> None:
+    at = cut_label(line, labels)
+    assert (line[at:] if at is not None else None) == value
+
+
+def test_a_whole_paragraph_under_its_question_loses_the_reworded_label() -> None:
+    line = "- Kê tên cac CSDL chuyên nganh do Sơ quan ly, sư dung Hệ thống giám sát môi trường tự động"
+    printed = replace(template(), label=DATABASES)
+    field = FieldSpec("apps.databases", "text", labels=[DATABASES])
+    answer = read_answer(Slot("blank", "Cơ sở dữ liệu", raw=line, whole_line=True), field, printed)
+    assert (answer.value, answer.reason) == ("Hệ thống giám sát môi trường tự động", "label_cut")
+    # a blank's own text is never cut: the finder split label and value already
+    assert "Kê tên" in read_answer(Slot("blank", "Cơ sở dữ liệu", raw=line), field, printed).value

@@ -15,7 +15,7 @@ from extractor.slots import Slot, find_slots
 
 UNITS = load_catalogue().units
 
-PRINTED = build([
+PRINTED_LINES = [
     "3. Trình độ chuyên môn (ghi rõ số lượng vào ô tương ứng):",
     "Thạc sỹ: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
     "Đại học: \t\t ☐ Chuyên trách  ☐ Phụ trách  ☐ Kiêm nhiệm",
@@ -24,7 +24,8 @@ PRINTED = build([
     "+ Tổng số văn bản đi thống kê trên phần mềm QLVB:…............... văn bản. (Văn bản ký số phát hành)",
     "Họ và tên:…………………………….",
     "Ghi chú: Số liệu phần này tính đến 1/10/2020",
-])
+]
+PRINTED = build(PRINTED_LINES)
 
 
 def doc(*texts: str) -> Document:
@@ -318,3 +319,123 @@ def test_a_date_typed_under_an_empty_frame_is_its_value() -> None:
     lines = ["\t……, ngày ...... tháng  8 năm 2019", "31/8/2019", "Người khai", "(Ký và ghi rõ họ, tên)"]
     found = slots(*lines)
     assert [(s.label, s.raw) for s in found] == [("Người khai (ngày tháng năm)", "31/8/2019")]
+
+
+@pytest.mark.parametrize(("lines", "label", "raw"), [
+    (["Họ tên Hồ Văn Khánh"], "Họ tên", "Hồ Văn Khánh"),  # `Họ và tên:……` reworded, colon and dots deleted
+    (["2. Thông tin cán bộ phụ trách CNTT:", "Ho va ten Tran Van Binh"], "Ho va ten", "Tran Van Binh"),  # no tones
+    (["2. Người báo cáo Dương Minh Tuấn"], "Người báo cáo", "Dương Minh Tuấn"),  # a label printed with no dots
+])
+def test_a_text_value_after_a_printed_label_and_a_space(lines: list[str], label: str, raw: str) -> None:
+    printed = build([*PRINTED_LINES, "2. Người báo cáo:"])
+    found = [s for s in find_slots(doc(*lines), UNITS, printed) if s.raw]
+    assert brief(found, "label", "raw", "extra") == [(label, raw, None)]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("- Số CCVC được cấp hộp thư điện tử riêng của cơ quan 67 người,\tTỉ lệ: 83 %",
+     [("Số CCVC được cấp hộp thư điện tử riêng của cơ quan", "67", "người"), ("Tỉ lệ", "83", "%")]),
+    ("Chuyên trách không có người      Phụ trách công nghệ thông tin:……0………người",
+     [("Chuyên trách", "không có", "người"), ("Phụ trách công nghệ thông tin", "0", "người")]),
+    ("3. Điện thoại cơ quan 0957352361 DĐ: (0257) 3.803.935",  # a phone needs no separator before a short label
+     [("Điện thoại cơ quan", "0957352361", None), ("DĐ", "(0257) 3.803.935", None)]),
+])
+def test_a_value_after_its_label_and_a_space_before_the_next_blank(line: str, expected: list[tuple[str, ...]]) -> None:
+    """The first blank of a line typed space-only, the next one left with its colon and dots."""
+    assert brief(slots(line), "label", "raw", "unit_text") == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("- Số cán bộ cấp huyện có tài khoản thư điện tử 1358 người, tỷ lệ 33,7 %",
+     [("Số cán bộ cấp huyện có tài khoản thư điện tử", "1358", "người"), ("tỷ lệ", "33,7", "%")]),
+    ("Tiến sỹ: …2… người\t\tThạc sĩ 5 người", [("Tiến sỹ", "2", "người"), ("Thạc sĩ", "5", "người")]),
+    ("- Số CBCCVC cấp xã có tài khoản thư điện tử: 481 người,\t Tỉ lệ 22 %",
+     [("Số CBCCVC cấp xã có tài khoản thư điện tử", "481", "người"), ("Tỉ lệ", "22", "%")]),
+])
+def test_every_blank_of_a_line_typed_space_only(line: str, expected: list[tuple[str, ...]]) -> None:
+    """Values after their labels and a space, each blank of the line: before, after or between other blanks."""
+    assert brief(slots(line), "label", "raw", "unit_text") == expected
+
+
+def test_value_on_the_next_line_after_printed_words_before_the_dots() -> None:
+    """`…):Liệt kê……` left as printed: the form's words before the dots are no value; the line under them is."""
+    printed = build([*PRINTED_LINES, "- Phần mềm đơn (chỉ sử dụng nội bộ cơ quan):Liệt kê……………………"])
+    found = find_slots(doc("- Phần mềm đơn (chỉ sử dụng nội bộ cơ quan):Liệt kê…………………………………",
+                           "Phần mềm quản lý cấp phép xây dựng"), UNITS, printed)
+    assert [s.raw for s in found] == ["Phần mềm quản lý cấp phép xây dựng"]
+    # a typed value with a figure is never taken for printed words
+    printed = build([*PRINTED_LINES, "1) Quý báo cáo: ……", "(Ví dụ: Quý III/2019)"])
+    found = find_slots(doc("1) Quý báo cáo: Quý III/2019", "Sở Tài nguyên và Môi trường"), UNITS, printed)
+    assert found[0].raw == "Quý III/2019"
+
+
+def test_return_f002_r001_email_on_the_next_line_under_an_email_label() -> None:
+    """`5. Email: ……` / `hap@gmail.com` on a reworded return: the label `Email` (patterns/aliases.yaml) is the
+    contact e-mail's, the value the line under it."""
+    from pathlib import Path
+
+    from extractor.pipeline import extract_path
+
+    result = extract_path(Path(__file__).resolve().parent.parent / "corpora" / "returns" / "f002_r001.docx")
+    (email,) = [f for f in result.fields if f.field_id == "contact.email"]
+    assert email.value == "hap@gmail.com"
+
+
+@pytest.mark.parametrize(("answer", "raws"), [
+    ("UBND phường 7", ["UBND phường 7"]),  # a typed name ending with a number: no label, the answer above
+    ("Số điện thoại di động 0257.3263905", [None, "0257.3263905"]),  # a label of the form: its own blank
+])
+def test_a_name_ending_with_a_number_on_the_next_line(answer: str, raws: list[str | None]) -> None:
+    printed = build([*PRINTED_LINES, "2. Tên cơ quan báo cáo: ………………..", "Số điện thoại di động: ……"])
+    found = find_slots(doc("2. Tên cơ quan báo cáo: ………………..", answer), UNITS, printed)
+    assert [s.raw for s in found] == raws
+
+
+@pytest.mark.parametrize("line", [
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):…………hồ sở",  # the unit mistyped
+    "- Tổng số hồ sơ tiếp nhận (tính từ 1/10/2019-1/10/2020):   hồ sơ",  # spaces for dots
+])
+def test_value_on_the_next_line_after_a_mistyped_unit_or_a_blank_of_spaces(line: str) -> None:
+    found = slots(line, "25,538")
+    assert [s.raw for s in found] == ["25,538"]
+
+
+@pytest.mark.parametrize(("line", "label", "raw", "unit"), [
+    ("Tổng số CBCC của tỉnh theo phạm vi thống kê 3,983 (người). Trong đó:",  # a sentence ends before the next label
+     "Tổng số CBCC của tỉnh theo phạm vi thống kê", "3,983", "người"),
+    ("+ Số văn bản phát hành có chữ ký số 1479 văn bản. (Văn bản ký số phát hành theo trục liên thông)",  # a note
+     "Số văn bản phát hành có chữ ký số", "1479", "văn bản"),
+    ("+ Số văn bản gửi có chữ ký số của tổ chức Không có văn bản",  # a zero word and its unit
+     "Số văn bản gửi có chữ ký số của tổ chức", "Không có", "văn bản"),
+    ("2) Tổng số TTHC của cơ quan 58 dcịh vụ", "Tổng số TTHC của cơ quan", "58", None),  # the unit mistyped
+])
+def test_a_value_after_its_label_and_a_space_then_a_unit_and_more(line: str, label: str, raw: str,
+                                                                  unit: str | None) -> None:
+    assert brief([s for s in slots(line) if s.raw], "label", "raw", "unit_text") == [(label, raw, unit)]
+
+
+def test_an_address_after_a_reworded_label_and_a_space_keeps_the_label_words_out() -> None:
+    """`Thư điện tử lên hệ thuyh@…` over the printed `Thư điện tử: ……`: the words before the address are the
+    label's (reworded), not the value's."""
+    printed = build([*PRINTED_LINES, "4. Thư điện tử: ……………"])
+    found = find_slots(doc("4. Thư điện tử lên hệ thuyh@tnmt.phuyen.gov.vn"), UNITS, printed)
+    assert brief(found, "label", "raw") == [("Thư điện tử lên hệ", "thuyh@tnmt.phuyen.gov.vn")]
+
+
+def test_the_second_blank_of_a_printed_line_typed_space_only() -> None:
+    """`…(…):……, chuyên ngành……` with the second blank's dots deleted: the value after `chuyên ngành` and a space."""
+    printed = build([*PRINTED_LINES, "+ Trình độ CNTT (chính quy hay tại chức):……………, chuyên ngành……………"])
+    found = find_slots(doc("+ Trình độ CNTT (chính quy hay tại chức):Đại học, chuyên ngành Kỹ sư phần mềm."), UNITS,
+                       printed)
+    assert [s.raw for s in found] == ["Đại học", "Kỹ sư phần mềm"]
+    # words after the label's words, not capitalised, are not told from the label's: the colon's text stays whole
+    found = find_slots(doc("+ Trình độ CNTT (chính quy hay tại chức):Đại học, chuyên ngành khác"), UNITS, printed)
+    assert [s.raw for s in found] == ["Đại học, chuyên ngành khác"]
+
+
+def test_a_typed_value_that_is_printed_somewhere_is_no_empty_blank() -> None:
+    """`Chức vụ: Chuyên viên` (`Chuyên viên` printed elsewhere): the line under it is no answer to it."""
+    printed = build([*PRINTED_LINES, "3. Chức vụ: ……………", "☐ Chuyên viên ☐ Lãnh đạo"])
+    found = find_slots(doc("3. Chức vụ: Chuyên viên", "Phụ trách công nghệ thông tin của Sở từ năm 2019"), UNITS,
+                       printed)
+    assert found[0].raw == "Chuyên viên"
