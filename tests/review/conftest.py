@@ -14,7 +14,8 @@ from extractor.pipeline import extract_path
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpora" / "returns"
-RETURNS = ("f000_r001.docx", "f002_r004.docx", "f001_r016.docx", "f002_r001.pdf", "f000_r017.pdf")
+RETURNS = ("f000_r001.docx", "f002_r004.docx", "f001_r016.docx", "f002_r001.pdf", "f000_r017.pdf",
+           "f000_r015.pdf")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

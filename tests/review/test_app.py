@@ -45,7 +45,7 @@ def test_returns_list_and_queue(results_dir: Path) -> None:
     (results_dir / "settings.json").write_text('{"not": "a result"}', encoding="utf-8")
     c = client(results_dir)
     rows = c.get("/returns.json").json
-    assert len(rows) == 5
+    assert len(rows) == 6
     row = first(rows, name="f000_r001.docx")
     assert row["form"] == "f000" and row["agency"] == "Sở Công Thương"
     assert row["accepted"] > 100 and row["review"] + row["failed"] == row["to_review"] > 0
@@ -69,7 +69,7 @@ def test_field_page_shows_source_and_why(results_dir: Path) -> None:
     unmatched = first(q, ret="f000_r001.docx", kind="unmatched")
     html = c.get(f"/item/{unmatched['slug']}").data.decode()
     assert 'id="candidates"' in html and "<mark>" in html and 'id="context"' in html
-    lost = first(q, ret="f002_r001.pdf", reasons=["not_found"])
+    lost = first(q, ret="f000_r015.pdf", reasons=["not_found"])
     html = c.get(f"/item/{lost['slug']}").data.decode()
     assert "not found in this return" in html and 'id="crop"' not in html
     pdf = next(r for r in q if r["return"] == "f002_r001.pdf" and r["reasons"] != ["not_found"])
@@ -161,7 +161,7 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     out = tmp_path / "reviewed"
     res = CliRunner().invoke(main, ["export-reviewed", str(results_dir), "-o", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    assert "5 reviewed results" in res.output and "3 field decisions" in res.output
+    assert "6 reviewed results" in res.output and "3 field decisions" in res.output
     assert before == {p.name: p.read_bytes() for p in results_dir.glob("*.json")}
     fixed = json.loads((out / "f002_r004.docx.json").read_text(encoding="utf-8"))["fields"][failed["index"]]
     assert fixed["value"] == 7 and fixed["status"] == "accepted"
@@ -184,7 +184,7 @@ def test_export_merges_decisions_without_touching_the_results(results_dir: Path,
     # a reviewed export is not taken for an extraction result when the folder is reviewed again
     (results_dir / "reviewed").mkdir()
     (results_dir / "reviewed" / "x.json").write_text(json.dumps(docx, ensure_ascii=False), encoding="utf-8")
-    assert len(client(results_dir).get("/returns.json").json) == 5
+    assert len(client(results_dir).get("/returns.json").json) == 6
 
 
 def test_inputs_a_batch_could_not_read_are_listed(results_dir: Path) -> None:

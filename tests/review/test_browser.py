@@ -90,7 +90,7 @@ def test_review_a_season(browser: Any, results_dir: Path, tmp_path: Path) -> Non
     with serve(app) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         set_name(page, base, "Lan")
-        assert page.locator("#returns tbody tr").count() == 5
+        assert page.locator("#returns tbody tr").count() == 6
         queue = page.request.get(base + "/queue.json").json()
 
         page.goto(base + "/queue")
