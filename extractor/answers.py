@@ -23,6 +23,9 @@ AFTER_BLANK = 0.5  # a text value found after its blank's dots: shown to a revie
 OPTION_MIN = 0.6  # how close an option's text must be to one of the field's options
 OPTION_LETTER = 0.8  # the quality of an option known only by its letter (`B. …`), its words reworded
 _LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
+FORMAT_MARK = 0.85  # the quality of options shown chosen by formatting alone (every box empty)
+CHOSEN_STYLES = ("bold", "highlight")  # an option's text formatted so to show it chosen (Span.style)
+NOT_CHOSEN_STYLES = ("strike",)  # … or struck through to show it is not
 
 
 @dataclass
@@ -148,6 +151,12 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     n_field = len(spec.options) if spec and spec.options else 0
     reason = None
     quality = 1.0
+    shown = None if marked or unknown else by_format(opts)
+    if shown is not None and not shown:  # options formatted in ways that contradict each other
+        return Answer(None, "; ".join(o.text for o in opts), None, False, 0.0, "format_unclear")
+    if shown:
+        marked = [(o, k, s) for o, k, s in keyed if any(o is x for x in shown)]
+        reason, quality = "format_mark", FORMAT_MARK
     if marked:
         chosen = [(k, s) for _, k, s in marked]
         if any(o.mark == "typed_x" for o, _, _ in marked):
@@ -175,6 +184,22 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     if len(set(map(str, keys))) > 1:  # several options ticked in a single-choice group: never a silent pick
         return Answer(None, raw, None, False, 0.0, "several_marked")
     return Answer(keys[0], raw, None, True, quality, reason)
+
+
+def by_format(opts: Sequence[Any]) -> list[Any] | None:
+    """The options a group with every box empty shows chosen by their text's formatting: the options made bold
+    or highlighted while others are not, the options left when others are struck through. None when the
+    formatting tells nothing (no option formatted, or all alike); [] when styles point at different options."""
+    found = []
+    for style in CHOSEN_STYLES + NOT_CHOSEN_STYLES:
+        having = [o for o in opts if style in o.styles]
+        if 0 < len(having) < len(opts):
+            chosen = having if style in CHOSEN_STYLES else [o for o in opts if style not in o.styles]
+            found.append(frozenset(map(id, chosen)))
+            pick = chosen
+    if not found:
+        return None
+    return pick if len(set(found)) == 1 else []
 
 
 def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
