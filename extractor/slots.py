@@ -206,7 +206,7 @@ def _options_in(block: Block) -> list[Option]:
     text = block.text
     parsed = parse_options(text)
     if parsed is not None:
-        styles = option_styles(block, [o.text for o in parsed.options])
+        styles = option_styles(block, [o.text for o in parsed.options], parsed.label)
         return [Option(o.text, o.checked, o.mark, st) for o, st in zip(parsed.options, styles, strict=True)]
     marks = [(m.start(), m.end()) for m in TYPED_MARK.finditer(text)]
     options = []
@@ -219,16 +219,21 @@ def _options_in(block: Block) -> list[Option]:
     return options
 
 
-def option_styles(block: Block, texts: Sequence[str]) -> list[tuple[str, ...]]:
-    """The span styles of each option text, found in turn in the block's text (words in order, whatever is
-    between them)."""
+def option_styles(block: Block, texts: Sequence[str], label: str = "") -> list[tuple[str, ...]]:
+    """The span styles of each option text, found in turn in the block's text after the question's `label` (words
+    in order, whatever is between them)."""
     if not block.spans:
         return [()] * len(texts)
+
+    def find(text: str, pos: int) -> regex.Match[str] | None:
+        words = regex.findall(r"\w+", text)
+        return regex.compile(r"\W*".join(map(regex.escape, words))).search(block.text, pos) if words else None
+
+    m = find(label, 0) if texts and clean_label(label) != clean_label(texts[0]) else None  # "- Có: ☐": no label
+    pos = m.end() if m is not None else 0
     out: list[tuple[str, ...]] = []
-    pos = 0
     for t in texts:
-        words = regex.findall(r"\w+", t)
-        m = regex.compile(r"\W*".join(map(regex.escape, words))).search(block.text, pos) if words else None
+        m = find(t, pos)
         if m is None:
             out.append(())
             continue
