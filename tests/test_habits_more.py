@@ -67,6 +67,18 @@ def test_typed_values_of_the_new_pools_read_back(pool: str, value, type_: str, u
         assert parsed.value == read == got_value, (text, parsed)
 
 
+@pytest.mark.parametrize(("line", "raws"), [
+    ("- Số DVCTT mức độ 4 tính đến 1/10/2020:-dịch vụ", ["-"]),  # the dots replaced by a dash, unit glued
+    ("+ Tổng số máy tính bảng: --chiếc.", ["--"]),
+    ("(Cấp tỉnh)-- (Cấp huyện)…109……… (Cấp xã)….....241....", ["--", "109", "241"]),
+    ("Ghi chú: - Các CQNN báo cáo theo mẫu", ["- Các CQNN báo cáo theo mẫu"]),  # printed text: no sign value
+    ("Số máy: -5 chiếc", ["-5 chiếc"]),  # a signed number is no dash for none
+])
+def test_a_dash_typed_for_none_where_the_dots_were_is_a_value(line: str, raws: list[str]) -> None:
+    from extractor.blanks import split_line
+    assert [r.raw for r in split_line(line, UNITS)] == raws
+
+
 def _line(fill: Fill) -> tuple[bytes, str]:
     desc = load_form(MINI)
     desc.body = [Line(["Số máy chiếu: ", Blank("infra.projectors", "integer", unit="chiếc", leader="…………"),
