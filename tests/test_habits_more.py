@@ -182,6 +182,10 @@ def test_pdf_strike_highlight_underline_and_change_bars() -> None:
     assert used == {id(strike), id(underline), id(bar), id(fill)}
     side = {"x0": 85.0, "x1": 85.0, "top": 276.0, "bottom": 294.0, "object_type": "line"}  # a table's side
     assert id(side) not in decorate(under, [rule, side], [])
+    # a cell's bottom border right under text that fills the cell (Word: no cell padding) stays a rule
+    border = _hline(99.0, 114.0, 294.0)
+    ends = [{"x0": x, "x1": x, "top": 276.0, "bottom": 294.0, "object_type": "line"} for x in (99.0, 114.0)]
+    assert not {id(border), *map(id, ends)} & decorate(under, [border, *ends], [])
 
 
 # -- the group ----------------------------------------------------------------------------------------------

@@ -148,9 +148,13 @@ def decorate(glyphs: list[Glyph], lines: list[dict[str, Any]], rects: list[dict[
     """Give glyphs the text decorations drawn over them as span styles: `strike`, a thin horizontal rule through
     the glyph's body (STRIKE_BAND of its height from the top; an underline runs below it), and `highlight`, a
     coloured filled rectangle no taller than HIGHLIGHT_MAX × the glyph's size behind its centre. Returns the ids of
-    the graphics so used, and of change bars (`_change_bars`): they are no table rules."""
+    the graphics so used, and of change bars (`_change_bars`): they are no table rules. A horizontal rule that meets
+    a vertical one at an end is a cell's border, never a decoration (Word draws cells with no top or bottom padding:
+    their borders run right under the text)."""
     used = _change_bars(lines, rects)
-    rules = [o for o in [*lines, *rects] if o["bottom"] - o["top"] <= RULE_MAX and o["x1"] - o["x0"] >= 1.0]
+    sides = [o for o in [*lines, *rects] if o["x1"] - o["x0"] <= RULE_MAX and o["bottom"] - o["top"] > RULE_MAX]
+    rules = [o for o in [*lines, *rects] if o["bottom"] - o["top"] <= RULE_MAX and o["x1"] - o["x0"] >= 1.0
+             and not _meets_a_side(o, sides)]
     fills = [r for r in rects if r.get("fill") and _coloured(r.get("non_stroking_color"))
              and r["bottom"] - r["top"] >= 2.0]
     if not rules and not fills:
@@ -175,6 +179,13 @@ def decorate(glyphs: list[Glyph], lines: list[dict[str, Any]], rects: list[dict[
         if id(o) not in used and _underline(o, glyphs):
             used.add(id(o))
     return used
+
+
+def _meets_a_side(rule: dict[str, Any], sides: list[dict[str, Any]]) -> bool:
+    """Does a horizontal rule end on a vertical line (a table's or a box's side)?"""
+    y = (rule["top"] + rule["bottom"]) / 2
+    return any(s["top"] - OPEN_TOL <= y <= s["bottom"] + OPEN_TOL and
+               (abs(s["x0"] - rule["x0"]) <= OPEN_TOL or abs(s["x0"] - rule["x1"]) <= OPEN_TOL) for s in sides)
 
 
 def _underline(rule: dict[str, Any], glyphs: list[Glyph]) -> bool:
