@@ -78,22 +78,41 @@ def _frame_fill(frame: str, value: dt.date, fill: Fill, field_id: str, norm: Any
     return replace(fill, frame=norm(whole), raw=norm(date))
 
 
-def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool) -> Clerk:
-    """Turn planned values into what the clerk types (fills) and ticks (marks), one habit per field."""
+def _traits(specs: list[Any], plan: Plan) -> dict[str, frozenset[str]]:
+    """What each field has for the habits that need it (corpora/habits.py NEEDS): `unit` printed after its
+    blank; `zero_ok` a count that can be typed as none without breaking a sum, a rate or a planned error."""
+    derived = {f for s in specs for f in (*(s.rate_of or ()), s.le) if f}
+    derived |= {f for i in plan.inconsistencies for f in i["fields"]}
+    out = {}
+    for s in specs:
+        traits = {"unit"} if s.unit and s.unit != "%" else set()
+        if s.part_of and not s.sums_to_total and s.field_id not in derived:
+            traits.add("zero_ok")
+        out[s.field_id] = frozenset(traits)
+    return out
+
+
+def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool,
+                  habits: dict[str, Habit] | None = None) -> Clerk:
+    """Turn planned values into what the clerk types (fills) and ticks (marks), one habit per field drawn
+    from `habits` (default: corpora/habits.yaml)."""
     norm = (lambda t: unicodedata.normalize("NFD", t)) if nfd else (lambda t: t)
     clerk = Clerk()
-    for spec in slot_specs(desc):
+    specs = slot_specs(desc)
+    traits = _traits(specs, plan) if habits is not None else {}
+    for spec in specs:
         value = plan.values.get(spec.field_id)
         if value is None:
             continue
         key = (spec.field_id, None)
-        habit = draw(rng, spec.slot, spec.type, spec.kind, spec.last_on_line)
+        habit = draw(rng, spec.slot, spec.type, spec.kind, spec.last_on_line, habits,
+                     traits.get(spec.field_id, frozenset()))
         clerk.habits[key] = habit.id
         if spec.options is not None:
             clerk.marks[key] = _mark(spec, value, habit, rng, clerk)
             continue
         if habit.values:
-            value, text = habit_value(habit.values, value, spec.type, rng)
+            value, text = habit_value(habit.values, value, spec.type, rng, spec.unit)
             plan.values[spec.field_id] = value
         else:
             text = type_value(value, spec.type, rng, spec.options)
@@ -111,7 +130,7 @@ def clerk_answers(desc: FormDesc, plan: Plan, rng: random.Random, nfd: bool) -> 
                 {k: _list_cell(v, cols[k], rng, norm) for k, v in row.items()}
                 for row in rows
             ]
-            table = draw(rng, "list_table", "text")
+            table = draw(rng, "list_table", "text", habits=habits)
             clerk.tables[b.field] = table.id
             if table.style == "extra_column" and rows:
                 extra = rng.choice(POOLS[table.values])
@@ -177,14 +196,16 @@ def truth_fields(records: list[SlotRecord], plan: Plan, desc: FormDesc, clerk: C
     return out
 
 
-def build_return(desc: FormDesc, index: int) -> Return:
-    """Generate one filled return of `desc` (odd indexes on variant templates)."""
-    return_id = f"{desc.id}_r{index:03d}"
-    rng = random.Random(f"{desc.id}:{index}")
+def build_return(desc: FormDesc, index: int, habits: dict[str, Habit] | None = None, group: str = "r"
+                 ) -> Return:
+    """Generate one filled return of `desc` (odd indexes on variant templates). A corpus group draws from
+    its own `habits` and names its returns and seeds by its `group` letter (`f001_m003`, seed "m:f001:3")."""
+    return_id = f"{desc.id}_{group}{index:03d}"
+    rng = random.Random(f"{desc.id}:{index}" if group == "r" else f"{group}:{desc.id}:{index}")
     variant = index % 2 == 1
     shown, ops, box = make_variant(desc, rng) if variant else (desc, [], desc.box)
     plan = plan_values(desc, rng)
-    clerk = clerk_answers(desc, plan, rng, nfd="nfd" in ops)
+    clerk = clerk_answers(desc, plan, rng, nfd="nfd" in ops, habits=habits)
     options = RenderOptions(box=box, box_variant=rng.randrange(3), list_rows=clerk.list_rows,
                             extra_columns=clerk.extra_columns)
     data, records, extras = render(shown, clerk.fills, clerk.marks, options, with_extras=True)

@@ -50,6 +50,7 @@ class SlotSpec:
     layout: str = "line"  # recorded in the truth: the slot, and a checkbox group's layout
     last_on_line: bool = True  # no other blank after it on its line
     frame: str | None = None  # a date blank printed as a frame (corpora/dateframe.py)
+    unit: str | None = None  # the unit printed after the blank
 
 
 @dataclass
@@ -78,7 +79,7 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
                     slot = "cell_line" if cell else "line"
                     out.append(SlotSpec(s.field, s.type, s.kind, s.min, s.max, s.part_of or s.sums_to, s.rate_of,
                                         le=s.le, sums_to_total=bool(s.sums_to), slot=slot, layout=slot,
-                                        last_on_line=s is blanks[-1], frame=s.frame))
+                                        last_on_line=s is blanks[-1], frame=s.frame, unit=s.unit))
         return out
 
     for b in desc.body:
@@ -102,7 +103,7 @@ def slot_specs(desc: FormDesc) -> list[SlotSpec]:
                         slot = "cell_choice" if r.options else "cell_line"
                         specs.append(SlotSpec(fid, r.type or "text", "free", r.min, r.max, part,
                                               options=r.options, sums_to_total=has_total and bool(q),
-                                              slot=slot, layout=slot))
+                                              slot=slot, layout=slot, unit=r.unit))
     return specs
 
 
@@ -321,12 +322,22 @@ def type_value(value: Any, type_: str, rng: random.Random, options: list[Option]
     return str(value)
 
 
-def habit_value(pool: str, value: Any, type_: str, rng: random.Random) -> tuple[Any, str]:
+def habit_value(pool: str, value: Any, type_: str, rng: random.Random, unit: str | None = None
+                ) -> tuple[Any, str]:
     """(value, typed text) for a habit that types from a pool of `corpora/data/pools.yaml`.
 
     address_house and other text pools replace the value; phone_formatted fills `{d}` with digits;
-    ratio_units formats the planned ratio `{a}`/`{b}` with a unit."""
+    ratio_units formats the planned ratio `{a}`/`{b}` with a unit; with_unit types the number `{v}` with the
+    field's `{unit}`; none_words types none for a count (the value becomes 0); date_formats types the date
+    from its `{d}`, `{m}`, `{y}`."""
     choices = POOLS[pool]
+    if pool == "with_unit":
+        return value, rng.choice(choices).format(v=type_value(value, type_, rng), unit=unit or "")
+    if pool == "none_words":
+        return 0, rng.choice(choices)
+    if pool == "date_formats":
+        d = dt.date.fromisoformat(value)
+        return value, rng.choice(choices).format(d=d.day, m=d.month, y=d.year)
     if type_ == "ratio":
         text = rng.choice(choices).format(a=value[0], b=value[1])
         return value, text

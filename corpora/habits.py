@@ -17,20 +17,28 @@ import yaml
 from extractor.errors import PatternError
 
 HABITS_FILE = Path(__file__).with_name("habits.yaml")
+HABITS_MORE_FILE = Path(__file__).with_name("habits_more.yaml")  # habits drawn only for corpora/returns_more
 SLOTS = ("line", "cell_line", "choice", "cell_choice", "single_box", "list_table")
 TYPES = ("integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio")
 STYLES = {
     "line": {"inside_leader", "replaced_leader", "before_short_leader", "after_leader", "next_line",
-             "space_only", "worked_example"},
+             "space_only", "worked_example",
+             # corpora/habits_more.yaml: the value's run formatted or marked up as Word leaves it
+             "other_font", "tracked_insert", "commented"},
     "choice": {"native", "typed_x", "bracket_x", "deleted_others", "x_after_box", "x_before_box",
-               "glyph_replaced", "check_after_option", "multi_tick"},
+               "glyph_replaced", "check_after_option", "multi_tick",
+               # corpora/habits_more.yaml: the chosen option shown by its text's formatting, boxes left empty
+               "bold_chosen", "highlight_chosen", "strike_others"},
     "list_table": {"added_row", "plain_rows", "extra_column"},
 }
 STYLES["cell_line"] = STYLES["line"] - {"next_line", "worked_example"}  # those add a paragraph
 STYLES["cell_choice"] = STYLES["choice"]
-STYLES["single_box"] = STYLES["choice"] - {"deleted_others", "multi_tick"}  # one box: no other option
+STYLES["single_box"] = STYLES["choice"] - {"deleted_others", "multi_tick", "strike_others"}  # one box: no other option
 _KEYS = {"id", "applies_to", "weight", "style", "values", "description"}
-_APPLIES = {"slots", "types", "kinds", "last_on_line"}
+_APPLIES = {"slots", "types", "kinds", "last_on_line", "needs"}
+# what a field must have for a habit to be drawn (`applies_to.needs`): `unit` a unit printed after the blank,
+# `zero_ok` a count that may be typed as none (a part of a total, not a column summed into one, no rate of it)
+NEEDS = ("unit", "zero_ok")
 
 
 @dataclass(frozen=True)
@@ -44,12 +52,15 @@ class Habit:
     description: str
     values: str | None = None
     last_on_line: bool = False
+    needs: tuple[str, ...] = ()
 
-    def applies(self, slot: str, type_: str, kind: str = "free", last_on_line: bool = True) -> bool:
-        """Can this habit be drawn for a field of `type_` (text `kind`) in a `slot`?"""
+    def applies(self, slot: str, type_: str, kind: str = "free", last_on_line: bool = True,
+                traits: frozenset[str] = frozenset()) -> bool:
+        """Can this habit be drawn for a field of `type_` (text `kind`) in a `slot`, the field having `traits`
+        (NEEDS)?"""
         return (slot in self.slots and (self.types is None or type_ in self.types)
                 and (self.kinds is None or (type_ == "text" and kind in self.kinds))
-                and (last_on_line or not self.last_on_line))
+                and (last_on_line or not self.last_on_line) and all(n in traits for n in self.needs))
 
 
 def _names(raw: Any, allowed: tuple[str, ...] | None, what: str, where: str) -> tuple[str, ...] | None:
@@ -98,9 +109,11 @@ def parse_habits(data: Any, pools: dict[str, Any], path: Path = HABITS_FILE) -> 
             raise PatternError(f"{where}: values pool {values!r} not in corpora/data/pools.yaml", path=str(path))
         if not isinstance(raw["description"], str) or not raw["description"].strip():
             raise PatternError(f"{where}: needs a description", path=str(path))
+        needs = _names(applies.get("needs"), NEEDS, "needs", where) or ()
         out[raw["id"]] = Habit(raw["id"], slots, _names(applies.get("types"), TYPES, "types", where),
                                _names(applies.get("kinds"), None, "kinds", where), float(weight), style,
-                               raw["description"].strip(), values, bool(applies.get("last_on_line", False)))
+                               raw["description"].strip(), values, bool(applies.get("last_on_line", False)),
+                               needs)
     return out
 
 
@@ -116,11 +129,22 @@ def load_habits(path: Path = HABITS_FILE) -> dict[str, Habit]:
     return parse_habits(data, POOLS, path)
 
 
+@cache
+def more_habits() -> dict[str, Habit]:
+    """The habits of corpora/returns_more: the main list and `habits_more.yaml` drawn together (an id in
+    both lists is an error)."""
+    main, more = load_habits(), load_habits(HABITS_MORE_FILE)
+    twice = sorted(set(main) & set(more))
+    if twice:
+        raise PatternError(f"habits {twice} are declared in both habit lists", path=str(HABITS_MORE_FILE))
+    return {**main, **more}
+
+
 def draw(rng: random.Random, slot: str, type_: str, kind: str = "free", last_on_line: bool = True,
-         habits: dict[str, Habit] | None = None) -> Habit:
+         habits: dict[str, Habit] | None = None, traits: frozenset[str] = frozenset()) -> Habit:
     """One habit for a field, drawn by weight among those that apply (weight 0 habits are never drawn)."""
     habits = habits if habits is not None else load_habits()
-    fits = [h for h in habits.values() if h.weight > 0 and h.applies(slot, type_, kind, last_on_line)]
+    fits = [h for h in habits.values() if h.weight > 0 and h.applies(slot, type_, kind, last_on_line, traits)]
     if not fits:
         raise PatternError(f"no habit applies to a {type_} field in a {slot} slot", path=str(HABITS_FILE))
     return rng.choices(fits, [h.weight for h in fits])[0]

@@ -16,9 +16,10 @@ from typing import Any
 import regex
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -51,6 +52,13 @@ TAB_STOP = Cm(16)  # right margin of the text area: where a `leader=tab` dot lea
 COLUMN_NUMBER = regex.compile(r"^\(?\d+\)?$")  # "(1)", "(2)" … numbering rows under a header
 
 SlotKey = tuple[str, Any]  # (field_id, row-or-None)
+# corpora/habits_more.yaml styles: the value's run formatted or marked up, the chosen option shown by formatting
+MARKED_UP = {"other_font", "tracked_insert", "commented"}
+SHOWN_BY_FORMAT = {"bold_chosen", "highlight_chosen", "strike_others"}
+OTHER_FONTS = [("Arial", "0000FF"), ("Calibri", "C00000"), ("Arial", "1F4E79")]
+COMMENTS = ["Số liệu ước tính", "Đề nghị kiểm tra lại", "Số liệu tạm tính đến ngày báo cáo"]
+CLERK = "Văn thư"
+REVISION_DATE = "2019-08-15T09:00:00Z"
 
 
 @dataclass
@@ -141,6 +149,7 @@ class Renderer:
         self.around = ("", "")
         self.after_line: list[tuple[SlotRecord | None, str]] = []  # next_line values and notes to write
         self.extras: list[dict[str, Any]] = []  # cells of columns the clerk added
+        self.revision = 0  # tracked-change ids, and which font or comment a marked-up value takes
         self._setup()
 
     # -- document set-up -------------------------------------------------------------------------
@@ -261,6 +270,9 @@ class Renderer:
             self._box_or_tab_blank(p, leader, fill)
         elif b.frame:  # a date frame: as printed, or as the clerk filled its parts
             p.add_run(fill.frame if fill is not None and fill.frame else b.frame)
+        elif fill is not None and fill.style in MARKED_UP:
+            space = " " if fill.text[-1:].isalnum() and self.around[1][:1].isalnum() else ""
+            self._marked_up_blank(p, fill, leader, space)
         else:
             typed = typed_blank(fill, leader)
             if typed[-1:].isalnum() and self.around[1][:1].isalnum():
@@ -362,8 +374,49 @@ class Renderer:
             empty()
             if text:
                 p.add_run(text)
+        elif text and style in MARKED_UP:
+            self._value_run(p, text, style)
         elif text:
             p.add_run(text)
+
+    def _marked_up_blank(self, p: Paragraph, fill: Fill, leader: str, space: str) -> None:
+        """A value whose run Word keeps formatted or marked up: in another font inside the leader, inserted as a
+        tracked change where the dots were deleted as one, or carrying a comment."""
+        if fill.style == "tracked_insert":
+            if leader:
+                _tracked(p, "del", leader, self._revision())
+            _tracked(p, "ins", fill.text + space, self._revision())
+            return
+        k = max(1, int(len(leader) * fill.split)) if leader else 0
+        if leader[:k]:
+            p.add_run(leader[:k])
+        self._value_run(p, fill.text, fill.style)
+        if leader[k:] or space:
+            p.add_run(space + leader[k:])
+
+    def _value_run(self, p: Paragraph, text: str, style: str) -> None:
+        """The typed value as one run formatted by a MARKED_UP style."""
+        if style == "tracked_insert":
+            _tracked(p, "ins", text, self._revision())
+            return
+        run = p.add_run(text)
+        if style == "other_font":
+            font, colour = OTHER_FONTS[self.revision % len(OTHER_FONTS)]
+            self.revision += 1
+            run.font.name = font
+            rfonts = run._r.rPr.find(qn("w:rFonts"))
+            rfonts.set(qn("w:hAnsi"), font)
+            rfonts.set(qn("w:cs"), font)
+            run.font.color.rgb = RGBColor.from_string(colour)
+        elif style == "commented":
+            note = COMMENTS[self.revision % len(COMMENTS)]
+            self.revision += 1
+            comment = self.doc.add_comment(run, note, author=CLERK, initials="VT")
+            comment._comment_elm.set(qn("w:date"), REVISION_DATE)  # python-docx stamps the time: fix it
+
+    def _revision(self) -> int:
+        self.revision += 1
+        return self.revision
 
     def _mark_option(self, p: Paragraph, style: str, chosen: bool, typed: str, box_enc: str, before: str,
                      after: str) -> None:
@@ -376,6 +429,17 @@ class Renderer:
             if text:
                 p.add_run(text)
 
+        if style in SHOWN_BY_FORMAT:  # every box empty; the chosen (or the struck) options' text formatted
+            formatted = chosen if style != "strike_others" else not chosen
+            wide = 1 if len(regex.sub(r"\W", "", after)) >= len(regex.sub(r"\W", "", before)) else 0
+            for k, part in enumerate((before, after)):
+                if k == 1:
+                    box(False)
+                if part and formatted and k == wide:
+                    _format_run(p, part, style)
+                else:
+                    run(part)
+            return
         run(before)
         if not chosen or style == "deleted_others":
             box(False)
@@ -633,6 +697,32 @@ def deterministic_zip(data: bytes) -> bytes:
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, src.read(info.filename))
     return out.getvalue()
+
+
+def _tracked(p: Paragraph, kind: str, text: str, rev: int) -> None:
+    """A tracked change left in the document: `text` inserted (`ins`) or deleted (`del`) by the clerk."""
+    change = OxmlElement(f"w:{kind}")
+    change.set(qn("w:id"), str(rev))
+    change.set(qn("w:author"), CLERK)
+    change.set(qn("w:date"), REVISION_DATE)
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t" if kind == "ins" else "w:delText")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = text
+    r.append(t)
+    change.append(r)
+    p._p.append(change)
+
+
+def _format_run(p: Paragraph, text: str, style: str) -> None:
+    """An option's text formatted to show the choice: bold, highlighted, or struck through."""
+    run = p.add_run(text)
+    if style == "bold_chosen":
+        run.bold = True
+    elif style == "highlight_chosen":
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    else:
+        run.font.strike = True
 
 
 def typed_blank(fill: Fill | None, leader: str) -> str:

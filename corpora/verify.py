@@ -68,13 +68,29 @@ def body_blocks(docx: Path | bytes) -> list[etree._Element]:
     return [c for c in body if c.tag in (_q("w:p"), _q("w:tbl"))]
 
 
-def located_text(blocks: list[etree._Element], loc: dict[str, Any]) -> str:
+def located(blocks: list[etree._Element], loc: dict[str, Any]) -> list[etree._Element]:
+    """The paragraphs or the table cell a location names."""
     el = blocks[loc["block"]]
     if "row" in loc:
         row = el.findall(_q("w:tr"))[loc["row"]]
-        return element_text(row.findall(_q("w:tc"))[loc["cell"]])
-    n = loc.get("blocks", 1)
-    return "".join(element_text(b) for b in blocks[loc["block"]:loc["block"] + n])
+        return [row.findall(_q("w:tc"))[loc["cell"]]]
+    return blocks[loc["block"]:loc["block"] + loc.get("blocks", 1)]
+
+
+def located_text(blocks: list[etree._Element], loc: dict[str, Any]) -> str:
+    return "".join(element_text(el) for el in located(blocks, loc))
+
+
+def formatted_runs(els: list[etree._Element], prop: str) -> int:
+    """Runs with text whose w:rPr turns `prop` on (w:b, w:strike, w:highlight other than none)."""
+    n = 0
+    for el in els:
+        for r in el.iter(_q("w:r")):
+            on = r.find(f"{_q('w:rPr')}/{_q(prop)}")
+            if on is None or on.get(_q("w:val"), "true") in ("0", "false", "none"):
+                continue
+            n += any((t.text or "").strip() for t in r.iter(_q("w:t")))
+    return n
 
 
 def check_return(docx: Path, truth: dict[str, Any]) -> list[str]:
@@ -98,7 +114,12 @@ def check_return(docx: Path, truth: dict[str, Any]) -> list[str]:
         if f.get("expect") == "review" and (f["value"] is not None or len(f.get("ticked") or []) < 2):
             problems.append(f"{where}: a group to review must have no value and at least two ticks")
         chosen = f.get("ticked") or (f["value"] if isinstance(f["value"], list) else [f["value"]])
-        if is_box:
+        if f["fill"] in FORMAT_MARKS:
+            els = located(blocks, f["location"])
+            found = FORMAT_MARKS[f["fill"]](els, text)
+            if found != len(chosen):
+                problems.append(f"{where}: {found} options marked by {f['fill']}, truth chose {len(chosen)}")
+        elif is_box:
             found = MARKS[f["fill"]](text)
             if found != len(chosen):
                 problems.append(f"{where}: {found} options marked by {f['fill']}, truth chose {len(chosen)}")
@@ -132,6 +153,14 @@ MARKS: dict[str, Callable[[str], int]] = {
     "x_after_box": lambda t: len(regex.findall(EMPTY + "[xX]", t)) if CHECKED not in t else -1,
     "x_before_box": lambda t: t.count("x" + EMPTY) if CHECKED not in t else -1,
     "check_after_option": lambda t: t.count("\u2713") if CHECKED not in t else -1,
+}
+
+# an option shown by its text's formatting, every box left empty (corpora/habits_more.yaml): how many options
+# the runs of the group's paragraphs or cell show chosen
+FORMAT_MARKS: dict[str, Callable[[list[etree._Element], str], int]] = {
+    "bold_chosen": lambda els, t: formatted_runs(els, "w:b") if CHECKED not in t else -1,
+    "highlight_chosen": lambda els, t: formatted_runs(els, "w:highlight") if CHECKED not in t else -1,
+    "strike_others": lambda els, t: t.count(EMPTY) - formatted_runs(els, "w:strike") if CHECKED not in t else -1,
 }
 
 

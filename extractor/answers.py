@@ -38,6 +38,9 @@ LABEL_WORDS = 0.6  # the share of the words before the cut that must be words of
 _WORD = regex.compile(r"\w+")
 LABEL_CUT_QUALITY = 0.9  # the quality of a text value read after a reworded label cut off
 _VALUE_WORD = regex.compile(r"(?<=^|[\s(])(?:\p{Lu}|\d|[\w.+-]+@)")
+FORMAT_MARK = 0.85  # the quality of options shown chosen by formatting alone (every box empty)
+CHOSEN_STYLES = ("bold", "highlight")  # an option's text formatted so to show it chosen (Span.style)
+NOT_CHOSEN_STYLES = ("strike",)  # … or struck through to show it is not
 
 
 @dataclass
@@ -198,6 +201,12 @@ def _choice(slot: Slot, spec: FieldSpec | None, type_: str) -> Answer:
     n_field = len(spec.options) if spec and spec.options else 0
     reason = None
     quality = 1.0
+    shown = None if marked or unknown else by_format(opts)
+    if shown is not None and not shown:  # options formatted in ways that contradict each other
+        return Answer(None, "; ".join(o.text for o in opts), None, False, 0.0, "format_unclear")
+    if shown:
+        marked = [(o, k, s) for o, k, s in keyed if any(o is x for x in shown)]
+        reason, quality = "format_mark", FORMAT_MARK
     if marked:
         chosen = [(k, s) for _, k, s in marked]
         if any(o.mark == "typed_x" for o, _, _ in marked):
@@ -263,6 +272,20 @@ def _closest(text: str, options: Sequence[Any]) -> Any:
     if len(scored) >= 2 and scored[0][0] - scored[1][0] < OPTION_PLACE_MARGIN:
         return None
     return scored[0][1]
+def by_format(opts: Sequence[Any]) -> list[Any] | None:
+    """The options a group with every box empty shows chosen by their text's formatting: the options made bold
+    or highlighted while others are not, the options left when others are struck through. None when the
+    formatting tells nothing (no option formatted, or all alike); [] when styles point at different options."""
+    found = []
+    for style in CHOSEN_STYLES + NOT_CHOSEN_STYLES:
+        having = [o for o in opts if style in o.styles]
+        if 0 < len(having) < len(opts):
+            chosen = having if style in CHOSEN_STYLES else [o for o in opts if style not in o.styles]
+            found.append(frozenset(map(id, chosen)))
+            pick = chosen
+    if not found:
+        return None
+    return pick if len(set(found)) == 1 else []
 
 
 def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:

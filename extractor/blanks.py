@@ -140,10 +140,20 @@ def _after_anchor_word() -> regex.Pattern[str]:
                          regex.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1)
+def _zero_sign_value() -> regex.Pattern[str]:
+    """A sign typed for none where the dots were (`tính đến 1/10/2020:-dịch vụ`, `(Cấp tỉnh)-- (Cấp huyện)…`): one
+    of the vocabulary's zero signs right after a colon or a closing bracket, then the end, punctuation or a
+    lower-case unit (a capital starts printed text: `Ghi chú: - Các …`)."""
+    signs = "|".join(regex.escape(w) for w in sorted(load_vocabulary().zero_signs, key=len, reverse=True))
+    return regex.compile(r"(?<=[:)]\s{0,3})(?<![\d\p{L}]\s{0,3}[-–—])(?:" + (signs or "(?!)") + r")"
+                         r"(?![-–—\d])(?=\s{0,3}(?:$|[,;.(…\t]|\p{Ll}))")
+
+
 def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text) if not _is_ellipsis(text, m)]
-    found = [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text), *_answer_words_after_colon(text,
-                                                                                                              units)]
+    found = [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text),
+             *_answer_words_after_colon(text, units), *_zero_sign_value().finditer(text)]
     for m in found:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), "value"))

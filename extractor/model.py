@@ -26,6 +26,20 @@ class Box:
 
 
 @dataclass
+class Span:
+    """A stretch of a block's text `[start, end)` the clerk formatted: `bold`, `highlight` (a highlight or a
+    shading colour behind the text) or `strike` (struck through once or twice). Readers report what they can
+    see; what the formatting means (an option chosen, one not chosen) is decided after them."""
+
+    start: int
+    end: int
+    style: str  # bold | highlight | strike
+
+
+SPAN_STYLES = ("bold", "highlight", "strike")
+
+
+@dataclass
 class Block:
     """A paragraph (or one paragraph of a table cell) with its text in reading order.
 
@@ -38,9 +52,24 @@ class Block:
     boxes: list[Box] = field(default_factory=list)
     location: dict[str, Any] = field(default_factory=dict)
     bold: bool = False
+    spans: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def styles_at(self, start: int, end: int) -> frozenset[str]:
+        """The span styles covering most of the non-space characters of `text[start:end]`."""
+        if not self.spans:
+            return frozenset()
+        chars = [i for i in range(start, min(end, len(self.text))) if not self.text[i].isspace()]
+        if not chars:
+            return frozenset()
+        out = set()
+        for style in {sp.style for sp in self.spans}:
+            covered = sum(1 for i in chars if any(sp.style == style and sp.start <= i < sp.end for sp in self.spans))
+            if 2 * covered > len(chars):
+                out.add(style)
+        return frozenset(out)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from extractor.blanks import (
     split_unit,
     unit_like,
 )
-from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Span, Table
 from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
@@ -54,6 +54,7 @@ class Option:
     text: str
     checked: bool | None  # None: unknown (box state not readable)
     mark: str  # box | typed_x
+    styles: tuple[str, ...] = ()  # span styles covering the option's text (Span.style: bold, highlight, strike)
 
 
 @dataclass
@@ -232,7 +233,8 @@ def _options_in(block: Block) -> list[Option]:
     text = block.text
     parsed = parse_options(text)
     if parsed is not None:
-        return [Option(o.text, o.checked, o.mark) for o in parsed.options]
+        styles = option_styles(block, [o.text for o in parsed.options], parsed.label)
+        return [Option(o.text, o.checked, o.mark, st) for o, st in zip(parsed.options, styles, strict=True)]
     marks = [(m.start(), m.end()) for m in TYPED_MARK.finditer(text)]
     options = []
     for k, (_start, b) in enumerate(marks):
@@ -242,6 +244,43 @@ def _options_in(block: Block) -> list[Option]:
         if opt:
             options.append(Option(opt, True, "typed_x"))
     return options
+
+
+def option_styles(block: Block, texts: Sequence[str], label: str = "") -> list[tuple[str, ...]]:
+    """The span styles of each option text, found in turn in the block's text after the question's `label` (words
+    in order, whatever is between them)."""
+    if not block.spans:
+        return [()] * len(texts)
+
+    def find(text: str, pos: int) -> regex.Match[str] | None:
+        words = regex.findall(r"\w+", text)
+        return regex.compile(r"\W*".join(map(regex.escape, words))).search(block.text, pos) if words else None
+
+    m = find(label, 0) if texts and clean_label(label) != clean_label(texts[0]) else None  # "- Có: ☐": no label
+    pos = m.end() if m is not None else 0
+    out: list[tuple[str, ...]] = []
+    for t in texts:
+        m = find(t, pos)
+        if m is None:
+            out.append(())
+            continue
+        out.append(tuple(sorted(block.styles_at(m.start(), m.end()))))
+        pos = m.end()
+    return out
+
+
+def split_lines(block: Block) -> list[Block]:
+    """A block cut at its line breaks, each line keeping its spans (boxes are not needed by the callers)."""
+    if "\n" not in block.text:
+        return [block]
+    out, start = [], 0
+    for line in block.text.split("\n"):
+        end = start + len(line)
+        spans = [Span(max(sp.start, start) - start, min(sp.end, end) - start, sp.style) for sp in block.spans
+                 if sp.start < end and sp.end > start]
+        out.append(Block(text=line, spans=spans))
+        start = end + 1
+    return out
 
 
 def _label_before_boxes(block: Block) -> str:
@@ -265,12 +304,18 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
             if all(_is_nfc(b.text) for row in it.rows for c in row for b in c.blocks):
                 out.append(it)  # most documents are NFC already: nothing to copy
                 continue
-            rows = [[_copy(c, blocks=[_copy(b, text=nfc(b.text)) for b in c.blocks]) for c in row]
+            rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
                     for row in it.rows]
             out.append(_copy(it, rows=rows))
         else:
-            out.append(it if _is_nfc(it.text) else _copy(it, text=nfc(it.text)))
+            out.append(it if _is_nfc(it.text) else _nfc_block(it))
     return out
+
+
+def _nfc_block(block: Block) -> Block:
+    """A block in NFC, its spans moved to the same characters."""
+    spans = [Span(len(nfc(block.text[:sp.start])), len(nfc(block.text[:sp.end])), sp.style) for sp in block.spans]
+    return _copy(block, text=nfc(block.text), spans=spans)
 
 
 def _is_nfc(text: str) -> bool:

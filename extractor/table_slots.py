@@ -13,7 +13,7 @@ from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
-from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _has_tick, _options_in, block_slots
+from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _has_tick, _options_in, block_slots, split_lines
 from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
@@ -172,10 +172,10 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
         boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]
     elif _lone_tick(cell.text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
-        return [Slot("choice", "", options=_cell_options(cell.text), location=dict(loc))]
+        return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
     out: list[Slot] = []
     if boxed:
-        out.append(Slot("choice", "", options=_cell_options("\n".join(b.text for b in boxed)), location=dict(loc)))
+        out.append(Slot("choice", "", options=_cell_options(boxed), location=dict(loc)))
         out += _cell_option_blanks(boxed, loc, printed)
     lines = [b for b in cell.blocks if b not in boxed and b.text.strip()]  # a ticked line's blank is an option's
     inner = [block_slots(b, section, units, printed) for b in lines]
@@ -403,9 +403,9 @@ def _is_label_cell(text: str) -> bool:
 
 
 
-def _cell_options(text: str) -> list[Option]:
+def _cell_options(blocks: Sequence[Block]) -> list[Option]:
     """The options of a table cell, one line at a time (a box before or after each option's text)."""
-    return [o for line in text.split("\n") for o in _options_in(Block(text=line))]
+    return [o for b in blocks for line in split_lines(b) for o in _options_in(line)]
 
 
 

@@ -352,7 +352,7 @@ def test_no_answer_taken_from_a_heading_under_a_question() -> None:
 def test_slot_to_dict_is_plain() -> None:
     (slot,) = slots_of(p("Cơ quan có mạng LAN: ☒ Có   ☐ Không"))
     data = slot.to_dict()
-    assert data["options"][0] == {"text": "Có", "checked": True, "mark": "box"}
+    assert data["options"][0] == {"text": "Có", "checked": True, "mark": "box", "styles": ()}
     assert isinstance(slot.options[0], Option)  # type: ignore[index]
 
 

@@ -46,7 +46,12 @@ CASES = [
     ("1.2.3", "integer", None, None, None, False, "bad_number"),
     ("1,2,50", "integer", None, None, None, False, "bad_number"),
     ("abc", "integer", None, None, None, False, "no_number"),
-    ("-", "integer", None, None, None, False, "no_number"),
+    ("-", "integer", None, 0, None, True, "zero_sign"),  # none typed as a dash (issue 15): 0, to a reviewer
+    ("- (người)", "integer", "người", 0, "người", True, "zero_sign"),
+    ("Không văn bản", "integer", "văn bản", 0, "văn bản", True, None),
+    ("Không có máy", "integer", "người", 0, "máy", True, "unit_mismatch"),
+    ("—", "decimal", None, 0.0, None, True, "zero_sign"),
+    ("- 5", "integer", None, 5, None, True, None),
     ("khoảng 150", "integer", None, 150, None, True, "extra_text"),
     ("150 chiếc (trong đó 20 hỏng)", "integer", "chiếc", 150, "chiếc", True, "multiple_numbers"),
     ("150 máy", "integer", "chiếc", 150, "máy", True, "unit_mismatch"),
@@ -289,6 +294,7 @@ BAD_VOCABULARY = [
 GOOD_VOCABULARY = {
     "booleans": "booleans: {true_words: [có], false_words: [không]}\n",
     "zero_words": "zero_words: [không]\n",
+    "zero_signs": "zero_signs: [\"-\"]\n",
     "date_words": "date_words: {day: [ngày], month: [tháng], year: [năm]}\n",
     "ratio_words": "ratio_words: [trên]\n",
     "range_words": "range_words: {lower_before: [trên], upper_before: [dưới], lower_after: [trở lên], "

@@ -39,6 +39,9 @@ python-docx's ``paragraph.text`` drops w:sym, fields, content controls, insertio
   (w14:checkbox content control, checked when w14:checked is "1"/"true"; the glyph in its content is
   skipped so it counts once). ☐/☒/▢ never stand in `Block.text` without a `Box` at that offset.
 - Block.bold: every run contributing non-space text (boxes aside) has w:b on (style bold is not read).
+- Block.spans: the text of runs with w:b (`bold`), w:strike / w:dstrike (`strike`), a w:highlight colour or a
+  w:shd fill other than none/auto/white (`highlight`), as [start, end) of `Block.text` (boxes not included;
+  style formatting is not read).
 - Legacy fonts: a run whose Latin font (w:rFonts hAnsi / ascii, else its w:rStyle's, else its paragraph
   style's, else the default paragraph style's or docDefaults', from word/styles.xml) is a TCVN3 or VNI font
   (`extractor.text.legacy`) has its text decoded to Unicode NFC (`…H` capitals fonts upper-cased); a
@@ -61,7 +64,7 @@ from typing import Any
 from lxml import etree
 
 from extractor.errors import InputError
-from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Table
+from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Span, Table
 from extractor.readers.checkboxes import CHECKBOXES, PATTERN_FILE, load_checkboxes  # noqa: F401 (re-exported)
 from extractor.readers.sniff import main_part_name
 from extractor.text.legacy import ENCODINGS, FontEncoding, label
@@ -98,6 +101,8 @@ DRAWING, PICT, OBJECT, TXBX, RUBY, RUBYBASE = map(_w, ("drawing", "pict", "objec
 HDRREF, FTRREF = map(_w, ("headerReference", "footerReference"))
 PPR, PSTYLE, RSTYLE, STYLE, STYLEID, BASEDON = map(_w, ("pPr", "pStyle", "rStyle", "style", "styleId", "basedOn"))
 DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
+STRIKE, DSTRIKE, HIGHLIGHT, SHD, FILL = map(_w, ("strike", "dstrike", "highlight", "shd", "fill"))
+_NO_COLOUR = frozenset({"", "none", "auto", "clear", "ffffff", "white", "nil"})
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
 ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
@@ -110,7 +115,7 @@ _TEXTBOX_HOSTS = frozenset({DRAWING, PICT, OBJECT})
 
 # -- one paragraph's text under construction ---------------------------------------------------------------
 class _Para:
-    __slots__ = ("parts", "boxes", "n", "text_runs", "bold_runs", "textboxes")
+    __slots__ = ("parts", "boxes", "n", "text_runs", "bold_runs", "textboxes", "styles", "spans")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -119,8 +124,16 @@ class _Para:
         self.text_runs = 0
         self.bold_runs = 0
         self.textboxes: list[etree._Element] = []
+        self.styles: tuple[str, ...] = ()  # the current run's span styles (Span.style)
+        self.spans: list[Span] = []
 
     def plain(self, s: str) -> None:
+        for style in self.styles:
+            last = next((sp for sp in reversed(self.spans) if sp.style == style), None)
+            if last is not None and last.end == self.n:
+                last.end += len(s)
+            else:
+                self.spans.append(Span(self.n, self.n + len(s), style))
         self.parts.append(s)
         self.n += len(s)
 
@@ -323,9 +336,12 @@ class _Walker:
                 if ch.text or len(ch):
                     self._t(ch, rfonts, bold, st, legacy)
             elif tag == R:
+                outer, st.styles = st.styles, ()
                 self._walk(ch, st, None, False, self.run_legacy(None, None))
+                st.styles = outer
             elif tag == RPR:
                 rfonts, bold, rstyle = None, False, None
+                styles = []
                 for prop in ch:
                     if prop.tag == RFONTS:
                         rfonts = prop
@@ -333,6 +349,13 @@ class _Walker:
                         bold = self._on(prop)
                     elif prop.tag == RSTYLE:
                         rstyle = prop.get(VAL)
+                    elif prop.tag in (STRIKE, DSTRIKE) and self._on(prop):
+                        styles.append("strike")
+                    elif prop.tag in (HIGHLIGHT, SHD) and _coloured(prop):
+                        styles.append("highlight")
+                if bold:
+                    styles.append("bold")
+                st.styles = tuple(dict.fromkeys(styles))
                 legacy = self.run_legacy(rfonts, rstyle)
             elif tag in (TAB, PTAB):
                 st.plain("\t")
@@ -383,7 +406,7 @@ class _Walker:
         self.para_font = self.styles.get(style or "", "") or self.default_font
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
-        out.append(Block("".join(st.parts), st.boxes, dict(loc), bold))
+        out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
         for tx in st.textboxes:
             k = self.textbox_no
             self.textbox_no += 1
@@ -480,6 +503,12 @@ class _Walker:
             self.para(el, loc, items)
         else:
             items.append(self.table(el, loc))
+
+
+def _coloured(prop: etree._Element) -> bool:
+    """A w:highlight colour or a w:shd fill behind the text (not none, auto, clear or white)."""
+    value = prop.get(VAL) if prop.tag == HIGHLIGHT else prop.get(FILL)
+    return (value or "").lower() not in _NO_COLOUR
 
 
 def _first(el: etree._Element, tag: str) -> etree._Element | None:

@@ -10,7 +10,7 @@ import statistics
 import unicodedata
 from collections import Counter
 
-from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Box
+from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Box, Span
 
 GAP = 0.075  # a horizontal gap wider than this × font size (1 pt at 13 pt), no space glyph in it, separates words
 BOX_GAP = 0.3  # pt: a box is never part of a word, so a smaller gap beside it separates too
@@ -23,7 +23,7 @@ _BOX_TOKENS = {False: EMPTY_BOX, True: CHECKED_BOX, None: UNKNOWN_BOX}
 
 
 class Glyph:
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "bold", "box", "space")
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "bold", "box", "space", "styles")
 
     def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float, bold: bool,
                  box: tuple[bool | None, str] | None = None) -> None:
@@ -33,6 +33,7 @@ class Glyph:
         self.bold = bold
         self.box = box
         self.space = box is None and text.isspace()
+        self.styles: tuple[str, ...] = ("bold",) if bold else ()  # Span styles: bold, strike, highlight
 
     @property
     def mid(self) -> float:
@@ -43,7 +44,7 @@ class Line:
     """One line of text: its glyphs in x order, its text with boxes, and what paragraph joining needs."""
 
     __slots__ = ("text", "boxes", "x0", "x1", "end", "top", "bottom", "base", "size", "first_word", "last_word",
-                 "first_glyph", "space_w", "trailing_space", "bold_n", "text_n", "page")
+                 "first_glyph", "space_w", "trailing_space", "bold_n", "text_n", "page", "spans")
 
     def __init__(self, glyphs: list[Glyph], spaces_drawn: bool, page: int) -> None:
         gl = sorted(glyphs, key=lambda g: g.x0)
@@ -84,6 +85,7 @@ class Line:
             prev = g
         parts: list[str] = []
         self.boxes: list[Box] = []
+        self.spans: list[Span] = []
         n = self.bold_n = self.text_n = 0
         for text, g in seq:
             if g is not None and g.box is not None:
@@ -94,6 +96,12 @@ class Line:
                     text = unicodedata.normalize("NFC", text)
                 self.text_n += 1
                 self.bold_n += g.bold
+                for style in g.styles:
+                    last = next((sp for sp in reversed(self.spans) if sp.style == style), None)
+                    if last is not None and last.end == n:
+                        last.end += len(text)
+                    else:
+                        self.spans.append(Span(n, n + len(text), style))
             parts.append(text)
             n += len(text)
         self.text = "".join(parts)

@@ -27,6 +27,12 @@ from extractor.text.legacy import ENCODINGS
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 OPEN_TOL = 3.0  # pt: rules this close are one (pdfplumber's snap and join tolerances)
 TOUCH = 0.5  # pt: a glyph starting this close to where the one before ends touches it
+RULE_MAX = 1.5  # pt: a horizontal rule no thicker than this through a glyph's body strikes it out
+STRIKE_BAND = (0.45, 0.9)  # where, from a glyph box's top (× its height), a strike-out runs (LibreOffice: 0.72;
+# an underline runs at ~1.09, below the box)
+UNDERLINE_BAND = (0.15, 0.4)  # × glyph height above / below a glyph box's bottom: where an underline runs
+UNDERLINE_COVER = 0.7  # share of an underline's length the glyphs above it cover
+HIGHLIGHT_MAX = 2.5  # × font size: a coloured rectangle behind a glyph no taller than this highlights it
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
@@ -227,6 +233,91 @@ def _follows_box(glyphs: list[Glyph], x0: float, bottom: float) -> bool:
         abs(bottom - last.bottom) <= 0.3 * last.size
 
 
+def decorate(glyphs: list[Glyph], lines: list[dict[str, Any]], rects: list[dict[str, Any]]) -> set[int]:
+    """Give glyphs the text decorations drawn over them as span styles: `strike`, a thin horizontal rule through
+    the glyph's body (STRIKE_BAND of its height from the top; an underline runs below it), and `highlight`, a
+    coloured filled rectangle no taller than HIGHLIGHT_MAX × the glyph's size behind its centre. Returns the ids of
+    the graphics so used, and of change bars (`_change_bars`): they are no table rules. A horizontal rule that meets
+    a vertical one at an end is a cell's border, never a decoration (Word draws cells with no top or bottom padding:
+    their borders run right under the text)."""
+    used = _change_bars(lines, rects)
+    sides = [o for o in [*lines, *rects] if o["x1"] - o["x0"] <= RULE_MAX and o["bottom"] - o["top"] > RULE_MAX]
+    rules = [o for o in [*lines, *rects] if o["bottom"] - o["top"] <= RULE_MAX and o["x1"] - o["x0"] >= 1.0
+             and not _meets_a_side(o, sides)]
+    fills = [r for r in rects if r.get("fill") and _coloured(r.get("non_stroking_color"))
+             and r["bottom"] - r["top"] >= 2.0]
+    if not rules and not fills:
+        return used
+    lo, hi = STRIKE_BAND
+    for g in glyphs:
+        if g.space or g.box is not None:
+            continue
+        x, h = (g.x0 + g.x1) / 2, g.bottom - g.top
+        mid = (g.top + g.bottom) / 2
+        for o in rules:
+            y = (o["top"] + o["bottom"]) / 2
+            if o["x0"] <= x <= o["x1"] and g.top + lo * h <= y <= g.top + hi * h:
+                g.styles = (*g.styles, "strike") if "strike" not in g.styles else g.styles
+                used.add(id(o))
+        for r in fills:
+            if r["x0"] <= x <= r["x1"] and r["top"] <= mid <= r["bottom"] and r["bottom"] - r["top"] <= \
+                    HIGHLIGHT_MAX * g.size:
+                g.styles = (*g.styles, "highlight") if "highlight" not in g.styles else g.styles
+                used.add(id(r))
+    for o in rules:
+        if id(o) not in used and _underline(o, glyphs):
+            used.add(id(o))
+    return used
+
+
+def _meets_a_side(rule: dict[str, Any], sides: list[dict[str, Any]]) -> bool:
+    """Does a horizontal rule end on a vertical line (a table's or a box's side)?"""
+    y = (rule["top"] + rule["bottom"]) / 2
+    return any(s["top"] - OPEN_TOL <= y <= s["bottom"] + OPEN_TOL and
+               (abs(s["x0"] - rule["x0"]) <= OPEN_TOL or abs(s["x0"] - rule["x1"]) <= OPEN_TOL) for s in sides)
+
+
+def _underline(rule: dict[str, Any], glyphs: list[Glyph]) -> bool:
+    """Is a horizontal rule an underline: just under the bottom of glyphs (UNDERLINE_BAND × their height) that
+    cover most of its length (a table rule runs on under empty space)?"""
+    y = (rule["top"] + rule["bottom"]) / 2
+    width = rule["x1"] - rule["x0"]
+    lo, hi = UNDERLINE_BAND
+    covered = 0.0
+    for g in glyphs:
+        if g.box is None and rule["x0"] <= (g.x0 + g.x1) / 2 <= rule["x1"]:
+            h = g.bottom - g.top
+            if g.bottom - lo * h <= y <= g.bottom + hi * h:
+                covered += g.x1 - g.x0
+    return covered >= UNDERLINE_COVER * width
+
+
+def _change_bars(lines: list[dict[str, Any]], rects: list[dict[str, Any]]) -> set[int]:
+    """Ids of the vertical bars a word processor draws in the margin beside tracked changes: vertical lines that no
+    horizontal line or rectangle edge meets (a table's sides meet its rules; a box's sides meet its top and
+    bottom), one or several stacked."""
+    tol = OPEN_TOL
+    verticals = [o for o in lines if o["x1"] - o["x0"] <= RULE_MAX and o["bottom"] - o["top"] > tol]
+    if not verticals:
+        return set()
+    across = [(o["x0"], o["x1"], y) for o in lines if o["bottom"] - o["top"] <= RULE_MAX
+              for y in ((o["top"] + o["bottom"]) / 2,)]
+    across += [(r["x0"], r["x1"], y) for r in rects for y in (r["top"], r["bottom"])]
+
+    def met(o: dict[str, Any]) -> bool:
+        return any(x0 - tol <= o["x0"] <= x1 + tol and o["top"] - tol <= y <= o["bottom"] + tol
+                   for x0, x1, y in across)
+
+    return {id(o) for o in verticals if not met(o)}
+
+
+def _coloured(color: Any) -> bool:
+    """A fill colour that is not white, black or a grey (a highlight, not a table's shading or a box)."""
+    if not isinstance(color, (list, tuple)) or len(color) != 3:
+        return False
+    return max(color) - min(color) > 0.2
+
+
 def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     """Glyphs, vector boxes and ruled tables of one page (characters are read from the device directly: making
     pdfplumber's per-character dicts costs as much as the layout itself; graphics still go through pdfplumber)."""
@@ -280,6 +371,9 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
         elif box is not None and notdef:
             known.setdefault(font, set()).add(box[0])
     vboxes, used = vector_boxes(page.rects, page.lines, page.curves)
+    decorations = decorate(glyphs, page.lines, page.rects)
+    if decorations:
+        used = set(used) | decorations
     for vb in vboxes:
         glyphs.append(Glyph(CHECKED_BOX if vb.checked else EMPTY_BOX, vb.x0, vb.x1, vb.top, vb.bottom,
                              vb.bottom - vb.top, False, (vb.checked, "vector")))

@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.model import Block, Box
+from extractor.model import Block, Box, Span
 from extractor.readers.pdf_lines import Line
 from extractor.readers.pdf_words import MAX_PIECES, MAYBE, may_join, resolve, running_pieces
 from extractor.text.legacy import ENCODINGS, JUDGE
@@ -56,6 +56,7 @@ class Para:
     def block(self, extra: dict[str, Any] | None = None) -> Block:
         parts: list[str] = []
         boxes: list[Box] = []
+        spans: list[Span] = []
         n = 0
         seps = resolve([ln.text for ln in self.lines], self.seps)
         for i, ln in enumerate(self.lines):
@@ -64,10 +65,12 @@ class Para:
                 parts.append(sep)
                 n += len(sep)
             boxes.extend(Box(b.offset + n, b.checked, b.encoding) for b in ln.boxes)
+            spans.extend(Span(sp.start + n, sp.end + n, sp.style) for sp in ln.spans)
             parts.append(ln.text)
             n += len(ln.text)
         text = "".join(parts).rstrip()
         boxes = [b for b in boxes if b.offset < len(text)]
+        spans = [Span(sp.start, min(sp.end, len(text)), sp.style) for sp in spans if sp.start < len(text)]
         text_n = sum(ln.text_n for ln in self.lines)
         bold = text_n > 0 and sum(ln.bold_n for ln in self.lines) == text_n
         first = [ln for ln in self.lines if ln.page == self.lines[0].page]
@@ -79,7 +82,7 @@ class Para:
             loc["pages"] = pages
         if extra:
             loc.update(extra)
-        return Block(text, boxes, loc, bold)
+        return Block(text, boxes, loc, bold, spans)
 
 
 class Flow:

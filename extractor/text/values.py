@@ -24,7 +24,8 @@ Numbers follow the Vietnamese convention: ``.`` (or a space) groups thousands, `
 Reason codes (``ok`` / quality): empty (ok, 1.0, value None), no_number, bad_number, not_integer,
 no_ratio, no_boolean, conflicting_boolean, no_date, partial_date, invalid_date, needs_options (not ok, 0.0);
 foreign_separator 0.85, zero_word 0.85, unit_mismatch 0.8, two_digit_year 0.8, ambiguous_separator 0.7/0.6,
-extra_text 0.6, out_of_range_percent 0.5, negative 0.5, zero_denominator 0.5, multiple_numbers 0.4
+zero_sign 0.7 (a dash alone read as 0), extra_text 0.6, out_of_range_percent 0.5, negative 0.5,
+zero_denominator 0.5, multiple_numbers 0.4
 (ok). When several apply, quality is the lowest and reason the one that set it.
 """
 
@@ -45,6 +46,7 @@ __all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"
 TYPES = ("integer", "decimal", "percent", "ratio", "boolean", "date", "text", "choice", "multi_choice")
 
 Q_FOREIGN, Q_ZERO_WORD, Q_UNIT, Q_TWO_DIGIT_YEAR = 0.85, 0.85, 0.8, 0.8
+Q_ZERO_SIGN = 0.7  # a dash alone read as 0: "none" or "not applicable", a reviewer decides
 Q_AGAINST_CONVENTION, Q_TIE, Q_EXTRA, Q_RANGE, Q_MULTIPLE = 0.7, 0.6, 0.6, 0.5, 0.4
 
 
@@ -100,6 +102,7 @@ def _fkey(text: str) -> str:
 @dataclass(frozen=True, eq=False)
 class _Lexicon:
     zero_words: frozenset[str]
+    zero_signs: frozenset[str]
     polarity: dict[str, bool]  # folded boolean word -> True/False
     boolean_re: regex.Pattern[str]  # any boolean word, whole words
     date_re: regex.Pattern[str]
@@ -128,6 +131,7 @@ def _lexicon() -> _Lexicon:
         rf"|(?<!\d)(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?!\d)")
     return _Lexicon(
         zero_words=frozenset(_fkey(w) for w in voc.zero_words),
+        zero_signs=frozenset("".join(w.split()) for w in voc.zero_signs),
         polarity=polarity,
         boolean_re=regex.compile(word % _alternation(list(polarity))),
         date_re=date_re,
@@ -290,10 +294,19 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     lex = _lexicon()
     f = fold(clean_text(text))
     notes = _Notes()
-    if _fkey(_EDGE_RE.sub("", f)) in lex.zero_words:
+    head, unit = f, None
+    tail = _units(unit_hint).before.search(f)  # "Không văn bản", "- (người)": none, then the unit
+    if tail is not None and tail.start() > 0:
+        head, unit = f[:tail.start()].rstrip(" \t([/:"), _units(unit_hint).table[_ukey(tail.group(1))]
+        if _units(unit_hint).expected not in (None, unit):
+            notes.add("unit_mismatch", Q_UNIT)
+    if _fkey(_EDGE_RE.sub("", head)) in lex.zero_words:
         if type_ != "integer":
             notes.add("zero_word", Q_ZERO_WORD)
-        return notes.result(0 if type_ == "integer" else 0.0)
+        return notes.result(0 if type_ == "integer" else 0.0, unit)
+    if "".join(head.split()) in lex.zero_signs:  # "-" typed alone for none
+        notes.add("zero_sign", Q_ZERO_SIGN)
+        return notes.result(0 if type_ == "integer" else 0.0, unit)
     m = _NUM_RE.search(f)
     if m is None:
         return _fail("no_number")

@@ -48,6 +48,7 @@ class Vocabulary:
     true_words: tuple[str, ...]
     false_words: tuple[str, ...]
     zero_words: tuple[str, ...]
+    zero_signs: tuple[str, ...]  # what a clerk types alone for none ("-"): read as 0, shown to a reviewer
     day_words: tuple[str, ...]
     month_words: tuple[str, ...]
     year_words: tuple[str, ...]
@@ -166,8 +167,8 @@ def load_vocabulary(path: str | os.PathLike[str] | None = None) -> Vocabulary:
 def _load_vocabulary(file: str) -> Vocabulary:
     path = Path(file)
     top = _mapping(_read_yaml(path), path, "(top level)",
-                   {"booleans", "zero_words", "date_words", "ratio_words", "range_words", "value_anchors",
-                    "tick_marks", "abbreviations"})
+                   {"booleans", "zero_words", "zero_signs", "date_words", "ratio_words", "range_words",
+                    "value_anchors", "tick_marks", "abbreviations"})
     booleans = _mapping(top["booleans"], path, "booleans", {"true_words", "false_words"})
     true_words = _word_list(booleans["true_words"], path, "booleans.true_words")
     false_words = _word_list(booleans["false_words"], path, "booleans.false_words")
@@ -187,6 +188,7 @@ def _load_vocabulary(file: str) -> Vocabulary:
         true_words=true_words,
         false_words=false_words,
         zero_words=_word_list(top["zero_words"], path, "zero_words"),
+        zero_signs=_word_list(top["zero_signs"], path, "zero_signs", allow_empty=True),
         day_words=_word_list(dates["day"], path, "date_words.day"),
         month_words=_word_list(dates["month"], path, "date_words.month"),
         year_words=_word_list(dates["year"], path, "date_words.year"),
