@@ -114,7 +114,25 @@ def _only_printed(raw: str, spec: FieldSpec | None, template: TemplateSlot | Non
     return any(p and (fold(p) == typed or fold(p).startswith(typed + " ")) for p in printed)
 
 
+_OPTION_KEYS: dict[tuple[str, str, int], tuple[FieldSpec | None, tuple[Any, float]]] = {}
+_OPTION_KEYS_MAX = 65536
+
+
 def _option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:
+    """See `_read_option_key` (remembered per field spec: the printed options come back in every return; the spec
+    is kept with its entry, so its id is never another spec's)."""
+    key = (text, type_, id(spec))
+    hit = _OPTION_KEYS.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    found = _read_option_key(text, spec, type_)
+    if len(_OPTION_KEYS) >= _OPTION_KEYS_MAX:
+        _OPTION_KEYS.clear()
+    _OPTION_KEYS[key] = (spec, found)
+    return found
+
+
+def _read_option_key(text: str, spec: FieldSpec | None, type_: str) -> tuple[Any, float]:
     """The field option a printed option text stands for, and how sure."""
     if spec is None or not spec.options:
         return _boolean_word(text) if type_ == "boolean" else (text, 0.5)
@@ -156,7 +174,7 @@ def _by_letter(text: str, spec: FieldSpec) -> Any:
 
 def _by_range(text: str, spec: FieldSpec) -> Any:
     """The one option whose printed range has every bound `text` states (`Trên 20 Mb` → `KT > 20 Mb`), or None."""
-    typed = read_range(text)
+    typed = _printed_range(text)  # the same reading, remembered: option texts come back in every return
     if typed is None:
         return None
     found = {opt.key for opt in spec.options for t in opt.texts
@@ -304,6 +322,12 @@ def _typed_choice(raw: str, spec: FieldSpec | None, type_: str) -> Answer:
 
 
 def cut_label_number(raw: str, label: str, labels: Sequence[str]) -> tuple[str, tuple[str, float] | None]:
+    """See `_cut_label_number` (remembered: the printed labels come back in every return)."""
+    return _cut_label_number(raw, label, tuple(labels))
+
+
+@functools.lru_cache(maxsize=16384)
+def _cut_label_number(raw: str, label: str, labels: tuple[str, ...]) -> tuple[str, tuple[str, float] | None]:
     """The value without the number its label ends with, when the clerk typed it glued to that number (`… năm
     201888 điểm` for `… năm 2018 …… điểm`: the slot's `label` stops at `năm`, one of the field's `labels` ends with
     `2018`); the reason and quality of the cut, None when nothing was cut. A `raw` that is that number alone is the

@@ -341,10 +341,12 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     last_block: Block | None = None
     i = 0
     tables = 0
+    count_memo: dict[int, counts.CountLine | None] = {}  # each item read as a count line once
     while i < len(items):
         item = items[i]
         if isinstance(item, Table) and len(item.rows) == 1 and len(item.rows[0]) == 1:
             items[i:i + 1] = item.rows[0][0].blocks  # a one-cell table (a framed paragraph) reads as paragraphs
+            count_memo.clear()  # the items after it moved
             continue
         if isinstance(item, Table):
             slots += table_slots(item, tables, str(section), units, printed)
@@ -358,7 +360,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
-        count = _count_line(items, i, printed)
+        count = _count_line(items, i, printed, count_memo)
         if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
             found, j = _count_slots(count, block, items, i, str(section))
             slots += found
@@ -471,18 +473,26 @@ def _count_evidence(line: counts.CountLine, printed: Printed | None) -> bool:
     return line.glued or (printed is not None and printed.is_printed(line.printed))
 
 
-def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None) -> counts.CountLine | None:
+def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None,
+                memo: dict[int, counts.CountLine | None] | None = None) -> counts.CountLine | None:
     """`items[i]` read as a count line: by its own evidence, or by a count line with the same options at most
     two paragraphs away (a line whose every box the clerk typed over: `Đại học: 0 Chuyên trách 0 Phụ trách 1 Kiêm
-    nhiệm` among `☐0 Chuyên trách` lines)."""
-    line = _count_candidate(items[i], printed)
+    nhiệm` among `☐0 Chuyên trách` lines). `memo` keeps each item's reading for the neighbours that ask again."""
+    memo = {} if memo is None else memo
+
+    def candidate(j: int) -> counts.CountLine | None:
+        if j not in memo:
+            memo[j] = _count_candidate(items[j], printed)
+        return memo[j]
+
+    line = candidate(i)
     if line is None:
         return None
     if _count_evidence(line, printed):
         return line
     for j in (i - 1, i + 1, i - 2, i + 2):
         if 0 <= j < len(items):
-            other = _count_candidate(items[j], printed)
+            other = candidate(j)
             if other is not None and _count_evidence(other, printed) and counts.same_options(line, other):
                 return line
     return None
