@@ -334,7 +334,7 @@ def _date_frame() -> regex.Pattern[str]:
     return regex.compile(r"(?<!\w)" + words(voc.day_words) + r"(?:" + part.format("day") + r"[ \t,]*" +
                          words(voc.month_words) + part.format("month") + r"[ \t,]*" +
                          words(voc.year_words) + part.format("year") +
-                         r"|[ \t]*(?P<numeric>\d{1,2}/\d{1,2}/\d{4}))")  # "ngày 20/8/2019" typed over the frame
+                         r"|[ \t]*(?P<numeric>" + _NUMERIC_DATE.pattern + "))")  # "ngày 20/8/2019" over the frame
 
 
 def _date_frames(text: str, regions: list[Region]) -> None:
@@ -349,7 +349,7 @@ def _date_frames(text: str, regions: list[Region]) -> None:
         raw = m.group("numeric") or (" ".join(_DATE_TOKEN.findall(text[m.start():m.end()])) if typed else "")
         start = m.start()
         place = _PLACE.search(text[:start])  # "……, ngày", "Tuy Hòa, ngày": the place the date is given at
-        if place and not any(place.start() < r.start < start and r.end <= place.start() for r in regions):
+        if place:
             start = place.start()
         inside = [r for r in regions if r.start < m.end() and r.end > start]
         if not inside and not typed:
