@@ -257,12 +257,17 @@ def soffice() -> str:
     raise SystemExit("LibreOffice is needed for the PDFs: apt-get install libreoffice-writer-nogui")
 
 
-def write_group_truth(out: Path, truth: dict[str, Any], file: Path, fmt: str, producer: str) -> None:
+def source_truths(corpus: Path, return_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The truth of each of `return_ids` in `corpus`/truth/, by id (the returns a corpus group is made from)."""
+    return {rid: json.loads((corpus / "truth" / f"{rid}.json").read_text(encoding="utf-8")) for rid in return_ids}
+
+
+def write_group_truth(out: Path, truth: dict[str, Any], files: list[Path], producer: str) -> None:
     """The truth of a corpus group's return (`extractor eval` scores a folder with a `truth/` as a group): the
-    source return's truth with `files` naming `file` (relative to `out`) and the `producer` that made it."""
-    rid = truth["return_id"]
-    data = dict(truth, files={fmt: file.name}, producer=producer)
-    (out / "truth" / f"{rid}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return's truth with `files` naming each of `files` by its format (relative to `out`) and the `producer` that
+    made it."""
+    data = dict(truth, files={f.suffix[1:]: f.name for f in files}, producer=producer)
+    write_json(out / "truth" / f"{truth['return_id']}.json", data)
 
 
 def to_pdf(docx_paths: list[Path], batch: int = 40, timeout: int = 900) -> None:

@@ -16,7 +16,6 @@ Chromium runs headless with a throw-away profile and no network (see `CHROMIUM_F
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from docx import Document
 
-from corpora.build import soffice, write_group_truth
+from corpora.build import soffice, source_truths, write_group_truth
 
 HERE = Path(__file__).parent
 OUT = HERE / "returns_chromium"
@@ -82,7 +81,7 @@ def print_pdf(html: Path, pdf: Path, css: str, timeout: int = 120) -> None:
 
 def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Path]:
     """PDFs and truth files for `return_ids` of `corpus` (its returns/ and truth/) into `out`."""
-    truths = {rid: json.loads((corpus / "truth" / f"{rid}.json").read_text(encoding="utf-8")) for rid in return_ids}
+    truths = source_truths(corpus, return_ids)
     docx = [corpus / t["files"]["docx"] for t in truths.values()]
     (out / "truth").mkdir(parents=True, exist_ok=True)
     written = []
@@ -90,7 +89,7 @@ def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Pa
         for rid, src, html in zip(return_ids, docx, to_html(docx, Path(tmp)), strict=True):
             pdf = out / f"{rid}.pdf"
             print_pdf(html, pdf, page_css(src))
-            write_group_truth(out, truths[rid], pdf, "pdf", PRODUCER)
+            write_group_truth(out, truths[rid], [pdf], PRODUCER)
             written.append(pdf)
     return written
 

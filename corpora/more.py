@@ -13,11 +13,10 @@ scores the folder as its own group and ``python -m corpora.verify corpora/return
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from corpora.build import build_return, to_pdf
+from corpora.build import build_return, to_pdf, write_group_truth
 from corpora.formdesc import load_forms
 from corpora.habits import more_habits
 
@@ -39,10 +38,7 @@ def make(out: Path = OUT, per_form: int = PER_FORM, pdf: bool = True, forms_dir:
             ret = build_return(desc, i, habits, GROUP)
             path = out / f"{ret.return_id}.docx"
             path.write_bytes(ret.docx)
-            files = {"docx": path.name, "pdf": path.with_suffix(".pdf").name}
-            truth = dict(ret.truth, files=files, producer=PRODUCER)
-            (out / "truth" / f"{ret.return_id}.json").write_text(
-                json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            write_group_truth(out, ret.truth, [path, path.with_suffix(".pdf")], PRODUCER)
             written.append(path)
     if pdf:
         to_pdf(written)

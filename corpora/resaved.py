@@ -15,13 +15,12 @@ scores the folder as its own group.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from corpora.build import soffice, write_group_truth
+from corpora.build import soffice, source_truths, write_group_truth
 
 HERE = Path(__file__).parent
 OUT = HERE / "returns_resaved"
@@ -44,7 +43,7 @@ def resave(docx_paths: list[Path], outdir: Path, timeout: int = 900) -> list[Pat
 
 def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Path]:
     """Re-saved DOCX and truth files for `return_ids` of `corpus` (its returns/ and truth/) into `out`."""
-    truths = {rid: json.loads((corpus / "truth" / f"{rid}.json").read_text(encoding="utf-8")) for rid in return_ids}
+    truths = source_truths(corpus, return_ids)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         saved = resave([corpus / t["files"]["docx"] for t in truths.values()], Path(tmp))
@@ -52,7 +51,7 @@ def make(return_ids: list[str], corpus: Path = HERE, out: Path = OUT) -> list[Pa
         for rid, src in zip(return_ids, saved, strict=True):
             dst = out / f"{rid}.docx"
             dst.write_bytes(src.read_bytes())
-            write_group_truth(out, truths[rid], dst, "docx", PRODUCER)
+            write_group_truth(out, truths[rid], [dst], PRODUCER)
             written.append(dst)
     return written
 
