@@ -8,7 +8,8 @@ One run, in one process tree, on the corpus returns (`corpora/returns/*.docx` an
              returns/s on one core and pages/s for PDF from the steady-state pass;
    The steady-state figures are those of the fastest of `--passes` passes (3 by default), as `timeit` reports the
    best of its repeats: on a shared machine the slower passes measure the neighbours, not the code; every pass's
-   total is kept in the JSON;
+   total is kept in the JSON; `new returns` is the steady state on returns the process has not met (warmed on
+   every other file, then a forked copy extracts the rest: labels seen, typed values new; `new_returns_pass`);
 2. floors    the same files through zipfile + lxml (DOCX floor), docx2python, `pdftotext -layout` (PDF floor),
              pdfplumber `extract_text` and PDFium's characters with boxes (pypdfium2), each as a ratio to ours;
    user      what a user meets first, each in a fresh `python -m extractor extract` process, start-up included
@@ -93,6 +94,34 @@ def stage_pass(files: list[Path], out_dir: Path) -> dict[str, Any]:
 
 
 _PAGES: dict[str, int] = {}
+
+
+def _measure_child(files: list[Path], out_dir: Path, conn: Any) -> None:
+    conn.send(stage_pass(files, out_dir))
+    conn.close()
+
+
+def new_returns_pass(files: list[Path], out_dir: Path, passes: int = 3) -> dict[str, Any] | None:
+    """Steady state on returns the process has not seen: every other file warms this process (labels of every
+    form scored, caches filled), then a forked copy of it extracts the other half, each of `passes` times from
+    the same warmed state, so the measured returns' typed values are new to the process in every pass (the
+    repeated passes of `stage_pass` meet the same values again, which per-text memos remember). The fastest
+    pass is reported. None where fork is not available."""
+    if "fork" not in mp.get_all_start_methods() or len(files) < 2:
+        return None
+    warm, measured = files[0::2], files[1::2]
+    stage_pass(warm, out_dir)
+    ctx = mp.get_context("fork")
+    runs = []
+    for _ in range(max(1, passes)):
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_measure_child, args=(measured, out_dir, child))
+        proc.start()
+        child.close()
+        runs.append(parent.recv())
+        proc.join()
+    best = min(runs, key=lambda p: p["ms_total"])
+    return dict(best, pass_totals_ms=[p["ms_total"] for p in runs], warmed_on=len(warm))
 
 
 def _pages(path: Path, result: Any) -> int:
@@ -282,6 +311,9 @@ def markdown(r: dict[str, Any]) -> str:
     lines.append("| first pass, cold caches (ms/return) | " + both(lambda f: f"{st[f]['first_pass']['ms_total']:.1f}")
                  + " |")
     lines.append("| returns/s, one core | " + both(lambda f: f"{st[f]['steady']['returns_per_s_one_core']}") + " |")
+    lines.append("| new returns of seen forms: ms/return (returns/s) | " + both(
+        lambda f: f"{st[f]['new_returns']['ms_total']:.1f} ({st[f]['new_returns']['returns_per_s_one_core']})"
+        if st[f].get("new_returns") else "—") + " |")
     lines.append("| pages/s, one core | — | " + (f"{st['pdf']['steady'].get('pages_per_s_one_core')}"
                                                     if "pdf" in st else "—") + " |")
     sc = r["scaling"]
@@ -398,6 +430,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             reader_ms = reader_only(files[fmt], args.passes) * 1000
             results["stages"][fmt] = {"first_pass": first, "steady": steady, "reader_only_ms": round(reader_ms, 2),
                                       "rss_mb_main": round(_maxrss_mb(), 1)}
+            new = new_returns_pass(files[fmt], Path(tmp) / f"new-{fmt}", args.passes)
+            if new:
+                results["stages"][fmt]["new_returns"] = new
             if not args.only_user:
                 print(f"{fmt}: floors …", flush=True)
                 results["floors"][fmt] = floors(fmt, files[fmt], steady["ms_total"], reader_ms, args.passes)
