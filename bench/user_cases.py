@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,9 +93,19 @@ def variant_returns(corpus: Path, distinct: int) -> list[Path]:
 
 
 def unseen_returns(files: list[Path], times: int = 5, repeats: int = 1) -> dict[str, Any]:
-    """`files` (distinct returns), each `times` times, through one fresh `extractor extract` process."""
-    paths = [str(f) for _ in range(times) for f in files]
+    """`files` (distinct returns), each `times` times, through one fresh `extractor extract` process.
+
+    Each repeat is a copy under its own name (`extract` reads a path once however often it is given), so the
+    process extracts len(files) × times returns: the first sight of each wording, then its repeats."""
     with tempfile.TemporaryDirectory(prefix="bench-unseen-") as tmp:
+        copies = Path(tmp) / "returns"
+        copies.mkdir()
+        paths = []
+        for n in range(times):
+            for f in files:
+                dest = copies / f"{f.stem}-{n}{f.suffix}"
+                shutil.copyfile(f, dest)
+                paths.append(str(dest))
         cache = str(Path(tmp) / "cache")
         _run(["extract", str(files[0]), "-o", str(Path(tmp) / "warm")], cache)  # compiled patterns cached
         runs = [_run(["extract", *paths, "-o", str(Path(tmp) / "out")], cache) for _ in range(repeats)]
