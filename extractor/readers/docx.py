@@ -162,6 +162,7 @@ class _Walker:
         self.styles: dict[str, str] = {}  # style id -> the Latin font it sets (resolved through basedOn)
         self.default_font = ""  # docDefaults' Latin font
         self.para_font = ""  # the current paragraph's font (its style's, else the default)
+        self.para_legacy: FontEncoding | None = None  # its legacy encoding (a run's, unless its w:rPr says)
         self.legacy_cache: dict[str, FontEncoding | None] = {}
         self.decoded: dict[str, int] = {}  # legacy encoding -> runs decoded
         self.entities = 0  # XML entity references met inside text (read as U+FFFD)
@@ -330,14 +331,26 @@ class _Walker:
               bold: bool = False, legacy: FontEncoding | None = None) -> None:
         """Paragraph and run content in one dispatch; `rfonts`/`bold`/`legacy` are the current run's (set by
         w:rPr; `legacy` starts as the paragraph's)."""
+        special = self.special.search
         for ch in parent:
             tag = ch.tag
             if tag == T:
-                if ch.text or len(ch):
-                    self._t(ch, rfonts, bold, st, legacy)
+                text = ch.text
+                if len(ch) or legacy is not None or rfonts is not None or (text and special(text)):
+                    if text or len(ch):
+                        self._t(ch, rfonts, bold, st, legacy)
+                elif text:  # the common case: plain text in no symbol or legacy font (`_text`'s first branch)
+                    if st.styles:
+                        st.plain(text)
+                    else:
+                        st.parts.append(text)
+                        st.n += len(text)
+                    if not text.isspace():
+                        st.text_runs += 1
+                        st.bold_runs += bold
             elif tag == R:
                 outer, st.styles = st.styles, ()
-                self._walk(ch, st, None, False, self.run_legacy(None, None))
+                self._walk(ch, st, None, False, self.para_legacy)
                 st.styles = outer
             elif tag == RPR:
                 rfonts, bold, rstyle = None, False, None
@@ -399,11 +412,18 @@ class _Walker:
 
     # -- blocks ------------------------------------------------------------------------------------
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
+        if not len(p):  # an empty paragraph (a blank cell's)
+            out.append(Block("", [], dict(loc), False, []))
+            return
         st = _Para()
-        ppr = p.find(PPR)
-        pstyle = ppr.find(PSTYLE) if ppr is not None else None
-        style = pstyle.get(VAL) if pstyle is not None else None
-        self.para_font = self.styles.get(style or "", "") or self.default_font
+        if self.styles:  # a style's font matters (styles are loaded only for a document using a legacy font)
+            ppr = p.find(PPR)
+            pstyle = ppr.find(PSTYLE) if ppr is not None else None
+            style = pstyle.get(VAL) if pstyle is not None else None
+            self.para_font = self.styles.get(style or "", "") or self.default_font
+        else:
+            self.para_font = self.default_font
+        self.para_legacy = self._legacy(self.para_font)
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
