@@ -356,15 +356,16 @@ class _Walker:
                 rfonts, bold, rstyle = None, False, None
                 styles = []
                 for prop in ch:
-                    if prop.tag == RFONTS:
-                        rfonts = prop
-                    elif prop.tag == B:
+                    ptag = prop.tag
+                    if ptag == B:
                         bold = self._on(prop)
-                    elif prop.tag == RSTYLE:
+                    elif ptag == RFONTS:
+                        rfonts = prop
+                    elif ptag == RSTYLE:
                         rstyle = prop.get(VAL)
-                    elif prop.tag in (STRIKE, DSTRIKE) and self._on(prop):
+                    elif ptag in (STRIKE, DSTRIKE) and self._on(prop):
                         styles.append("strike")
-                    elif prop.tag in (HIGHLIGHT, SHD) and _coloured(prop):
+                    elif ptag in (HIGHLIGHT, SHD) and _coloured(prop):
                         styles.append("highlight")
                 if bold:
                     styles.append("bold")
