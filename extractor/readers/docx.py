@@ -584,6 +584,9 @@ def _parser() -> etree.XMLParser:
                            remove_pis=True, huge_tree=False)
 
 
+_PARSER = _parser()  # shared: lxml serialises its use across threads
+
+
 def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
@@ -617,7 +620,7 @@ def _parse(data: bytes, name: str, path: str, damage: _Damage | None = None) -> 
     keeps what is readable), noting a warning and the `damaged_file` doubt unless the only errors were
     undeclared entity references (those are read as U+FFFD by the walker)."""
     try:
-        return etree.fromstring(data, _parser())
+        return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         message = " ".join(str(exc).split())
     entities_only = False
@@ -718,8 +721,10 @@ def _item_text(item: Block | Table) -> str:
     return "\n".join(c.text for row in item.rows for c in row)
 
 
-def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None) -> Document:
-    """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input."""
+def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None, main: str | None = None
+              ) -> Document:
+    """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input.
+    `main`: the main part's name when the caller has it (`sniff` read it from ``_rels/.rels``)."""
     path = source.path
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -729,7 +734,7 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:
-        main = main_part_name(z)
+        main = main or main_part_name(z)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()
