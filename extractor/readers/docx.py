@@ -697,21 +697,23 @@ def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, pa
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    rels = _parse(_read_part(z, rels_name, path), rels_name, path)
+    rels = _parse(_read_part(z, rels_name, path), rels_name, path)  # read even when unused: damage is told
+    sections = _SECTIONS(body)
+    refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
+            for sect in sections for ref in sect.iterfind(ref_tag)]
+    if not refs:
+        return []
     targets = {}
     for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
         target = rel.get("Target") or ""
         if rel.get("TargetMode") != "External" and target:
             full = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(main), target)
             targets[rel.get("Id")] = posixpath.normpath(full)
-    sections = _SECTIONS(body)
     out: list[tuple[str, str]] = []
-    for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF)):
-        for sect in sections:
-            for ref in sect.iterfind(ref_tag):
-                name = targets.get(ref.get(RID))
-                if name and (kind, name) not in out:
-                    out.append((kind, name))
+    for kind, rid in refs:
+        name = targets.get(rid)
+        if name and (kind, name) not in out:
+            out.append((kind, name))
     return out
 
 
