@@ -122,6 +122,8 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
         raise InputError(f"not a form return this tool can read: it looks like {kind.looks_like}; "
                          f"{advice(kind)}", path=name)
     source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=kind.kind)
+    if reader is docx_reader.read_docx and kind.main_part:  # sniff has read the package's relationships
+        return repair_mojibake(docx_reader.read_docx(data, source, main=kind.main_part))
     return repair_mojibake(reader(data, source))
 
 

@@ -162,6 +162,7 @@ class _Walker:
         self.styles: dict[str, str] = {}  # style id -> the Latin font it sets (resolved through basedOn)
         self.default_font = ""  # docDefaults' Latin font
         self.para_font = ""  # the current paragraph's font (its style's, else the default)
+        self.para_legacy: FontEncoding | None = None  # its legacy encoding (a run's, unless its w:rPr says)
         self.legacy_cache: dict[str, FontEncoding | None] = {}
         self.decoded: dict[str, int] = {}  # legacy encoding -> runs decoded
         self.entities = 0  # XML entity references met inside text (read as U+FFFD)
@@ -330,28 +331,41 @@ class _Walker:
               bold: bool = False, legacy: FontEncoding | None = None) -> None:
         """Paragraph and run content in one dispatch; `rfonts`/`bold`/`legacy` are the current run's (set by
         w:rPr; `legacy` starts as the paragraph's)."""
+        special = self.special.search
         for ch in parent:
             tag = ch.tag
             if tag == T:
-                if ch.text or len(ch):
-                    self._t(ch, rfonts, bold, st, legacy)
+                text = ch.text
+                if len(ch) or legacy is not None or rfonts is not None or (text and special(text)):
+                    if text or len(ch):
+                        self._t(ch, rfonts, bold, st, legacy)
+                elif text:  # the common case: plain text in no symbol or legacy font (`_text`'s first branch)
+                    if st.styles:
+                        st.plain(text)
+                    else:
+                        st.parts.append(text)
+                        st.n += len(text)
+                    if not text.isspace():
+                        st.text_runs += 1
+                        st.bold_runs += bold
             elif tag == R:
                 outer, st.styles = st.styles, ()
-                self._walk(ch, st, None, False, self.run_legacy(None, None))
+                self._walk(ch, st, None, False, self.para_legacy)
                 st.styles = outer
             elif tag == RPR:
                 rfonts, bold, rstyle = None, False, None
                 styles = []
                 for prop in ch:
-                    if prop.tag == RFONTS:
-                        rfonts = prop
-                    elif prop.tag == B:
+                    ptag = prop.tag
+                    if ptag == B:
                         bold = self._on(prop)
-                    elif prop.tag == RSTYLE:
+                    elif ptag == RFONTS:
+                        rfonts = prop
+                    elif ptag == RSTYLE:
                         rstyle = prop.get(VAL)
-                    elif prop.tag in (STRIKE, DSTRIKE) and self._on(prop):
+                    elif ptag in (STRIKE, DSTRIKE) and self._on(prop):
                         styles.append("strike")
-                    elif prop.tag in (HIGHLIGHT, SHD) and _coloured(prop):
+                    elif ptag in (HIGHLIGHT, SHD) and _coloured(prop):
                         styles.append("highlight")
                 if bold:
                     styles.append("bold")
@@ -399,11 +413,18 @@ class _Walker:
 
     # -- blocks ------------------------------------------------------------------------------------
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
+        if not len(p):  # an empty paragraph (a blank cell's)
+            out.append(Block("", [], dict(loc), False, []))
+            return
         st = _Para()
-        ppr = p.find(PPR)
-        pstyle = ppr.find(PSTYLE) if ppr is not None else None
-        style = pstyle.get(VAL) if pstyle is not None else None
-        self.para_font = self.styles.get(style or "", "") or self.default_font
+        if self.styles:  # a style's font matters (styles are loaded only for a document using a legacy font)
+            ppr = p.find(PPR)
+            pstyle = ppr.find(PSTYLE) if ppr is not None else None
+            style = pstyle.get(VAL) if pstyle is not None else None
+            self.para_font = self.styles.get(style or "", "") or self.default_font
+        else:
+            self.para_font = self.default_font
+        self.para_legacy = self._legacy(self.para_font)
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
@@ -563,6 +584,9 @@ def _parser() -> etree.XMLParser:
                            remove_pis=True, huge_tree=False)
 
 
+_PARSER = _parser()  # shared: lxml serialises its use across threads
+
+
 def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
@@ -596,7 +620,7 @@ def _parse(data: bytes, name: str, path: str, damage: _Damage | None = None) -> 
     keeps what is readable), noting a warning and the `damaged_file` doubt unless the only errors were
     undeclared entity references (those are read as U+FFFD by the walker)."""
     try:
-        return etree.fromstring(data, _parser())
+        return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         message = " ".join(str(exc).split())
     entities_only = False
@@ -673,21 +697,23 @@ def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, pa
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    rels = _parse(_read_part(z, rels_name, path), rels_name, path)
+    rels = _parse(_read_part(z, rels_name, path), rels_name, path)  # read even when unused: damage is told
+    sections = _SECTIONS(body)
+    refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
+            for sect in sections for ref in sect.iterfind(ref_tag)]
+    if not refs:
+        return []
     targets = {}
     for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
         target = rel.get("Target") or ""
         if rel.get("TargetMode") != "External" and target:
             full = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(main), target)
             targets[rel.get("Id")] = posixpath.normpath(full)
-    sections = _SECTIONS(body)
     out: list[tuple[str, str]] = []
-    for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF)):
-        for sect in sections:
-            for ref in sect.iterfind(ref_tag):
-                name = targets.get(ref.get(RID))
-                if name and (kind, name) not in out:
-                    out.append((kind, name))
+    for kind, rid in refs:
+        name = targets.get(rid)
+        if name and (kind, name) not in out:
+            out.append((kind, name))
     return out
 
 
@@ -697,8 +723,10 @@ def _item_text(item: Block | Table) -> str:
     return "\n".join(c.text for row in item.rows for c in row)
 
 
-def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None) -> Document:
-    """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input."""
+def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None, main: str | None = None
+              ) -> Document:
+    """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input.
+    `main`: the main part's name when the caller has it (`sniff` read it from ``_rels/.rels``)."""
     path = source.path
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -708,7 +736,7 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:
-        main = main_part_name(z)
+        main = main or main_part_name(z)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()

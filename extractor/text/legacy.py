@@ -350,6 +350,12 @@ def _text_evidence(text: str) -> tuple[int, tuple[str, ...]]:
     return _evidence(JUDGE, text)
 
 
+@functools.lru_cache(maxsize=65536)  # the printed text of a form (a bullet `·` is suspect) comes back every return
+def _repair(text: str) -> tuple[str, str | None]:
+    """`Encodings.repair` of a text on its own evidence (no `force`, no `known`), with the default judge."""
+    return ENCODINGS.repair(text, JUDGE)
+
+
 def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
     """Repair mojibake in the blocks of a document (`Block`s and `Table` cells), in place; box offsets
     follow the text. A document in legacy text throughout (`document_encoding`) is decoded word by word
@@ -364,34 +370,37 @@ def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
             blocks.append(item)
         elif isinstance(item, Table):
             blocks += [b for row in item.rows for cell in row for b in cell.blocks]
-    candidates = [b for b in blocks if b.text and not b.text.isascii()]
-    if not any(_SUSPECT.search(b.text) for b in candidates):
+    if not _SUSPECT.search("\n".join([b.text for b in blocks])):
         return used  # nothing any table decodes that Vietnamese text would not hold: the common case, cheaply
+    candidates = [b for b in blocks if b.text and not b.text.isascii()]
     force = document_encoding([b.text for b in candidates], judge)
+    plain = _repair if judge is None or judge is JUDGE else functools.partial(ENCODINGS.repair, judge=judge)
 
     found = False
     if not force:  # is there legacy text anywhere? then the forms' own syllables may settle ambiguous words
-        found = any(ENCODINGS.repair(b.text, judge)[1] not in (None, "UTF8_AS_CP1252") for b in candidates
+        found = any(plain(b.text)[1] not in (None, "UTF8_AS_CP1252") for b in candidates
                     if _SUSPECT.search(b.text))
     known = lexicon() if force or found else None
+    repair = plain if known is None and not force else functools.partial(ENCODINGS.repair, judge=judge, force=force,
+                                                                        known=known)
 
     def fix(block: Block) -> None:
         if not force and known is None and not _SUSPECT.search(block.text):
             return
         if not block.boxes:
-            block.text, enc = ENCODINGS.repair(block.text, judge, force, known)
+            block.text, enc = repair(block.text)
             used.update([enc] if enc else [])
             return
         text, start, encs = "", 0, set()
         for box in sorted(block.boxes, key=lambda b: b.offset):
-            seg, enc = ENCODINGS.repair(block.text[start:box.offset], judge, force, known)
+            seg, enc = repair(block.text[start:box.offset])
             encs.add(enc)
             text += seg
             new_offset = len(text)
             text += block.text[box.offset]
             start = box.offset + 1
             box.offset = new_offset
-        seg, enc = ENCODINGS.repair(block.text[start:], judge, force, known)
+        seg, enc = repair(block.text[start:])
         encs.add(enc)
         block.text = text + seg
         used.update(e for e in encs if e)
