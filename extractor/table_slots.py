@@ -13,7 +13,17 @@ from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
-from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _has_tick, _options_in, block_slots, split_lines
+from extractor.slots import (
+    BOX_CHARS,
+    TYPED_MARK,
+    Option,
+    Slot,
+    _has_tick,
+    _options_in,
+    block_slots,
+    has_box,
+    split_lines,
+)
 from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
@@ -21,7 +31,6 @@ _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 _ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
-_BOX_SET = frozenset(BOX_CHARS)
 _LABELLED_NUMBER = regex.compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
 
 
@@ -54,7 +63,7 @@ def _header_rows(table: Table) -> int:
     ncols = table.ncols
     for row in table.rows[:6]:
         texts = [c.text.strip() for c in row]
-        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) or _LABELLED_NUMBER.search(t) for t in texts):
+        if any(LEADER.search(t) or has_box(t) or _LABELLED_NUMBER.search(t) for t in texts):
             break  # dots, boxes or a number typed after a label's colon (`Leased Line:31`): data, not header
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
         if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
@@ -391,7 +400,7 @@ def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[i
 
 
 def has_options_text(text: str) -> bool:
-    return not _BOX_SET.isdisjoint(text)
+    return has_box(text)
 
 
 def _is_label_cell(text: str) -> bool:
