@@ -26,6 +26,7 @@ from extractor.blanks import (
     label_regions,
     split_line,
     split_unit,
+    stable_units,
     unit_like,
 )
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Span, Table
@@ -348,6 +349,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     from extractor.table_slots import table_slots  # the table finder builds on this module's line slots
 
     section = _Section()
+    where = ""  # str(section), kept as the section changes
+    units = stable_units(units)
     slots: list[Slot] = []
     items = _nfc_items(doc.items)
     last_text = ""
@@ -362,26 +365,27 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             count_memo.clear()  # the items after it moved
             continue
         if isinstance(item, Table):
-            slots += table_slots(item, tables, str(section), units, printed)
+            slots += table_slots(item, tables, where, units, printed)
             tables += 1
             last_block = None
             i += 1
             continue
         block = item
         if section.update(block):
+            where = str(section)
             last_text = block.text
             last_block = None
             i += 1
             continue
         count = _count_line(items, i, printed, count_memo)
         if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
-            found, j = _count_slots(count, block, items, i, str(section))
+            found, j = _count_slots(count, block, items, i, where)
             slots += found
             last_text, last_block = block.text, None
             i = j
             continue
         parsed = parse_options(block.text) if has_options(block) or _ticked_line(block, items, i) else None
-        options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
+        options = _options_in(block) if (parsed is not None or _has_typed_mark(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
             group = list(options)
@@ -409,19 +413,19 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
                 label = clean_label(last_text)
             loc = dict(locs[0], blocks=len(locs)) if len(locs) > 1 else dict(locs[0])
             slots.append(Slot("choice", label, clean_label(last_text) if label != clean_label(last_text) else label,
-                              str(section), options=group, location=loc))
-            slots += _option_blanks(lines, locs, label, str(section))
+                              where, options=group, location=loc))
+            slots += _option_blanks(lines, locs, label, where)
             i = j
             continue
-        found = block_slots(block, str(section), units, printed, paragraph=True)
+        found = block_slots(block, where, units, printed, paragraph=True)
         if found and printed is not None and slots and not slots[-1].weak and _no_label(block, found, printed) \
                 and _answers_line_above(block, slots, last_block, printed, units):
             found = []  # "UBND phường 7" under "Tên cơ quan báo cáo: ……": no label of the form, the answer above
         if not found and printed is not None:
-            found = _spaced_line(block, str(section), printed)
+            found = _spaced_line(block, where, printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
-            found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
+            found = [Slot("blank", clean_label(last_text), clean_label(last_text), where,
                           raw=" ".join(block.text.split()), location=dict(block.location), whole_line=True)]
         if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
@@ -432,7 +436,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i += 1
             continue
         if not found and printed is not None:
-            found = _unplaced_line(block, str(section), printed)
+            found = _unplaced_line(block, where, printed)
         signer = signer_label(items[i + 1:]) if any(not s.label for s in found) and is_date_line(block.text) else ""
         for s in found:
             if not s.label and signer:  # the date of a signature line: "Người khai (ngày tháng năm)"
@@ -629,6 +633,12 @@ def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
     """A line whose only box the clerk replaced by a mark (`… tại văn thư: X`): a choice line when its neighbours
     have boxes (`Phần X` alone is a heading)."""
     return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
+
+
+@functools.lru_cache(maxsize=16384)
+def _has_typed_mark(text: str) -> bool:
+    """Does `text` hold an X or a tick typed before words (`TYPED_MARK`)?"""
+    return TYPED_MARK.search(text) is not None
 
 
 @functools.lru_cache(maxsize=16384)

@@ -452,5 +452,8 @@ def _cell_options(blocks: Sequence[Block]) -> list[Option]:
 
 def _lone_tick(text: str) -> bool:
     """A cell holding only a mark typed in its box's place (`X`, `[x]`, `✓`)."""
-    toks = tokens_of(text.strip())
+    t = text.strip()
+    if len(t) not in (1, 3):  # one mark token: `X`, `✓` or `[x]`
+        return False
+    toks = tokens_of(t)
     return len(toks) == 1 and toks[0][0] == "TICK"
