@@ -210,6 +210,7 @@ def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
     return short and (before.isalnum() or before == ",") and after in "),;:"
 
 
+@functools.lru_cache(maxsize=16384)
 def has_leader(text: str) -> bool:
     """Does `text` hold a dotted leader (an ellipsis closing a list does not count)?"""
     return any(not _is_ellipsis(text, m) for m in LEADER.finditer(text))

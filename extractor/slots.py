@@ -313,16 +313,19 @@ def has_options(block: Block) -> bool:
 def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     """The document's text in NFC (readers keep NFD as found; every rule here is written for NFC)."""
     out: list[Block | Table] = []
+    is_nfc = unicodedata.is_normalized
     for it in items:
         if isinstance(it, Table):
-            if all(_is_nfc(b.text) for row in it.rows for c in row for b in c.blocks):
+            # one test of the table's text: a line break composes with nothing, so the whole is NFC when every
+            # block is
+            if is_nfc("NFC", "\n".join([b.text for row in it.rows for c in row for b in c.blocks])):
                 out.append(it)  # most documents are NFC already: nothing to copy
                 continue
             rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
                     for row in it.rows]
             out.append(_copy(it, rows=rows))
         else:
-            out.append(it if _is_nfc(it.text) else _nfc_block(it))
+            out.append(it if is_nfc("NFC", it.text) else _nfc_block(it))
     return out
 
 
@@ -330,10 +333,6 @@ def _nfc_block(block: Block) -> Block:
     """A block in NFC, its spans moved to the same characters."""
     spans = [Span(len(nfc(block.text[:sp.start])), len(nfc(block.text[:sp.end])), sp.style) for sp in block.spans]
     return _copy(block, text=nfc(block.text), spans=spans)
-
-
-def _is_nfc(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text)
 
 
 def _copy(obj: Any, **changes: Any) -> Any:
@@ -576,17 +575,17 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it? Only a unit or
     printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
     short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
-    text = block.text.strip()
-    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
-        fold(" ".join(text.strip(" .;,").split())) not in answer_words()  # "Có." under "(có/không): ……"
-    heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
-    if above is None or not slots or not _plain_answer(block) or printed_words or heading:
+    if above is None or not slots or not _plain_answer(block):
         return False
     last = slots[-1]
     # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
     # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
-    if last.kind != "blank" or not _found_in(last.location, above) or not (
-            _printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
+    if last.kind != "blank" or not _found_in(last.location, above):
+        return False
+    text = block.text.strip()
+    if _printed_words(text, printed) or (SUBHEADING.match(text) and any(ch.isalpha() for ch in text)):
+        return False  # the form's words, or a numbered sub-heading
+    if not (_printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
         return False
     if is_date_line(above.text) and not any(ch.isdigit() for ch in text):
         return False  # under an empty signature date: the signer's caption, not a date
@@ -594,6 +593,14 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
     return not rest or printed.in_printed(rest) or unit_like(rest, units)
+
+
+@functools.lru_cache(maxsize=16384)
+def _printed_words(text: str, printed: Printed) -> bool:
+    """Is a paragraph's (stripped) text printed words, not a yes/no or zero answer (`Có.` under `(có/không):
+    ……`)?"""
+    return any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
+        fold(" ".join(text.strip(" .;,").split())) not in answer_words()
 
 
 def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:

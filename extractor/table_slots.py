@@ -76,7 +76,7 @@ def _header_rows(grid: _Grid) -> int:
     n = 0
     for raw_texts, title in zip(grid.texts[:6], grid.titles, strict=False):
         texts = [t.strip() for t in raw_texts]
-        if any(LEADER.search(t) or has_box(t) or _LABELLED_NUMBER.search(t) for t in texts):
+        if any(_data_text(t) for t in texts):
             break  # dots, boxes or a number typed after a label's colon (`Leased Line:31`): data, not header
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
         if n and not numbers and sum(bool(t) for t in texts) == 1 and title is None:
@@ -88,6 +88,30 @@ def _header_rows(grid: _Grid) -> int:
                 break
         n += 1
     return min(n, max(0, len(grid.rows) - 1))
+
+
+@functools.lru_cache(maxsize=16384)
+def _data_text(text: str) -> bool:
+    """A cell text no header has: dots, boxes or a number typed after a label's colon (`Leased Line:31`)."""
+    return _dotted(text) or has_box(text) or _LABELLED_NUMBER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def _dotted(text: str) -> bool:
+    """Does `text` hold a run of dots (a leader or an ellipsis)?"""
+    return LEADER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def _bare(text: str) -> str:
+    """`text` without its dots, stripped: the words printed or typed around them."""
+    return LEADER.sub("", text).strip()
+
+
+@functools.lru_cache(maxsize=16384)
+def _typed_words(text: str) -> str:
+    """`text` with its dots made spaces, white space collapsed: a cell's words as one value."""
+    return " ".join(LEADER.sub(" ", text).split())
 
 
 def _looks_like_value(text: str) -> bool:
@@ -128,7 +152,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
             label_cell = None  # `Leased Line 93,8` beside `Leased Line:149`: a value whose colon was deleted
         row_label = clean_label(label_text) if label_cell else ""
         values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
-        if not row_label and all(not LEADER.sub("", t).strip() for t in texts):
+        if not row_label and all(not _bare(t) for t in texts):
             continue  # an empty row (a list table's spare row, or a "…" filler row)
         if title is not None:
             group = clean_label(text_of[id(title)])
@@ -163,7 +187,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
-        if label_cell is not None and not LEADER.search(label_text) and not has_options_text(label_text):
+        if label_cell is not None and not _dotted(label_text) and not has_options_text(label_text):
             loc = _cell_location(table, label_cell, nhead + r - 1, index[id(label_cell)])
             slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
                               raw=" ".join(label_text.split()), location=loc, table=number, row=r,
@@ -176,7 +200,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 if not s.label:
                     s.label = row_label or (column or "")
                 if len(ss) == 1 and s.kind == "cell" and s.raw is None and s.location.get("start") is None:
-                    raw = " ".join(LEADER.sub(" ", text_of[id(c)]).split())
+                    raw = _typed_words(text_of[id(c)])
                     if raw:
                         raw_value, unit = split_value_unit(raw, units)
                         if not raw_value[:1].isdigit():  # a unit only follows a number
@@ -208,7 +232,7 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
     inner = [block_slots(b, section, units, printed) for b in lines]
     numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
     if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)
-                                          or any(LEADER.search(b.text) for b in lines)):
+                                          or any(_dotted(b.text) for b in lines)):
         return [Slot("cell", "", location=loc)]
     loose: list[str] = []
     first = 0
@@ -218,7 +242,7 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
             continue
         if not found:
             # a value line beside the cell's blanks ("5" over "ADSL: ……" / "FTTH: ……", "15" under "……" / "……")
-            if LEADER.sub("", b.text).strip() and not (printed is not None and _is_printed_words(b.text, printed)):
+            if _bare(b.text) and not (printed is not None and _is_printed_words(b.text, printed)):
                 first = first if loose else k
                 loose.append(b.text)
             continue
@@ -418,7 +442,7 @@ def _numbering_columns(grid: _Grid, nhead: int, col_header: list[str]) -> set[in
         if title is not None or (len(filled) == 1 and not numbers.fullmatch(filled[0])):
             continue  # group titles say nothing about which column holds the item numbers (a blank row's number does)
         for c, t in zip(row, texts, strict=True):
-            cols.setdefault(c.col, []).append(LEADER.sub("", t).strip())
+            cols.setdefault(c.col, []).append(_bare(t))
     return {col for col, texts in cols.items()
             if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
