@@ -502,23 +502,26 @@ def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None,
     two paragraphs away (a line whose every box the clerk typed over: `Đại học: 0 Chuyên trách 0 Phụ trách 1 Kiêm
     nhiệm` among `☐0 Chuyên trách` lines). `memo` keeps each item's reading for the neighbours that ask again."""
     memo = {} if memo is None else memo
-
-    def candidate(j: int) -> counts.CountLine | None:
-        if j not in memo:
-            memo[j] = _count_candidate(items[j], printed)
-        return memo[j]
-
-    line = candidate(i)
+    line = _remembered_candidate(items, i, printed, memo)
     if line is None:
         return None
     if _count_evidence(line, printed):
         return line
     for j in (i - 1, i + 1, i - 2, i + 2):
         if 0 <= j < len(items):
-            other = candidate(j)
+            other = _remembered_candidate(items, j, printed, memo)
             if other is not None and _count_evidence(other, printed) and counts.same_options(line, other):
                 return line
     return None
+
+
+def _remembered_candidate(items: Sequence[Block | Table], j: int, printed: Printed | None,
+                          memo: dict[int, counts.CountLine | None]) -> counts.CountLine | None:
+    """`_count_candidate` of `items[j]`, kept in `memo`."""
+    if j in memo:
+        return memo[j]
+    line = memo[j] = _count_candidate(items[j], printed)
+    return line
 
 
 def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | Table], i: int,
@@ -541,33 +544,54 @@ def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | T
 def _spaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
     """A typed paragraph with no blank, written as a printed label's words, a space and the value (`Họ tên Hồ Văn
     Khánh`, colon and dots deleted, the label perhaps reworded): a slot labelled by those words."""
-    text = block.text
-    if not _plain_answer(block) or _printed_piece(" ".join(text.split()), printed):
+    found = _spaced_split(block.text, printed) if _plain_answer(block) else None
+    if found is None:
         return []
+    at, label, rest = found
+    return [Slot("blank", label, label, section, raw=rest,
+                 location=dict(block.location, start=at, end=len(block.text)))]
+
+
+@functools.lru_cache(maxsize=16384)
+def _spaced_split(text: str, printed: Printed) -> tuple[int, str, str] | None:
+    """(value start, label, value) of `_spaced_line`'s paragraph text, None when it is no such line."""
+    if _printed_piece(" ".join(text.split()), printed):
+        return None
     at = spaced_label(printed, text)
     if at is None:
-        return []
+        return None
     label, rest = clean_label(text[:at]), " ".join(text[at:].split()).strip(" .;,")
     if not rest or _printed_piece(rest, printed):
-        return []
-    return [Slot("blank", label, label, section, raw=rest, location=dict(block.location, start=at, end=len(text)))]
+        return None
+    return at, label, rest
 
 
 def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
     """A typed paragraph with no blank that is not the form's words, whose value cannot be told from its label
     (`Họ và tên Trương Công Hoài`, colon and dots deleted): a weak slot labelled by the words before the first
     capitalised word that follows a lower-case one, the rest to review (`extra`), never silently dropped."""
-    text = " ".join(block.text.split())
-    if not _plain_answer(block) or _printed_piece(text, printed):
+    found = _unplaced_split(block.text, printed) if _plain_answer(block) else None
+    if found is None:
         return []
+    start, end, label, rest = found
+    return [Slot("blank", label, label, section, location=dict(block.location, start=start, end=end),
+                 weak=True, extra=rest)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _unplaced_split(text: str, printed: Printed) -> tuple[int, int, str, str] | None:
+    """(start, end, label, rest) of `_unplaced_line`'s paragraph text (positions in the text with its white space
+    collapsed), None when it is no such line."""
+    text = " ".join(text.split())
+    if _printed_piece(text, printed):
+        return None
     m = _NAME_START.search(text)
     if m is None:
-        return []
+        return None
     label, rest = clean_label(text[:m.start()]), text[m.start():].strip(" .;,")
     if len(label) < 4 or len(rest.split()) < 2 or _printed_piece(rest, printed):
-        return []  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
-    return [Slot("blank", label, label, section, location=dict(block.location, start=m.start(), end=len(text)),
-                 weak=True, extra=rest)]
+        return None  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
+    return m.start(), len(text), label, rest
 
 
 def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,
