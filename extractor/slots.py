@@ -139,6 +139,13 @@ def block_slots(block: Block, section: str, units: Sequence[str], printed: Print
             for label, context, column, raw, unit, a, b, weak, extra in found]
 
 
+def line_labels(text: str, units: Sequence[str], printed: Printed | None) -> list[str]:
+    """The labels of the blanks `block_slots` finds in a line without boxes (a table cell's: not a paragraph)."""
+    found = _line_slots(text, units, printed) if printed is None or not isinstance(units, tuple) else \
+        _line_slots_cached(text, units, printed, False)
+    return [f[0] for f in found]
+
+
 _LineSlot = tuple[str, str, "str | None", "str | None", "str | None", int, int, bool, "str | None"]
 
 

@@ -24,6 +24,7 @@ from extractor.slots import (
     _options_in,
     block_slots,
     has_box,
+    line_labels,
     split_lines,
 )
 from extractor.text.normalize import clean_label, fold
@@ -224,6 +225,8 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
                  or _has_tick(b.text)]
     elif _lone_tick(text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
         return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
+    elif isinstance(units, tuple) and _plain_cell(tuple(b.text for b in cell.blocks), units, printed):
+        return [Slot("cell", "", location=loc)]  # the common cell, told once per text: what follows would say so
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options(boxed), location=dict(loc)))
@@ -255,6 +258,16 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
         out += found
     out += _loose_slot(loose, dict(loc, line=first), units)
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_cell(texts: tuple[str, ...], units: tuple[str, ...], printed: Printed | None) -> bool:
+    """Is a cell without boxes (its lines' `texts`) one slot, its whole text read later: no line holds dots or a
+    blank with a label of its own, and its lines are not a column of numbers? (`_cell_slots`' test, per text.)"""
+    lines = [t for t in texts if t.strip()]
+    if len(lines) > 1 and all(_is_number_line(t, units) for t in lines):
+        return False
+    return not any(_dotted(t) or any(line_labels(t, units, printed)) for t in lines)
 
 
 def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
