@@ -130,19 +130,25 @@ def _unit_at(body: str, units: Sequence[str]) -> int:
 
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """`'150 chiếc.'` → ('150', 'chiếc'); text without a trailing unit is returned whole."""
+    if isinstance(units, tuple):  # the catalogue's units, longest first: one regex search, once per text
+        return _split_value_unit(text, units)
     t = text.strip().rstrip(".;,")
     low = fold(t)
-    if isinstance(units, tuple):  # the catalogue's units, longest first: one regex search
-        m = _unit_suffix(units).search(low)
-        if m is None:
-            return t, ""
-        n = len(m.group())
-        return t[:-n].strip().rstrip("("), t[-n:]
     for ul in units:
         u = ul
         if low.endswith(ul) and len(low) > len(ul) and not low[-len(ul) - 1].isalpha():
             return t[:-len(u)].strip().rstrip("("), t[-len(u):]
     return t, ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_value_unit(text: str, units: tuple[str, ...]) -> tuple[str, str]:
+    t = text.strip().rstrip(".;,")
+    m = _unit_suffix(units).search(fold(t))
+    if m is None:
+        return t, ""
+    n = len(m.group())
+    return t[:-n].strip().rstrip("("), t[-n:]
 
 
 @functools.lru_cache(maxsize=8)
@@ -397,6 +403,7 @@ def _frames(text: str) -> list[regex.Match[str]]:
             if LEADER.search(m.group().rstrip(" .…_")) or _PLACE.search(text[:m.start()])]
 
 
+@functools.lru_cache(maxsize=16384)
 def is_date_line(text: str) -> bool:
     """Is this line a date to fill or filled (`……, ngày ...... tháng  8 năm 2019`, `Tuy Hòa, 15/08/2019`)?"""
     text = nfc(text)
