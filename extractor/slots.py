@@ -320,19 +320,16 @@ def has_options(block: Block) -> bool:
 def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     """The document's text in NFC (readers keep NFD as found; every rule here is written for NFC)."""
     out: list[Block | Table] = []
-    is_nfc = unicodedata.is_normalized
     for it in items:
         if isinstance(it, Table):
-            # one test of the table's text: a line break composes with nothing, so the whole is NFC when every
-            # block is
-            if is_nfc("NFC", "\n".join([b.text for row in it.rows for c in row for b in c.blocks])):
+            if all(map(_is_nfc, [b.text for row in it.rows for c in row for b in c.blocks])):
                 out.append(it)  # most documents are NFC already: nothing to copy
                 continue
             rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
                     for row in it.rows]
             out.append(_copy(it, rows=rows))
         else:
-            out.append(it if is_nfc("NFC", it.text) else _nfc_block(it))
+            out.append(it if _is_nfc(it.text) else _nfc_block(it))
     return out
 
 
@@ -340,6 +337,13 @@ def _nfc_block(block: Block) -> Block:
     """A block in NFC, its spans moved to the same characters."""
     spans = [Span(len(nfc(block.text[:sp.start])), len(nfc(block.text[:sp.end])), sp.style) for sp in block.spans]
     return _copy(block, text=nfc(block.text), spans=spans)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_nfc(text: str) -> bool:
+    """Is `text` NFC? Remembered per text: the memos after this one hash the same texts anyway, and a look-up is
+    cheaper than the normalization quick check over every character."""
+    return unicodedata.is_normalized("NFC", text)
 
 
 def _copy(obj: Any, **changes: Any) -> Any:

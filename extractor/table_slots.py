@@ -67,7 +67,7 @@ class _Grid:
     @classmethod
     def of(cls, table: Table) -> _Grid:
         ncols = table.ncols
-        texts = [[c.text for c in row] for row in table.rows]
+        texts = [["\n".join([b.text for b in c.blocks]) for c in row] for row in table.rows]  # `Cell.text`
         titles = [_group_title(row, t, ncols) for row, t in zip(table.rows, texts, strict=True)]
         return cls(table.rows, texts, titles, ncols)
 
