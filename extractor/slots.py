@@ -42,7 +42,6 @@ TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX�
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
 SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
 _DIGIT = regex.compile(r"\d")
-_WORD = regex.compile(r"\w+")
 _LABELLED_NUMBER = regex.compile(r"\p{L}\s*:[ \t]*\d")  # a number right after a label's colon
 _MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
 _NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
@@ -269,8 +268,8 @@ def option_styles(block: Block, texts: Sequence[str], label: str = "") -> list[t
         return [()] * len(texts)
 
     def find(text: str, pos: int) -> regex.Match[str] | None:
-        pattern = _words_in_order(text)
-        return pattern.search(block.text, pos) if pattern is not None else None
+        words = regex.findall(r"\w+", text)
+        return regex.compile(r"\W*".join(map(regex.escape, words))).search(block.text, pos) if words else None
 
     m = find(label, 0) if texts and clean_label(label) != clean_label(texts[0]) else None  # "- Có: ☐": no label
     pos = m.end() if m is not None else 0
@@ -283,13 +282,6 @@ def option_styles(block: Block, texts: Sequence[str], label: str = "") -> list[t
         out.append(tuple(sorted(block.styles_at(m.start(), m.end()))))
         pos = m.end()
     return out
-
-
-@functools.lru_cache(maxsize=4096)
-def _words_in_order(text: str) -> regex.Pattern[str] | None:
-    """The words of `text` in order, whatever is between them (None for no words)."""
-    words = _WORD.findall(text)
-    return regex.compile(r"\W*".join(map(regex.escape, words))) if words else None
 
 
 def split_lines(block: Block) -> list[Block]:
