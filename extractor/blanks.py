@@ -71,6 +71,26 @@ class Region:
     # line is a printed line
 
 
+class _Units(tuple):
+    """The catalogue's units, hashed by identity: the per-line memos take them as a key, and a tuple of ~90
+    strings costs ~0.7 µs to hash at every look-up. Equal to the plain tuple; only `stable_units` makes one."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__
+
+
+_LAST_UNITS: list[tuple[tuple[str, ...], _Units]] = []
+
+
+def stable_units(units: Sequence[str]) -> Sequence[str]:
+    """`units` as the one `_Units` object kept for that tuple (a list or other sequence is returned as is)."""
+    if not isinstance(units, tuple) or isinstance(units, _Units):
+        return units
+    if not _LAST_UNITS or _LAST_UNITS[0][0] is not units:
+        _LAST_UNITS[:] = [(units, _Units(units))]  # the tuple is kept: its identity stays its own
+    return _LAST_UNITS[0][1]
+
+
 def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """Split a leading unit off NFC `text`: `' người, Tỷ lệ: '` → ('người', 'Tỷ lệ: ').
 
@@ -110,19 +130,25 @@ def _unit_at(body: str, units: Sequence[str]) -> int:
 
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
     """`'150 chiếc.'` → ('150', 'chiếc'); text without a trailing unit is returned whole."""
+    if isinstance(units, tuple):  # the catalogue's units, longest first: one regex search, once per text
+        return _split_value_unit(text, units)
     t = text.strip().rstrip(".;,")
     low = fold(t)
-    if isinstance(units, tuple):  # the catalogue's units, longest first: one regex search
-        m = _unit_suffix(units).search(low)
-        if m is None:
-            return t, ""
-        n = len(m.group())
-        return t[:-n].strip().rstrip("("), t[-n:]
     for ul in units:
         u = ul
         if low.endswith(ul) and len(low) > len(ul) and not low[-len(ul) - 1].isalpha():
             return t[:-len(u)].strip().rstrip("("), t[-len(u):]
     return t, ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_value_unit(text: str, units: tuple[str, ...]) -> tuple[str, str]:
+    t = text.strip().rstrip(".;,")
+    m = _unit_suffix(units).search(fold(t))
+    if m is None:
+        return t, ""
+    n = len(m.group())
+    return t[:-n].strip().rstrip("("), t[-n:]
 
 
 @functools.lru_cache(maxsize=8)
@@ -190,6 +216,7 @@ def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
     return short and (before.isalnum() or before == ",") and after in "),;:"
 
 
+@functools.lru_cache(maxsize=16384)
 def has_leader(text: str) -> bool:
     """Does `text` hold a dotted leader (an ellipsis closing a list does not count)?"""
     return any(not _is_ellipsis(text, m) for m in LEADER.finditer(text))
@@ -376,6 +403,7 @@ def _frames(text: str) -> list[regex.Match[str]]:
             if LEADER.search(m.group().rstrip(" .…_")) or _PLACE.search(text[:m.start()])]
 
 
+@functools.lru_cache(maxsize=16384)
 def is_date_line(text: str) -> bool:
     """Is this line a date to fill or filled (`……, ngày ...... tháng  8 năm 2019`, `Tuy Hòa, 15/08/2019`)?"""
     text = nfc(text)

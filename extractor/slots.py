@@ -26,6 +26,7 @@ from extractor.blanks import (
     label_regions,
     split_line,
     split_unit,
+    stable_units,
     unit_like,
 )
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Span, Table
@@ -36,7 +37,6 @@ from extractor.printed import Blank, Printed, label_score, line_key, spaced_labe
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
-_BOX_SET = frozenset(BOX_CHARS)
 DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
 TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
 HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
@@ -92,22 +92,30 @@ class _Section:
     path: list[str] = field(default_factory=lambda: ["", ""])
 
     def update(self, block: Block) -> bool:
-        text = block.text.strip()
-        if not text or LEADER.search(text) or not _BOX_SET.isdisjoint(text) or len(text) > 160:
-            return False
-        if HEADING.match(text) and (block.bold or text.isupper() or len(text) < 90):
-            self.path = [text, ""]
-            return True
-        if block.bold and SUBHEADING.match(text) and not text.rstrip().endswith(":"):
-            self.path[1] = text
-            return True
-        if block.bold and text.isupper():
-            self.path = [text, ""]
-            return True
-        return False
+        level = _heading_level(block.text, block.bold)
+        if level == 1:
+            self.path = [block.text.strip(), ""]
+        elif level == 2:
+            self.path[1] = block.text.strip()
+        return level > 0
 
     def __str__(self) -> str:
         return " / ".join(p for p in self.path if p)
+
+
+@functools.lru_cache(maxsize=16384)
+def _heading_level(text: str, bold: bool) -> int:
+    """1 when a paragraph of `text` is a section heading, 2 a sub-heading, 0 neither (remembered per line)."""
+    text = text.strip()
+    if not text or len(text) > 160 or has_box(text) or LEADER.search(text):
+        return 0
+    if HEADING.match(text) and (bold or text.isupper() or len(text) < 90):
+        return 1
+    if bold and SUBHEADING.match(text) and not text.rstrip().endswith(":"):
+        return 2
+    if bold and text.isupper():
+        return 1
+    return 0
 
 
 # -- text blocks -----------------------------------------------------------------------------------------
@@ -120,7 +128,7 @@ def block_slots(block: Block, section: str, units: Sequence[str], printed: Print
     printed line with blanks is read by that line: what lies between its printed words is the value, however
     the clerk placed it (glued to the label, after the dots, over a shortened dot run)."""
     text = block.text
-    if not _BOX_SET.isdisjoint(text):
+    if has_box(text):
         return []
     if printed is None or not isinstance(units, tuple):
         found = _line_slots(text, units, printed, paragraph)
@@ -129,6 +137,13 @@ def block_slots(block: Block, section: str, units: Sequence[str], printed: Print
     return [Slot("blank", label, context, section, column, raw, unit, location=dict(block.location, start=a, end=b),
                  weak=weak, extra=extra)
             for label, context, column, raw, unit, a, b, weak, extra in found]
+
+
+def line_labels(text: str, units: Sequence[str], printed: Printed | None) -> list[str]:
+    """The labels of the blanks `block_slots` finds in a line without boxes (a table cell's: not a paragraph)."""
+    found = _line_slots(text, units, printed) if printed is None or not isinstance(units, tuple) else \
+        _line_slots_cached(text, units, printed, False)
+    return [f[0] for f in found]
 
 
 _LineSlot = tuple[str, str, "str | None", "str | None", "str | None", int, int, bool, "str | None"]
@@ -291,8 +306,14 @@ def _label_before_boxes(block: Block) -> str:
     return clean_label(block.text[:first]) if first else ""
 
 
+def has_box(text: str) -> bool:
+    """Does `text` hold a checkbox? (Three substring searches: a set test walks the text a character at a time,
+    twenty times slower.)"""
+    return EMPTY_BOX in text or CHECKED_BOX in text or UNKNOWN_BOX in text
+
+
 def has_options(block: Block) -> bool:
-    return not _BOX_SET.isdisjoint(block.text)
+    return has_box(block.text)
 
 
 # -- document ----------------------------------------------------------------------------------------------
@@ -301,7 +322,7 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     out: list[Block | Table] = []
     for it in items:
         if isinstance(it, Table):
-            if all(_is_nfc(b.text) for row in it.rows for c in row for b in c.blocks):
+            if all(map(_is_nfc, [b.text for row in it.rows for c in row for b in c.blocks])):
                 out.append(it)  # most documents are NFC already: nothing to copy
                 continue
             rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
@@ -318,7 +339,10 @@ def _nfc_block(block: Block) -> Block:
     return _copy(block, text=nfc(block.text), spans=spans)
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_nfc(text: str) -> bool:
+    """Is `text` NFC? Remembered per text: the memos after this one hash the same texts anyway, and a look-up is
+    cheaper than the normalization quick check over every character."""
     return unicodedata.is_normalized("NFC", text)
 
 
@@ -335,6 +359,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     from extractor.table_slots import table_slots  # the table finder builds on this module's line slots
 
     section = _Section()
+    where = ""  # str(section), kept as the section changes
+    units = stable_units(units)
     slots: list[Slot] = []
     items = _nfc_items(doc.items)
     last_text = ""
@@ -349,26 +375,27 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             count_memo.clear()  # the items after it moved
             continue
         if isinstance(item, Table):
-            slots += table_slots(item, tables, str(section), units, printed)
+            slots += table_slots(item, tables, where, units, printed)
             tables += 1
             last_block = None
             i += 1
             continue
         block = item
         if section.update(block):
+            where = str(section)
             last_text = block.text
             last_block = None
             i += 1
             continue
         count = _count_line(items, i, printed, count_memo)
         if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
-            found, j = _count_slots(count, block, items, i, str(section))
+            found, j = _count_slots(count, block, items, i, where)
             slots += found
             last_text, last_block = block.text, None
             i = j
             continue
         parsed = parse_options(block.text) if has_options(block) or _ticked_line(block, items, i) else None
-        options = _options_in(block) if (parsed is not None or TYPED_MARK.search(block.text)) else []
+        options = _options_in(block) if (parsed is not None or _has_typed_mark(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
             group = list(options)
@@ -396,19 +423,19 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
                 label = clean_label(last_text)
             loc = dict(locs[0], blocks=len(locs)) if len(locs) > 1 else dict(locs[0])
             slots.append(Slot("choice", label, clean_label(last_text) if label != clean_label(last_text) else label,
-                              str(section), options=group, location=loc))
-            slots += _option_blanks(lines, locs, label, str(section))
+                              where, options=group, location=loc))
+            slots += _option_blanks(lines, locs, label, where)
             i = j
             continue
-        found = block_slots(block, str(section), units, printed, paragraph=True)
+        found = block_slots(block, where, units, printed, paragraph=True)
         if found and printed is not None and slots and not slots[-1].weak and _no_label(block, found, printed) \
                 and _answers_line_above(block, slots, last_block, printed, units):
             found = []  # "UBND phường 7" under "Tên cơ quan báo cáo: ……": no label of the form, the answer above
         if not found and printed is not None:
-            found = _spaced_line(block, str(section), printed)
+            found = _spaced_line(block, where, printed)
         if not found and last_text.rstrip().endswith(":") and _plain_answer(block):
             # the answer to the question above, typed over the dotted lines (dots deleted)
-            found = [Slot("blank", clean_label(last_text), clean_label(last_text), str(section),
+            found = [Slot("blank", clean_label(last_text), clean_label(last_text), where,
                           raw=" ".join(block.text.split()), location=dict(block.location), whole_line=True)]
         if not found and printed is not None and _answers_line_above(block, slots, last_block, printed, units):
             # the answer typed on the line under an empty blank that ends its line ("Họ tên: ……" / "Nguyễn Văn A")
@@ -419,7 +446,7 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i += 1
             continue
         if not found and printed is not None:
-            found = _unplaced_line(block, str(section), printed)
+            found = _unplaced_line(block, where, printed)
         signer = signer_label(items[i + 1:]) if any(not s.label for s in found) and is_date_line(block.text) else ""
         for s in found:
             if not s.label and signer:  # the date of a signature line: "Người khai (ngày tháng năm)"
@@ -457,12 +484,19 @@ def signer_label(after: Iterable[Block | Table]) -> str:
 
 def _count_candidate(item: Block | Table, printed: Printed | None) -> counts.CountLine | None:
     """The count line `item` can be read as: a paragraph with a typed count, not printed text."""
-    if not isinstance(item, Block) or (_BOX_SET.isdisjoint(item.text) and not _DIGIT.search(item.text)):
+    return _count_candidate_text(item.text, printed) if isinstance(item, Block) else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _count_candidate_text(text: str, printed: Printed | None) -> counts.CountLine | None:
+    """`_count_candidate` of a paragraph's text (remembered per line)."""
+    boxed = has_box(text)
+    if not boxed and not _DIGIT.search(text):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
-    if _BOX_SET.isdisjoint(item.text) and len(_LABELLED_NUMBER.findall(item.text)) >= 2:
+    if not boxed and len(_LABELLED_NUMBER.findall(text)) >= 2:
         return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
-    line = counts.parse(item.text)
-    if line is None or not line.filled or (printed is not None and printed.is_printed(item.text)):
+    line = counts.parse(text)
+    if line is None or not line.filled or (printed is not None and printed.is_printed(text)):
         return None
     return line
 
@@ -479,23 +513,26 @@ def _count_line(items: Sequence[Block | Table], i: int, printed: Printed | None,
     two paragraphs away (a line whose every box the clerk typed over: `Đại học: 0 Chuyên trách 0 Phụ trách 1 Kiêm
     nhiệm` among `☐0 Chuyên trách` lines). `memo` keeps each item's reading for the neighbours that ask again."""
     memo = {} if memo is None else memo
-
-    def candidate(j: int) -> counts.CountLine | None:
-        if j not in memo:
-            memo[j] = _count_candidate(items[j], printed)
-        return memo[j]
-
-    line = candidate(i)
+    line = _remembered_candidate(items, i, printed, memo)
     if line is None:
         return None
     if _count_evidence(line, printed):
         return line
     for j in (i - 1, i + 1, i - 2, i + 2):
         if 0 <= j < len(items):
-            other = candidate(j)
+            other = _remembered_candidate(items, j, printed, memo)
             if other is not None and _count_evidence(other, printed) and counts.same_options(line, other):
                 return line
     return None
+
+
+def _remembered_candidate(items: Sequence[Block | Table], j: int, printed: Printed | None,
+                          memo: dict[int, counts.CountLine | None]) -> counts.CountLine | None:
+    """`_count_candidate` of `items[j]`, kept in `memo`."""
+    if j in memo:
+        return memo[j]
+    line = memo[j] = _count_candidate(items[j], printed)
+    return line
 
 
 def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | Table], i: int,
@@ -518,33 +555,54 @@ def _count_slots(line: counts.CountLine, block: Block, items: Sequence[Block | T
 def _spaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
     """A typed paragraph with no blank, written as a printed label's words, a space and the value (`Họ tên Hồ Văn
     Khánh`, colon and dots deleted, the label perhaps reworded): a slot labelled by those words."""
-    text = block.text
-    if not _plain_answer(block) or _printed_piece(" ".join(text.split()), printed):
+    found = _spaced_split(block.text, printed) if _plain_answer(block) else None
+    if found is None:
         return []
+    at, label, rest = found
+    return [Slot("blank", label, label, section, raw=rest,
+                 location=dict(block.location, start=at, end=len(block.text)))]
+
+
+@functools.lru_cache(maxsize=16384)
+def _spaced_split(text: str, printed: Printed) -> tuple[int, str, str] | None:
+    """(value start, label, value) of `_spaced_line`'s paragraph text, None when it is no such line."""
+    if _printed_piece(" ".join(text.split()), printed):
+        return None
     at = spaced_label(printed, text)
     if at is None:
-        return []
+        return None
     label, rest = clean_label(text[:at]), " ".join(text[at:].split()).strip(" .;,")
     if not rest or _printed_piece(rest, printed):
-        return []
-    return [Slot("blank", label, label, section, raw=rest, location=dict(block.location, start=at, end=len(text)))]
+        return None
+    return at, label, rest
 
 
 def _unplaced_line(block: Block, section: str, printed: Printed) -> list[Slot]:
     """A typed paragraph with no blank that is not the form's words, whose value cannot be told from its label
     (`Họ và tên Trương Công Hoài`, colon and dots deleted): a weak slot labelled by the words before the first
     capitalised word that follows a lower-case one, the rest to review (`extra`), never silently dropped."""
-    text = " ".join(block.text.split())
-    if not _plain_answer(block) or _printed_piece(text, printed):
+    found = _unplaced_split(block.text, printed) if _plain_answer(block) else None
+    if found is None:
         return []
+    start, end, label, rest = found
+    return [Slot("blank", label, label, section, location=dict(block.location, start=start, end=end),
+                 weak=True, extra=rest)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _unplaced_split(text: str, printed: Printed) -> tuple[int, int, str, str] | None:
+    """(start, end, label, rest) of `_unplaced_line`'s paragraph text (positions in the text with its white space
+    collapsed), None when it is no such line."""
+    text = " ".join(text.split())
+    if _printed_piece(text, printed):
+        return None
     m = _NAME_START.search(text)
     if m is None:
-        return []
+        return None
     label, rest = clean_label(text[:m.start()]), text[m.start():].strip(" .;,")
     if len(label) < 4 or len(rest.split()) < 2 or _printed_piece(rest, printed):
-        return []  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
-    return [Slot("blank", label, label, section, location=dict(block.location, start=m.start(), end=len(text)),
-                 weak=True, extra=rest)]
+        return None  # one word after a label ("… thuộc Sở", "Kết quả giải quyết TTHC") is the label's own
+    return m.start(), len(text), label, rest
 
 
 def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None, printed: Printed,
@@ -552,17 +610,17 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     """Is `block` (no slot of its own) the answer to the empty blank that ends the line above it? Only a unit or
     printed words may follow that blank (`…:……………hồ sơ`, `……… văn bản. (Văn bản ký số …)`); the answer is any
     short typed paragraph that is not printed words (a number alone may match a printed row number: `14`)."""
-    text = block.text.strip()
-    printed_words = any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
-        fold(" ".join(text.strip(" .;,").split())) not in answer_words()  # "Có." under "(có/không): ……"
-    heading = SUBHEADING.match(text) and any(ch.isalpha() for ch in text)
-    if above is None or not slots or not _plain_answer(block) or printed_words or heading:
+    if above is None or not slots or not _plain_answer(block):
         return False
     last = slots[-1]
     # the blank is on the line above: its location is that block's (DOCX part and block, PDF page and box); what the
     # finder read in it may be the form's own words before the dots (`…):Liệt kê……`)
-    if last.kind != "blank" or not _found_in(last.location, above) or not (
-            _printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
+    if last.kind != "blank" or not _found_in(last.location, above):
+        return False
+    text = block.text.strip()
+    if _printed_words(text, printed) or (SUBHEADING.match(text) and any(ch.isalpha() for ch in text)):
+        return False  # the form's words, or a numbered sub-heading
+    if not (_printed_raw(last.raw, above, printed) or unit_like(last.raw or "", units)):
         return False
     if is_date_line(above.text) and not any(ch.isdigit() for ch in text):
         return False  # under an empty signature date: the signer's caption, not a date
@@ -570,6 +628,14 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
     return not rest or printed.in_printed(rest) or unit_like(rest, units)
+
+
+@functools.lru_cache(maxsize=16384)
+def _printed_words(text: str, printed: Printed) -> bool:
+    """Is a paragraph's (stripped) text printed words, not a yes/no or zero answer (`Có.` under `(có/không):
+    ……`)?"""
+    return any(ch.isalpha() for ch in text) and _printed_piece(text, printed) and \
+        fold(" ".join(text.strip(" .;,").split())) not in answer_words()
 
 
 def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:
@@ -595,15 +661,26 @@ def _found_in(location: dict[str, Any], block: Block) -> bool:
 
 
 def _plain_answer(block: Block) -> bool:
-    text = block.text.strip()
-    return bool(text) and not block.bold and len(text.split()) <= 80 and not HEADING.match(text) \
-        and not has_options(block)
+    """A paragraph that can be a typed answer: not bold, not a heading, no boxes, at most 80 words."""
+    return not block.bold and _plain_text(block.text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_text(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and len(stripped.split()) <= 80 and not HEADING.match(stripped) and not has_box(text)
 
 
 def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
     """A line whose only box the clerk replaced by a mark (`… tại văn thư: X`): a choice line when its neighbours
     have boxes (`Phần X` alone is a heading)."""
     return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
+
+
+@functools.lru_cache(maxsize=16384)
+def _has_typed_mark(text: str) -> bool:
+    """Does `text` hold an X or a tick typed before words (`TYPED_MARK`)?"""
+    return TYPED_MARK.search(text) is not None
 
 
 @functools.lru_cache(maxsize=16384)
@@ -632,7 +709,12 @@ def _option_blanks(lines: Sequence[OptionLine | None], locs: Sequence[dict[str, 
 def _starts_with_option(block: Block) -> bool:
     """Does the paragraph start with a box, a mark in a box's place (`X Tài liệu họp`) or a mark glued to a box
     (`x☐ Không`)?"""
-    t = block.text.lstrip()
+    return _starts_with_option_text(block.text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _starts_with_option_text(text: str) -> bool:
+    t = text.lstrip()
     if not t:
         return False
     first = tokens_of(t)[0]

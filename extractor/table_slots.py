@@ -3,7 +3,9 @@ option sub-columns (`Có` / `Không` ticks) as one choice per group; blanks prin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -13,7 +15,18 @@ from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
 from extractor.printed import Printed
-from extractor.slots import BOX_CHARS, TYPED_MARK, Option, Slot, _has_tick, _options_in, block_slots, split_lines
+from extractor.slots import (
+    BOX_CHARS,
+    TYPED_MARK,
+    Option,
+    Slot,
+    _has_tick,
+    _options_in,
+    block_slots,
+    has_box,
+    line_labels,
+    split_lines,
+)
 from extractor.text.normalize import clean_label, fold
 
 COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
@@ -21,51 +34,85 @@ _ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex.compile(r"[\d\s.,%/]+")
 _NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
 _ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
-_BOX_SET = frozenset(BOX_CHARS)
 _LABELLED_NUMBER = regex.compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
 
 
-def _group_title(row: list, ncols: int) -> Cell | None:
-    """The cell of a group-title row: its text sits in one cell spanning most of the table, with at most an item
-    number before it (`A | DỊCH VỤ CÔNG …`). A column the clerk added leaves the title one column short of the
-    table's width, so "most" is more than half, not all but one."""
-    if ncols <= 2:
+def _group_title(row: Sequence[Cell], texts: Sequence[str], ncols: int) -> Cell | None:
+    """The cell of a group-title row (`texts`: its cells' texts): its text sits in one cell spanning most of the
+    table, with at most an item number before it (`A | DỊCH VỤ CÔNG …`). A column the clerk added leaves the
+    title one column short of the table's width, so "most" is more than half, not all but one."""
+    wide_span = max(2, ncols // 2 + 1)
+    if ncols <= 2 or all(c.colspan < wide_span for c in row):
         return None
-    texts = [c for c in row if c.text.strip()]
-    wide = [c for c in texts if c.colspan >= max(2, ncols // 2 + 1) and not has_leader(c.text)
-            and not has_options_text(c.text)]
+    filled = [(c, t) for c, t in zip(row, texts, strict=True) if t.strip()]
+    wide = [c for c, t in filled if c.colspan >= wide_span and not has_leader(t) and not has_options_text(t)]
     if len(wide) != 1:
         return None
     title = wide[0]
-    others = [c for c in texts if c is not title]
-    if all(c.col < title.col and _ITEM_MARK.fullmatch(c.text.strip()) for c in others):
+    if all(c.col < title.col and _ITEM_MARK.fullmatch(t.strip()) for c, t in filled if c is not title):
         return title
     return None
 
 
-def _is_group_row(row: list, ncols: int) -> bool:
-    """A row whose text sits in one cell spanning (nearly) the whole table: a group title, not data."""
-    return _group_title(row, ncols) is not None
+@dataclass
+class _Grid:
+    """What every step asks of a table's rows, read once: each cell's text (a cell joins its paragraphs at
+    every read) and each row's group-title cell (None: not a group row)."""
+
+    rows: list[list[Cell]]
+    texts: list[list[str]]
+    titles: list[Cell | None]
+    ncols: int
+
+    @classmethod
+    def of(cls, table: Table) -> _Grid:
+        ncols = table.ncols
+        texts = [["\n".join([b.text for b in c.blocks]) for c in row] for row in table.rows]  # `Cell.text`
+        titles = [_group_title(row, t, ncols) for row, t in zip(table.rows, texts, strict=True)]
+        return cls(table.rows, texts, titles, ncols)
 
 
-def _header_rows(table: Table) -> int:
+def _header_rows(grid: _Grid) -> int:
     """Rows at the top whose cells are all static text: headings, column numbers `(1) (2) …`, group titles."""
     n = 0
-    ncols = table.ncols
-    for row in table.rows[:6]:
-        texts = [c.text.strip() for c in row]
-        if any(LEADER.search(t) or not _BOX_SET.isdisjoint(t) or _LABELLED_NUMBER.search(t) for t in texts):
+    for raw_texts, title in zip(grid.texts[:6], grid.titles, strict=False):
+        texts = [t.strip() for t in raw_texts]
+        if any(_data_text(t) for t in texts):
             break  # dots, boxes or a number typed after a label's colon (`Leased Line:31`): data, not header
         numbers = all(COLUMN_NUMBER.fullmatch(t) or not t for t in texts) and sum(bool(t) for t in texts) > 2
-        if n and not numbers and sum(bool(t) for t in texts) == 1 and not _is_group_row(row, ncols):
+        if n and not numbers and sum(bool(t) for t in texts) == 1 and title is None:
             break  # one label alone under the header: a group title or a data row, not more header
-        if n and not numbers and not _is_group_row(row, ncols):
+        if n and not numbers and title is None:
             if _ITEM_NUMBER.fullmatch(texts[0]) or not any(texts) or n >= 3:
                 break
             if n >= 2 and any(_looks_like_value(t) for t in texts[1:]):
                 break
         n += 1
-    return min(n, max(0, len(table.rows) - 1))
+    return min(n, max(0, len(grid.rows) - 1))
+
+
+@functools.lru_cache(maxsize=16384)
+def _data_text(text: str) -> bool:
+    """A cell text no header has: dots, boxes or a number typed after a label's colon (`Leased Line:31`)."""
+    return _dotted(text) or has_box(text) or _LABELLED_NUMBER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def _dotted(text: str) -> bool:
+    """Does `text` hold a run of dots (a leader or an ellipsis)?"""
+    return LEADER.search(text) is not None
+
+
+@functools.lru_cache(maxsize=16384)
+def _bare(text: str) -> str:
+    """`text` without its dots, stripped: the words printed or typed around them."""
+    return LEADER.sub("", text).strip()
+
+
+@functools.lru_cache(maxsize=16384)
+def _typed_words(text: str) -> str:
+    """`text` with its dots made spaces, white space collapsed: a cell's words as one value."""
+    return " ".join(LEADER.sub(" ", text).split())
 
 
 def _looks_like_value(text: str) -> bool:
@@ -75,43 +122,47 @@ def _looks_like_value(text: str) -> bool:
 def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 printed: Printed | None = None) -> list[Slot]:
     """A slot per value cell: label from the row's label cell, column from the header."""
-    nhead = _header_rows(table)
-    ncols = table.ncols
+    grid = _Grid.of(table)
+    nhead = _header_rows(grid)
+    ncols = grid.ncols
     col_header = [""] * ncols
-    for row in table.rows[:nhead]:
-        if _is_group_row(row, ncols):
+    for row, texts, title in zip(grid.rows[:nhead], grid.texts, grid.titles, strict=False):
+        if title is not None:
             continue  # a group title under the header names no column
-        for c in row:
-            t = clean_label(c.text)
+        for c, text in zip(row, texts, strict=True):
+            t = clean_label(text)
             if t and not COLUMN_NUMBER.fullmatch(t) and c.colspan < ncols - 1:
                 for k in range(c.col, min(ncols, c.col + c.colspan)):
                     # a sub-column is named with its parent: "Văn bản hiện hành / Năm"
                     parent = col_header[k] if c.colspan == 1 and col_header[k] and t not in col_header[k] else ""
                     col_header[k] = f"{parent} / {t}" if parent else t
-    numbering = _numbering_columns(table, nhead, col_header)
-    option_cols = _option_columns(table, nhead, col_header)
+    numbering = _numbering_columns(grid, nhead, col_header)
+    option_cols = _option_columns(grid, nhead, col_header)
     slots: list[Slot] = []
     group = ""
     above = ""  # the label of the row above: the question of a continuation row of boxes
-    for r, row in enumerate(table.rows[nhead:], start=1):
-        label_cell = next((c for c in row if c.col not in numbering and _is_label_cell(c.text)
-                           and not any(r.label.strip(" :") for b in c.blocks for r in split_line(b.text, units))),
+    for r, (row, texts, title) in enumerate(zip(grid.rows[nhead:], grid.texts[nhead:], grid.titles[nhead:],
+                                                strict=True), start=1):
+        text_of = {id(c): t for c, t in zip(row, texts, strict=True)}
+        label_cell = next((c for c, t in zip(row, texts, strict=True) if c.col not in numbering
+                           and _is_label_cell(t) and not any(_has_own_label(b.text, units) for b in c.blocks)),
                           None)
         subs = _sub_labels([c for c in row if c is not label_cell], units)
-        if label_cell is not None and _after_sub_label(label_cell.text, subs) is not None:
+        label_text = text_of[id(label_cell)] if label_cell is not None else ""
+        if label_cell is not None and _after_sub_label(label_text, subs) is not None:
             label_cell = None  # `Leased Line 93,8` beside `Leased Line:149`: a value whose colon was deleted
-        row_label = clean_label(label_cell.text) if label_cell else ""
+        row_label = clean_label(label_text) if label_cell else ""
         values = [c for c in row if c is not label_cell and c.col not in numbering and c.colspan < ncols]
-        if not row_label and all(not LEADER.sub("", c.text).strip() for c in row):
+        if not row_label and all(not _bare(t) for t in texts):
             continue  # an empty row (a list table's spare row, or a "…" filler row)
-        if _is_group_row(row, ncols):
-            group = clean_label(_group_title(row, ncols).text)  # type: ignore[union-attr]
+        if title is not None:
+            group = clean_label(text_of[id(title)])
             continue
         if label_cell is not None and all(c.blocks and c.blocks[0].bold for c in [label_cell]) and \
-                not any(c.text.strip() for c in values):
+                not any(text_of[id(c)].strip() for c in values):
             group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
             continue
-        if not row_label and above and any(has_options_text(c.text) for c in values):
+        if not row_label and above and any(has_options_text(text_of[id(c)]) for c in values):
             row_label = above  # a row of boxes with no label of its own answers the row above
         above = row_label
         context = f"{group} / {row_label}" if group and row_label else row_label
@@ -122,12 +173,13 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
             for parent, cols in _groups_of(option_cols):
                 cells = [c for c in ticks if c.col in cols]
                 loc = dict(table.location, row=nhead + r - 1, cell=row.index(cells[0]), col=cells[0].col)
-                options = [Option(option_cols[c.col][1], _tick_state(c.text), "typed_x") for c in cells]
+                options = [Option(option_cols[c.col][1], _tick_state(text_of[id(c)]), "typed_x") for c in cells]
                 slots.append(Slot("choice", row_label or parent, context, section, parent or None, options=options,
                                   location=loc, table=number, row=r, row_label=row_label or None))
+        index = {id(c): k for k, c in enumerate(row)}
         for c in values:
-            loc = _cell_location(table, c, nhead + r - 1, row.index(c))
-            cell_slots.append((c, _cell_slots(c, loc, section, units, printed)))
+            loc = _cell_location(table, c, nhead + r - 1, index[id(c)])
+            cell_slots.append((c, _cell_slots(c, text_of[id(c)], loc, section, units, printed)))
         _line_labels(cell_slots)
         for _, ss in cell_slots:  # line numbers and option texts served the line labels: a cell's place is its own
             for s in ss:
@@ -136,10 +188,10 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
-        if label_cell is not None and not LEADER.search(label_cell.text) and not has_options_text(label_cell.text):
-            loc = _cell_location(table, label_cell, nhead + r - 1, row.index(label_cell))
+        if label_cell is not None and not _dotted(label_text) and not has_options_text(label_text):
+            loc = _cell_location(table, label_cell, nhead + r - 1, index[id(label_cell)])
             slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
-                              raw=" ".join(label_cell.text.split()), location=loc, table=number, row=r,
+                              raw=" ".join(label_text.split()), location=loc, table=number, row=r,
                               row_label=row_label))
         for c, ss in cell_slots:
             column = col_header[c.col] or None
@@ -149,7 +201,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 if not s.label:
                     s.label = row_label or (column or "")
                 if len(ss) == 1 and s.kind == "cell" and s.raw is None and s.location.get("start") is None:
-                    raw = " ".join(LEADER.sub(" ", c.text).split())
+                    raw = _typed_words(text_of[id(c)])
                     if raw:
                         raw_value, unit = split_value_unit(raw, units)
                         if not raw_value[:1].isdigit():  # a unit only follows a number
@@ -162,17 +214,19 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
     return slots
 
 
-def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[str],
+def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units: Sequence[str],
                 printed: Printed | None) -> list[Slot]:
     """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
-    lines typed without one. A cell with none of these is one slot, its whole text read later."""
+    lines typed without one. A cell with none of these is one slot, its whole text read later. `text`: the cell's."""
     boxed = [b for b in cell.blocks if has_options_text(b.text)]
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
         boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]
-    elif _lone_tick(cell.text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
+    elif _lone_tick(text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
         return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
+    elif isinstance(units, tuple) and _plain_cell(tuple(b.text for b in cell.blocks), units, printed):
+        return [Slot("cell", "", location=loc)]  # the common cell, told once per text: what follows would say so
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options(boxed), location=dict(loc)))
@@ -181,7 +235,7 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
     inner = [block_slots(b, section, units, printed) for b in lines]
     numbers = len(lines) > 1 and all(_is_number_line(b.text, units) for b in lines)
     if not boxed and not numbers and not (any(s.label for ss in inner for s in ss)
-                                          or any(LEADER.search(b.text) for b in lines)):
+                                          or any(_dotted(b.text) for b in lines)):
         return [Slot("cell", "", location=loc)]
     loose: list[str] = []
     first = 0
@@ -191,7 +245,7 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
             continue
         if not found:
             # a value line beside the cell's blanks ("5" over "ADSL: ……" / "FTTH: ……", "15" under "……" / "……")
-            if LEADER.sub("", b.text).strip() and not (printed is not None and _is_printed_words(b.text, printed)):
+            if _bare(b.text) and not (printed is not None and _is_printed_words(b.text, printed)):
                 first = first if loose else k
                 loose.append(b.text)
             continue
@@ -204,6 +258,16 @@ def _cell_slots(cell: Cell, loc: dict[str, Any], section: str, units: Sequence[s
         out += found
     out += _loose_slot(loose, dict(loc, line=first), units)
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _plain_cell(texts: tuple[str, ...], units: tuple[str, ...], printed: Printed | None) -> bool:
+    """Is a cell without boxes (its lines' `texts`) one slot, its whole text read later: no line holds dots or a
+    blank with a label of its own, and its lines are not a column of numbers? (`_cell_slots`' test, per text.)"""
+    lines = [t for t in texts if t.strip()]
+    if len(lines) > 1 and all(_is_number_line(t, units) for t in lines):
+        return False
+    return not any(_dotted(t) or any(line_labels(t, units, printed)) for t in lines)
 
 
 def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
@@ -240,8 +304,14 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
 
 def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> list[str]:
     """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`)."""
-    found = {clean_label(rg.label) for c in cells for b in c.blocks for rg in split_line(b.text, units)}
+    found = {label for c in cells for b in c.blocks for label in _clean_labels(b.text, units)}
     return sorted((x for x in found if x.strip(" :")), key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=16384)
+def _clean_labels(text: str, units: Sequence[str]) -> tuple[str, ...]:
+    """The cleaned labels of a line's blanks (remembered per line)."""
+    return tuple(clean_label(rg.label) for rg in split_line(text, units))
 
 
 def _after_sub_label(text: str, subs: Sequence[str]) -> tuple[str, str] | None:
@@ -348,7 +418,7 @@ def _is_tick_cell(text: str) -> bool:
                                         all(k in ("MARK", "TICK", "BOX") for k, _, _ in tokens_of(t)))
 
 
-def _option_columns(table: Table, nhead: int, col_header: list[str]) -> dict[int, tuple[str, str]]:
+def _option_columns(grid: _Grid, nhead: int, col_header: list[str]) -> dict[int, tuple[str, str]]:
     """Sub-columns that are the options of one question (`Đánh dấu [x] vào ô phù hợp` / `Có` / `Không`): two or
     more adjacent columns under one parent header whose cells hold only ticks (X, x, ✓, a box) or nothing, at
     least one ticked. Column → (parent header, option text)."""
@@ -357,12 +427,13 @@ def _option_columns(table: Table, nhead: int, col_header: list[str]) -> dict[int
         if " / " in h:
             by_parent.setdefault(h.rsplit(" / ", 1)[0], []).append(k)
     out: dict[int, tuple[str, str]] = {}
-    rows = table.rows[nhead:]
+    pairs = [(c, t) for row, texts in zip(grid.rows[nhead:], grid.texts[nhead:], strict=True)
+             for c, t in zip(row, texts, strict=True)]
     for cols in by_parent.values():
         if len(cols) < 2 or cols != list(range(cols[0], cols[-1] + 1)):
             continue
-        cells = [c for row in rows for c in row if c.col in cols and c.colspan == 1]
-        if cells and all(_is_tick_cell(c.text) for c in cells) and any(c.text.strip() for c in cells):
+        cells = [t for c, t in pairs if c.col in cols and c.colspan == 1]
+        if cells and all(_is_tick_cell(t) for t in cells) and any(t.strip() for t in cells):
             out.update({k: tuple(col_header[k].rsplit(" / ", 1)) for k in cols})  # type: ignore[misc]
     return out
 
@@ -375,32 +446,39 @@ def _groups_of(option_cols: dict[int, tuple[str, str]]) -> list[tuple[str, list[
     return list(groups.items())
 
 
-def _numbering_columns(table: Table, nhead: int, col_header: list[str]) -> set[int]:
+def _numbering_columns(grid: _Grid, nhead: int, col_header: list[str]) -> set[int]:
     """Columns holding only item numbers (`1`, `2`, `a`, `IV.`) under a short header (`TT`, `Stt`)."""
     cols: dict[int, list[str]] = {}
-    ncols = table.ncols  # a max over every cell: once, not once a row
     numbers = _NUMBERING_CELL
-    for row in table.rows[nhead:]:
-        filled = [c.text.strip() for c in row if c.text.strip()]
-        if _is_group_row(row, ncols) or (len(filled) == 1 and not numbers.fullmatch(filled[0])):
+    for row, texts, title in zip(grid.rows[nhead:], grid.texts[nhead:], grid.titles[nhead:], strict=True):
+        filled = [t.strip() for t in texts if t.strip()]
+        if title is not None or (len(filled) == 1 and not numbers.fullmatch(filled[0])):
             continue  # group titles say nothing about which column holds the item numbers (a blank row's number does)
-        for c in row:
-            cols.setdefault(c.col, []).append(LEADER.sub("", c.text).strip())
+        for c, t in zip(row, texts, strict=True):
+            cols.setdefault(c.col, []).append(_bare(t))
     return {col for col, texts in cols.items()
             if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
 
 def has_options_text(text: str) -> bool:
-    return not _BOX_SET.isdisjoint(text)
+    return has_box(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_label_cell(text: str) -> bool:
+    """A cell whose text can be its row's label: six letters or more, no dots, no boxes, not a number."""
     t = text.strip()
     if not t or has_leader(t) or has_options_text(t):
         return False
     letters = sum(map(str.isalpha, t))
     return letters >= 6 and not _NUMERIC.fullmatch(t)
 
+
+
+@functools.lru_cache(maxsize=16384)
+def _has_own_label(text: str, units: Sequence[str]) -> bool:
+    """Does a cell line print a label before a blank of its own (`ADSL: ……`): no row label, a value cell?"""
+    return any(r.label.strip(" :") for r in split_line(text, units))
 
 
 def _cell_options(blocks: Sequence[Block]) -> list[Option]:
@@ -411,5 +489,8 @@ def _cell_options(blocks: Sequence[Block]) -> list[Option]:
 
 def _lone_tick(text: str) -> bool:
     """A cell holding only a mark typed in its box's place (`X`, `[x]`, `✓`)."""
-    toks = tokens_of(text.strip())
+    t = text.strip()
+    if len(t) not in (1, 3):  # one mark token: `X`, `✓` or `[x]`
+        return False
+    toks = tokens_of(t)
     return len(toks) == 1 and toks[0][0] == "TICK"
