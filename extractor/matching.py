@@ -91,11 +91,9 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     _templates(catalogue)  # (with the rows of the templates' own texts)
     keys, spans = _form_keys(catalogue)
-    both = _sim_matrix(doc_keys, keys, subset=False)
-    scores = {}
-    for fid, (lo, hi) in spans.items():
-        m = both[:, lo:hi].T
-        scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
+    # each form key's best match among the document's (distinct) keys, then each form's mean of those
+    best = _sim_matrix(list({(k.tone, k.folded): k for k in doc_keys}.values()), keys, subset=False).max(axis=0)
+    scores = {fid: float(best[lo:hi].mean()) if hi > lo else 0.0 for fid, (lo, hi) in spans.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
     s2 = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -137,17 +135,32 @@ def _alignment_table(gain: np.ndarray) -> np.ndarray:
 def _aligned_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     """The (row, column) pairs of the best order-keeping alignment of a similarity matrix, pairs below `floor`
     never taken."""
-    return _traceback(_alignment_table(np.where(m >= floor, m, -np.inf)))
+    return _best_alignment(np.where(m >= floor, m, -np.inf))
+
+
+def _best_alignment(gain: np.ndarray) -> list[tuple[int, int]]:
+    """The (row, column) pairs `_traceback(_alignment_table(gain))` gives, computed without the rows and columns
+    whose gains are all -inf: such a row (column) of the table repeats the one before it value for value, and
+    the traceback passes it without taking a pair, so leaving it out changes neither the pairs nor a number."""
+    live = gain > -np.inf
+    rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
+    if rows.size < gain.shape[0] or cols.size < gain.shape[1]:
+        gain = gain[np.ix_(rows, cols)]
+    else:
+        rows, cols = np.arange(gain.shape[0]), np.arange(gain.shape[1])
+    r, c = rows.tolist(), cols.tolist()
+    return [(r[i], c[j]) for i, j in _traceback(_alignment_table(gain))]
 
 
 def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
     """The (row, column) pairs an alignment table (`_alignment_table`) chose, first row first."""
     pairs = []
     i, j = best.shape[0] - 1, best.shape[1] - 1
+    b = best.tolist()  # (Python floats: the same comparisons, without a numpy scalar per step)
     while i > 0 and j > 0:
-        if best[i, j] == best[i, j - 1]:
+        if b[i][j] == b[i][j - 1]:
             j -= 1
-        elif best[i, j] == best[i - 1, j]:
+        elif b[i][j] == b[i - 1][j]:
             i -= 1
         else:
             pairs.append((i - 1, j - 1))
@@ -344,6 +357,21 @@ class _Templates:
                     self.lists[t.list].append(t)
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
+        self._order_cols: dict[str, list[int]] = {}
+        # `Matcher._list_options` by (a table's headers, its section, detected form)
+        self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
+                                list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
+
+    MAX_LIST_OPTIONS = 4096
+
+    def order_cols(self, form_id: str) -> list[int]:
+        """The columns of form `form_id`, in the form's order."""
+        found = self._order_cols.get(form_id)
+        if found is None:
+            found = [j for j, t in enumerate(self.slots) if t.form == form_id]
+            found.sort(key=lambda j: self.slots[j].index)
+            self._order_cols[form_id] = found
+        return found
 
     def view(self, form_id: str, inside: bool) -> _View:
         """The columns of form `form_id` (`inside`) or of every other form."""
@@ -543,7 +571,7 @@ class Matcher:
             return []
         S = S.copy()
         if form_id:
-            self._order_adjust(S, slots, templates, form_id)
+            self._order_adjust(S, slots, form_id)
         # one-to-one, best pairs first; one field id once
         # only pairs above min_score can be taken: sort those, equal scores in row-major order (slot, then
         # template) -- deterministic, where numpy's default (quicksort) order of ties depends on the CPU
@@ -744,8 +772,7 @@ class Matcher:
             out[i] = float(S[i, j] - other)
         return out
 
-    def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
-                      form_id: str) -> None:
+    def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], form_id: str) -> None:
         """Favour the pairs of the best order-preserving alignment of the document with its template.
 
         A weighted longest-common-subsequence over (document slots × the detected form's slots) with gain
@@ -753,14 +780,13 @@ class Matcher:
         form's worked example below the real question, a second "Tỷ lệ" on another line). Pairs outside
         the alignment (a section moved elsewhere) keep their own score.
         """
-        cols = [j for j, t in enumerate(templates) if t.form == form_id]
+        cols = self.tpl.order_cols(form_id)
         if not cols or not slots:
             return
-        cols.sort(key=lambda j: templates[j].index)
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
         gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
-        for i, j in _traceback(_alignment_table(gain)):
+        for i, j in _best_alignment(gain):
             S[order[i], cols[j]] += self.cfg["order_bonus"]
 
     # -- list tables ------------------------------------------------------------------------------------------
@@ -780,15 +806,8 @@ class Matcher:
             headers = sorted(first_col, key=first_col.__getitem__)
             if len(headers) < 2 or not lists:
                 continue
-            section = Keys.of(cells[0].section)
-            for prefix, tslots in lists.items():
-                fit = self._list_fit(headers, tslots, form_id)
-                if fit is not None:
-                    col_map, quality = fit
-                    sec = max((_pair_sim(section, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
-                    other = form_id is not None and all(t.form != form_id for t in tslots)
-                    rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
-                    options.append((rank, table, prefix, col_map, quality))
+            for rank, prefix, col_map, quality in self._list_options(tuple(headers), cells[0].section, form_id):
+                options.append((rank, table, prefix, col_map, quality))
         matched: list[Match] = []
         consumed: set[int] = set()
         taken_tables: set[int] = set()
@@ -817,6 +836,29 @@ class Matcher:
                                      [(t.field, round(quality, 3))]))
         rest = [s for s in slots if id(s) not in consumed]
         return matched, rest
+
+    def _list_options(self, headers: tuple[str, ...], section: str | None, form_id: str | None
+                      ) -> list[tuple[float, str, dict[str, TemplateSlot], float]]:
+        """(rank, list, column map, quality) of each list a table with these column headers, under this section,
+        fits (`_list_fit`); remembered by those inputs (a form's tables print the same headers in every return)."""
+        memo = self.tpl.list_options
+        key = (headers, section, form_id)
+        found = memo.get(key)
+        if found is None:
+            found = []
+            sec_keys = Keys.of(section)
+            for prefix, tslots in self.tpl.lists.items():
+                fit = self._list_fit(list(headers), tslots, form_id)
+                if fit is not None:
+                    col_map, quality = fit
+                    sec = max((_pair_sim(sec_keys, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
+                    other = form_id is not None and all(t.form != form_id for t in tslots)
+                    rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
+                    found.append((rank, prefix, col_map, quality))
+            if len(memo) >= self.tpl.MAX_LIST_OPTIONS:
+                memo.clear()
+            memo[key] = found
+        return found
 
     def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None
                   ) -> tuple[dict[str, TemplateSlot], float] | None:

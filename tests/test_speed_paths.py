@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from extractor import similarity
 from extractor.blanks import _split_line, split_line, split_value_unit
 from extractor.catalogue import Keys, load_catalogue
-from extractor.matching import _alignment_table, _top_columns
+from extractor.matching import _alignment_table, _best_alignment, _top_columns, _traceback
 from extractor.output import dumps, validate, validator
 
 LABELS = ["Số lượng cán bộ công chức", "Tổng số máy tính", "Tỷ lệ văn bản đi điện tử", "Có trang thông tin điện tử",
@@ -195,6 +195,15 @@ def test_alignment_table_equals_the_cell_by_cell_recurrence(n: int, m: int, data
     values = st.one_of(st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))  # ties too
     gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
     assert np.array_equal(_alignment_table(gain), _plain_alignment(gain))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.data())
+def test_alignment_without_dead_rows_and_columns_takes_the_same_pairs(n: int, m: int, data: st.DataObject) -> None:
+    """Rows and columns of -inf gains only are left out of the table: the same pairs, ties included."""
+    values = st.one_of(st.just(-math.inf), st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))
+    gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
+    assert _best_alignment(gain) == _traceback(_alignment_table(gain))
 
 
 def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
