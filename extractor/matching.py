@@ -168,6 +168,31 @@ def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
     return pairs[::-1]
 
 
+def _first_free(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -> np.ndarray:
+    """Positions, in order, of the pairs (rows[p], groups[p]) a scan in position order takes when it takes each
+    pair whose row and group are both still free (each row and each group once).
+
+    Computed in rounds rather than pair by pair: a pair that comes first among the remaining pairs of its row and
+    of its group is taken by the scan (nothing before it touches either); take every such pair, drop the pairs
+    their rows and groups rule out, repeat. A few rounds replace a Python step per pair."""
+    live = np.arange(rows.size)
+    taken = []
+    row_used = np.zeros(n_rows, dtype=bool)
+    group_used = np.zeros(n_groups, dtype=bool)
+    while live.size:
+        r, g = rows[live], groups[live]
+        first_r = np.full(n_rows, rows.size)
+        first_g = np.full(n_groups, rows.size)
+        np.minimum.at(first_r, r, live)
+        np.minimum.at(first_g, g, live)
+        now = live[(first_r[r] == live) & (first_g[g] == live)]
+        taken.append(now)
+        row_used[rows[now]] = True
+        group_used[groups[now]] = True
+        live = live[~(row_used[r] | group_used[g])]
+    return np.sort(np.concatenate(taken)) if taken else live
+
+
 def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     """(row, column) pairs taken best first, each row and column once, pairs below `floor` never taken."""
     pairs: list[tuple[int, int]] = []
@@ -580,19 +605,9 @@ class Matcher:
         if form_id:  # a question of another form needs a clearly better label match
             flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
-        used_slot: set[int] = set()
-        used_field: set[int] = set()
-        chosen: dict[int, int] = {}
         codes = self.tpl.field_code
-        for i, j, f in zip((flat // width).tolist(), (flat % width).tolist(), codes[flat % width].tolist(),
-                           strict=True):
-            if i in used_slot or f in used_field:
-                continue
-            chosen[i] = j
-            used_slot.add(i)
-            used_field.add(f)
-            if len(used_slot) == len(slots):
-                break
+        flat = flat[_first_free(flat // width, codes[flat % width], len(slots), len(self.tpl.field_names))]
+        chosen = dict(zip((flat // width).tolist(), (flat % width).tolist(), strict=True))
         self._uncross(S, chosen, form_id)
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
@@ -602,13 +617,19 @@ class Matcher:
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         names = self.tpl.field_names
         margins = self._margins(S, chosen, tops, top_codes_arr)
+        # rows whose top columns hold a field twice (the others take every column as it comes)
+        in_order = np.sort(top_codes_arr, axis=1)
+        repeats = (in_order[:, 1:] == in_order[:, :-1]).any(axis=1).tolist()
         for i, s in enumerate(slots):
-            cands: list[tuple[str, float]] = []
-            seen: set[int] = set()
-            for code, sc in zip(top_codes[i], top_scores[i], strict=True):
-                if code not in seen:
-                    seen.add(code)
-                    cands.append((names[code], round(sc, 3)))
+            if repeats[i]:
+                cands: list[tuple[str, float]] = []
+                seen: set[int] = set()
+                for code, sc in zip(top_codes[i], top_scores[i], strict=True):
+                    if code not in seen:
+                        seen.add(code)
+                        cands.append((names[code], round(sc, 3)))
+            else:
+                cands = [(names[code], round(sc, 3)) for code, sc in zip(top_codes[i], top_scores[i], strict=True)]
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]

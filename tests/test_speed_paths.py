@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from extractor import similarity
 from extractor.blanks import _split_line, split_line, split_value_unit
 from extractor.catalogue import Keys, load_catalogue
-from extractor.matching import _alignment_table, _best_alignment, _top_columns, _traceback
+from extractor.matching import _alignment_table, _best_alignment, _first_free, _top_columns, _traceback
 from extractor.output import dumps, validate, validator
 
 LABELS = ["Số lượng cán bộ công chức", "Tổng số máy tính", "Tỷ lệ văn bản đi điện tử", "Có trang thông tin điện tử",
@@ -204,6 +204,27 @@ def test_alignment_without_dead_rows_and_columns_takes_the_same_pairs(n: int, m:
     values = st.one_of(st.just(-math.inf), st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))
     gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
     assert _best_alignment(gain) == _traceback(_alignment_table(gain))
+
+
+def _scan_free(rows: list[int], groups: list[int]) -> list[int]:
+    """The plain scan: each pair in order, taken when its row and its group are both still free."""
+    used_r: set[int] = set()
+    used_g: set[int] = set()
+    out = []
+    for p, (r, g) in enumerate(zip(rows, groups, strict=True)):
+        if r not in used_r and g not in used_g:
+            out.append(p)
+            used_r.add(r)
+            used_g.add(g)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5)), max_size=60))
+def test_first_free_pairs_by_rounds_equal_the_scan(pairs: list[tuple[int, int]]) -> None:
+    rows, groups = [r for r, _ in pairs], [g for _, g in pairs]
+    got = _first_free(np.array(rows, dtype=np.intp), np.array(groups, dtype=np.intp), 8, 6)
+    assert got.tolist() == _scan_free(rows, groups)
 
 
 def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
