@@ -54,6 +54,27 @@ def test_remembered_rows_equal_a_fresh_computation(subset: bool) -> None:
     assert np.array_equal(again, expected[::-1])
 
 
+_WORDS = st.sampled_from(["số", "so", "lượng", "cán", "bộ", "tổng", "máy", "tính", "a", "ab", "b", "tỷ", "lệ", "đi"])
+_PLAIN = st.lists(_WORDS, max_size=7).map(" ".join)  # words one space apart, repeats and "" included
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_PLAIN, min_size=1, max_size=8), st.lists(_PLAIN, min_size=1, max_size=12, unique=True))
+def test_token_set_ratio_by_shared_words_equals_rapidfuzz(qa: list[str], qb: list[str]) -> None:
+    """Pairs with no word in common scored from the Indel distance of their distinct sorted words: the very
+    float32 numbers of rapidfuzz's `token_set_ratio`, ties, repeated words and empty texts included."""
+    got = similarity._TokenSetTargets(qb).scores(qa)
+    assert np.array_equal(got, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1))
+
+
+def test_token_set_ratio_on_catalogue_labels_equals_rapidfuzz() -> None:
+    cat = load_catalogue()
+    qb = sorted({k for f in cat.forms.values() for t in f.slots for k in (t.label_keys.tone, t.label_keys.folded)})
+    qa = [Keys.of(x).tone for x in LABELS] + [Keys.of(x).folded for x in LABELS] + qb[::7]
+    got = similarity._TokenSetTargets(qb).scores(qa)
+    assert np.array_equal(got, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1))
+
+
 def test_a_full_table_starts_again_and_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     b = [Keys.of(x) for x in ("Tổng số", "Tỷ lệ", "Số lượng")]
     monkeypatch.setattr(similarity, "MAX_CELLS", 6)  # two rows of three
