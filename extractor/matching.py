@@ -45,6 +45,15 @@ def _rare_type(quality: dict[str, float]) -> set[str]:
     if "ratio" in clean and not clean & {"integer", "decimal"}:
         return {"ratio"}
     return set()
+
+
+@functools.lru_cache(maxsize=4096)
+def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The types that can read `raw` and its rare type (`_rare_type`): what `Matcher._type_adjust` groups by."""
+    quality = _readable(raw)
+    return frozenset(quality), frozenset(_rare_type(quality))
+
+
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 NOT_SCORED = -2.0  # a template column a slot was not scored against (below any real score)
 
@@ -547,8 +556,7 @@ class Matcher:
         groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = defaultdict(list)
         for i, s in enumerate(slots):
             if s.raw and s.options is None:
-                quality = _readable(s.raw)
-                groups[frozenset(quality), frozenset(_rare_type(quality))].append(i)
+                groups[_type_key(s.raw)].append(i)
         penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
         for key, rows in groups.items():
             cols = tpl.type_columns.get(key)
@@ -715,8 +723,10 @@ class Matcher:
     @staticmethod
     def _gap_candidate(s: Slot, pool: Sequence[TemplateSlot], taken: set[str], strict: bool) -> TemplateSlot | None:
         quality = _readable(s.raw)
-        readable = set(quality)
         rare = _rare_type(quality)
+        if strict and not rare:
+            return None  # (strict takes only fields of the rare type the answer reads as)
+        readable = set(quality)
         for t in pool:
             if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
                 continue
