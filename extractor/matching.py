@@ -341,8 +341,6 @@ class _View:
         self.units = tpl.units[idx]
 
 
-# clashing columns, columns where the clash counts twice, rare-type columns, text columns (the last two or None)
-_TypeColumns = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
 class _Templates:
@@ -376,7 +374,7 @@ class _Templates:
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray] = {}
         # by the (readable types, rare types) of a typed answer: the columns `Matcher._type_adjust` changes
-        self.type_columns: dict[tuple[frozenset[str], frozenset[str]], _TypeColumns] = {}
+        self.type_columns: dict[tuple[frozenset[str], frozenset[str], np.dtype[Any]], list[np.ndarray]] = {}
         self.rows = _RowMemory()
         # columns grouped by field id (for margins: the best score of a field other than the chosen one)
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
@@ -551,33 +549,36 @@ class Matcher:
     def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
         """Penalise fields whose type cannot read what was typed (a date in a count, words in a number)."""
         tpl = self.tpl
-        t_types = tpl.types
         # slots whose text reads as the same types get the same adjustments: one step per group
         groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = defaultdict(list)
         for i, s in enumerate(slots):
             if s.raw and s.options is None:
                 groups[_type_key(s.raw)].append(i)
-        penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
         for key, rows in groups.items():
-            cols = tpl.type_columns.get(key)
-            if cols is None:
-                readable, rare = key
-                clashing = tpl.checked & ~np.isin(t_types, list(readable))
-                clash = np.flatnonzero(clashing)
-                # a date or ratio field takes nothing else: the clash counts twice there (a mask, not
-                # `np.intersect1d`, whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
-                twice = np.flatnonzero(clashing & tpl.date_ratio)
-                # a date or a ratio is rare enough to point at the few fields that take one
-                rare_cols = np.flatnonzero(np.isin(t_types, list(rare))) if rare else None
-                text_cols = np.flatnonzero(tpl.text) if "date" in rare else None
-                cols = tpl.type_columns[key] = (clash, twice, rare_cols, text_cols)
-            clash, twice, rare_cols, text_cols = cols
-            S[np.ix_(rows, clash)] -= penalty
-            S[np.ix_(rows, twice)] -= penalty
-            if rare_cols is not None:
-                S[np.ix_(rows, rare_cols)] += bonus
-            if text_cols is not None:
-                S[np.ix_(rows, text_cols)] -= penalty
+            steps = tpl.type_columns.get((*key, S.dtype))
+            if steps is None:  # (in S's own type: the same arithmetic as subtracting each amount)
+                steps = [step.astype(S.dtype) for step in self._type_steps(*key)]
+                tpl.type_columns[(*key, S.dtype)] = steps
+            sub = S[rows]
+            for step in steps:
+                sub -= step
+            S[rows] = sub
+
+    def _type_steps(self, readable: frozenset[str], rare: frozenset[str]) -> list[np.ndarray]:
+        """What `_type_adjust` subtracts from the row of a typed value that reads as `readable` (with the rare
+        type `rare`), step by step, each step a whole row (0.0 off its columns: x - 0.0 is x, bit for bit)."""
+        tpl = self.tpl
+        t_types = tpl.types
+        penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
+        clashing = tpl.checked & ~np.isin(t_types, list(readable))
+        # a date or ratio field takes nothing else: the clash counts twice there (a mask, not `np.intersect1d`,
+        # whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
+        masks = [(clashing, penalty), (clashing & tpl.date_ratio, penalty)]
+        if rare:  # a date or a ratio is rare enough to point at the few fields that take one
+            masks.append((np.isin(t_types, list(rare)), -bonus))  # (x - -b is x + b, bit for bit)
+        if "date" in rare:
+            masks.append((tpl.text, penalty))
+        return [np.where(mask, amount, 0.0) for mask, amount in masks if mask.any()]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
         for i, s in enumerate(slots):
