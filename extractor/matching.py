@@ -45,6 +45,15 @@ def _rare_type(quality: dict[str, float]) -> set[str]:
     if "ratio" in clean and not clean & {"integer", "decimal"}:
         return {"ratio"}
     return set()
+
+
+@functools.lru_cache(maxsize=4096)
+def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The types that can read `raw` and its rare type (`_rare_type`): what `Matcher._type_adjust` groups by."""
+    quality = _readable(raw)
+    return frozenset(quality), frozenset(_rare_type(quality))
+
+
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 NOT_SCORED = -2.0  # a template column a slot was not scored against (below any real score)
 
@@ -91,11 +100,9 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     _templates(catalogue)  # (with the rows of the templates' own texts)
     keys, spans = _form_keys(catalogue)
-    both = _sim_matrix(doc_keys, keys, subset=False)
-    scores = {}
-    for fid, (lo, hi) in spans.items():
-        m = both[:, lo:hi].T
-        scores[fid] = float(m.max(axis=1).mean()) if m.size else 0.0
+    # each form key's best match among the document's (distinct) keys, then each form's mean of those
+    best = _sim_matrix(list({(k.tone, k.folded): k for k in doc_keys}.values()), keys, subset=False).max(axis=0)
+    scores = {fid: float(best[lo:hi].mean()) if hi > lo else 0.0 for fid, (lo, hi) in spans.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
     s2 = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -137,22 +144,62 @@ def _alignment_table(gain: np.ndarray) -> np.ndarray:
 def _aligned_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     """The (row, column) pairs of the best order-keeping alignment of a similarity matrix, pairs below `floor`
     never taken."""
-    return _traceback(_alignment_table(np.where(m >= floor, m, -np.inf)))
+    return _best_alignment(np.where(m >= floor, m, -np.inf))
+
+
+def _best_alignment(gain: np.ndarray) -> list[tuple[int, int]]:
+    """The (row, column) pairs `_traceback(_alignment_table(gain))` gives, computed without the rows and columns
+    whose gains are all -inf: such a row (column) of the table repeats the one before it value for value, and
+    the traceback passes it without taking a pair, so leaving it out changes neither the pairs nor a number."""
+    live = gain > -np.inf
+    rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
+    if rows.size < gain.shape[0] or cols.size < gain.shape[1]:
+        gain = gain[np.ix_(rows, cols)]
+    else:
+        rows, cols = np.arange(gain.shape[0]), np.arange(gain.shape[1])
+    r, c = rows.tolist(), cols.tolist()
+    return [(r[i], c[j]) for i, j in _traceback(_alignment_table(gain))]
 
 
 def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
     """The (row, column) pairs an alignment table (`_alignment_table`) chose, first row first."""
     pairs = []
     i, j = best.shape[0] - 1, best.shape[1] - 1
+    b = best.tolist()  # (Python floats: the same comparisons, without a numpy scalar per step)
     while i > 0 and j > 0:
-        if best[i, j] == best[i, j - 1]:
+        if b[i][j] == b[i][j - 1]:
             j -= 1
-        elif best[i, j] == best[i - 1, j]:
+        elif b[i][j] == b[i - 1][j]:
             i -= 1
         else:
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
     return pairs[::-1]
+
+
+def _first_free(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -> np.ndarray:
+    """Positions, in order, of the pairs (rows[p], groups[p]) a scan in position order takes when it takes each
+    pair whose row and group are both still free (each row and each group once).
+
+    Computed in rounds rather than pair by pair: a pair that comes first among the remaining pairs of its row and
+    of its group is taken by the scan (nothing before it touches either); take every such pair, drop the pairs
+    their rows and groups rule out, repeat. A few rounds replace a Python step per pair."""
+    live = np.arange(rows.size)
+    taken = []
+    row_used = np.zeros(n_rows, dtype=bool)
+    group_used = np.zeros(n_groups, dtype=bool)
+    while live.size:
+        r, g = rows[live], groups[live]
+        first_r = np.full(n_rows, rows.size)
+        first_g = np.full(n_groups, rows.size)
+        np.minimum.at(first_r, r, live)
+        np.minimum.at(first_g, g, live)
+        now = live[(first_r[r] == live) & (first_g[g] == live)]
+        taken.append(now)
+        row_used[rows[now]] = True
+        group_used[groups[now]] = True
+        live = live[~(row_used[r] | group_used[g])]
+    return np.sort(np.concatenate(taken)) if taken else live
 
 
 def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
@@ -294,8 +341,6 @@ class _View:
         self.units = tpl.units[idx]
 
 
-# clashing columns, columns where the clash counts twice, rare-type columns, text columns (the last two or None)
-_TypeColumns = tuple[np.ndarray, np.ndarray, "np.ndarray | None", "np.ndarray | None"]
 
 
 class _Templates:
@@ -329,7 +374,7 @@ class _Templates:
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray] = {}
         # by the (readable types, rare types) of a typed answer: the columns `Matcher._type_adjust` changes
-        self.type_columns: dict[tuple[frozenset[str], frozenset[str]], _TypeColumns] = {}
+        self.type_columns: dict[tuple[frozenset[str], frozenset[str], np.dtype[Any]], list[np.ndarray]] = {}
         self.rows = _RowMemory()
         # columns grouped by field id (for margins: the best score of a field other than the chosen one)
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
@@ -344,6 +389,21 @@ class _Templates:
                     self.lists[t.list].append(t)
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
+        self._order_cols: dict[str, list[int]] = {}
+        # `Matcher._list_options` by (a table's headers, its section, detected form)
+        self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
+                                list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
+
+    MAX_LIST_OPTIONS = 4096
+
+    def order_cols(self, form_id: str) -> list[int]:
+        """The columns of form `form_id`, in the form's order."""
+        found = self._order_cols.get(form_id)
+        if found is None:
+            found = [j for j, t in enumerate(self.slots) if t.form == form_id]
+            found.sort(key=lambda j: self.slots[j].index)
+            self._order_cols[form_id] = found
+        return found
 
     def view(self, form_id: str, inside: bool) -> _View:
         """The columns of form `form_id` (`inside`) or of every other form."""
@@ -489,34 +549,36 @@ class Matcher:
     def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
         """Penalise fields whose type cannot read what was typed (a date in a count, words in a number)."""
         tpl = self.tpl
-        t_types = tpl.types
         # slots whose text reads as the same types get the same adjustments: one step per group
         groups: dict[tuple[frozenset[str], frozenset[str]], list[int]] = defaultdict(list)
         for i, s in enumerate(slots):
             if s.raw and s.options is None:
-                quality = _readable(s.raw)
-                groups[frozenset(quality), frozenset(_rare_type(quality))].append(i)
-        penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
+                groups[_type_key(s.raw)].append(i)
         for key, rows in groups.items():
-            cols = tpl.type_columns.get(key)
-            if cols is None:
-                readable, rare = key
-                clashing = tpl.checked & ~np.isin(t_types, list(readable))
-                clash = np.flatnonzero(clashing)
-                # a date or ratio field takes nothing else: the clash counts twice there (a mask, not
-                # `np.intersect1d`, whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
-                twice = np.flatnonzero(clashing & tpl.date_ratio)
-                # a date or a ratio is rare enough to point at the few fields that take one
-                rare_cols = np.flatnonzero(np.isin(t_types, list(rare))) if rare else None
-                text_cols = np.flatnonzero(tpl.text) if "date" in rare else None
-                cols = tpl.type_columns[key] = (clash, twice, rare_cols, text_cols)
-            clash, twice, rare_cols, text_cols = cols
-            S[np.ix_(rows, clash)] -= penalty
-            S[np.ix_(rows, twice)] -= penalty
-            if rare_cols is not None:
-                S[np.ix_(rows, rare_cols)] += bonus
-            if text_cols is not None:
-                S[np.ix_(rows, text_cols)] -= penalty
+            steps = tpl.type_columns.get((*key, S.dtype))
+            if steps is None:  # (in S's own type: the same arithmetic as subtracting each amount)
+                steps = [step.astype(S.dtype) for step in self._type_steps(*key)]
+                tpl.type_columns[(*key, S.dtype)] = steps
+            sub = S[rows]
+            for step in steps:
+                sub -= step
+            S[rows] = sub
+
+    def _type_steps(self, readable: frozenset[str], rare: frozenset[str]) -> list[np.ndarray]:
+        """What `_type_adjust` subtracts from the row of a typed value that reads as `readable` (with the rare
+        type `rare`), step by step, each step a whole row (0.0 off its columns: x - 0.0 is x, bit for bit)."""
+        tpl = self.tpl
+        t_types = tpl.types
+        penalty, bonus = self.cfg["type_clash_penalty"], self.cfg["rare_type_bonus"]
+        clashing = tpl.checked & ~np.isin(t_types, list(readable))
+        # a date or ratio field takes nothing else: the clash counts twice there (a mask, not `np.intersect1d`,
+        # whose `np.unique` imports numpy.ma: ~40 ms of a cold start)
+        masks = [(clashing, penalty), (clashing & tpl.date_ratio, penalty)]
+        if rare:  # a date or a ratio is rare enough to point at the few fields that take one
+            masks.append((np.isin(t_types, list(rare)), -bonus))  # (x - -b is x + b, bit for bit)
+        if "date" in rare:
+            masks.append((tpl.text, penalty))
+        return [np.where(mask, amount, 0.0) for mask, amount in masks if mask.any()]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
         for i, s in enumerate(slots):
@@ -543,7 +605,7 @@ class Matcher:
             return []
         S = S.copy()
         if form_id:
-            self._order_adjust(S, slots, templates, form_id)
+            self._order_adjust(S, slots, form_id)
         # one-to-one, best pairs first; one field id once
         # only pairs above min_score can be taken: sort those, equal scores in row-major order (slot, then
         # template) -- deterministic, where numpy's default (quicksort) order of ties depends on the CPU
@@ -552,19 +614,9 @@ class Matcher:
         if form_id:  # a question of another form needs a clearly better label match
             flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
-        used_slot: set[int] = set()
-        used_field: set[int] = set()
-        chosen: dict[int, int] = {}
         codes = self.tpl.field_code
-        for i, j, f in zip((flat // width).tolist(), (flat % width).tolist(), codes[flat % width].tolist(),
-                           strict=True):
-            if i in used_slot or f in used_field:
-                continue
-            chosen[i] = j
-            used_slot.add(i)
-            used_field.add(f)
-            if len(used_slot) == len(slots):
-                break
+        flat = flat[_first_free(flat // width, codes[flat % width], len(slots), len(self.tpl.field_names))]
+        chosen = dict(zip((flat // width).tolist(), (flat % width).tolist(), strict=True))
         self._uncross(S, chosen, form_id)
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
@@ -574,13 +626,19 @@ class Matcher:
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         names = self.tpl.field_names
         margins = self._margins(S, chosen, tops, top_codes_arr)
+        # rows whose top columns hold a field twice (the others take every column as it comes)
+        in_order = np.sort(top_codes_arr, axis=1)
+        repeats = (in_order[:, 1:] == in_order[:, :-1]).any(axis=1).tolist()
         for i, s in enumerate(slots):
-            cands: list[tuple[str, float]] = []
-            seen: set[int] = set()
-            for code, sc in zip(top_codes[i], top_scores[i], strict=True):
-                if code not in seen:
-                    seen.add(code)
-                    cands.append((names[code], round(sc, 3)))
+            if repeats[i]:
+                cands: list[tuple[str, float]] = []
+                seen: set[int] = set()
+                for code, sc in zip(top_codes[i], top_scores[i], strict=True):
+                    if code not in seen:
+                        seen.add(code)
+                        cands.append((names[code], round(sc, 3)))
+            else:
+                cands = [(names[code], round(sc, 3)) for code, sc in zip(top_codes[i], top_scores[i], strict=True)]
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
@@ -666,8 +724,10 @@ class Matcher:
     @staticmethod
     def _gap_candidate(s: Slot, pool: Sequence[TemplateSlot], taken: set[str], strict: bool) -> TemplateSlot | None:
         quality = _readable(s.raw)
-        readable = set(quality)
         rare = _rare_type(quality)
+        if strict and not rare:
+            return None  # (strict takes only fields of the rare type the answer reads as)
+        readable = set(quality)
         for t in pool:
             if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
                 continue
@@ -744,8 +804,7 @@ class Matcher:
             out[i] = float(S[i, j] - other)
         return out
 
-    def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], templates: Sequence[TemplateSlot],
-                      form_id: str) -> None:
+    def _order_adjust(self, S: np.ndarray, slots: Sequence[Slot], form_id: str) -> None:
         """Favour the pairs of the best order-preserving alignment of the document with its template.
 
         A weighted longest-common-subsequence over (document slots × the detected form's slots) with gain
@@ -753,14 +812,13 @@ class Matcher:
         form's worked example below the real question, a second "Tỷ lệ" on another line). Pairs outside
         the alignment (a section moved elsewhere) keep their own score.
         """
-        cols = [j for j, t in enumerate(templates) if t.form == form_id]
+        cols = self.tpl.order_cols(form_id)
         if not cols or not slots:
             return
-        cols.sort(key=lambda j: templates[j].index)
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
         gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
-        for i, j in _traceback(_alignment_table(gain)):
+        for i, j in _best_alignment(gain):
             S[order[i], cols[j]] += self.cfg["order_bonus"]
 
     # -- list tables ------------------------------------------------------------------------------------------
@@ -780,15 +838,8 @@ class Matcher:
             headers = sorted(first_col, key=first_col.__getitem__)
             if len(headers) < 2 or not lists:
                 continue
-            section = Keys.of(cells[0].section)
-            for prefix, tslots in lists.items():
-                fit = self._list_fit(headers, tslots, form_id)
-                if fit is not None:
-                    col_map, quality = fit
-                    sec = max((_pair_sim(section, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
-                    other = form_id is not None and all(t.form != form_id for t in tslots)
-                    rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
-                    options.append((rank, table, prefix, col_map, quality))
+            for rank, prefix, col_map, quality in self._list_options(tuple(headers), cells[0].section, form_id):
+                options.append((rank, table, prefix, col_map, quality))
         matched: list[Match] = []
         consumed: set[int] = set()
         taken_tables: set[int] = set()
@@ -817,6 +868,29 @@ class Matcher:
                                      [(t.field, round(quality, 3))]))
         rest = [s for s in slots if id(s) not in consumed]
         return matched, rest
+
+    def _list_options(self, headers: tuple[str, ...], section: str | None, form_id: str | None
+                      ) -> list[tuple[float, str, dict[str, TemplateSlot], float]]:
+        """(rank, list, column map, quality) of each list a table with these column headers, under this section,
+        fits (`_list_fit`); remembered by those inputs (a form's tables print the same headers in every return)."""
+        memo = self.tpl.list_options
+        key = (headers, section, form_id)
+        found = memo.get(key)
+        if found is None:
+            found = []
+            sec_keys = Keys.of(section)
+            for prefix, tslots in self.tpl.lists.items():
+                fit = self._list_fit(list(headers), tslots, form_id)
+                if fit is not None:
+                    col_map, quality = fit
+                    sec = max((_pair_sim(sec_keys, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
+                    other = form_id is not None and all(t.form != form_id for t in tslots)
+                    rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
+                    found.append((rank, prefix, col_map, quality))
+            if len(memo) >= self.tpl.MAX_LIST_OPTIONS:
+                memo.clear()
+            memo[key] = found
+        return found
 
     def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None
                   ) -> tuple[dict[str, TemplateSlot], float] | None:

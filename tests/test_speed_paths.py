@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from extractor import similarity
 from extractor.blanks import _split_line, split_line, split_value_unit
 from extractor.catalogue import Keys, load_catalogue
-from extractor.matching import _alignment_table, _top_columns
+from extractor.matching import _alignment_table, _best_alignment, _first_free, _top_columns, _traceback
 from extractor.output import dumps, validate, validator
 
 LABELS = ["Số lượng cán bộ công chức", "Tổng số máy tính", "Tỷ lệ văn bản đi điện tử", "Có trang thông tin điện tử",
@@ -52,6 +52,27 @@ def test_remembered_rows_equal_a_fresh_computation(subset: bool) -> None:
     assert first.dtype == expected.dtype
     assert np.array_equal(first, expected)
     assert np.array_equal(again, expected[::-1])
+
+
+_WORDS = st.sampled_from(["số", "so", "lượng", "cán", "bộ", "tổng", "máy", "tính", "a", "ab", "b", "tỷ", "lệ", "đi"])
+_PLAIN = st.lists(_WORDS, max_size=7).map(" ".join)  # words one space apart, repeats and "" included
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_PLAIN, min_size=1, max_size=8), st.lists(_PLAIN, min_size=1, max_size=12, unique=True))
+def test_token_set_ratio_by_shared_words_equals_rapidfuzz(qa: list[str], qb: list[str]) -> None:
+    """Pairs with no word in common scored from the Indel distance of their distinct sorted words: the very
+    float32 numbers of rapidfuzz's `token_set_ratio`, ties, repeated words and empty texts included."""
+    got = similarity._TokenSetTargets(qb).scores(qa)
+    assert np.array_equal(got, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1))
+
+
+def test_token_set_ratio_on_catalogue_labels_equals_rapidfuzz() -> None:
+    cat = load_catalogue()
+    qb = sorted({k for f in cat.forms.values() for t in f.slots for k in (t.label_keys.tone, t.label_keys.folded)})
+    qa = [Keys.of(x).tone for x in LABELS] + [Keys.of(x).folded for x in LABELS] + qb[::7]
+    got = similarity._TokenSetTargets(qb).scores(qa)
+    assert np.array_equal(got, process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1))
 
 
 def test_a_full_table_starts_again_and_still_answers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,6 +216,36 @@ def test_alignment_table_equals_the_cell_by_cell_recurrence(n: int, m: int, data
     values = st.one_of(st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))  # ties too
     gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
     assert np.array_equal(_alignment_table(gain), _plain_alignment(gain))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.data())
+def test_alignment_without_dead_rows_and_columns_takes_the_same_pairs(n: int, m: int, data: st.DataObject) -> None:
+    """Rows and columns of -inf gains only are left out of the table: the same pairs, ties included."""
+    values = st.one_of(st.just(-math.inf), st.just(-math.inf), st.floats(0.001, 1.0), st.sampled_from([0.25, 0.5]))
+    gain = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
+    assert _best_alignment(gain) == _traceback(_alignment_table(gain))
+
+
+def _scan_free(rows: list[int], groups: list[int]) -> list[int]:
+    """The plain scan: each pair in order, taken when its row and its group are both still free."""
+    used_r: set[int] = set()
+    used_g: set[int] = set()
+    out = []
+    for p, (r, g) in enumerate(zip(rows, groups, strict=True)):
+        if r not in used_r and g not in used_g:
+            out.append(p)
+            used_r.add(r)
+            used_g.add(g)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5)), max_size=60))
+def test_first_free_pairs_by_rounds_equal_the_scan(pairs: list[tuple[int, int]]) -> None:
+    rows, groups = [r for r, _ in pairs], [g for _, g in pairs]
+    got = _first_free(np.array(rows, dtype=np.intp), np.array(groups, dtype=np.intp), 8, 6)
+    assert got.tolist() == _scan_free(rows, groups)
 
 
 def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
