@@ -41,8 +41,15 @@ _FIGURES = regex.compile(r"\d+|@")
 MAX_WORDS = 60  # a longer typed paragraph is prose (a report's own comments), still shown, cut to this
 
 
-def _key(location: dict[str, Any], keys: Iterable[str]) -> tuple[Any, ...]:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k in keys if (v := location.get(k)) is not None)
+def _key(location: dict[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of `keys` in `location` (None where it has none), a list as a tuple: equal for two locations
+    exactly when they agree on every one of `keys`."""
+    values = tuple(map(location.get, keys))
+    try:
+        hash(values)
+    except TypeError:  # a PDF bbox
+        return tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    return values
 
 
 def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], printed: Printed

@@ -103,19 +103,17 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     guess = detect_form(slots, headings, cat)
     matches = Matcher(cat).assign(slots, guess.id)
     lap("match")
-    answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None, m.template)
-               for m in matches]
+    specs = [cat.fields.get(m.field_id) if m.field_id else None for m in matches]
+    answers = [read_answer(m.slot, spec, m.template) for m, spec in zip(matches, specs, strict=True)]
     lap("answers")
     values = {m.field_id: a.value for m, a in zip(matches, answers, strict=True) if m.field_id and m.row is None}
     fails = consistency(values, cat, guess.id)
     fields: list[Field] = []
     unmatched: list[Field] = []
     evidence: list[tuple[Field, Evidence]] = []
-    for m, a in zip(matches, answers, strict=True):
+    form_confidence = guess.confidence
+    for m, a, spec in zip(matches, answers, specs, strict=True):
         s = m.slot
-        spec = cat.fields.get(m.field_id) if m.field_id else None
-        ev = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
-        conf, reasons = ocr_cap(*score(ev), s.location, a, spec.type if spec else None)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
             if a.raw is None or _printed_item(s.label, a.raw, printed):
@@ -124,15 +122,18 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
             unmatched.append(Field(None, label, s.section, s.column, a.value, raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
             continue
-        found = doubts(a, doc.doubts, spec.type if spec else None)
+        type_ = spec.type if spec else None
+        ev = Evidence(m, a, form_confidence, fails.get(m.field_id, []) if m.row is None else [])
+        conf, reasons = ocr_cap(*score(ev), s.location, a, type_)
+        found = doubts(a, doc.doubts, type_)
         status = status_of(a.value, a, conf, threshold)
         if status == "empty" and empty_in_doubt(ev):
             status, conf = "review", min(conf, round(threshold - 0.01, 4))
         conf, status = apply_doubts(conf, status, reasons, found, threshold)
-        fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
-                            a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
-                            status, s.location, m.row, reasons, cands))
-        evidence.append((fields[-1], ev))
+        field = Field(m.field_id, s.label, s.section, s.column, a.value, a.raw, a.unit or (spec.unit if spec else None),
+                      type_, conf, status, s.location, m.row, reasons, cands)
+        fields.append(field)
+        evidence.append((field, ev))
     _empty_runner_up_in_doubt(fields, threshold)
     if guess.id in cat.forms:  # a field the form prints that no slot gave: a reviewer looks for it
         for t in missing_fields(cat.forms[guess.id], (f.field_id for f in fields)):
