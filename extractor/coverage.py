@@ -72,9 +72,14 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     out: list[tuple[Block, str]] = []
     above = ""
     for n, block in blocks:
+        if n in covered:
+            text = block.text
+            if text and not text.isspace():
+                above = text  # stripped only when a paragraph below needs it
+            continue
         text = block.text.strip()
-        if n not in covered and is_typed(block, text, printed):
-            out.append((block, above))
+        if is_typed(block, text, printed):
+            out.append((block, above.strip()))
         if text:
             above = text
     return out
@@ -84,9 +89,9 @@ def is_typed(block: Block, text: str, printed: Printed) -> bool:
     """Does a paragraph hold words or figures the blank form did not print?"""
     if not text or not LEADER.sub("", text).strip(" \t.:;,-–—()"):
         return False
-    if block.boxes or is_heading(block):
-        return False  # a checkbox line is the choice finder's; a heading is the form's
-    return _typed_words(text, printed)
+    # a checkbox line is the choice finder's, a heading the form's; the words are asked first (remembered by
+    # text, and most paragraphs are printed lines): the three tests are independent
+    return _typed_words(text, printed) and not block.boxes and not is_heading(block)
 
 
 @functools.lru_cache(maxsize=16384)
