@@ -361,13 +361,19 @@ def strip_label(raw: str, labels: Sequence[str]) -> str:
     in the blank of `Họ và tên`): the longest of `labels` whose words, tones aside, begin the value; the value
     itself when none does, or when nothing would be left."""
     words = nfc(raw).split()
-    folded = [w.strip(":") for w in fold(" ".join(words)).split()]
+    folded = tuple(w.strip(":") for w in fold(" ".join(words)).split())
     best = 0
     for label in labels:
-        lw = [w.strip(":") for w in fold(clean_label(label)).split()]
+        lw = _folded_label_words(label)
         if best < len(lw) < len(words) and folded[:len(lw)] == lw:
             best = len(lw)
     return " ".join(words[best:]).lstrip(":.… ") if best else raw
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded_label_words(label: str) -> tuple[str, ...]:
+    """The folded words of a label, as `strip_label` compares them (remembered: labels are the catalogue's)."""
+    return tuple(w.strip(":") for w in fold(clean_label(label)).split())
 
 
 def cut_label(line: str, labels: Sequence[str], start: int = 0) -> int | None:

@@ -112,8 +112,19 @@ def write_result(result: Result, out_dir: Path, target: Path | None = None) -> P
 def write_data(data: dict[str, Any], target: Path) -> Path:
     """Validate a result dict and write it to `target` atomically (temp file + rename); return `target`."""
     validate(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return write_bytes(dumps(data), target, suffix=".json")
+    blob = dumps(data)
+    folder = target.parent
+    if folder not in _FOLDERS:
+        folder.mkdir(parents=True, exist_ok=True)
+        _FOLDERS.add(folder)
+    try:
+        return write_bytes(blob, target, suffix=".json")
+    except FileNotFoundError:  # the folder was removed since it was made: made again
+        folder.mkdir(parents=True, exist_ok=True)
+        return write_bytes(blob, target, suffix=".json")
+
+
+_FOLDERS: set[Path] = set()  # folders this process made (or found) for results: not asked again
 
 
 def write_bytes(blob: bytes, target: Path, suffix: str = "") -> Path:
