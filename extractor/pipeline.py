@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from extractor.answers import read_answer
@@ -22,7 +23,7 @@ from extractor.confidence import (
     status_of,
 )
 from extractor.coverage import NOT_FOUND, UNPLACED, missing_fields, unplaced_blocks, unplaced_text
-from extractor.matching import Matcher, detect_form
+from extractor.matching import FormGuess, Match, Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
 from extractor.printed import Printed, load_printed
 from extractor.readers import read
@@ -103,6 +104,18 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     guess = detect_form(slots, headings, cat)
     matches = Matcher(cat).assign(slots, guess.id)
     lap("match")
+    result, evidence = read_matches(doc, cat, printed, slots, headings, guess, matches, threshold, lap)
+    settle_gc()
+    return result, evidence
+
+
+def read_matches(doc: Document, cat: Catalogue, printed: Printed, slots: list[Slot], headings: list[str],
+                 guess: FormGuess, matches: list[Match], threshold: float = DEFAULT_THRESHOLD,
+                 lap: Callable[[str], None] | None = None) -> tuple[Result, list[tuple[Field, Evidence]]]:
+    """The stages after matching: each matched slot's answer and confidence, the fields the form prints that
+    no slot gave, the typed text no slot took; the result and the evidence behind each matched field. Reads
+    its inputs only (it may run again on them)."""
+    lap = lap or _no_lap
     specs = [cat.fields.get(m.field_id) if m.field_id else None for m in matches]
     answers = [read_answer(m.slot, spec, m.template) for m, spec in zip(matches, specs, strict=True)]
     lap("answers")
@@ -151,7 +164,6 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     result = Result(doc.source, guess.id, guess.confidence, fields, unmatched, warnings, guess.scores,
                     list(doc.repairs))
     lap("confidence")
-    settle_gc()
     return result, evidence
 
 
