@@ -162,8 +162,11 @@ class Field:
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The field as a JSON-plain dict; `shallow` shares the nested containers (location, reasons …) with
         the field instead of copying them: for serialising at once, not for a dict that will be edited."""
-        # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them)
-        out = dict(zip(_FIELD_NAMES, _field_values(self), strict=True))
+        # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them): a copy
+        # of the instance's own dict when it holds the fields alone (its order is theirs: __init__ sets them)
+        own = self.__dict__
+        out = own.copy() if len(own) == len(_FIELD_NAMES) else dict(zip(_FIELD_NAMES, _field_values(self),
+                                                                            strict=True))
         if not shallow:
             for name in _CONTAINER_NAMES:
                 out[name] = _plain(out[name])

@@ -50,3 +50,20 @@ def test_a_value_json_cannot_hold_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_data(data, tmp_path / "x.docx.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_field_dict_has_the_fields_alone_in_their_order() -> None:
+    from dataclasses import fields
+
+    from extractor.model import Field
+
+    f = Field("a.b", "Tổng số", "", None, 3, "3", None, "integer", 0.95, "accepted", {"block": 1})
+    names = [x.name for x in fields(Field)]
+    assert list(f.to_dict(shallow=True)) == names
+    f.status = "review"  # set again: same place
+    f.note = "not a field"  # type: ignore[attr-defined]
+    for shallow in (True, False):
+        out = f.to_dict(shallow=shallow)
+        assert list(out) == names and out["status"] == "review"
+    f.to_dict()["reasons"].append("x")  # a deep dict is a copy
+    assert f.reasons == []
