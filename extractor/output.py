@@ -27,7 +27,7 @@ SCHEMA = PATTERNS / "schema" / "result.schema.json"
 
 @functools.lru_cache(maxsize=1)
 def validator() -> jsonschema.Draft202012Validator:
-    import jsonschema  # only when fastjsonschema objects: it is slow to import and rarely needed
+    import jsonschema  # only when the fast check objects: it is slow to import and rarely needed
 
     with open(SCHEMA, encoding="utf-8") as fh:
         return jsonschema.Draft202012Validator(json.load(fh))
