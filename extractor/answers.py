@@ -43,7 +43,7 @@ CHOSEN_STYLES = ("bold", "highlight")  # an option's text formatted so to show i
 NOT_CHOSEN_STYLES = ("strike",)  # … or struck through to show it is not
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     value: Any
     raw: str | None
@@ -62,6 +62,8 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
     if slot.options is not None:
         return _choice(slot, spec, type_)
     raw = slot.raw
+    if not raw and not slot.extra:
+        return EMPTY  # an untouched blank
     labels = (template.label, *(spec.labels if spec else ())) if template is not None else ()
     cut = False
     if raw and template is not None:
@@ -107,7 +109,7 @@ def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | Non
 
 def _only_printed(raw: str, spec: FieldSpec | None, template: TemplateSlot | None, slot: Slot) -> bool:
     """The slot holds only the form's own words after the blank (`…… máy`, `…… triệu đồng` left empty)."""
-    if any(ch.isdigit() for ch in raw):
+    if any(map(str.isdigit, raw)):
         return False
     typed = fold(raw)
     printed = (template.after if template else "", spec.unit if spec else "", slot.unit_text or "")
@@ -359,13 +361,19 @@ def strip_label(raw: str, labels: Sequence[str]) -> str:
     in the blank of `Họ và tên`): the longest of `labels` whose words, tones aside, begin the value; the value
     itself when none does, or when nothing would be left."""
     words = nfc(raw).split()
-    folded = [w.strip(":") for w in fold(" ".join(words)).split()]
+    folded = tuple(w.strip(":") for w in fold(" ".join(words)).split())
     best = 0
     for label in labels:
-        lw = [w.strip(":") for w in fold(clean_label(label)).split()]
+        lw = _folded_label_words(label)
         if best < len(lw) < len(words) and folded[:len(lw)] == lw:
             best = len(lw)
     return " ".join(words[best:]).lstrip(":.… ") if best else raw
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded_label_words(label: str) -> tuple[str, ...]:
+    """The folded words of a label, as `strip_label` compares them (remembered: labels are the catalogue's)."""
+    return tuple(w.strip(":") for w in fold(clean_label(label)).split())
 
 
 def cut_label(line: str, labels: Sequence[str], start: int = 0) -> int | None:

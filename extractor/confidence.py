@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
@@ -49,45 +50,62 @@ def model() -> dict[str, Any]:
     return data
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     match: Match
     answer: Answer
     form_confidence: float
     consistency: list[str]
 
-    def features(self) -> dict[str, float]:
+    def values(self) -> tuple[float, ...]:
+        """The features' values, in the order of `FEATURES`."""
         m = self.match
-        return {
-            "label_score": max(0.0, min(1.0, m.score)),
-            "margin": max(0.0, min(0.3, m.margin)) / 0.3,
-            "parse_quality": self.answer.quality if self.answer.ok else 0.0,
-            "same_form": 1.0 if m.form_prior else 0.0,
-            "form_confidence": self.form_confidence,
-            "consistency_fail": 1.0 if self.consistency else 0.0,
-            "choice": 1.0 if m.slot.options is not None else 0.0,
-        }
+        return (
+            max(0.0, min(1.0, m.score)),  # label_score
+            max(0.0, min(0.3, m.margin)) / 0.3,  # margin
+            self.answer.quality if self.answer.ok else 0.0,  # parse_quality
+            1.0 if m.form_prior else 0.0,  # same_form
+            self.form_confidence,  # form_confidence
+            1.0 if self.consistency else 0.0,  # consistency_fail
+            1.0 if m.slot.options is not None else 0.0,  # choice
+        )
+
+    def features(self) -> dict[str, float]:
+        return dict(zip(FEATURES, self.values(), strict=True))
+
+
+def coefficients(params: dict[str, Any]) -> tuple[float, tuple[float, ...]]:
+    """The model's bias and its weights in the order of `FEATURES`."""
+    return params["bias"], tuple(params["weights"][k] for k in FEATURES)
+
+
+@functools.lru_cache(maxsize=1)
+def _model_coefficients() -> tuple[float, tuple[float, ...]]:
+    return coefficients(model())
 
 
 def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[float, list[str]]:
     """Confidence in 0..1 and the reasons that pulled it down."""
-    params = weights or model()
-    feats = evidence.features()
-    z = params["bias"] + sum(params["weights"][k] * v for k, v in feats.items())
+    bias, coef = coefficients(weights) if weights else _model_coefficients()
+    feats = evidence.values()
+    z = bias + sum(map(operator.mul, coef, feats))
     conf = 1.0 / (1.0 + math.exp(-z))
+    m = evidence.match
+    answer = evidence.answer
     reasons = []
-    if feats["label_score"] < 0.85:
-        reasons.append(f"label_match {evidence.match.score:.2f}")
-    if evidence.match.margin < AMBIGUOUS_MARGIN:
-        alt = next((c for c in evidence.match.candidates if c[0] != evidence.match.field_id), None)
+    if feats[0] < 0.85:
+        reasons.append(f"label_match {m.score:.2f}")
+    if m.margin < AMBIGUOUS_MARGIN:
+        alt = next((c for c in m.candidates if c[0] != m.field_id), None)
         reasons.append(f"{AMBIGUOUS_PREFIX}{alt[0]} {alt[1]:.2f}" if alt else "ambiguous")
-    if not evidence.answer.ok:
-        reasons.append(f"unparsed: {evidence.answer.reason}")
-    elif evidence.answer.quality < 1.0:
-        reasons.append(f"value: {evidence.answer.reason or 'approximate'}")
-    if not evidence.match.form_prior:
+    if not answer.ok:
+        reasons.append(f"unparsed: {answer.reason}")
+    elif answer.quality < 1.0:
+        reasons.append(f"value: {answer.reason or 'approximate'}")
+    if not m.form_prior:
         reasons.append("field from another form")
-    reasons += [f"check: {c}" for c in evidence.consistency]
+    if evidence.consistency:
+        reasons += [f"check: {c}" for c in evidence.consistency]
     return round(conf, 4), reasons
 
 
@@ -165,14 +183,20 @@ def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "
     ``undecodable_text`` when a text value (typed words, not a number or an option the
     form printed) holds a word that is no Vietnamese syllable, abbreviation or plain ASCII (mojibake that no
     known encoding repairs, an unreadable U+FFFD)."""
-    from extractor.text.legacy import JUDGE
-
     out = list(document_doubts)
-    if type_ in (None, "text") and answer.raw and JUDGE.verdict(answer.raw).invalid:
+    if type_ in (None, "text") and answer.raw and _undecodable(answer.raw):
         out.append(UNDECODABLE)
     if answer.reason in UNDECIDABLE_VALUES and answer.quality <= Q_TIE:
         out.append(answer.reason)  # two readings the text cannot tell apart (a tie): a person decides
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _undecodable(raw: str) -> bool:
+    """Does `raw` hold a word that is no Vietnamese syllable (see `doubts`; remembered: values come back)?"""
+    from extractor.text.legacy import JUDGE
+
+    return JUDGE.verdict(raw).invalid > 0
 
 
 def apply_doubts(confidence: float, status: str, reasons: list[str], found: Sequence[str],

@@ -41,8 +41,15 @@ _FIGURES = regex.compile(r"\d+|@")
 MAX_WORDS = 60  # a longer typed paragraph is prose (a report's own comments), still shown, cut to this
 
 
-def _key(location: dict[str, Any], keys: Iterable[str]) -> tuple[Any, ...]:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k in keys if (v := location.get(k)) is not None)
+def _key(location: dict[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
+    """The values of `keys` in `location` (None where it has none), a list as a tuple: equal for two locations
+    exactly when they agree on every one of `keys`."""
+    values = tuple(map(location.get, keys))
+    try:
+        hash(values)
+    except TypeError:  # a PDF bbox
+        return tuple(tuple(v) if isinstance(v, list) else v for v in values)
+    return values
 
 
 def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], printed: Printed
@@ -65,9 +72,14 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     out: list[tuple[Block, str]] = []
     above = ""
     for n, block in blocks:
+        if n in covered:
+            text = block.text
+            if text and not text.isspace():
+                above = text  # stripped only when a paragraph below needs it
+            continue
         text = block.text.strip()
-        if n not in covered and is_typed(block, text, printed):
-            out.append((block, above))
+        if is_typed(block, text, printed):
+            out.append((block, above.strip()))
         if text:
             above = text
     return out
@@ -77,9 +89,9 @@ def is_typed(block: Block, text: str, printed: Printed) -> bool:
     """Does a paragraph hold words or figures the blank form did not print?"""
     if not text or not LEADER.sub("", text).strip(" \t.:;,-–—()"):
         return False
-    if block.boxes or is_heading(block):
-        return False  # a checkbox line is the choice finder's; a heading is the form's
-    return _typed_words(text, printed)
+    # a checkbox line is the choice finder's, a heading the form's; the words are asked first (remembered by
+    # text, and most paragraphs are printed lines): the three tests are independent
+    return _typed_words(text, printed) and not block.boxes and not is_heading(block)
 
 
 @functools.lru_cache(maxsize=16384)

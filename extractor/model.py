@@ -9,6 +9,7 @@ debugging dumps.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 EMPTY_BOX = "\u2610"  # ☐ — how every unchecked checkbox appears in Block.text
@@ -161,8 +162,11 @@ class Field:
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The field as a JSON-plain dict; `shallow` shares the nested containers (location, reasons …) with
         the field instead of copying them: for serialising at once, not for a dict that will be edited."""
-        # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them)
-        out = {name: getattr(self, name) for name in _FIELD_NAMES}
+        # what asdict() gives, without its copy.deepcopy of every leaf (a return has thousands of them): a copy
+        # of the instance's own dict when it holds the fields alone (its order is theirs: __init__ sets them)
+        own = self.__dict__
+        out = own.copy() if len(own) == len(_FIELD_NAMES) else dict(zip(_FIELD_NAMES, _field_values(self),
+                                                                            strict=True))
         if not shallow:
             for name in _CONTAINER_NAMES:
                 out[name] = _plain(out[name])
@@ -184,6 +188,7 @@ def _plain(value: Any) -> Any:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Field))
+_field_values = attrgetter(*_FIELD_NAMES)
 # the fields that may hold a dict, list or tuple (the others are typed as str, float, int or None)
 _CONTAINER_NAMES = ("value", "location", "reasons", "candidates")
 

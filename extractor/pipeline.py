@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from extractor.answers import read_answer
@@ -22,7 +23,7 @@ from extractor.confidence import (
     status_of,
 )
 from extractor.coverage import NOT_FOUND, UNPLACED, missing_fields, unplaced_blocks, unplaced_text
-from extractor.matching import Matcher, detect_form
+from extractor.matching import FormGuess, Match, Matcher, detect_form
 from extractor.model import Block, Document, Field, Result
 from extractor.printed import Printed, load_printed
 from extractor.readers import read
@@ -103,19 +104,29 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     guess = detect_form(slots, headings, cat)
     matches = Matcher(cat).assign(slots, guess.id)
     lap("match")
-    answers = [read_answer(m.slot, cat.fields.get(m.field_id) if m.field_id else None, m.template)
-               for m in matches]
+    result, evidence = read_matches(doc, cat, printed, slots, headings, guess, matches, threshold, lap)
+    settle_gc()
+    return result, evidence
+
+
+def read_matches(doc: Document, cat: Catalogue, printed: Printed, slots: list[Slot], headings: list[str],
+                 guess: FormGuess, matches: list[Match], threshold: float = DEFAULT_THRESHOLD,
+                 lap: Callable[[str], None] | None = None) -> tuple[Result, list[tuple[Field, Evidence]]]:
+    """The stages after matching: each matched slot's answer and confidence, the fields the form prints that
+    no slot gave, the typed text no slot took; the result and the evidence behind each matched field. Reads
+    its inputs only (it may run again on them)."""
+    lap = lap or _no_lap
+    specs = [cat.fields.get(m.field_id) if m.field_id else None for m in matches]
+    answers = [read_answer(m.slot, spec, m.template) for m, spec in zip(matches, specs, strict=True)]
     lap("answers")
     values = {m.field_id: a.value for m, a in zip(matches, answers, strict=True) if m.field_id and m.row is None}
     fails = consistency(values, cat, guess.id)
     fields: list[Field] = []
     unmatched: list[Field] = []
     evidence: list[tuple[Field, Evidence]] = []
-    for m, a in zip(matches, answers, strict=True):
+    form_confidence = guess.confidence
+    for m, a, spec in zip(matches, answers, specs, strict=True):
         s = m.slot
-        spec = cat.fields.get(m.field_id) if m.field_id else None
-        ev = Evidence(m, a, guess.confidence, fails.get(m.field_id or "", []) if m.row is None else [])
-        conf, reasons = ocr_cap(*score(ev), s.location, a, spec.type if spec else None)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
             if a.raw is None or _printed_item(s.label, a.raw, printed):
@@ -124,15 +135,18 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
             unmatched.append(Field(None, label, s.section, s.column, a.value, raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
             continue
-        found = doubts(a, doc.doubts, spec.type if spec else None)
+        type_ = spec.type if spec else None
+        ev = Evidence(m, a, form_confidence, fails.get(m.field_id, []) if m.row is None else [])
+        conf, reasons = ocr_cap(*score(ev), s.location, a, type_)
+        found = doubts(a, doc.doubts, type_)
         status = status_of(a.value, a, conf, threshold)
         if status == "empty" and empty_in_doubt(ev):
             status, conf = "review", min(conf, round(threshold - 0.01, 4))
         conf, status = apply_doubts(conf, status, reasons, found, threshold)
-        fields.append(Field(m.field_id, s.label, s.section, s.column, a.value, a.raw,
-                            a.unit or (spec.unit if spec else None), spec.type if spec else None, conf,
-                            status, s.location, m.row, reasons, cands))
-        evidence.append((fields[-1], ev))
+        field = Field(m.field_id, s.label, s.section, s.column, a.value, a.raw, a.unit or (spec.unit if spec else None),
+                      type_, conf, status, s.location, m.row, reasons, cands)
+        fields.append(field)
+        evidence.append((field, ev))
     _empty_runner_up_in_doubt(fields, threshold)
     if guess.id in cat.forms:  # a field the form prints that no slot gave: a reviewer looks for it
         for t in missing_fields(cat.forms[guess.id], (f.field_id for f in fields)):
@@ -150,7 +164,6 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     result = Result(doc.source, guess.id, guess.confidence, fields, unmatched, warnings, guess.scores,
                     list(doc.repairs))
     lap("confidence")
-    settle_gc()
     return result, evidence
 
 

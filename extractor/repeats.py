@@ -24,6 +24,7 @@ MIN_LETTERS = 8  # a first heading shorter than this ("I.", "1") proves nothing 
 SHOWN = 60  # characters of a heading quoted in the warning
 
 
+@functools.lru_cache(maxsize=4096)  # the headings of a form come back in every return
 def _key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 

@@ -32,7 +32,7 @@ zero_denominator 0.5, multiple_numbers 0.4
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -420,6 +420,15 @@ def parse_value(text: str, type_: str, unit_hint: str | None = None) -> ParsedVa
     """
     if type_ not in TYPES:
         raise ValueError(f"unknown value type {type_!r}; expected one of {', '.join(TYPES)}")
+    parsed = _parse(text, type_, unit_hint)
+    if type(parsed.value) is list:  # a ratio: the caller gets a list of its own, the remembered one stays as read
+        return replace(parsed, value=list(parsed.value))
+    return parsed
+
+
+@lru_cache(maxsize=65536)  # pure; the same typed texts (numbers, yes/no words, names) come back return after return
+def _parse(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
+    """`parse_value` for a known `type_`."""
     if is_blank_text(text) or not clean_text(text):
         return ParsedValue(None, None, True, 1.0, "empty")
     if type_ in ("integer", "decimal", "percent"):
