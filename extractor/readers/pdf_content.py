@@ -21,11 +21,11 @@ the descent and font size as pdfminer does: every gap, line and fit threshold of
 
 from __future__ import annotations
 
-import binascii
 import os
 import re
+from binascii import unhexlify
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pdfminer import pdffont
@@ -40,15 +40,16 @@ _TOKEN = re.compile(
     rb"[\s\x00]*(?:%[^\r\n]*[\s\x00]*)*"  # white space (and NUL, skipped by pdfminer) and comments before a token
     rb"(?:([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 1 a number (int, or float with a dot)
     rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # 2 a keyword (an operator, true, false)
-    rb"|<(?!<)([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 3 a hex string (its end, not taken here, is read next)
-    rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"  # 4 a name
-    rb"|\(([^()\\]*)\)"  # 5 a string without escapes or nested brackets
-    rb"|(\()"  # 6 any other string: read by _string
-    rb"|(<<)"  # 7
-    rb"|(>>)"  # 8
-    rb"|(>)"  # 9 a lone '>' (after a hex string): nothing
-    rb"|(<)"  # 10 a hex string left open at the end: dropped with the rest
-    rb"|(.)"  # 11 any other byte: a one-character keyword ([ ] { } ' " …)
+    rb"|<([0-9a-fA-F]*)>(?!>)"  # 3 a hex string of digits only, with its end (not a '>>' after it: read next)
+    rb"|<(?!<)([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 4 any other hex string (its end, not taken here, is read next)
+    rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"  # 5 a name
+    rb"|\(([^()\\]*)\)"  # 6 a string without escapes or nested brackets
+    rb"|(\()"  # 7 any other string: read by _string
+    rb"|(<<)"  # 8
+    rb"|(>>)"  # 9
+    rb"|(>)"  # 10 a lone '>' (after a hex string): nothing
+    rb"|(<)"  # 11 a hex string left open at the end: dropped with the rest
+    rb"|(.)"  # 12 any other byte: a one-character keyword ([ ] { } ' " …)
     rb"|\Z)",  # the end
     re.S)
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
@@ -171,48 +172,74 @@ def _hex(raw: bytes) -> bytes:
     """A hex string's bytes, as pdfminer reads them (white space ignored, an odd last digit a byte of its own)."""
     digits = raw.translate(None, _SPACES)
     if len(digits) % 2 == 0:
-        return binascii.unhexlify(digits)
+        return unhexlify(digits)
     return _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits)
 
 
 def _parse(data: bytes) -> list[Any]:
+    return _scan(data, True, _keyword)
+
+
+def tokens(data: bytes) -> list[Any]:
+    """The tokens of PostScript-like `data` as pdfminer's `PSBaseParser.nexttoken` gives them (numbers, keywords,
+    names, strings, hex strings, ``<<`` / ``>>`` / ``[`` … as keywords), without positions."""
+    return _scan(data + b"\n", False, _plain_keyword)
+
+
+def _plain_keyword(raw: bytes) -> Any:
+    hit = _KEYWORDS.get(raw)
+    return KWD(raw) if hit is None else hit
+
+
+def _scan(data: bytes, nest: bool, keyword: Callable[[bytes], Any]) -> list[Any]:
+    """The objects of `data` (ending with the newline the callers add), in order: with `nest`, arrays, dictionaries
+    and procedures built as pdfminer's `PSStackParser` builds them; without, the bare tokens (brackets as keywords).
+    `keyword` makes a keyword's object."""
     out: list[Any] = []
     stack = out  # where objects go: `out` at the top level, else the open array / dictionary / procedure
     context: list[tuple[str, list[Any]]] = []  # (type, stack) of each open container, innermost last
     kind = ""
     pos = 0
-    end = len(data) - 1  # the newline parse_content added
+    end = len(data) - 1  # the newline the caller added
+    numbers = _NUMBERS
+    keyword_class = PSKeyword
     while True:  # one pass of finditer up to the end or to a string with escapes or brackets (read by _string)
         restart = -1
         for m in _TOKEN.finditer(data, pos):
             g = m.lastindex
             if g == 1:
-                obj = _number(m.group(1))
+                raw = m.group(1)
+                obj = numbers.get(raw)
+                if obj is None:
+                    obj = _number(raw)
                 if obj is False:
                     continue
-            elif g == 2:
-                obj = _keyword(m.group(2))
             elif g == 3:
-                obj = _hex(m.group(3))
-            elif g == 4:
-                obj = _name(m.group(4))
-                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
-                    return out  # pdfminer drops a name ending in a #xx escape at the very end
+                raw = m.group(3)
+                obj = unhexlify(raw) if not len(raw) & 1 else _hex(raw)
+            elif g == 2:
+                obj = keyword(m.group(2))
             elif g == 5:
-                obj = m.group(5)
+                obj = _name(m.group(5))
+                if m.end() == end and _OPEN_ESCAPE.search(m.group(5)):
+                    return out  # pdfminer drops a name ending in a #xx escape at the very end
+            elif g == 4:
+                obj = _hex(m.group(4))
             elif g == 6:
+                obj = m.group(6)
+            elif g == 7:
                 obj, restart = _string(data, m.end())
                 if obj is None:
                     return out
-            elif g == 9 or g is None:
+            elif g == 10 or g is None:
                 continue
-            elif g == 10:
-                return out
             elif g == 11:
-                obj = _keyword(m.group(11))
+                return out
+            elif g == 12:
+                obj = keyword(m.group(12))
             else:
-                obj = _DICT_BEGIN if g == 7 else _DICT_END
-            if obj.__class__ is PSKeyword:
+                obj = _DICT_BEGIN if g == 8 else _DICT_END
+            if nest and obj.__class__ is keyword_class:
                 opened = _OPEN.get(obj)
                 if opened is not None:
                     context.append((kind, stack))
@@ -234,52 +261,6 @@ def _parse(data: bytes) -> list[Any]:
                                 stack.append(objs)
             if obj is not None:
                 stack.append(obj)
-            if restart >= 0:
-                break
-        if restart < 0:
-            return out
-        pos = restart
-
-
-def tokens(data: bytes) -> list[Any]:
-    """The tokens of PostScript-like `data` as pdfminer's `PSBaseParser.nexttoken` gives them (numbers, keywords,
-    names, strings, hex strings, ``<<`` / ``>>`` / ``[`` … as keywords), without positions."""
-    out: list[Any] = []
-    data += b"\n"
-    end = len(data) - 1
-    pos = 0
-    while True:
-        restart = -1
-        for m in _TOKEN.finditer(data, pos):
-            g = m.lastindex
-            if g == 1:
-                obj = _number(m.group(1))
-                if obj is False:
-                    continue
-            elif g == 2:
-                raw = m.group(2)
-                obj = True if raw == b"true" else False if raw == b"false" else KWD(raw)
-            elif g == 3:
-                obj = _hex(m.group(3))
-            elif g == 4:
-                obj = _name(m.group(4))
-                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
-                    return out
-            elif g == 5:
-                obj = m.group(5)
-            elif g == 6:
-                obj, restart = _string(data, m.end())
-                if obj is None:
-                    return out
-            elif g == 9 or g is None:
-                continue
-            elif g == 10:
-                return out
-            elif g == 11:
-                obj = KWD(m.group(11))
-            else:
-                obj = _DICT_BEGIN if g == 7 else _DICT_END
-            out.append(obj)
             if restart >= 0:
                 break
         if restart < 0:
