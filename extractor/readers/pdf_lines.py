@@ -152,19 +152,24 @@ def _first_segment(seq: list[tuple[str, Glyph | None]], x0: float, x1: float) ->
 
 def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into lines by vertical centre, top to bottom (groups of spaces only dropped)."""
-    order = sorted(glyphs, key=lambda g: g.mid)
+    mids = [(g.top + g.bottom) / 2 for g in glyphs]  # Glyph.mid, once each
+    order = sorted(range(len(glyphs)), key=mids.__getitem__)
     groups: list[list[Glyph]] = []
+    group: list[Glyph] = []
     ref_mid = ref_h = 0.0
     k = 0
-    for g in order:
+    for i in order:
+        g = glyphs[i]
+        mid = mids[i]
         h = max(g.bottom - g.top, 1.0)
-        if groups and abs(g.mid - ref_mid) <= LINE_TOL * min(h, ref_h) + 0.5:
-            groups[-1].append(g)
+        if groups and abs(mid - ref_mid) <= LINE_TOL * min(h, ref_h) + 0.5:
+            group.append(g)
             if not g.space and g.box is None:
                 k += 1
-                ref_mid += (g.mid - ref_mid) / k
+                ref_mid += (mid - ref_mid) / k
         else:
-            groups.append([g])
-            ref_mid, ref_h = g.mid, h
+            group = [g]
+            groups.append(group)
+            ref_mid, ref_h = mid, h
             k = 1 if not g.space and g.box is None else 0
     return [grp for grp in groups if not all(g.space for g in grp)]

@@ -44,11 +44,11 @@ class Char:
 
     __slots__ = ("_text", "fontname", "x0", "y0", "x1", "y1", "size", "notdef")
 
-    def __init__(self, text: str, fontname: str, x0: float, y0: float, x1: float, y1: float) -> None:
+    def __init__(self, text: str, fontname: str, x0: float, y0: float, x1: float, y1: float, size: float) -> None:
         self._text = text
         self.fontname = fontname
         self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        self.size = y1 - y0
+        self.size = size  # y1 - y0
         self.notdef = False
 
     def get_text(self) -> str:
@@ -83,6 +83,15 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         super().end_tag()
         if self._spans:
             self._actual -= self._spans.pop()[0] is not None
+
+    def _to_text(self, font: Any, cid: int) -> str:
+        """A character's text as pdfminer's `render_char` finds it."""
+        try:
+            text = font.to_unichr(cid)
+            assert isinstance(text, str), str(type(text))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        return text
 
     def _actual_text(self, obj: Any) -> None:
         """Give a character the /ActualText of the innermost span that has one (the span's first character only)."""
@@ -120,6 +129,19 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         by1 = descent + rise + fontsize
         fontname = font.fontname
         chars = self.chars
+        actual = self._actual
+        to_text = self._to_text
+        # pdfminer boxes a character by translate_matrix(matrix, (x, y)), then apply_matrix_rect(it, (0, by0, adv,
+        # by1)): the parts of those sums that do not depend on x or the advance are computed once, in the same order
+        yc, yd = y * c, y * d
+        a0, b0 = a * 0, b * 0
+        cby0, dby0, cby1, dby1 = c * by0, d * by0, c * by1, d * by1
+        upright = b == 0 and c == 0
+        if upright:  # no rotation or skew: the box's top and bottom are the same for every character of the string
+            mf = x * b + yd + f
+            bottom, top = b0 + dby0 + mf, b0 + dby1 + mf
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            size = y1 - y0
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
@@ -131,23 +153,23 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
                         x += charspace
                     hit = cache.get(cid)
                     if hit is None:
-                        try:
-                            text = font.to_unichr(cid)
-                            assert isinstance(text, str), str(type(text))
-                        except PDFUnicodeNotDefined:
-                            text = self.handle_undefined_char(font, cid)
-                        hit = cache[cid] = (text, font.char_width(cid))
-                    # translate_matrix(matrix, (x, y)), then apply_matrix_rect(it, (0, by0, adv, by1)) as pdfminer
-                    me = x * a + y * c + e
-                    mf = x * b + y * d + f
+                        hit = cache[cid] = (to_text(font, cid), font.char_width(cid))
+                    me = x * a + yc + e
                     adv = hit[1] * fontsize * scaling
-                    left1, bottom1 = a * 0 + c * by0 + me, b * 0 + d * by0 + mf
-                    right1, bottom2 = a * adv + c * by0 + me, b * adv + d * by0 + mf
-                    right2, top1 = a * adv + c * by1 + me, b * adv + d * by1 + mf
-                    left2, top2 = a * 0 + c * by1 + me, b * 0 + d * by1 + mf
-                    ch = Char(hit[0], fontname, min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2),
-                              max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2))
-                    if self._actual:
+                    if upright:
+                        left, right = a0 + cby0 + me, a * adv + cby0 + me
+                        ch = Char(hit[0], fontname, left, y0, right, y1, size) if left <= right else \
+                            Char(hit[0], fontname, right, y0, left, y1, size)
+                    else:
+                        mf = x * b + yd + f
+                        left1, bottom1 = a0 + cby0 + me, b0 + dby0 + mf
+                        right1, bottom2 = a * adv + cby0 + me, b * adv + dby0 + mf
+                        right2, top1 = a * adv + cby1 + me, b * adv + dby1 + mf
+                        left2, top2 = a0 + cby1 + me, b0 + dby1 + mf
+                        lo, hi = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
+                        ch = Char(hit[0], fontname, min(left1, left2, right1, right2), lo,
+                                  max(left1, left2, right1, right2), hi, hi - lo)
+                    if actual:
                         self._actual_text(ch)
                     chars.append(ch)
                     x += adv
@@ -330,12 +352,18 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     known: dict[str, set[bool | None]] = {}
     decoded: dict[str, int] = {}
     vni_base = False  # the previous glyph is a VNI letter a modifier may follow
+    fonts: dict[Any, tuple[str, Any, bool, bool]] = {}  # font name -> (as str, legacy encoding, bold, symbol font)
+    box_glyphs = table.glyphs
     for ch in chars:
-        text = ch.get_text()
+        text = ch._text  # LTChar.get_text() (Char's too)
         if not text:
             continue
-        font = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
-        legacy = ENCODINGS.font(font)
+        info = fonts.get(ch.fontname)
+        if info is None:
+            name = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
+            info = fonts[ch.fontname] = (name, ENCODINGS.font(name), is_bold_font(name),
+                                         table.symbol_font(name) is not None)
+        font, legacy, bold, symbol = info
         if legacy is not None:
             if legacy.encoding == "VNI" and vni_base and text in ENCODINGS.vni_marks:
                 prev = glyphs[-1]  # a VNI modifier drawn as its own glyph: it belongs to the letter before
@@ -354,7 +382,9 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
             vni_base = False
         box = None
         notdef = getattr(ch, "notdef", False)
-        if table.special(text, font):
+        # table.special(text, font), its tests in line
+        if (symbol or text in box_glyphs or 0xF000 <= ord(text) <= 0xF0FF) if len(text) == 1 else \
+                table.special(text, font):
             # a missing glyph's code (its /ActualText) is a symbol font's: read it with that font's tables
             found = table.classify(text, table.missing_glyph_font if notdef and len(text) == 1 else font)
             if found == DROP:
@@ -363,7 +393,7 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
             if box is not None and box[1] == NOTDEF and _follows_box(glyphs, ch.x0 + mb_x0, height - ch.y0 + mb_top):
                 continue  # a control character drawn as .notdef against a box (Chromium: a content control's "☐\x01")
         g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
-                   ch.size or 10.0, is_bold_font(font), box)
+                   ch.size or 10.0, bold, box)
         spaces += g.space
         glyphs.append(g)
         if box is not None and box[1] == NOTDEF:
@@ -384,6 +414,15 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
         settings = {**_TABLE_SETTINGS, "explicit_horizontal_lines": opens}
     tables = [PageTable(number, tuple(t.bbox), [tuple(c) for c in t.cells])
               for t in ruled.find_tables(settings) if len(t.cells) >= 2]
-    body = [g for g in glyphs if not any(t.take(g) for t in tables)]
+    if tables:
+        body = []
+        for g in glyphs:
+            for t in tables:
+                if t.take(g):
+                    break
+            else:
+                body.append(g)
+    else:
+        body = glyphs
     return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs), missing=missing,
                 known=known, decoded={k: v for k, v in decoded.items() if v})
