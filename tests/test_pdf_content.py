@@ -169,8 +169,8 @@ def _chars(fast: bool, monkeypatch: pytest.MonkeyPatch, content: bytes = CONTENT
         chars = _layout(page)
         graphics = [(o["object_type"], o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.objects.get("line", [])
                     + page.objects.get("rect", []) + page.objects.get("curve", [])]
-        return [(c.get_text(), c.fontname, c.x0, c.y0, c.x1, c.y1, c.size, getattr(c, "notdef", False))
-                for c in chars], graphics
+        assert all(type(c) is tuple and len(c) == 8 for c in chars)  # (text, font, x0, y0, x1, y1, size, notdef)
+        return chars, graphics
 
 
 def test_the_fast_path_makes_pdfminers_characters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,35 +38,27 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 # -- pdfminer device: /ActualText of marked content replaces the text of the glyphs it covers ------------------
-class Char:
-    """A character as the reader needs it: what pdfminer's `LTChar` gives (text, font name, box, size), made
-    without building the `LTChar` (its matrix algebra, colour state, marked-content tags)."""
+Char = tuple  # (text, font name, x0, y0, x1, y1, size, notdef): a character as the reader needs it, what pdfminer's
+# `LTChar` gives (text, font name, box, size) and whether /ActualText replaced a missing glyph (MISSING_GLYPH)
 
-    __slots__ = ("_text", "fontname", "x0", "y0", "x1", "y1", "size", "notdef")
 
-    def __init__(self, text: str, fontname: str, x0: float, y0: float, x1: float, y1: float, size: float) -> None:
-        self._text = text
-        self.fontname = fontname
-        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        self.size = size  # y1 - y0
-        self.notdef = False
-
-    def get_text(self) -> str:
-        return self._text
+def _char(obj: LTChar) -> Char:
+    """An `LTChar` as a `Char`."""
+    return obj._text, obj.fontname, obj.x0, obj.y0, obj.x1, obj.y1, obj.size, getattr(obj, "notdef", False)
 
 
 class _Aggregator(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest "".
 
     With the fast parser (`pdf_content.FAST`) the characters are collected in `chars` (drawing order) instead of the
-    layout: horizontal text as `Char`s computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
-    order: equal floats), vertical text as pdfminer's `LTChar`s moved out of the layout."""
+    layout, as `Char`s: horizontal text computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
+    order: equal floats), vertical text from pdfminer's `LTChar`s taken out of the layout."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._spans: list[list[Any]] = []  # [actual text or None, used]
         self._actual = 0  # how many of the open spans have an /ActualText
-        self.chars: list[Any] = []
+        self.chars: list[Char] = []
         self._fast = pdf_content.FAST
         self._fonts: dict[int, tuple[Any, dict[int, tuple[str, float]]]] = {}  # id(font) -> (font, cid -> text, width)
 
@@ -93,22 +85,24 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
             text = self.handle_undefined_char(font, cid)
         return text
 
-    def _actual_text(self, obj: Any) -> None:
-        """Give a character the /ActualText of the innermost span that has one (the span's first character only)."""
+    def _actual_text(self, text: str) -> tuple[str, bool]:
+        """A character's text given the /ActualText of the innermost span that has one (the span's first character
+        only; the others ""), and whether it replaced a missing glyph."""
         span = next((s for s in reversed(self._spans) if s[0] is not None), None)
-        if span is not None:
-            obj.notdef = obj._text == MISSING_GLYPH
-            obj._text = "" if span[1] else span[0]
-            span[1] = True
+        if span is None:
+            return text, False
+        actual = "" if span[1] else span[0]
+        span[1] = True
+        return actual, text == MISSING_GLYPH
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv = super().render_char(*args, **kwargs)
         if self._actual and self.cur_item._objs:
             obj = self.cur_item._objs[-1]
             if isinstance(obj, LTChar):
-                self._actual_text(obj)
+                obj._text, obj.notdef = self._actual_text(obj._text)
         if self._fast and self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
-            self.chars.append(self.cur_item._objs.pop())
+            self.chars.append(_char(self.cur_item._objs.pop()))
         return adv
 
     def render_string_horizontal(self, seq: Any, matrix: Any, pos: Any, font: Any, fontsize: float, scaling: float,
@@ -156,10 +150,11 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
                         hit = cache[cid] = (to_text(font, cid), font.char_width(cid))
                     me = x * a + yc + e
                     adv = hit[1] * fontsize * scaling
+                    text, notdef = self._actual_text(hit[0]) if actual else (hit[0], False)
                     if upright:
                         left, right = a0 + cby0 + me, a * adv + cby0 + me
-                        ch = Char(hit[0], fontname, left, y0, right, y1, size) if left <= right else \
-                            Char(hit[0], fontname, right, y0, left, y1, size)
+                        chars.append((text, fontname, left, y0, right, y1, size, notdef) if left <= right else
+                                     (text, fontname, right, y0, left, y1, size, notdef))
                     else:
                         mf = x * b + yd + f
                         left1, bottom1 = a0 + cby0 + me, b0 + dby0 + mf
@@ -167,11 +162,8 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
                         right2, top1 = a * adv + cby1 + me, b * adv + dby1 + mf
                         left2, top2 = a0 + cby1 + me, b0 + dby1 + mf
                         lo, hi = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
-                        ch = Char(hit[0], fontname, min(left1, left2, right1, right2), lo,
-                                  max(left1, left2, right1, right2), hi, hi - lo)
-                    if actual:
-                        self._actual_text(ch)
-                    chars.append(ch)
+                        chars.append((text, fontname, min(left1, left2, right1, right2), lo,
+                                      max(left1, left2, right1, right2), hi, hi - lo, notdef))
                     x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
@@ -179,7 +171,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         return (x, y)
 
 
-def _layout(page: Any) -> list[Any]:
+def _layout(page: Any) -> list[Char]:
     """Lay the page out with `_Aggregator`, install the result as the page's layout; its characters (drawing order),
     taken out of it."""
     device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
@@ -207,12 +199,12 @@ class Page:
     decoded: dict[str, int] = field(default_factory=dict)  # legacy encoding -> glyphs decoded by their font
 
 
-def _take_chars(container: Any, out: list[LTChar]) -> None:
-    """Move the characters out of a layout tree (into `out`, in drawing order), leaving the graphics."""
+def _take_chars(container: Any, out: list[Char]) -> None:
+    """Take the characters out of a layout tree (into `out` as `Char`s, in drawing order), leaving the graphics."""
     kept = []
     for obj in container._objs:
         if isinstance(obj, LTChar):
-            out.append(obj)
+            out.append(_char(obj))
         else:
             if isinstance(obj, LTContainer):
                 _take_chars(obj, out)
@@ -354,21 +346,20 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     vni_base = False  # the previous glyph is a VNI letter a modifier may follow
     fonts: dict[Any, tuple[str, Any, bool, bool]] = {}  # font name -> (as str, legacy encoding, bold, symbol font)
     box_glyphs = table.glyphs
-    for ch in chars:
-        text = ch._text  # LTChar.get_text() (Char's too)
+    for text, fontname, x0, y0, x1, y1, size, notdef in chars:
         if not text:
             continue
-        info = fonts.get(ch.fontname)
+        info = fonts.get(fontname)
         if info is None:
-            name = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
-            info = fonts[ch.fontname] = (name, ENCODINGS.font(name), is_bold_font(name),
-                                         table.symbol_font(name) is not None)
+            name = fontname if isinstance(fontname, str) else str(fontname)
+            info = fonts[fontname] = (name, ENCODINGS.font(name), is_bold_font(name),
+                                      table.symbol_font(name) is not None)
         font, legacy, bold, symbol = info
         if legacy is not None:
             if legacy.encoding == "VNI" and vni_base and text in ENCODINGS.vni_marks:
                 prev = glyphs[-1]  # a VNI modifier drawn as its own glyph: it belongs to the letter before
                 prev.text = ENCODINGS.decode(prev.text + text, "VNI", legacy.capitals)
-                prev.x1 = max(prev.x1, ch.x1 + mb_x0)
+                prev.x1 = max(prev.x1, x1 + mb_x0)
                 decoded["VNI"] = decoded.get("VNI", 0) + 1
                 vni_base = False
                 continue
@@ -381,7 +372,6 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
         else:
             vni_base = False
         box = None
-        notdef = getattr(ch, "notdef", False)
         # table.special(text, font), its tests in line
         if (symbol or text in box_glyphs or 0xF000 <= ord(text) <= 0xF0FF) if len(text) == 1 else \
                 table.special(text, font):
@@ -390,10 +380,9 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
             if found == DROP:
                 continue
             box = found if isinstance(found, tuple) else None
-            if box is not None and box[1] == NOTDEF and _follows_box(glyphs, ch.x0 + mb_x0, height - ch.y0 + mb_top):
+            if box is not None and box[1] == NOTDEF and _follows_box(glyphs, x0 + mb_x0, height - y0 + mb_top):
                 continue  # a control character drawn as .notdef against a box (Chromium: a content control's "☐\x01")
-        g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
-                   ch.size or 10.0, bold, box)
+        g = Glyph(text, x0 + mb_x0, x1 + mb_x0, height - y1 + mb_top, height - y0 + mb_top, size or 10.0, bold, box)
         spaces += g.space
         glyphs.append(g)
         if box is not None and box[1] == NOTDEF:
