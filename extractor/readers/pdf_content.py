@@ -36,6 +36,8 @@ from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSSyntaxError, literal
 
 FAST = os.environ.get("EXTRACTOR_PDF_PARSER", "fast") != "pdfminer"
 
+_SIMPLE_ITEMS = (rb"(?:\s*(?:<[0-9a-fA-F]*>(?=[\s<\]0-9.+-])"  # a hex string of digits only,
+                 rb"|[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?=[\s<\]])))*\s*")  # a number, each as group 1 reads it
 _TOKEN = re.compile(
     rb"[\s\x00]*(?:%[^\r\n]*[\s\x00]*)*"  # white space (and NUL, skipped by pdfminer) and comments before a token
     rb"(?:([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 1 a number (int, or float with a dot)
@@ -49,9 +51,12 @@ _TOKEN = re.compile(
     rb"|(>>)"  # 9
     rb"|(>)"  # 10 a lone '>' (after a hex string): nothing
     rb"|(<)"  # 11 a hex string left open at the end: dropped with the rest
-    rb"|(.)"  # 12 any other byte: a one-character keyword ([ ] { } ' " …)
+    rb"|\[" + _SIMPLE_ITEMS + rb"\]()"  # 12 an array of hex strings (digits only) and numbers (TJ's): read by _array
+    # (the group after the array: no group is open while its items repeat, so the regex engine saves no marks)
+    rb"|(.)"  # 13 any other byte: a one-character keyword ([ ] { } ' " …)
     rb"|\Z)",  # the end
     re.S)
+_HEX_BRACKETS = re.compile(rb"[<>]")
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _OPEN_ESCAPE = re.compile(rb"#[0-9a-fA-F]{0,2}$")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.S)
@@ -176,6 +181,21 @@ def _hex(raw: bytes) -> bytes:
     return _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits)
 
 
+def _array(raw: bytes) -> list[Any]:
+    """The items of an array matched by `_TOKEN`'s group 12: hex strings of digits only and numbers (between '<' and
+    '>' a hex string, outside them numbers apart by white space)."""
+    out: list[Any] = []
+    numbers = _NUMBERS
+    for i, part in enumerate(_HEX_BRACKETS.split(raw)):
+        if i & 1:
+            out.append(unhexlify(part) if not len(part) & 1 else _hex(part))
+        elif part:
+            for num in part.split():
+                obj = numbers.get(num)
+                out.append(_number(num) if obj is None else obj)
+    return out
+
+
 def _parse(data: bytes) -> list[Any]:
     return _scan(data, True, _keyword)
 
@@ -219,6 +239,14 @@ def _scan(data: bytes, nest: bool, keyword: Callable[[bytes], Any]) -> list[Any]
                 obj = unhexlify(raw) if not len(raw) & 1 else _hex(raw)
             elif g == 2:
                 obj = keyword(m.group(2))
+            elif g == 12:
+                raw = m.group()  # white space, comments (perhaps with a '['), the array: the array's body
+                items = _array(raw[raw.rindex(b"[") + 1:-1])
+                if nest:
+                    stack.append(items)
+                else:
+                    out += (_ARRAY_BEGIN, *items, _ARRAY_END)
+                continue
             elif g == 5:
                 obj = _name(m.group(5))
                 if m.end() == end and _OPEN_ESCAPE.search(m.group(5)):
@@ -235,8 +263,8 @@ def _scan(data: bytes, nest: bool, keyword: Callable[[bytes], Any]) -> list[Any]
                 continue
             elif g == 11:
                 return out
-            elif g == 12:
-                obj = keyword(m.group(12))
+            elif g == 13:
+                obj = keyword(m.group(13))
             else:
                 obj = _DICT_BEGIN if g == 8 else _DICT_END
             if nest and obj.__class__ is keyword_class:
