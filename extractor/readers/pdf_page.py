@@ -197,6 +197,7 @@ class Page:
     missing: dict[str, list[Glyph]] = field(default_factory=dict)  # boxes drawn with a font's missing glyph
     known: dict[str, set[bool | None]] = field(default_factory=dict)  # states of missing glyphs with a code, by font
     decoded: dict[str, int] = field(default_factory=dict)  # legacy encoding -> glyphs decoded by their font
+    text: bool = True  # pdfminer drew a character with text (not white space, not an unmapped `(cid:n)`)
 
 
 def _take_chars(container: Any, out: list[Char]) -> None:
@@ -346,9 +347,12 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     vni_base = False  # the previous glyph is a VNI letter a modifier may follow
     fonts: dict[Any, tuple[str, Any, bool, bool]] = {}  # font name -> (as str, legacy encoding, bold, symbol font)
     box_glyphs = table.glyphs
+    has_text = False
     for text, fontname, x0, y0, x1, y1, size, notdef in chars:
         if not text:
             continue
+        if not has_text:
+            has_text = not text.isspace() and not text.startswith("(cid:")
         info = fonts.get(fontname)
         if info is None:
             name = fontname if isinstance(fontname, str) else str(fontname)
@@ -414,4 +418,4 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     else:
         body = glyphs
     return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs), missing=missing,
-                known=known, decoded={k: v for k, v in decoded.items() if v})
+                known=known, decoded={k: v for k, v in decoded.items() if v}, text=has_text)
