@@ -316,11 +316,27 @@ class FastCMapParser(CMapParser):
 pdffont.CMapParser = FastCMapParser  # type: ignore[misc]  # pdfminer looks it up there when it reads a font
 
 
-_METHODS: dict[tuple[type, PSKeyword], tuple[str, int] | None] = {}
+_METHODS: dict[tuple[type, PSKeyword], tuple[Callable[..., Any], int] | None] = {}
 
 
 class ContentInterpreter(PDFPageInterpreter):
     """pdfminer's page interpreter with content streams parsed by `parse_content` (see the module docstring)."""
+
+    def __init__(self, rsrcmgr: Any, device: Any) -> None:
+        super().__init__(rsrcmgr, device)
+        # operator -> (its do_* function, taking the interpreter and its arguments; their count), None: no such
+        # operator. Functions, not bound methods: the interpreter holds no reference to itself (no cycle for the GC)
+        self._operators: dict[PSKeyword, tuple[Callable[..., Any], int] | None] = {}
+
+    def _operator(self, op: PSKeyword) -> tuple[Callable[..., Any], int] | None:
+        """The ``do_*`` function pdfminer runs for `op` and its argument count; None when it has none."""
+        key = (self.__class__, op)
+        found = _METHODS.get(key, False)
+        if found is False:
+            name = "do_" + str(op.name, "utf-8", "ignore").replace("*", "_a").replace('"', "_w").replace("'", "_q")
+            func = getattr(self.__class__, name, None)
+            found = _METHODS[key] = (func, func.__code__.co_argcount - 1) if func is not None else None
+        return found
 
     def execute(self, streams: Sequence[object]) -> None:
         valid: list[PDFStream] = []
@@ -337,30 +353,25 @@ class ContentInterpreter(PDFPageInterpreter):
         if objs is None:
             super().execute(streams)
             return
-        cls = self.__class__
         argstack = self.argstack
+        operators = self._operators
         for obj in objs:
             if obj.__class__ is not PSKeyword:
                 argstack.append(obj)
                 continue
-            key = (cls, obj)
-            found = _METHODS.get(key, False)
+            found = operators.get(obj, False)
             if found is False:
-                name = "do_" + str(obj.name, "utf-8", "ignore").replace("*", "_a").replace('"', "_w") \
-                    .replace("'", "_q")
-                func = getattr(self, name, None)
-                found = (name, func.__code__.co_argcount - 1) if func is not None else None
-                _METHODS[key] = found
+                found = operators[obj] = self._operator(obj)
             if found is None:
                 continue
-            name, nargs = found
+            func, nargs = found
             if nargs:
                 args = argstack[-nargs:]
                 del argstack[-nargs:]
                 if len(args) == nargs:
-                    getattr(self, name)(*args)
+                    func(self, *args)
             else:
-                getattr(self, name)()
+                func(self)
             argstack = self.argstack  # an operator may replace the stack
 
 
