@@ -59,7 +59,9 @@ ATOMS = [b"1", b"-2", b"+3", b".5", b"-.5", b"1.", b"1.2.3", b"-", b"+", b".", b
          b"<414>", b"<>", b"<4", b"<41>>", b"<<", b">>", b"<", b">", b"[", b"]", b"{", b"}", b"(", b")", b"#", b"\xe9",
          b"a#b", b"/a/b", b"1/a", b"(x)(y)", b"Tj", b"TJ", b"T*", b"'", b'"', b"true", b"false", b"%c\n", b"%x",
          b"\x00", b" ", b"\n", b"\r", b"\t", b"BT", b"ET", b"q", b"Q", b"re", b"[1 [2] 3]", b"{1 2}", b"]]",
-         b"<</A 1/B>>", b"<</A [1 2] /B <</C 3>> >>", b"/Span<</ActualText(\xfe\xff\x00A)>>BDC", b"EMC"]
+         b"<</A 1/B>>", b"<</A [1 2] /B <</C 3>> >>", b"/Span<</ActualText(\xfe\xff\x00A)>>BDC", b"EMC",
+         b"[<01>2<0203>-764 5 .5<0>+.5 1.]", b"[<0A0b>]", b"[ ]", b"[<01>>]", b"[1-2]", b"[<01>(x)]", b"[1.2.3]",
+         b"[-. 1]", b"[<01>\x00]", b"[1%c\n]", b"[<0 1>]", b"[\x0b<01>\x0c2\n]"]
 
 
 @pytest.mark.parametrize("data", [
@@ -67,6 +69,9 @@ ATOMS = [b"1", b"-2", b"+3", b".5", b"-.5", b"1.", b"1.2.3", b"-", b"+", b".", b
     b"q 1 0 0 1 0 0 cm 0.5 w 10 10 m 20 20 l S Q",
     b"/Span <</ActualText <FEFF0041>>> BDC (x) Tj EMC",
     b"(unterminated", b"/A#4", b"<41", b"<</A 1 /B>> Tj", b"(\\777) Tj",
+    b"[<01>2<0203>-764<0405>4<06>-2<020405>-3<06>4<02>]TJ [<01> -4829 <02>]TJ [ ]TJ [1-2]TJ [<01>>]TJ",
+    b"<</A [<01> 2] /B [3 <04>]>> BDC [[<01>] 1]",
+    b"% [ a comment\n[<01> 2]TJ %[\n [ 3<04>]TJ",
 ])
 def test_parse_content_gives_pdfminers_objects(data: bytes) -> None:
     assert _outcome(parse_content, data) == _outcome(_pdfminer, data)
@@ -169,8 +174,8 @@ def _chars(fast: bool, monkeypatch: pytest.MonkeyPatch, content: bytes = CONTENT
         chars = _layout(page)
         graphics = [(o["object_type"], o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.objects.get("line", [])
                     + page.objects.get("rect", []) + page.objects.get("curve", [])]
-        return [(c.get_text(), c.fontname, c.x0, c.y0, c.x1, c.y1, c.size, getattr(c, "notdef", False))
-                for c in chars], graphics
+        assert all(type(c) is tuple and len(c) == 8 for c in chars)  # (text, font, x0, y0, x1, y1, size, notdef)
+        return chars, graphics
 
 
 def test_the_fast_path_makes_pdfminers_characters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -232,6 +232,26 @@ def test_a_scanned_page_in_a_text_pdf_is_a_warning(tmp_path: Path) -> None:
     assert any("page 2 of 2 is an image without text" in w and "OCR" in w for w in doc.warnings), doc.warnings
 
 
+def test_pdfium_is_asked_only_about_pages_without_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading a page in PDFium costs about a millisecond: only pages where pdfminer drew no text are checked for
+    being scans; the scanned page's warning still comes first."""
+    import pypdfium2 as pdfium
+
+    from extractor.readers import pdf as pdf_reader
+
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument(fx.image_only_pdf(tmp_path / "scan.pdf")))
+    merged.import_pages(pdfium.PdfDocument(CORPUS / "returns" / "f003_r002.pdf"), [0, 1])
+    path = tmp_path / "mixed.pdf"
+    merged.save(str(path))
+    asked: list[list[int]] = []
+    original = pdf_reader._textless
+    monkeypatch.setattr(pdf_reader, "_textless", lambda doc, numbers: asked.append(numbers) or original(doc, numbers))
+    doc = readers.read(path)
+    assert asked == [[1]]
+    assert doc.warnings[0].startswith("page 1 of 3 is an image without text"), doc.warnings
+
+
 def test_encrypted_pdf_is_password_protected(tmp_path: Path) -> None:
     path = tmp_path / "locked.pdf"
     path.write_bytes(fx.encrypted_pdf())

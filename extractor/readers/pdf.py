@@ -162,10 +162,8 @@ def _items(pages: list[Page], flow: Flow, cell_flow: Flow, left: float, right: f
 
 
 # -- the file ---------------------------------------------------------------------------------------------------
-def _open_checks(data: bytes, path: str) -> tuple[int, list[int], bool]:
-    """Open with PDFium: (page count, pages that are images without text, i.e. scanned pages, whether no page has
-    any text: an image-only PDF for OCR); raises InputError for unusable files: password-protected, damaged, no
-    pages."""
+def _open(data: bytes, path: str) -> Any:
+    """The PDFium document; raises InputError for unusable files: password-protected, damaged, no pages."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -174,40 +172,80 @@ def _open_checks(data: bytes, path: str) -> tuple[int, list[int], bool]:
         reason = str(exc).split("(PDFium: ")[-1].rstrip(")") if "PDFium" in str(exc) else str(exc)
         raise InputError(f"the PDF is damaged and cannot be opened ({reason}); ask for it again or re-export it",
                          path=path) from None
-    try:
-        n = len(doc)
-        if n == 0:
-            raise InputError("the PDF has no pages; ask for the return again", path=path)
-        textless = 0
-        scans = []
-        for i in range(n):
-            page = doc[i]
-            tp = page.get_textpage()
-            if not tp.get_text_range().strip():
-                textless += 1
-                if next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2), None) is not None:
-                    scans.append(i + 1)
-            tp.close()
-            page.close()
-    finally:
+    if len(doc) == 0:
         doc.close()
-    return n, scans, textless == n
+        raise InputError("the PDF has no pages; ask for the return again", path=path)
+    return doc
+
+
+def _textless(doc: Any, numbers: list[int]) -> tuple[int, list[int]]:
+    """Of the pages `numbers` (1-based), how many have no text by PDFium, and those that are images without text,
+    i.e. scanned pages. Only pages where pdfminer drew no text are asked (loading a page in PDFium costs about a
+    millisecond): a page where it did has text by PDFium too."""
+    textless = 0
+    scans = []
+    for i in numbers:
+        page = doc[i - 1]
+        tp = page.get_textpage()
+        if not tp.get_text_range().strip():
+            textless += 1
+            if next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2), None) is not None:
+                scans.append(i)
+        tp.close()
+        page.close()
+    return textless, scans
 
 
 def read_pdf(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None) -> Document:
-    """Read PDF bytes into a `Document` (see the module docstring); raises `InputError` for bad input."""
-    path = source.path
-    npages, scans, image_only = _open_checks(data, path)
-    if image_only:  # a scan: the OCR reader rasterises the pages and reads them (imported only here: heavy)
-        from extractor.readers.ocr import read_scan
+    """Read PDF bytes into a `Document` (see the module docstring); raises `InputError` for bad input.
 
-        return read_scan(data, source, pdf=True)
-    glyph_table = GlyphTable(checkboxes) if checkboxes else _GLYPHS
-    warnings: list[str] = []
+    A PDF where no page has any text is a scan: the OCR reader rasterises the pages and reads them."""
+    path = source.path
+    doc = _open(data, path)
+    try:
+        npages = len(doc)
+        try:
+            pages, warnings, encrypted = _read_pages(data, path, checkboxes)
+        except InputError:
+            if _textless(doc, list(range(1, npages + 1)))[0] == npages:
+                return _read_scan(data, source)
+            raise
+        read = {p.number for p in pages if p.text}
+        textless, scans = _textless(doc, [i for i in range(1, npages + 1) if i not in read])
+    finally:
+        doc.close()
+    if textless == npages:
+        return _read_scan(data, source)
     if scans:
-        warnings.append(f"page{'s' if len(scans) > 1 else ''} {', '.join(map(str, scans))} of {npages} "
+        warnings.insert(0, f"page{'s' if len(scans) > 1 else ''} {', '.join(map(str, scans))} of {npages} "
                         f"{'are images' if len(scans) > 1 else 'is an image'} without text (scanned?): their "
                         "content needs OCR and was not read")
+    if encrypted:
+        warnings.append("the PDF is encrypted (no password is needed to open it); it was read")
+    if not pages:
+        raise InputError("no page of the PDF could be read; the file is damaged, ask for it again", path=path)
+    missing: dict[str, list] = {}
+    known: dict[str, set[bool | None]] = {}
+    for p in pages:
+        for font, gl in p.missing.items():
+            missing.setdefault(font, []).extend(gl)
+        for font, states in p.known.items():
+            known.setdefault(font, set()).update(states)
+    infer_missing(missing, known)
+    return assemble(pages, npages, source, warnings)
+
+
+def _read_scan(data: bytes, source: Source) -> Document:
+    from extractor.readers.ocr import read_scan  # imported only here: heavy
+
+    return read_scan(data, source, pdf=True)
+
+
+def _read_pages(data: bytes, path: str, checkboxes: dict[str, Any] | None) -> tuple[list[Page], list[str], bool]:
+    """The pages pdfminer reads, with their warnings (pages that could not be read), and whether the PDF is
+    encrypted; raises InputError when the file cannot be parsed or is password-protected."""
+    glyph_table = GlyphTable(checkboxes) if checkboxes else _GLYPHS
+    warnings: list[str] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -233,19 +271,7 @@ def read_pdf(data: bytes, source: Source, checkboxes: dict[str, Any] | None = No
         except Exception as exc:
             raise InputError(f"the PDF is damaged and cannot be parsed ({type(exc).__name__}); ask for it again "
                              "or re-export it", path=path) from None
-    if encrypted:
-        warnings.append("the PDF is encrypted (no password is needed to open it); it was read")
-    if not pages:
-        raise InputError("no page of the PDF could be read; the file is damaged, ask for it again", path=path)
-    missing: dict[str, list] = {}
-    known: dict[str, set[bool | None]] = {}
-    for p in pages:
-        for font, gl in p.missing.items():
-            missing.setdefault(font, []).extend(gl)
-        for font, states in p.known.items():
-            known.setdefault(font, set()).update(states)
-    infer_missing(missing, known)
-    return assemble(pages, npages, source, warnings)
+    return pages, warnings, encrypted
 
 
 def assemble(pages: list[Page], npages: int, source: Source, warnings: list[str]) -> Document:

@@ -21,11 +21,11 @@ the descent and font size as pdfminer does: every gap, line and fit threshold of
 
 from __future__ import annotations
 
-import binascii
 import os
 import re
+from binascii import unhexlify
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pdfminer import pdffont
@@ -36,21 +36,27 @@ from pdfminer.psparser import KWD, LIT, PSEOF, PSKeyword, PSSyntaxError, literal
 
 FAST = os.environ.get("EXTRACTOR_PDF_PARSER", "fast") != "pdfminer"
 
+_SIMPLE_ITEMS = (rb"(?:\s*(?:<[0-9a-fA-F]*>(?=[\s<\]0-9.+-])"  # a hex string of digits only,
+                 rb"|[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?=[\s<\]])))*\s*")  # a number, each as group 1 reads it
 _TOKEN = re.compile(
     rb"[\s\x00]*(?:%[^\r\n]*[\s\x00]*)*"  # white space (and NUL, skipped by pdfminer) and comments before a token
     rb"(?:([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 1 a number (int, or float with a dot)
     rb"|([A-Za-z][^#/%\[\]()<>{}\s]*)"  # 2 a keyword (an operator, true, false)
-    rb"|<(?!<)([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 3 a hex string (its end, not taken here, is read next)
-    rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"  # 4 a name
-    rb"|\(([^()\\]*)\)"  # 5 a string without escapes or nested brackets
-    rb"|(\()"  # 6 any other string: read by _string
-    rb"|(<<)"  # 7
-    rb"|(>>)"  # 8
-    rb"|(>)"  # 9 a lone '>' (after a hex string): nothing
-    rb"|(<)"  # 10 a hex string left open at the end: dropped with the rest
-    rb"|(.)"  # 11 any other byte: a one-character keyword ([ ] { } ' " …)
+    rb"|<([0-9a-fA-F]*)>(?!>)"  # 3 a hex string of digits only, with its end (not a '>>' after it: read next)
+    rb"|<(?!<)([\s0-9a-fA-F]*)(?=[^\s0-9a-fA-F])"  # 4 any other hex string (its end, not taken here, is read next)
+    rb"|/((?:[^#/%\[\]()<>{}\s]|#[0-9a-fA-F]{0,2})*)"  # 5 a name
+    rb"|\(([^()\\]*)\)"  # 6 a string without escapes or nested brackets
+    rb"|(\()"  # 7 any other string: read by _string
+    rb"|(<<)"  # 8
+    rb"|(>>)"  # 9
+    rb"|(>)"  # 10 a lone '>' (after a hex string): nothing
+    rb"|(<)"  # 11 a hex string left open at the end: dropped with the rest
+    rb"|\[" + _SIMPLE_ITEMS + rb"\]()"  # 12 an array of hex strings (digits only) and numbers (TJ's): read by _array
+    # (the group after the array: no group is open while its items repeat, so the regex engine saves no marks)
+    rb"|(.)"  # 13 any other byte: a one-character keyword ([ ] { } ' " …)
     rb"|\Z)",  # the end
     re.S)
+_HEX_BRACKETS = re.compile(rb"[<>]")
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _OPEN_ESCAPE = re.compile(rb"#[0-9a-fA-F]{0,2}$")
 _HEX_PAIR = re.compile(rb"[0-9a-fA-F]{2}|.", re.S)
@@ -171,48 +177,97 @@ def _hex(raw: bytes) -> bytes:
     """A hex string's bytes, as pdfminer reads them (white space ignored, an odd last digit a byte of its own)."""
     digits = raw.translate(None, _SPACES)
     if len(digits) % 2 == 0:
-        return binascii.unhexlify(digits)
+        return unhexlify(digits)
     return _HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits)
 
 
+def _array(raw: bytes) -> list[Any]:
+    """The items of an array matched by `_TOKEN`'s group 12: hex strings of digits only and numbers (between '<' and
+    '>' a hex string, outside them numbers apart by white space)."""
+    out: list[Any] = []
+    numbers = _NUMBERS
+    for i, part in enumerate(_HEX_BRACKETS.split(raw)):
+        if i & 1:
+            out.append(unhexlify(part) if not len(part) & 1 else _hex(part))
+        elif part:
+            for num in part.split():
+                obj = numbers.get(num)
+                out.append(_number(num) if obj is None else obj)
+    return out
+
+
 def _parse(data: bytes) -> list[Any]:
+    return _scan(data, True, _keyword)
+
+
+def tokens(data: bytes) -> list[Any]:
+    """The tokens of PostScript-like `data` as pdfminer's `PSBaseParser.nexttoken` gives them (numbers, keywords,
+    names, strings, hex strings, ``<<`` / ``>>`` / ``[`` … as keywords), without positions."""
+    return _scan(data + b"\n", False, _plain_keyword)
+
+
+def _plain_keyword(raw: bytes) -> Any:
+    hit = _KEYWORDS.get(raw)
+    return KWD(raw) if hit is None else hit
+
+
+def _scan(data: bytes, nest: bool, keyword: Callable[[bytes], Any]) -> list[Any]:
+    """The objects of `data` (ending with the newline the callers add), in order: with `nest`, arrays, dictionaries
+    and procedures built as pdfminer's `PSStackParser` builds them; without, the bare tokens (brackets as keywords).
+    `keyword` makes a keyword's object."""
     out: list[Any] = []
     stack = out  # where objects go: `out` at the top level, else the open array / dictionary / procedure
     context: list[tuple[str, list[Any]]] = []  # (type, stack) of each open container, innermost last
     kind = ""
     pos = 0
-    end = len(data) - 1  # the newline parse_content added
+    end = len(data) - 1  # the newline the caller added
+    numbers = _NUMBERS
+    keyword_class = PSKeyword
     while True:  # one pass of finditer up to the end or to a string with escapes or brackets (read by _string)
         restart = -1
         for m in _TOKEN.finditer(data, pos):
             g = m.lastindex
             if g == 1:
-                obj = _number(m.group(1))
+                raw = m.group(1)
+                obj = numbers.get(raw)
+                if obj is None:
+                    obj = _number(raw)
                 if obj is False:
                     continue
-            elif g == 2:
-                obj = _keyword(m.group(2))
             elif g == 3:
-                obj = _hex(m.group(3))
-            elif g == 4:
-                obj = _name(m.group(4))
-                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
-                    return out  # pdfminer drops a name ending in a #xx escape at the very end
+                raw = m.group(3)
+                obj = unhexlify(raw) if not len(raw) & 1 else _hex(raw)
+            elif g == 2:
+                obj = keyword(m.group(2))
+            elif g == 12:
+                raw = m.group()  # white space, comments (perhaps with a '['), the array: the array's body
+                items = _array(raw[raw.rindex(b"[") + 1:-1])
+                if nest:
+                    stack.append(items)
+                else:
+                    out += (_ARRAY_BEGIN, *items, _ARRAY_END)
+                continue
             elif g == 5:
-                obj = m.group(5)
+                obj = _name(m.group(5))
+                if m.end() == end and _OPEN_ESCAPE.search(m.group(5)):
+                    return out  # pdfminer drops a name ending in a #xx escape at the very end
+            elif g == 4:
+                obj = _hex(m.group(4))
             elif g == 6:
+                obj = m.group(6)
+            elif g == 7:
                 obj, restart = _string(data, m.end())
                 if obj is None:
                     return out
-            elif g == 9 or g is None:
+            elif g == 10 or g is None:
                 continue
-            elif g == 10:
-                return out
             elif g == 11:
-                obj = _keyword(m.group(11))
+                return out
+            elif g == 13:
+                obj = keyword(m.group(13))
             else:
-                obj = _DICT_BEGIN if g == 7 else _DICT_END
-            if obj.__class__ is PSKeyword:
+                obj = _DICT_BEGIN if g == 8 else _DICT_END
+            if nest and obj.__class__ is keyword_class:
                 opened = _OPEN.get(obj)
                 if opened is not None:
                     context.append((kind, stack))
@@ -241,52 +296,6 @@ def _parse(data: bytes) -> list[Any]:
         pos = restart
 
 
-def tokens(data: bytes) -> list[Any]:
-    """The tokens of PostScript-like `data` as pdfminer's `PSBaseParser.nexttoken` gives them (numbers, keywords,
-    names, strings, hex strings, ``<<`` / ``>>`` / ``[`` … as keywords), without positions."""
-    out: list[Any] = []
-    data += b"\n"
-    end = len(data) - 1
-    pos = 0
-    while True:
-        restart = -1
-        for m in _TOKEN.finditer(data, pos):
-            g = m.lastindex
-            if g == 1:
-                obj = _number(m.group(1))
-                if obj is False:
-                    continue
-            elif g == 2:
-                raw = m.group(2)
-                obj = True if raw == b"true" else False if raw == b"false" else KWD(raw)
-            elif g == 3:
-                obj = _hex(m.group(3))
-            elif g == 4:
-                obj = _name(m.group(4))
-                if m.end() == end and _OPEN_ESCAPE.search(m.group(4)):
-                    return out
-            elif g == 5:
-                obj = m.group(5)
-            elif g == 6:
-                obj, restart = _string(data, m.end())
-                if obj is None:
-                    return out
-            elif g == 9 or g is None:
-                continue
-            elif g == 10:
-                return out
-            elif g == 11:
-                obj = KWD(m.group(11))
-            else:
-                obj = _DICT_BEGIN if g == 7 else _DICT_END
-            out.append(obj)
-            if restart >= 0:
-                break
-        if restart < 0:
-            return out
-        pos = restart
-
-
 class FastCMapParser(CMapParser):
     """pdfminer's ToUnicode / CMap parser reading its tokens from `tokens` (the CMaps of subset fonts, one entry per
     glyph, cost as much to tokenize as a page); installed in pdfminer.pdffont when this module is imported."""
@@ -307,11 +316,27 @@ class FastCMapParser(CMapParser):
 pdffont.CMapParser = FastCMapParser  # type: ignore[misc]  # pdfminer looks it up there when it reads a font
 
 
-_METHODS: dict[tuple[type, PSKeyword], tuple[str, int] | None] = {}
+_METHODS: dict[tuple[type, PSKeyword], tuple[Callable[..., Any], int] | None] = {}
 
 
 class ContentInterpreter(PDFPageInterpreter):
     """pdfminer's page interpreter with content streams parsed by `parse_content` (see the module docstring)."""
+
+    def __init__(self, rsrcmgr: Any, device: Any) -> None:
+        super().__init__(rsrcmgr, device)
+        # operator -> (its do_* function, taking the interpreter and its arguments; their count), None: no such
+        # operator. Functions, not bound methods: the interpreter holds no reference to itself (no cycle for the GC)
+        self._operators: dict[PSKeyword, tuple[Callable[..., Any], int] | None] = {}
+
+    def _operator(self, op: PSKeyword) -> tuple[Callable[..., Any], int] | None:
+        """The ``do_*`` function pdfminer runs for `op` and its argument count; None when it has none."""
+        key = (self.__class__, op)
+        found = _METHODS.get(key, False)
+        if found is False:
+            name = "do_" + str(op.name, "utf-8", "ignore").replace("*", "_a").replace('"', "_w").replace("'", "_q")
+            func = getattr(self.__class__, name, None)
+            found = _METHODS[key] = (func, func.__code__.co_argcount - 1) if func is not None else None
+        return found
 
     def execute(self, streams: Sequence[object]) -> None:
         valid: list[PDFStream] = []
@@ -328,30 +353,25 @@ class ContentInterpreter(PDFPageInterpreter):
         if objs is None:
             super().execute(streams)
             return
-        cls = self.__class__
         argstack = self.argstack
+        operators = self._operators
         for obj in objs:
             if obj.__class__ is not PSKeyword:
                 argstack.append(obj)
                 continue
-            key = (cls, obj)
-            found = _METHODS.get(key, False)
+            found = operators.get(obj, False)
             if found is False:
-                name = "do_" + str(obj.name, "utf-8", "ignore").replace("*", "_a").replace('"', "_w") \
-                    .replace("'", "_q")
-                func = getattr(self, name, None)
-                found = (name, func.__code__.co_argcount - 1) if func is not None else None
-                _METHODS[key] = found
+                found = operators[obj] = self._operator(obj)
             if found is None:
                 continue
-            name, nargs = found
+            func, nargs = found
             if nargs:
                 args = argstack[-nargs:]
                 del argstack[-nargs:]
                 if len(args) == nargs:
-                    getattr(self, name)(*args)
+                    func(self, *args)
             else:
-                getattr(self, name)()
+                func(self)
             argstack = self.argstack  # an operator may replace the stack
 
 

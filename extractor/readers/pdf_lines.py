@@ -6,9 +6,8 @@ their text (tabs for uncovered gaps, checkbox tokens) and what paragraph joining
 
 from __future__ import annotations
 
-import statistics
 import unicodedata
-from collections import Counter
+from operator import attrgetter
 
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Box, Span
 
@@ -40,6 +39,25 @@ class Glyph:
         return (self.top + self.bottom) / 2
 
 
+_X0 = attrgetter("x0")
+
+
+def _median(values: list[float]) -> float:
+    """`statistics.median` of a non-empty list (the same arithmetic)."""
+    data = sorted(values)
+    n = len(data)
+    i = n // 2
+    return data[i] if n % 2 else (data[i - 1] + data[i]) / 2
+
+
+def _most_common(values: list[float]) -> float:
+    """The most frequent value, the first met among equals (`Counter(values).most_common(1)[0][0]`)."""
+    counts: dict[float, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__)
+
+
 class Line:
     """One line of text: its glyphs in x order, its text with boxes, and what paragraph joining needs."""
 
@@ -47,7 +65,7 @@ class Line:
                  "first_glyph", "space_w", "trailing_space", "bold_n", "text_n", "page", "spans")
 
     def __init__(self, glyphs: list[Glyph], spaces_drawn: bool, page: int) -> None:
-        gl = sorted(glyphs, key=lambda g: g.x0)
+        gl = sorted(glyphs, key=_X0)
         kept: list[Glyph] = []
         for g in gl:  # overprinted duplicates (fake bold, doubled text)
             if kept and g.text == kept[-1].text and abs(g.x0 - kept[-1].x0) < 0.5 and abs(g.top - kept[-1].top) < 0.5:
@@ -56,13 +74,13 @@ class Line:
         ink = [g for g in kept if not g.space]
         letters = [g for g in ink if g.box is None] or ink
         self.page = page
-        self.size = statistics.median(g.size for g in letters)
+        self.size = _median([g.size for g in letters])
         self.x0, self.x1 = ink[0].x0, max(g.x1 for g in ink)
         self.first_glyph = ink[0].x1 - ink[0].x0
         self.top, self.bottom = min(g.top for g in ink), max(g.bottom for g in ink)
-        self.base = Counter(round(g.bottom, 1) for g in letters).most_common(1)[0][0]
+        self.base = _most_common([round(g.bottom, 1) for g in letters])
         spaces = [g.x1 - g.x0 for g in kept if g.text == " "]
-        self.space_w = statistics.median(spaces) if spaces else 0.25 * self.size
+        self.space_w = _median(spaces) if spaces else 0.25 * self.size
         self.trailing_space = kept[-1].space
         self.end = max(self.x1, kept[-1].x1)  # where the line's trailing spaces end
         # words and gaps: a gap no glyph covers is a tab stop (or a word space when spaces are not drawn);
@@ -152,19 +170,24 @@ def _first_segment(seq: list[tuple[str, Glyph | None]], x0: float, x1: float) ->
 
 def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into lines by vertical centre, top to bottom (groups of spaces only dropped)."""
-    order = sorted(glyphs, key=lambda g: g.mid)
+    mids = [(g.top + g.bottom) / 2 for g in glyphs]  # Glyph.mid, once each
+    order = sorted(range(len(glyphs)), key=mids.__getitem__)
     groups: list[list[Glyph]] = []
+    group: list[Glyph] = []
     ref_mid = ref_h = 0.0
     k = 0
-    for g in order:
+    for i in order:
+        g = glyphs[i]
+        mid = mids[i]
         h = max(g.bottom - g.top, 1.0)
-        if groups and abs(g.mid - ref_mid) <= LINE_TOL * min(h, ref_h) + 0.5:
-            groups[-1].append(g)
+        if groups and abs(mid - ref_mid) <= LINE_TOL * min(h, ref_h) + 0.5:
+            group.append(g)
             if not g.space and g.box is None:
                 k += 1
-                ref_mid += (g.mid - ref_mid) / k
+                ref_mid += (mid - ref_mid) / k
         else:
-            groups.append([g])
-            ref_mid, ref_h = g.mid, h
+            group = [g]
+            groups.append(group)
+            ref_mid, ref_h = mid, h
             k = 1 if not g.space and g.box is None else 0
     return [grp for grp in groups if not all(g.space for g in grp)]

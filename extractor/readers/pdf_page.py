@@ -38,35 +38,27 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 # -- pdfminer device: /ActualText of marked content replaces the text of the glyphs it covers ------------------
-class Char:
-    """A character as the reader needs it: what pdfminer's `LTChar` gives (text, font name, box, size), made
-    without building the `LTChar` (its matrix algebra, colour state, marked-content tags)."""
+Char = tuple  # (text, font name, x0, y0, x1, y1, size, notdef): a character as the reader needs it, what pdfminer's
+# `LTChar` gives (text, font name, box, size) and whether /ActualText replaced a missing glyph (MISSING_GLYPH)
 
-    __slots__ = ("_text", "fontname", "x0", "y0", "x1", "y1", "size", "notdef")
 
-    def __init__(self, text: str, fontname: str, x0: float, y0: float, x1: float, y1: float) -> None:
-        self._text = text
-        self.fontname = fontname
-        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-        self.size = y1 - y0
-        self.notdef = False
-
-    def get_text(self) -> str:
-        return self._text
+def _char(obj: LTChar) -> Char:
+    """An `LTChar` as a `Char`."""
+    return obj._text, obj.fontname, obj.x0, obj.y0, obj.x1, obj.y1, obj.size, getattr(obj, "notdef", False)
 
 
 class _Aggregator(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's aggregator plus /ActualText: the first glyph of a span gets the span's text, the rest "".
 
     With the fast parser (`pdf_content.FAST`) the characters are collected in `chars` (drawing order) instead of the
-    layout: horizontal text as `Char`s computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
-    order: equal floats), vertical text as pdfminer's `LTChar`s moved out of the layout."""
+    layout, as `Char`s: horizontal text computed as pdfminer computes an `LTChar`'s box (same arithmetic, same
+    order: equal floats), vertical text from pdfminer's `LTChar`s taken out of the layout."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._spans: list[list[Any]] = []  # [actual text or None, used]
         self._actual = 0  # how many of the open spans have an /ActualText
-        self.chars: list[Any] = []
+        self.chars: list[Char] = []
         self._fast = pdf_content.FAST
         self._fonts: dict[int, tuple[Any, dict[int, tuple[str, float]]]] = {}  # id(font) -> (font, cid -> text, width)
 
@@ -84,22 +76,33 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         if self._spans:
             self._actual -= self._spans.pop()[0] is not None
 
-    def _actual_text(self, obj: Any) -> None:
-        """Give a character the /ActualText of the innermost span that has one (the span's first character only)."""
+    def _to_text(self, font: Any, cid: int) -> str:
+        """A character's text as pdfminer's `render_char` finds it."""
+        try:
+            text = font.to_unichr(cid)
+            assert isinstance(text, str), str(type(text))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        return text
+
+    def _actual_text(self, text: str) -> tuple[str, bool]:
+        """A character's text given the /ActualText of the innermost span that has one (the span's first character
+        only; the others ""), and whether it replaced a missing glyph."""
         span = next((s for s in reversed(self._spans) if s[0] is not None), None)
-        if span is not None:
-            obj.notdef = obj._text == MISSING_GLYPH
-            obj._text = "" if span[1] else span[0]
-            span[1] = True
+        if span is None:
+            return text, False
+        actual = "" if span[1] else span[0]
+        span[1] = True
+        return actual, text == MISSING_GLYPH
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         adv = super().render_char(*args, **kwargs)
         if self._actual and self.cur_item._objs:
             obj = self.cur_item._objs[-1]
             if isinstance(obj, LTChar):
-                self._actual_text(obj)
+                obj._text, obj.notdef = self._actual_text(obj._text)
         if self._fast and self.cur_item._objs and isinstance(self.cur_item._objs[-1], LTChar):
-            self.chars.append(self.cur_item._objs.pop())
+            self.chars.append(_char(self.cur_item._objs.pop()))
         return adv
 
     def render_string_horizontal(self, seq: Any, matrix: Any, pos: Any, font: Any, fontsize: float, scaling: float,
@@ -120,6 +123,19 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         by1 = descent + rise + fontsize
         fontname = font.fontname
         chars = self.chars
+        actual = self._actual
+        to_text = self._to_text
+        # pdfminer boxes a character by translate_matrix(matrix, (x, y)), then apply_matrix_rect(it, (0, by0, adv,
+        # by1)): the parts of those sums that do not depend on x or the advance are computed once, in the same order
+        yc, yd = y * c, y * d
+        a0, b0 = a * 0, b * 0
+        cby0, dby0, cby1, dby1 = c * by0, d * by0, c * by1, d * by1
+        upright = b == 0 and c == 0
+        if upright:  # no rotation or skew: the box's top and bottom are the same for every character of the string
+            mf = x * b + yd + f
+            bottom, top = b0 + dby0 + mf, b0 + dby1 + mf
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            size = y1 - y0
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
@@ -131,25 +147,23 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
                         x += charspace
                     hit = cache.get(cid)
                     if hit is None:
-                        try:
-                            text = font.to_unichr(cid)
-                            assert isinstance(text, str), str(type(text))
-                        except PDFUnicodeNotDefined:
-                            text = self.handle_undefined_char(font, cid)
-                        hit = cache[cid] = (text, font.char_width(cid))
-                    # translate_matrix(matrix, (x, y)), then apply_matrix_rect(it, (0, by0, adv, by1)) as pdfminer
-                    me = x * a + y * c + e
-                    mf = x * b + y * d + f
+                        hit = cache[cid] = (to_text(font, cid), font.char_width(cid))
+                    me = x * a + yc + e
                     adv = hit[1] * fontsize * scaling
-                    left1, bottom1 = a * 0 + c * by0 + me, b * 0 + d * by0 + mf
-                    right1, bottom2 = a * adv + c * by0 + me, b * adv + d * by0 + mf
-                    right2, top1 = a * adv + c * by1 + me, b * adv + d * by1 + mf
-                    left2, top2 = a * 0 + c * by1 + me, b * 0 + d * by1 + mf
-                    ch = Char(hit[0], fontname, min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2),
-                              max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2))
-                    if self._actual:
-                        self._actual_text(ch)
-                    chars.append(ch)
+                    text, notdef = self._actual_text(hit[0]) if actual else (hit[0], False)
+                    if upright:
+                        left, right = a0 + cby0 + me, a * adv + cby0 + me
+                        chars.append((text, fontname, left, y0, right, y1, size, notdef) if left <= right else
+                                     (text, fontname, right, y0, left, y1, size, notdef))
+                    else:
+                        mf = x * b + yd + f
+                        left1, bottom1 = a0 + cby0 + me, b0 + dby0 + mf
+                        right1, bottom2 = a * adv + cby0 + me, b * adv + dby0 + mf
+                        right2, top1 = a * adv + cby1 + me, b * adv + dby1 + mf
+                        left2, top2 = a0 + cby1 + me, b0 + dby1 + mf
+                        lo, hi = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
+                        chars.append((text, fontname, min(left1, left2, right1, right2), lo,
+                                      max(left1, left2, right1, right2), hi, hi - lo, notdef))
                     x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
@@ -157,7 +171,7 @@ class _Aggregator(PDFPageAggregatorWithMarkedContent):
         return (x, y)
 
 
-def _layout(page: Any) -> list[Any]:
+def _layout(page: Any) -> list[Char]:
     """Lay the page out with `_Aggregator`, install the result as the page's layout; its characters (drawing order),
     taken out of it."""
     device = _Aggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
@@ -183,14 +197,15 @@ class Page:
     missing: dict[str, list[Glyph]] = field(default_factory=dict)  # boxes drawn with a font's missing glyph
     known: dict[str, set[bool | None]] = field(default_factory=dict)  # states of missing glyphs with a code, by font
     decoded: dict[str, int] = field(default_factory=dict)  # legacy encoding -> glyphs decoded by their font
+    text: bool = True  # pdfminer drew a character with text (not white space, not an unmapped `(cid:n)`)
 
 
-def _take_chars(container: Any, out: list[LTChar]) -> None:
-    """Move the characters out of a layout tree (into `out`, in drawing order), leaving the graphics."""
+def _take_chars(container: Any, out: list[Char]) -> None:
+    """Take the characters out of a layout tree (into `out` as `Char`s, in drawing order), leaving the graphics."""
     kept = []
     for obj in container._objs:
         if isinstance(obj, LTChar):
-            out.append(obj)
+            out.append(_char(obj))
         else:
             if isinstance(obj, LTContainer):
                 _take_chars(obj, out)
@@ -330,17 +345,25 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
     known: dict[str, set[bool | None]] = {}
     decoded: dict[str, int] = {}
     vni_base = False  # the previous glyph is a VNI letter a modifier may follow
-    for ch in chars:
-        text = ch.get_text()
+    fonts: dict[Any, tuple[str, Any, bool, bool]] = {}  # font name -> (as str, legacy encoding, bold, symbol font)
+    box_glyphs = table.glyphs
+    has_text = False
+    for text, fontname, x0, y0, x1, y1, size, notdef in chars:
         if not text:
             continue
-        font = ch.fontname if isinstance(ch.fontname, str) else str(ch.fontname)
-        legacy = ENCODINGS.font(font)
+        if not has_text:
+            has_text = not text.isspace() and not text.startswith("(cid:")
+        info = fonts.get(fontname)
+        if info is None:
+            name = fontname if isinstance(fontname, str) else str(fontname)
+            info = fonts[fontname] = (name, ENCODINGS.font(name), is_bold_font(name),
+                                      table.symbol_font(name) is not None)
+        font, legacy, bold, symbol = info
         if legacy is not None:
             if legacy.encoding == "VNI" and vni_base and text in ENCODINGS.vni_marks:
                 prev = glyphs[-1]  # a VNI modifier drawn as its own glyph: it belongs to the letter before
                 prev.text = ENCODINGS.decode(prev.text + text, "VNI", legacy.capitals)
-                prev.x1 = max(prev.x1, ch.x1 + mb_x0)
+                prev.x1 = max(prev.x1, x1 + mb_x0)
                 decoded["VNI"] = decoded.get("VNI", 0) + 1
                 vni_base = False
                 continue
@@ -353,17 +376,17 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
         else:
             vni_base = False
         box = None
-        notdef = getattr(ch, "notdef", False)
-        if table.special(text, font):
+        # table.special(text, font), its tests in line
+        if (symbol or text in box_glyphs or 0xF000 <= ord(text) <= 0xF0FF) if len(text) == 1 else \
+                table.special(text, font):
             # a missing glyph's code (its /ActualText) is a symbol font's: read it with that font's tables
             found = table.classify(text, table.missing_glyph_font if notdef and len(text) == 1 else font)
             if found == DROP:
                 continue
             box = found if isinstance(found, tuple) else None
-            if box is not None and box[1] == NOTDEF and _follows_box(glyphs, ch.x0 + mb_x0, height - ch.y0 + mb_top):
+            if box is not None and box[1] == NOTDEF and _follows_box(glyphs, x0 + mb_x0, height - y0 + mb_top):
                 continue  # a control character drawn as .notdef against a box (Chromium: a content control's "☐\x01")
-        g = Glyph(text, ch.x0 + mb_x0, ch.x1 + mb_x0, height - ch.y1 + mb_top, height - ch.y0 + mb_top,
-                   ch.size or 10.0, is_bold_font(font), box)
+        g = Glyph(text, x0 + mb_x0, x1 + mb_x0, height - y1 + mb_top, height - y0 + mb_top, size or 10.0, bold, box)
         spaces += g.space
         glyphs.append(g)
         if box is not None and box[1] == NOTDEF:
@@ -384,6 +407,15 @@ def read_page(page: Any, number: int, table: GlyphTable) -> Page:
         settings = {**_TABLE_SETTINGS, "explicit_horizontal_lines": opens}
     tables = [PageTable(number, tuple(t.bbox), [tuple(c) for c in t.cells])
               for t in ruled.find_tables(settings) if len(t.cells) >= 2]
-    body = [g for g in glyphs if not any(t.take(g) for t in tables)]
+    if tables:
+        body = []
+        for g in glyphs:
+            for t in tables:
+                if t.take(g):
+                    break
+            else:
+                body.append(g)
+    else:
+        body = glyphs
     return Page(number, page.width, page.height, group_lines(body), tables, spaces, len(glyphs), missing=missing,
-                known=known, decoded={k: v for k, v in decoded.items() if v})
+                known=known, decoded={k: v for k, v in decoded.items() if v}, text=has_text)
