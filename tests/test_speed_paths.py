@@ -1,5 +1,5 @@
 """The fast paths of issue 9 give exactly what the plain computations give: remembered similarity rows,
-the JSON encoder (reads back as the value), the fast schema check, the cached line splitter,
+the JSON encoder (reads back as the value), the fastjsonschema check, the cached line splitter,
 the order alignment table and the top candidates."""
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def test_fast_validation_rejects_what_jsonschema_rejects(path: tuple, bad: objec
 
 
 @pytest.mark.parametrize("path, good", [
-    (("fields", 0, "field_id"), "a.b\n"),  # jsonschema decides (re.search: `$` before a final newline), and accepts
+    (("fields", 0, "field_id"), "a.b\n"),  # fastjsonschema's `$` is stricter: jsonschema decides, and accepts
     (("fields", 0, "row"), 1.0), (("fields", 0, "value"), [1, 2]), (("fields", 0, "confidence"), math.nan),
 ])
 def test_fast_validation_accepts_what_jsonschema_accepts(path: tuple, good: object) -> None:
