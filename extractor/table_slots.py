@@ -45,7 +45,7 @@ def _group_title(row: Sequence[Cell], texts: Sequence[str], ncols: int) -> Cell 
     if ncols <= 2 or all(c.colspan < wide_span for c in row):
         return None
     filled = [(c, t) for c, t in zip(row, texts, strict=True) if t.strip()]
-    wide = [c for c, t in filled if c.colspan >= wide_span and not has_leader(t) and not has_options_text(t)]
+    wide = [c for c, t in filled if c.colspan >= wide_span and not has_leader(t) and not has_box(t)]
     if len(wide) != 1:
         return None
     title = wide[0]
@@ -162,7 +162,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
                 not any(text_of[id(c)].strip() for c in values):
             group = row_label  # a bold title row over the rows that follow ("1. Đầu tư cho phần cứng")
             continue
-        if not row_label and above and any(has_options_text(text_of[id(c)]) for c in values):
+        if not row_label and above and any(has_box(text_of[id(c)]) for c in values):
             row_label = above  # a row of boxes with no label of its own answers the row above
         above = row_label
         context = f"{group} / {row_label}" if group and row_label else row_label
@@ -188,7 +188,7 @@ def table_slots(table: Table, number: int, section: str, units: Sequence[str],
         if not row_label:  # a row whose label is printed inside its cells ("ADSL: …")
             row_label = next((s.label for _, ss in cell_slots for s in ss if s.label), "")
             context = f"{group} / {row_label}" if group and row_label else row_label
-        if label_cell is not None and not _dotted(label_text) and not has_options_text(label_text):
+        if label_cell is not None and not _dotted(label_text) and not has_box(label_text):
             loc = _cell_location(table, label_cell, nhead + r - 1, index[id(label_cell)])
             slots.append(Slot("label", row_label, context, section, col_header[label_cell.col] or None,
                               raw=" ".join(label_text.split()), location=loc, table=number, row=r,
@@ -219,9 +219,9 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
     """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
     lines typed without one. A cell with none of these is one slot, its whole text read later. `text`: the cell's."""
-    boxed = [b for b in cell.blocks if has_options_text(b.text)]
+    boxed = [b for b in cell.blocks if has_box(b.text)]
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
-        boxed = [b for b in cell.blocks if has_options_text(b.text) or TYPED_MARK.search(b.text)
+        boxed = [b for b in cell.blocks if has_box(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]
     elif _lone_tick(text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
         return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
@@ -460,15 +460,11 @@ def _numbering_columns(grid: _Grid, nhead: int, col_header: list[str]) -> set[in
             if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
 
-def has_options_text(text: str) -> bool:
-    return has_box(text)
-
-
 @functools.lru_cache(maxsize=16384)
 def _is_label_cell(text: str) -> bool:
     """A cell whose text can be its row's label: six letters or more, no dots, no boxes, not a number."""
     t = text.strip()
-    if not t or has_leader(t) or has_options_text(t):
+    if not t or has_leader(t) or has_box(t):
         return False
     letters = sum(map(str.isalpha, t))
     return letters >= 6 and not _NUMERIC.fullmatch(t)
