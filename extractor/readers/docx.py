@@ -340,14 +340,8 @@ class _Walker:
                     if text or len(ch):
                         self._t(ch, rfonts, bold, st, legacy)
                 elif text:  # the common case: plain text in no symbol or legacy font (`_text`'s first branch)
-                    if st.styles:
-                        st.plain(text)
-                    else:
-                        st.parts.append(text)
-                        st.n += len(text)
-                    if not text.isspace():
-                        st.text_runs += 1
-                        st.bold_runs += bold
+                    st.plain(text)
+                    st.counted(text, bold)
             elif tag == R:
                 outer, st.styles = st.styles, ()
                 self._walk(ch, st, None, False, self.para_legacy)
