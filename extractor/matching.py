@@ -341,8 +341,6 @@ class _View:
         self.units = tpl.units[idx]
 
 
-
-
 class _Templates:
     """The catalogue's template slots (the columns of the score matrix) and what scoring needs of them,
     computed once per catalogue."""

@@ -113,8 +113,7 @@ class SimTable:
         for n in range(len(ATTRS)):
             qb, ib = np.unique([k[n] for k in b], return_inverse=True)
             self.targets.append(list(qb))
-            plain = _plain_spaces(list(qb))
-            self.targets_sorted.append([_sorted_tokens(t) for t in qb] if plain else None)
+            self.targets_sorted.append([_sorted_tokens(t) for t in qb] if _plain_spaces(list(qb)) else None)
             self.inverse.append(ib.ravel())
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
