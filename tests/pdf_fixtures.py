@@ -162,19 +162,23 @@ def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner") 
         b"<< /Filter /Standard /V 1 /R 2 /O <" + o_entry.hex().encode() + b"> /U <" + u_entry.hex().encode()
         + b"> /P %d >>" % perms,
     ]
+    return pdf_file(objects, b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (file_id.hex().encode(), file_id.hex().encode()),
+                    header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+
+def pdf_file(objects: list[bytes], trailer: bytes = b"", header: bytes = b"%PDF-1.4\n") -> bytes:
+    """A PDF file of `objects` (each an object's body, a stream's with its dictionary and `stream … endstream`;
+    numbered from 1, object 1 the catalogue) with its cross-reference table; `trailer`: more trailer entries."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(header)
     offsets = []
     for n, body in enumerate(objects, start=1):
         offsets.append(out.tell())
         out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>\n"
-              % (len(objects) + 1, file_id.hex().encode(), file_id.hex().encode()))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref))
     return out.getvalue()
 
 

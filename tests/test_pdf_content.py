@@ -20,6 +20,7 @@ from extractor import readers
 from extractor.readers import pdf_content
 from extractor.readers.pdf_content import ContentInterpreter, FastCMapParser, parse_content, tokens
 from extractor.readers.pdf_page import _layout
+from tests.pdf_fixtures import pdf_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora"
 
@@ -125,31 +126,17 @@ def test_an_inline_image_is_left_to_pdfminer() -> None:
 def _pdf(content: bytes, form: bytes) -> bytes:
     """A one-page PDF drawing `content`, with font /F1 (Helvetica, WinAnsi), /F2 (a Type0 font with a vertical
     Identity-V encoding) and the form XObject /X1 drawing `form`."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R "
-            b"/F2 7 0 R >> /XObject << /X1 6 0 R >> >> >>", None,
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", None,
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /Vert /Encoding /Identity-V /DescendantFonts [8 0 R] >>",
-            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Vert /CIDSystemInfo << /Registry (Adobe) /Ordering "
-            b"(Identity) /Supplement 0 >> /DW 1000 /W2 [1 [-1000 500 880]] >>"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        if obj is None:
-            body = content if i == 4 else form
-            head = b"<< /Length %d >>" % len(body) if i == 4 else \
-                b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 5 7] /Resources << /Font " \
-                b"<< /F1 5 0 R >> >> /Length %d >>" % len(body)
-            out.write(b"%d 0 obj\n" % i + head + b"\nstream\n" + body + b"\nendstream\nendobj\n")
-        else:
-            out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    page = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    xobject = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 5 7] /Resources << /Font "
+               b"<< /F1 5 0 R >> >> /Length %d >>\nstream\n" % len(form) + form + b"\nendstream")
+    return pdf_file([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R "
+        b"/F2 7 0 R >> /XObject << /X1 6 0 R >> >> >>", page,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", xobject,
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Vert /Encoding /Identity-V /DescendantFonts [8 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Vert /CIDSystemInfo << /Registry (Adobe) /Ordering "
+        b"(Identity) /Supplement 0 >> /DW 1000 /W2 [1 [-1000 500 880]] >>"])
 
 
 CONTENT = (b"BT /F1 12 Tf 72 760 Td (Plain text) Tj ET\n"

@@ -4,7 +4,6 @@ and the pipeline never accepting what could not be read."""
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from extractor.answers import Answer
 from extractor.confidence import DOUBT_CAP, UNDECODABLE, apply_doubts, doubts
 from extractor.model import Block, Table
 from tests.docx_xml import XMLNS, p, r, tbl, tc, write_docx
+from tests.pdf_fixtures import pdf_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,20 +138,8 @@ def _pdf(lines: list[tuple[str, bytes]]) -> bytes:
              f"/Encoding /WinAnsiEncoding /FontDescriptor << /Type /FontDescriptor /FontName /{name} /Flags 32 "
              "/FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >> >>"
              for name in fonts]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        if obj is None:
-            out.write(f"{i} 0 obj\n<< /Length {len(content)} >>\nstream\n".encode() + content + b"endstream\nendobj\n")
-        else:
-            out.write(f"{i} 0 obj\n{obj}\nendobj\n".encode())
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    out.write("".join(f"{o:010d} 00000 n \n" for o in offsets).encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    stream = f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"endstream"
+    return pdf_file([stream if obj is None else obj.encode() for obj in objs])
 
 
 def test_pdf_characters_in_legacy_fonts_are_decoded(tmp_path: Path) -> None:
