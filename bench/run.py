@@ -10,6 +10,8 @@ One run, in one process tree, on the corpus returns (`corpora/returns/*.docx` an
    best of its repeats: on a shared machine the slower passes measure the neighbours, not the code; every pass's
    total is kept in the JSON; `new returns` is the steady state on returns the process has not met (warmed on
    every other file, then a forked copy extracts the rest: labels seen, typed values new; `new_returns_pass`);
+   `reworded returns at first sight` is what a return of new wording costs a warm process (warmed on the plain
+   DOCX returns only, then a forked copy extracts the 20 variant returns of the `unseen` case; `first_sight_pass`);
 2. floors    the same files through zipfile + lxml (DOCX floor), docx2python, `pdftotext -layout` (PDF floor),
              pdfplumber `extract_text` and PDFium's characters with boxes (pypdfium2), each as a ratio to ours;
    user      what a user meets first, each in a fresh `python -m extractor extract` process, start-up included
@@ -101,15 +103,11 @@ def _measure_child(files: list[Path], out_dir: Path, conn: Any) -> None:
     conn.close()
 
 
-def new_returns_pass(files: list[Path], out_dir: Path, passes: int = 3) -> dict[str, Any] | None:
-    """Steady state on returns the process has not seen: every other file warms this process (labels of every
-    form scored, caches filled), then a forked copy of it extracts the other half, each of `passes` times from
-    the same warmed state, so the measured returns' typed values are new to the process in every pass (the
-    repeated passes of `stage_pass` meet the same values again, which per-text memos remember). The fastest
-    pass is reported. None where fork is not available."""
-    if "fork" not in mp.get_all_start_methods() or len(files) < 2:
+def _forked_passes(warm: list[Path], measured: list[Path], out_dir: Path, passes: int) -> dict[str, Any] | None:
+    """`warm` extracted in this process, then `measured` by a forked copy of it, `passes` times from the same
+    warmed state; the fastest pass, with every pass's total. None where fork is not available."""
+    if "fork" not in mp.get_all_start_methods() or not warm or not measured:
         return None
-    warm, measured = files[0::2], files[1::2]
     stage_pass(warm, out_dir)
     ctx = mp.get_context("fork")
     runs = []
@@ -122,6 +120,27 @@ def new_returns_pass(files: list[Path], out_dir: Path, passes: int = 3) -> dict[
         proc.join()
     best = min(runs, key=lambda p: p["ms_total"])
     return dict(best, pass_totals_ms=[p["ms_total"] for p in runs], warmed_on=len(warm))
+
+
+def new_returns_pass(files: list[Path], out_dir: Path, passes: int = 3) -> dict[str, Any] | None:
+    """Steady state on returns the process has not seen: every other file warms this process (labels of every
+    form scored, caches filled), then a forked copy of it extracts the other half, each of `passes` times from
+    the same warmed state, so the measured returns' typed values are new to the process in every pass (the
+    repeated passes of `stage_pass` meet the same values again, which per-text memos remember). The fastest
+    pass is reported. None where fork is not available."""
+    if len(files) < 2:
+        return None
+    return _forked_passes(files[0::2], files[1::2], out_dir, passes)
+
+
+def first_sight_pass(plain: list[Path], reworded: list[Path], out_dir: Path,
+                     passes: int = 3) -> dict[str, Any] | None:
+    """What a reworded return (wording the process has never scored) costs once the process is warm: the plain
+    returns (no reworded one among them) warm it (every form's own labels scored, one-time set-up done), then
+    a forked copy extracts the reworded ones, `passes` times from the same state (`_forked_passes`). Start-up
+    and set-up are left out: this is the per-return price of new wording that the fresh-process `unseen` case
+    pays on top of them."""
+    return _forked_passes(plain, reworded, out_dir, passes)
 
 
 def _pages(path: Path, result: Any) -> int:
@@ -314,6 +333,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines.append("| new returns of seen forms: ms/return (returns/s) | " + both(
         lambda f: f"{st[f]['new_returns']['ms_total']:.1f} ({st[f]['new_returns']['returns_per_s_one_core']})"
         if st[f].get("new_returns") else "—") + " |")
+    lines.append("| reworded returns at first sight (warm process): ms/return | " + both(
+        lambda f: f"{st[f]['first_sight']['ms_total']:.1f}" if st[f].get("first_sight") else "—") + " |")
     lines.append("| pages/s, one core | — | " + (f"{st['pdf']['steady'].get('pages_per_s_one_core')}"
                                                     if "pdf" in st else "—") + " |")
     sc = r["scaling"]
@@ -433,6 +454,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             new = new_returns_pass(files[fmt], Path(tmp) / f"new-{fmt}", args.passes)
             if new:
                 results["stages"][fmt]["new_returns"] = new
+            if fmt == "docx":
+                from bench.user_cases import plain_returns, variant_returns
+
+                sight = first_sight_pass(plain_returns(args.corpus), variant_returns(args.corpus, 20),
+                                         Path(tmp) / "first-sight", args.passes)
+                if sight:
+                    results["stages"][fmt]["first_sight"] = sight
             if not args.only_user:
                 print(f"{fmt}: floors …", flush=True)
                 results["floors"][fmt] = floors(fmt, files[fmt], steady["ms_total"], reader_ms, args.passes)

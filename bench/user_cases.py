@@ -92,6 +92,18 @@ def variant_returns(corpus: Path, distinct: int) -> list[Path]:
     return picked
 
 
+def plain_returns(corpus: Path) -> list[Path]:
+    """The DOCX returns of `corpus` printed from the forms' own wording (no `variant: true` in CORPUS/../truth)."""
+    truth = corpus.parent / "truth"
+    out = []
+    for f in sorted(truth.glob("*.json")) if truth.is_dir() else []:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        path = corpus / f"{data['return_id']}.docx"
+        if not data.get("variant") and path.is_file():
+            out.append(path)
+    return out
+
+
 def unseen_returns(files: list[Path], times: int = 5, repeats: int = 1) -> dict[str, Any]:
     """`files` (distinct returns), each `times` times, through one fresh `extractor extract` process.
 
