@@ -47,57 +47,114 @@ def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
-def _token_set_text(text: str) -> str:
-    """`text`'s distinct words in sorted order, one space apart (for a plain-spaced `text`)."""
-    return " ".join(sorted(set(text.split(" "))))
+def _words(text: str) -> list[str]:
+    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for "")."""
+    return sorted(set(text.split(" "))) if text else []
+
+
+def _sizes(words: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Number of distinct words and their summed lengths, per text."""
+    return (np.array([len(ws) for ws in words], dtype=np.int64),
+            np.array([sum(map(len, ws)) for ws in words], dtype=np.int64))
+
+
+def _norm(dist: np.ndarray, lensum: np.ndarray) -> np.ndarray:
+    """rapidfuzz's normalised similarity `100 - 100 * dist / lensum`, in the same float64 operations."""
+    return 100.0 - (100 * dist).astype(np.float64) / np.maximum(lensum, 1)
 
 
 class _TokenSetTargets:
     """rapidfuzz's `token_set_ratio` of any plain-spaced texts against a fixed list of plain-spaced texts, with
     the same numbers and a fraction of its cost.
 
-    For two texts with no word in common, `token_set_ratio` is the Indel similarity of their distinct words,
-    sorted and joined (`100 - 100 * distance / length sum`): one cheap batch of Indel distances. Only the pairs
-    that share a word (or hold an empty text) go through `token_set_ratio` itself (about half the pairs of
-    label texts, and the costlier half: the cost is about halved)."""
+    `token_set_ratio(a, b)` splits both texts into distinct words: common ones (`sect`) and the two differences
+    (`ab`, `ba`), each sorted and joined by single spaces. It is 0 when a text has no word, 100 when the texts
+    share a word and one holds all the words of the other, else the largest of `sect_ab_ratio`, `sect_ba_ratio`
+    (from lengths only) and `result`, the Indel similarity of the two difference strings. All lengths come from
+    word counts, summed word lengths and, per pair, the common words' count and summed length (an index of
+    the targets' words). Only `result` needs an Indel distance:
+    - with no common word the difference strings are the texts' own distinct sorted words: one batch of Indel
+      distances of these (which every pair gets; cheap, bit-parallel);
+    - otherwise the difference strings are subsequences of those, so their longest common subsequence is at
+      most the batch's, and at most the shorter difference string: an upper bound of `result`. Where it is not
+      above the length-only ratios the score is exact without a distance; where the caller's `floor` says a
+      score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
+      same rounded operations: monotone), the bound is returned instead; only the other pairs go through
+      rapidfuzz's `token_set_ratio` itself."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = np.array(texts, dtype=object)
-        self.sets = [_token_set_text(t) for t in texts]
+        words = [_words(t) for t in texts]
+        self.sets = [" ".join(ws) for ws in words]
+        self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
-        self.empty = np.array([not t for t in texts], dtype=bool)
         where: dict[str, list[int]] = {}
-        for j, t in enumerate(texts):
-            for word in set(t.split(" ")) if t else ():
+        for j, ws in enumerate(words):
+            for word in ws:
                 where.setdefault(word, []).append(j)
         self.where = {word: np.array(js, dtype=np.intp) for word, js in where.items()}
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`."""
-        sets = [_token_set_text(t) for t in texts]
+    def _common(self, words: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(len(words), len(targets)) matrices: number of common words and their summed length, per pair."""
+        shape = (len(words), len(self.sets))
+        cells: list[np.ndarray] = []
+        sizes: list[int] = []
+        lengths: list[int] = []
+        for i, ws in enumerate(words):
+            for word in ws:
+                js = self.where.get(word)
+                if js is not None:
+                    cells.append(js + i * shape[1])
+                    sizes.append(len(js))
+                    lengths.append(len(word))
+        if not cells:
+            return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+        flat = np.concatenate(cells)
+        count = np.bincount(flat, minlength=shape[0] * shape[1])
+        summed = np.bincount(flat, weights=np.repeat(np.array(lengths, dtype=np.float64), sizes),
+                             minlength=shape[0] * shape[1])
+        return count.reshape(shape), summed.astype(np.int64).reshape(shape)
+
+    def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
+        """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
+        with `floor` (float32, same shape), pairs whose score cannot raise `floor` (weighted as in `SimTable`)
+        may hold an upper bound of their score instead."""
+        words = [_words(t) for t in texts]
+        sets = [" ".join(ws) for ws in words]
+        count, letters = _sizes(words)
+        lengths = np.array([len(t) for t in sets], dtype=np.int64)
         dist = process.cdist(sets, self.sets, scorer=Indel.distance, workers=1).astype(np.int64)
-        lensum = np.array([len(t) for t in sets], dtype=np.int64)[:, None] + self.lengths[None, :]
-        out = (100.0 - (100 * dist).astype(np.float64) / np.maximum(lensum, 1)).astype(np.float32)
-        where = self.where
-        shared = np.empty(len(self.sets), dtype=bool)
-        for i, t in enumerate(texts):
-            if not t:
-                shared.fill(True)
-            else:
-                shared[:] = self.empty
-                for word in set(t.split(" ")):
-                    js = where.get(word)
-                    if js is not None:
-                        shared[js] = True
-            js = np.flatnonzero(shared)
-            if js.size:  # (one text against several targets: rapidfuzz prepares the text once)
-                out[i, js] = process.cdist([t], self.texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
+        lcs = (lengths[:, None] + self.lengths[None, :] - dist) // 2  # of the distinct sorted words
+        common, common_len = self._common(words)
+        sect = common > 0
+        ab_count = count[:, None] - common
+        ba_count = self.count[None, :] - common
+        ab_len = np.where(ab_count > 0, letters[:, None] - common_len + ab_count - 1, 0)
+        ba_len = np.where(ba_count > 0, self.letters[None, :] - common_len + ba_count - 1, 0)
+        sect_len = np.where(sect, common_len + common - 1, 0)
+        sect_ab_len = sect_len + sect + ab_len
+        sect_ba_len = sect_len + sect + ba_len
+        lcs = np.where(sect, np.minimum(lcs, np.minimum(ab_len, ba_len)), lcs)  # exact without a common word
+        result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)  # (an upper bound with one)
+        lengths_only = np.where(sect, np.maximum(_norm(sect + ab_len, sect_len + sect_ab_len),
+                                                 _norm(sect + ba_len, sect_len + sect_ba_len)), 0.0)
+        out = np.maximum(result, lengths_only)
+        out[sect & ((ab_count == 0) | (ba_count == 0))] = 100.0
+        out[(count[:, None] == 0) | (self.count[None, :] == 0)] = 0.0
+        out = out.astype(np.float32)
+        todo = sect & (ab_count > 0) & (ba_count > 0) & (result > lengths_only)
+        if floor is not None:
+            todo &= out / 100.0 * SUBSET_WEIGHT > floor
+        for i in np.flatnonzero(todo.any(axis=1)):
+            js = np.flatnonzero(todo[i])  # (one text against several targets: rapidfuzz prepares the text once)
+            out[i, js] = process.cdist([texts[i]], self.texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
         return out
 
 
-def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None) -> np.ndarray:
+def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
+               floor: np.ndarray | None = None) -> np.ndarray:
     if targets is not None and _plain_spaces(qa):
-        return targets.scores(qa)
+        return targets.scores(qa, floor)
     return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
 
 
@@ -127,7 +184,7 @@ class SimTable:
             m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
                  + _token_sort(qa, qb, self.targets_sorted[n])) / 200.0 * weight
             if self.subset:
-                m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n]) / 100.0 * SUBSET_WEIGHT)
+                m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n], m) / 100.0 * SUBSET_WEIGHT)
             m = m[np.ix_(ia.ravel(), self.inverse[n])]
             out = m if out is None else np.maximum(out, m)
         assert out is not None

@@ -1,0 +1,64 @@
+"""Token-set scores from word counts and lengths (similarity._TokenSetTargets): the very float32 numbers of
+rapidfuzz's `token_set_ratio`, and, with a floor, the very numbers of `max(floor, 0.8 * score / 100)`."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from extractor import similarity
+from extractor.catalogue import Keys, load_catalogue
+
+# words sharing letters, prefixes of one another, with and without tones: repeats, "" and one-word texts come too
+_WORDS = st.sampled_from(["số", "so", "sổ", "lượng", "luong", "cán", "bộ", "bo", "tổng", "máy", "tính", "a", "ab",
+                          "ba", "b", "tỷ", "lệ", "đi", "điện", "tử", "dien", "tu", "x", "xy"])
+_TEXT = st.lists(_WORDS, max_size=9).map(" ".join)
+
+
+def _plain(qa: list[str], qb: list[str]) -> np.ndarray:
+    return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
+
+
+def _weighted(floor: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    return np.maximum(floor, scores / 100.0 * similarity.SUBSET_WEIGHT)
+
+
+def _floor(qa: list[str], qb: list[str]) -> np.ndarray:
+    """What SimTable._add passes: (ratio + token_sort_ratio) / 200."""
+    return (process.cdist(qa, qb, scorer=fuzz.ratio) + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio)) / 200.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=8), st.lists(_TEXT, min_size=1, max_size=12, unique=True),
+       st.lists(st.floats(0, 1, width=32), min_size=1, max_size=96))
+def test_token_set_scores_equal_rapidfuzz(qa: list[str], qb: list[str], noise: list[float]) -> None:
+    targets = similarity._TokenSetTargets(qb)
+    plain = _plain(qa, qb)
+    got = targets.scores(qa)
+    assert got.dtype == plain.dtype and np.array_equal(got, plain)
+    floor = _floor(qa, qb)
+    assert np.array_equal(_weighted(floor, targets.scores(qa, floor)), _weighted(floor, plain))
+    other = np.resize(np.array(noise, dtype=np.float32), plain.shape)  # any floor, ties with the scores included
+    other = np.where(np.arange(other.size).reshape(other.shape) % 3 == 0, plain / 100.0 * 0.8, other)
+    assert np.array_equal(_weighted(other, targets.scores(qa, other)), _weighted(other, plain))
+
+
+def test_token_set_scores_on_catalogue_labels_equal_rapidfuzz() -> None:
+    cat = load_catalogue()
+    qb = sorted({k for f in cat.forms.values() for t in f.slots for k in (t.label_keys.tone, t.label_keys.folded)})
+    qa = qb[::5] + [Keys.of(x).tone for x in ("Số lượng cán bộ công chức", "Tổng số máy tính", "", "máy")]
+    targets = similarity._TokenSetTargets(qb)
+    plain = _plain(qa, qb)
+    assert np.array_equal(targets.scores(qa), plain)
+    floor = _floor(qa, qb)
+    assert np.array_equal(_weighted(floor, targets.scores(qa, floor)), _weighted(floor, plain))
+
+
+def test_shared_and_contained_words() -> None:
+    """The cases decided from lengths alone: no word (0), one text's words all in the other's (100), and a
+    shared word with differences on both sides (rapidfuzz's `sect_ab_ratio` / `result`)."""
+    qb = ["tổng số máy tính", "máy", "", "số lượng cán bộ"]
+    qa = ["máy tính tổng số", "", "tính máy", "số lượng", "cán bộ số lượng chuyên trách", "tỷ lệ"]
+    assert np.array_equal(similarity._TokenSetTargets(qb).scores(qa), _plain(qa, qb))
