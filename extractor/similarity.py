@@ -15,6 +15,7 @@ first time it is seen; later returns reuse the row. The rows are the very number
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
 
@@ -28,17 +29,24 @@ SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
 _ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
+MAX_TEXTS = 8192  # texts whose words are remembered (a text is scored in several tables: ~3 500 texts per 20 returns)
 
 
+@functools.lru_cache(maxsize=MAX_TEXTS)
 def _sorted_tokens(text: str) -> str:
     """`text`'s words in sorted order, one space apart: what `token_sort_ratio` compares with `ratio`."""
     return " ".join(sorted(text.split(" "))).strip()
 
 
+@functools.lru_cache(maxsize=MAX_TEXTS)
+def _plain(text: str) -> bool:
+    return _ODD_SPACE.search(text) is None
+
+
 def _plain_spaces(texts: Sequence[str]) -> bool:
     """True when every text separates its words by single spaces only (as label keys do): then `ratio` of the
     `_sorted_tokens` is exactly rapidfuzz's `token_sort_ratio`, without sorting each target again per pair."""
-    return not any(_ODD_SPACE.search(t) for t in texts)
+    return all(map(_plain, texts))
 
 
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np.ndarray:
@@ -47,12 +55,13 @@ def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=MAX_TEXTS)
+def _words(text: str) -> tuple[str, ...]:
     """`text`'s distinct words in sorted order (a plain-spaced `text`; none for "")."""
-    return sorted(set(text.split(" "))) if text else []
+    return tuple(sorted(set(text.split(" ")))) if text else ()
 
 
-def _sizes(words: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+def _sizes(words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
     """Number of distinct words and their summed lengths, per text."""
     return (np.array([len(ws) for ws in words], dtype=np.int64),
             np.array([sum(map(len, ws)) for ws in words], dtype=np.int64))
@@ -94,7 +103,7 @@ class _TokenSetTargets:
                 where.setdefault(word, []).append(j)
         self.where = {word: np.array(js, dtype=np.intp) for word, js in where.items()}
 
-    def _common(self, words: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """(len(words), len(targets)) matrices: number of common words and their summed length, per pair."""
         shape = (len(words), len(self.sets))
         cells: list[np.ndarray] = []
