@@ -29,6 +29,7 @@ SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
 _ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
+MAX_PAIR_CELLS = 2**21  # (text, target text) scores shared by the tables, per key kind (8 MB)
 MAX_TEXTS = 8192  # texts whose words are remembered (a text is scored in several tables: ~3 500 texts per 20 returns)
 
 
@@ -97,30 +98,31 @@ class _TokenSetTargets:
         self.sets = [" ".join(ws) for ws in words]
         self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
-        where: dict[str, list[int]] = {}
+        ids: dict[str, int] = {}  # the targets' words
+        word_of, target_of = [], []
         for j, ws in enumerate(words):
             for word in ws:
-                where.setdefault(word, []).append(j)
-        self.where = {word: np.array(js, dtype=np.intp) for word, js in where.items()}
+                word_of.append(ids.setdefault(word, len(ids)))
+                target_of.append(j)
+        self.ids = ids
+        self.word_lengths = np.array([len(word) for word in ids], dtype=np.int64)
+        self.holders = np.array(target_of, dtype=np.intp)[np.argsort(word_of, kind="stable")]  # word by word
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
 
     def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
         """(len(words), len(targets)) matrices: number of common words and their summed length, per pair."""
         shape = (len(words), len(self.sets))
-        cells: list[np.ndarray] = []
-        sizes: list[int] = []
-        lengths: list[int] = []
-        for i, ws in enumerate(words):
-            for word in ws:
-                js = self.where.get(word)
-                if js is not None:
-                    cells.append(js + i * shape[1])
-                    sizes.append(len(js))
-                    lengths.append(len(word))
-        if not cells:
+        get = self.ids.get
+        found = [(i, k) for i, ws in enumerate(words) for k in map(get, ws) if k is not None]
+        if not found:
             return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
-        flat = np.concatenate(cells)
-        count = np.bincount(flat, minlength=shape[0] * shape[1])
-        summed = np.bincount(flat, weights=np.repeat(np.array(lengths, dtype=np.float64), sizes),
+        texts, ids = np.array(found, dtype=np.intp).T
+        sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
+        first = np.cumsum(sizes) - sizes
+        holders = self.holders[np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])]
+        cells = np.repeat(texts * shape[1], sizes) + holders
+        count = np.bincount(cells, minlength=shape[0] * shape[1])
+        summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
                              minlength=shape[0] * shape[1])
         return count.reshape(shape), summed.astype(np.int64).reshape(shape)
 
@@ -167,6 +169,83 @@ def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
     return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
 
 
+def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float) -> np.ndarray:
+    """(ratio + token_sort_ratio) / 200 · weight of every pair, float32."""
+    return (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1) + _token_sort(qa, qb, qb_sorted)) / 200.0 * weight
+
+
+class _PairScores:
+    """`_sort_scores` of (text, target text) pairs of one key kind, shared by all tables.
+
+    A new text is scored in detect_form's table (every form key), then in its views' label and context tables,
+    whose target texts are mostly the same: such pairs are gathered here instead of scored again (on the 20
+    variant returns' first sight, 93 % of the label tables' pairs and 44 % of the context tables'). Each number
+    depends on its pair alone (elementwise rapidfuzz scores, elementwise float32 arithmetic): a gathered number
+    is the one a fresh computation gives. One row per text against every target text registered by a table
+    (NaN where not scored yet); past MAX_PAIR_CELLS the rows start again."""
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+        self.generation = 0  # bumped when the columns start again: tables then register theirs again
+        self._start()
+
+    def _start(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.values = np.full((0, 0), np.nan, dtype=np.float32)  # rows × columns, grown as needed
+
+    def _grow(self, rows: int, columns: int) -> None:
+        """Make room for `rows` × `columns` scores (rows doubled when they run out)."""
+        height, width = self.values.shape
+        if rows > height or columns > width:
+            grown = np.full((max(rows, 2 * height, 64) if rows > height else height, max(columns, width)), np.nan,
+                            dtype=np.float32)
+            grown[:height, :width] = self.values
+            self.values = grown
+
+    def register(self, texts: Sequence[str]) -> np.ndarray:
+        """The columns of `texts` (target texts of a table), added where new."""
+        cols = [self.columns.setdefault(t, len(self.columns)) for t in texts]
+        if len(self.columns) > MAX_PAIR_CELLS // 64:  # room for 64 rows at least
+            self._start()
+            self.generation += 1
+            cols = [self.columns.setdefault(t, len(self.columns)) for t in texts]
+        self._grow(0, len(self.columns))
+        return np.array(cols, dtype=np.intp)
+
+    def _row_ids(self, texts: list[str]) -> np.ndarray:
+        rows = self.rows
+        new = [t for t in texts if t not in rows]
+        if new:
+            if (len(rows) + len(new)) * max(len(self.columns), 1) > MAX_PAIR_CELLS:
+                rows.clear()
+                self.values[:] = np.nan
+            for t in new:
+                rows[t] = len(rows)
+            self._grow(len(rows), 0)
+        return np.array([rows[t] for t in texts], dtype=np.intp)
+
+    def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None) -> np.ndarray:
+        """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight)`, `cols` being qb's columns."""
+        rows = self._row_ids(qa)
+        out = self.values[np.ix_(rows, cols)]
+        missing = np.isnan(out)
+        count = missing.sum(axis=1)
+        groups: dict[bytes, list[int]] = {}  # texts missing the same targets: one batch
+        for i in np.flatnonzero(count):
+            groups.setdefault(b"" if count[i] == len(qb) else np.packbits(missing[i]).tobytes(), []).append(int(i))
+        for idx in groups.values():
+            js = np.flatnonzero(missing[idx[0]])
+            fresh = _sort_scores([qa[i] for i in idx], [qb[j] for j in js],
+                                 None if qb_sorted is None else [qb_sorted[j] for j in js], self.weight)
+            out[np.ix_(idx, js)] = fresh
+            self.values[np.ix_(rows[idx], cols[js])] = fresh
+        return out
+
+
+_PAIRS = [_PairScores(weight) for _attr, weight in ATTRS]
+
+
 class SimTable:
     """Similarity of any text to the fixed texts of `b`, one remembered row per distinct text."""
 
@@ -183,15 +262,16 @@ class SimTable:
             self.inverse.append(ib.ravel())
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
+        self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
         """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind."""
         out = None
-        for n, (_attr, weight) in enumerate(ATTRS):
+        columns = self.columns()
+        for n in range(len(ATTRS)):
             qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
             qa, qb = list(qa), self.targets[n]
-            m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
-                 + _token_sort(qa, qb, self.targets_sorted[n])) / 200.0 * weight
+            m = _PAIRS[n].scores(qa, qb, columns[n], self.targets_sorted[n])
             if self.subset:
                 m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n], m) / 100.0 * SUBSET_WEIGHT)
             m = m[np.ix_(ia.ravel(), self.inverse[n])]
@@ -199,6 +279,13 @@ class SimTable:
         assert out is not None
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
+
+    def columns(self) -> list[np.ndarray]:
+        """Each key kind's targets' columns in `_PAIRS` (registered at the first text scored)."""
+        if self._columns is None or self._columns[0] != tuple(p.generation for p in _PAIRS):
+            columns = [p.register(qb) for p, qb in zip(_PAIRS, self.targets, strict=True)]
+            self._columns = (tuple(p.generation for p in _PAIRS), columns)
+        return self._columns[1]
 
     def token_sets(self) -> list[_TokenSetTargets | None]:
         """Each key kind's targets as `_TokenSetTargets` (None where they are not plain-spaced), made once."""
@@ -210,6 +297,7 @@ class SimTable:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_token_sets"] = None  # made again when needed
+        state["_columns"] = None
         keys = list(self.rows)
         state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
         return state

@@ -4,6 +4,7 @@ rapidfuzz's `token_set_ratio`, and, with a floor, the very numbers of `max(floor
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
@@ -62,3 +63,34 @@ def test_shared_and_contained_words() -> None:
     qb = ["tổng số máy tính", "máy", "", "số lượng cán bộ"]
     qa = ["máy tính tổng số", "", "tính máy", "số lượng", "cán bộ số lượng chuyên trách", "tỷ lệ"]
     assert np.array_equal(similarity._TokenSetTargets(qb).scores(qa), _plain(qa, qb))
+
+
+def _plain_matrix(a: list[Keys], b: list[Keys], subset: bool) -> np.ndarray:
+    out = None
+    for attr, weight in similarity.ATTRS:
+        qa, qb = [getattr(k, attr) for k in a], [getattr(k, attr) for k in b]
+        m = (process.cdist(qa, qb, scorer=fuzz.ratio) + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio)) \
+            / 200.0 * weight
+        if subset:
+            m = np.maximum(m, _plain(qa, qb) / 100.0 * similarity.SUBSET_WEIGHT)
+        out = m if out is None else np.maximum(out, m)
+    assert out is not None
+    return out
+
+
+@pytest.mark.parametrize("cells", [2**21, 64 * 44, 64 * 20])  # room for all; rows start again; columns too
+def test_pair_scores_shared_by_tables_equal_a_fresh_computation(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
+    """Tables with overlapping targets (detect_form's and a view's) gather the (ratio + token_sort) scores of
+    pairs another table scored: the very numbers, also when the shared scores start again."""
+    monkeypatch.setattr(similarity, "MAX_PAIR_CELLS", cells)
+    monkeypatch.setattr(similarity, "_PAIRS", [similarity._PairScores(w) for _a, w in similarity.ATTRS])
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    labels = [Keys.of(x) for x in sorted({t.label_keys.tone for f in cat.forms.values() for t in f.slots})]
+    every = labels[:40]
+    view, other = every[5:25], [Keys.of(x) for x in ("Tổng số máy tính", "Số lượng", "ghi rõ")] + every[30:36]
+    texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy")] + labels[::3]
+    assert len(texts) > 100
+    for chunk in (texts[:3], texts[:60], texts, texts[50:]):
+        for b, subset in ((every, False), (view, True), (other, False), (view, False), (every + other, True)):
+            assert np.array_equal(similarity.sim_matrix(chunk, b, subset), _plain_matrix(chunk, b, subset))
