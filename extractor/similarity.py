@@ -93,9 +93,9 @@ class _TokenSetTargets:
       rapidfuzz's `token_set_ratio` itself."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = np.array(texts, dtype=object)
         words = [_words(t) for t in texts]
         self.sets = [" ".join(ws) for ws in words]
+        self.set_texts = np.array(self.sets, dtype=object)
         self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
         ids: dict[str, int] = {}  # the targets' words
@@ -156,9 +156,9 @@ class _TokenSetTargets:
         todo = sect & (ab_count > 0) & (ba_count > 0) & (result > lengths_only)
         if floor is not None:
             todo &= out / 100.0 * SUBSET_WEIGHT > floor
-        for i in np.flatnonzero(todo.any(axis=1)):
+        for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
             js = np.flatnonzero(todo[i])  # (one text against several targets: rapidfuzz prepares the text once)
-            out[i, js] = process.cdist([texts[i]], self.texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
+            out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
         return out
 
 
@@ -269,12 +269,13 @@ class SimTable:
         out = None
         columns = self.columns()
         for n in range(len(ATTRS)):
-            qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
-            qa, qb = list(qa), self.targets[n]
+            index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
+            ia = np.array([index.setdefault(k[n], len(index)) for k in keys], dtype=np.intp)
+            qa, qb = list(index), self.targets[n]
             m = _PAIRS[n].scores(qa, qb, columns[n], self.targets_sorted[n])
             if self.subset:
                 m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n], m) / 100.0 * SUBSET_WEIGHT)
-            m = m[np.ix_(ia.ravel(), self.inverse[n])]
+            m = m[np.ix_(ia, self.inverse[n])]
             out = m if out is None else np.maximum(out, m)
         assert out is not None
         for k, row in zip(keys, out, strict=True):
