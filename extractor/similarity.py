@@ -246,6 +246,20 @@ class _PairScores:
 _PAIRS = [_PairScores(weight) for _attr, weight in ATTRS]
 
 
+def _least(full: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """`shape` matrix: for each (row id, column id), the least of `full` over the rows and columns holding them
+    (every id of `shape` is held: `rows`, `cols` map `full`'s rows and columns onto ids)."""
+    out = full
+    for axis, ids in ((0, rows), (1, cols)):
+        if len(ids) != shape[axis]:  # some id held twice
+            order = np.argsort(ids, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+            out = np.minimum.reduceat(np.take(out, order, axis=axis), starts, axis=axis)
+        else:
+            out = np.take(out, np.argsort(ids), axis=axis)
+    return out
+
+
 class SimTable:
     """Similarity of any text to the fixed texts of `b`, one remembered row per distinct text."""
 
@@ -265,19 +279,25 @@ class SimTable:
         self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
-        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind."""
-        out = None
+        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind.
+
+        A row is the max over key kinds of (ratio + token_sort) scores and, with `subset`, weighted token-set
+        scores: all (ratio + token_sort) scores come first, so that a token-set score is only needed where it
+        could raise the max of everything else known (`_TokenSetTargets.scores`' floor: for each pair of
+        distinct texts, the least of that max over the keys and targets holding them)."""
         columns = self.columns()
+        kinds = []
         for n in range(len(ATTRS)):
             index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
             ia = np.array([index.setdefault(k[n], len(index)) for k in keys], dtype=np.intp)
-            qa, qb = list(index), self.targets[n]
-            m = _PAIRS[n].scores(qa, qb, columns[n], self.targets_sorted[n])
-            if self.subset:
-                m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n], m) / 100.0 * SUBSET_WEIGHT)
-            m = m[np.ix_(ia, self.inverse[n])]
-            out = m if out is None else np.maximum(out, m)
-        assert out is not None
+            qa = list(index)
+            kinds.append((qa, ia, _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n])))
+        out = np.maximum.reduce([m[np.ix_(ia, self.inverse[n])] for n, (_qa, ia, m) in enumerate(kinds)])
+        if self.subset:
+            for n, (qa, ia, m) in enumerate(kinds):
+                floor = _least(out, ia, self.inverse[n], m.shape)
+                weighted = _token_set(qa, self.targets[n], self.token_sets()[n], floor) / 100.0 * SUBSET_WEIGHT
+                np.maximum(out, weighted[np.ix_(ia, self.inverse[n])], out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
 

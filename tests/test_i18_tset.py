@@ -89,8 +89,21 @@ def test_pair_scores_shared_by_tables_equal_a_fresh_computation(monkeypatch: pyt
     labels = [Keys.of(x) for x in sorted({t.label_keys.tone for f in cat.forms.values() for t in f.slots})]
     every = labels[:40]
     view, other = every[5:25], [Keys.of(x) for x in ("Tổng số máy tính", "Số lượng", "ghi rõ")] + every[30:36]
-    texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy")] + labels[::3]
+    texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy", "Số lượng",
+                                  "Sổ lượng", "so luong")] + labels[::3]  # (three texts with one folded key)
     assert len(texts) > 100
     for chunk in (texts[:3], texts[:60], texts, texts[50:]):
         for b, subset in ((every, False), (view, True), (other, False), (view, False), (every + other, True)):
             assert np.array_equal(similarity.sim_matrix(chunk, b, subset), _plain_matrix(chunk, b, subset))
+
+
+def test_least_over_the_keys_holding_each_text() -> None:
+    rng = np.random.default_rng(7)
+    for rows, cols in (([0, 1, 2], [2, 0, 1]), ([0, 1, 0, 2], [1, 1, 0]), ([1, 0], [0, 0, 0])):
+        full = rng.random((len(rows), len(cols)), dtype=np.float32)
+        shape = (max(rows) + 1, max(cols) + 1)
+        expected = np.full(shape, np.inf, dtype=np.float32)
+        for r, u in enumerate(rows):
+            for c, v in enumerate(cols):
+                expected[u, v] = min(expected[u, v], full[r, c])
+        assert np.array_equal(similarity._least(full, np.array(rows), np.array(cols), shape), expected)
