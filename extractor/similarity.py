@@ -10,6 +10,12 @@ return to the next (the printed labels of a form). So the right-hand list `b` (t
 sections, …) gets a `SimTable` once, and each text of `a` is scored against all of `b`'s distinct texts the
 first time it is seen; later returns reuse the row. The rows are the very numbers a fresh computation gives
 (the same rapidfuzz call on the same pair, then the same float32 arithmetic elementwise).
+
+A text seen for the first time is scored in several tables (detect_form's, then its views' labels and
+contexts), mostly against the same target texts: each pair's (ratio + token_sort) score, which depends on the
+pair alone, is kept once per key kind for all tables (`_PairScores`). Token-set scores come from word counts
+and lengths where these decide them, and are skipped where they cannot raise the max of the other scores
+(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest.
 """
 
 from __future__ import annotations
@@ -195,12 +201,14 @@ class _PairScores:
         self.values = np.full((0, 0), np.nan, dtype=np.float32)  # rows × columns, grown as needed
 
     def _grow(self, rows: int, columns: int) -> None:
-        """Make room for `rows` × `columns` scores (rows doubled when they run out)."""
+        """Make room for `rows` × `columns` scores (a few more: each growth copies them), MAX_PAIR_CELLS at most
+        unless `rows` × `columns` alone are more."""
         height, width = self.values.shape
         if rows > height or columns > width:
-            grown = np.full((max(rows, 2 * height, 64) if rows > height else height, max(columns, width)), np.nan,
-                            dtype=np.float32)
-            grown[:height, :width] = self.values
+            width = max(columns, width + 256) if columns > width else width
+            height = max(rows, min(2 * height, MAX_PAIR_CELLS // width)) if rows > height else height
+            grown = np.full((height, width), np.nan, dtype=np.float32)
+            grown[:self.values.shape[0], :self.values.shape[1]] = self.values
             self.values = grown
 
     def register(self, texts: Sequence[str]) -> np.ndarray:
@@ -217,7 +225,7 @@ class _PairScores:
         rows = self.rows
         new = [t for t in texts if t not in rows]
         if new:
-            if (len(rows) + len(new)) * max(len(self.columns), 1) > MAX_PAIR_CELLS:
+            if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
                 rows.clear()
                 self.values[:] = np.nan
             for t in new:
