@@ -35,7 +35,7 @@ SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
 _ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
-MAX_PAIR_CELLS = 2**21  # (text, target text) scores shared by the tables, per key kind (8 MB)
+MAX_PAIR_CELLS = 2**19  # (text, target text) scores shared by the tables, per key kind (2 MB)
 MAX_TEXTS = 8192  # texts whose words are remembered (a text is scored in several tables: ~3 500 texts per 20 returns)
 
 
@@ -228,6 +228,7 @@ class _PairScores:
             if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
                 rows.clear()
                 self.values[:] = np.nan
+                new = list(dict.fromkeys(texts))
             for t in new:
                 rows[t] = len(rows)
             self._grow(len(rows), 0)

@@ -92,8 +92,11 @@ def test_pair_scores_shared_by_tables_equal_a_fresh_computation(monkeypatch: pyt
     texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy", "Số lượng",
                                   "Sổ lượng", "so luong")] + labels[::3]  # (three texts with one folded key)
     assert len(texts) > 100
-    for chunk in (texts[:3], texts[:60], texts, texts[50:]):
-        for b, subset in ((every, False), (view, True), (other, False), (view, False), (every + other, True)):
+    chunks = (texts[:3], texts[:60], texts, texts[50:], texts[90:], texts[20:70])
+    tables = ((every, False), (view, True), (other, False), (view, False), (every + other, True))
+    for step in range(len(chunks)):  # each table gets the chunks in its own order: texts it has not seen yet
+        for t, (b, subset) in enumerate(tables):  # while another table has (or the shared scores started again)
+            chunk = chunks[(step + t) % len(chunks)]
             assert np.array_equal(similarity.sim_matrix(chunk, b, subset), _plain_matrix(chunk, b, subset))
 
 
