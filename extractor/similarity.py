@@ -10,11 +10,18 @@ return to the next (the printed labels of a form). So the right-hand list `b` (t
 sections, …) gets a `SimTable` once, and each text of `a` is scored against all of `b`'s distinct texts the
 first time it is seen; later returns reuse the row. The rows are the very numbers a fresh computation gives
 (the same rapidfuzz call on the same pair, then the same float32 arithmetic elementwise).
+
+A text seen for the first time is scored in several tables (detect_form's, then its views' labels and
+contexts), mostly against the same target texts: each pair's (ratio + token_sort) score, which depends on the
+pair alone, is kept once per key kind for all tables (`_PairScores`). Token-set scores come from word counts
+and lengths where these decide them, and are skipped where they cannot raise the max of the other scores
+(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
 
@@ -28,17 +35,25 @@ SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
 _ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
+MAX_PAIR_CELLS = 2**19  # (text, target text) scores shared by the tables, per key kind (2 MB)
+MAX_TEXTS = 8192  # texts whose words are remembered (a text is scored in several tables: ~3 500 texts per 20 returns)
 
 
+@functools.lru_cache(maxsize=MAX_TEXTS)
 def _sorted_tokens(text: str) -> str:
     """`text`'s words in sorted order, one space apart: what `token_sort_ratio` compares with `ratio`."""
     return " ".join(sorted(text.split(" "))).strip()
 
 
+@functools.lru_cache(maxsize=MAX_TEXTS)
+def _plain(text: str) -> bool:
+    return _ODD_SPACE.search(text) is None
+
+
 def _plain_spaces(texts: Sequence[str]) -> bool:
     """True when every text separates its words by single spaces only (as label keys do): then `ratio` of the
     `_sorted_tokens` is exactly rapidfuzz's `token_sort_ratio`, without sorting each target again per pair."""
-    return not any(_ODD_SPACE.search(t) for t in texts)
+    return all(map(_plain, texts))
 
 
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np.ndarray:
@@ -47,58 +62,211 @@ def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
-def _token_set_text(text: str) -> str:
-    """`text`'s distinct words in sorted order, one space apart (for a plain-spaced `text`)."""
-    return " ".join(sorted(set(text.split(" "))))
+@functools.lru_cache(maxsize=MAX_TEXTS)
+def _words(text: str) -> tuple[str, ...]:
+    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for "")."""
+    return tuple(sorted(set(text.split(" ")))) if text else ()
+
+
+def _sizes(words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """Number of distinct words and their summed lengths, per text."""
+    return (np.array([len(ws) for ws in words], dtype=np.int64),
+            np.array([sum(map(len, ws)) for ws in words], dtype=np.int64))
+
+
+def _norm(dist: np.ndarray, lensum: np.ndarray) -> np.ndarray:
+    """rapidfuzz's normalised similarity `100 - 100 * dist / lensum`, in the same float64 operations."""
+    return 100.0 - (100 * dist).astype(np.float64) / np.maximum(lensum, 1)
 
 
 class _TokenSetTargets:
     """rapidfuzz's `token_set_ratio` of any plain-spaced texts against a fixed list of plain-spaced texts, with
     the same numbers and a fraction of its cost.
 
-    For two texts with no word in common, `token_set_ratio` is the Indel similarity of their distinct words,
-    sorted and joined (`100 - 100 * distance / length sum`): one cheap batch of Indel distances. Only the pairs
-    that share a word (or hold an empty text) go through `token_set_ratio` itself (about half the pairs of
-    label texts, and the costlier half: the cost is about halved)."""
+    `token_set_ratio(a, b)` splits both texts into distinct words: common ones (`sect`) and the two differences
+    (`ab`, `ba`), each sorted and joined by single spaces. It is 0 when a text has no word, 100 when the texts
+    share a word and one holds all the words of the other, else the largest of `sect_ab_ratio`, `sect_ba_ratio`
+    (from lengths only) and `result`, the Indel similarity of the two difference strings. All lengths come from
+    word counts, summed word lengths and, per pair, the common words' count and summed length (an index of
+    the targets' words). Only `result` needs an Indel distance:
+    - with no common word the difference strings are the texts' own distinct sorted words: one batch of Indel
+      distances of these (which every pair gets; cheap, bit-parallel);
+    - otherwise the difference strings are subsequences of those, so their longest common subsequence is at
+      most the batch's, and at most the shorter difference string: an upper bound of `result`. Where it is not
+      above the length-only ratios the score is exact without a distance; where the caller's `floor` says a
+      score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
+      same rounded operations: monotone), the bound is returned instead; only the other pairs go through
+      rapidfuzz's `token_set_ratio` itself."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = np.array(texts, dtype=object)
-        self.sets = [_token_set_text(t) for t in texts]
+        words = [_words(t) for t in texts]
+        self.sets = [" ".join(ws) for ws in words]
+        self.set_texts = np.array(self.sets, dtype=object)
+        self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
-        self.empty = np.array([not t for t in texts], dtype=bool)
-        where: dict[str, list[int]] = {}
-        for j, t in enumerate(texts):
-            for word in set(t.split(" ")) if t else ():
-                where.setdefault(word, []).append(j)
-        self.where = {word: np.array(js, dtype=np.intp) for word, js in where.items()}
+        ids: dict[str, int] = {}  # the targets' words
+        word_of, target_of = [], []
+        for j, ws in enumerate(words):
+            for word in ws:
+                word_of.append(ids.setdefault(word, len(ids)))
+                target_of.append(j)
+        self.ids = ids
+        self.word_lengths = np.array([len(word) for word in ids], dtype=np.int64)
+        self.holders = np.array(target_of, dtype=np.intp)[np.argsort(word_of, kind="stable")]  # word by word
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`."""
-        sets = [_token_set_text(t) for t in texts]
+    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """(len(words), len(targets)) matrices: number of common words and their summed length, per pair."""
+        shape = (len(words), len(self.sets))
+        get = self.ids.get
+        found = [(i, k) for i, ws in enumerate(words) for k in map(get, ws) if k is not None]
+        if not found:
+            return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
+        texts, ids = np.array(found, dtype=np.intp).T
+        sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
+        first = np.cumsum(sizes) - sizes
+        holders = self.holders[np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])]
+        cells = np.repeat(texts * shape[1], sizes) + holders
+        count = np.bincount(cells, minlength=shape[0] * shape[1])
+        summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
+                             minlength=shape[0] * shape[1])
+        return count.reshape(shape), summed.astype(np.int64).reshape(shape)
+
+    def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
+        """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
+        with `floor` (float32, same shape), pairs whose score cannot raise `floor` (weighted as in `SimTable`)
+        may hold an upper bound of their score instead."""
+        words = [_words(t) for t in texts]
+        sets = [" ".join(ws) for ws in words]
+        count, letters = _sizes(words)
+        lengths = np.array([len(t) for t in sets], dtype=np.int64)
         dist = process.cdist(sets, self.sets, scorer=Indel.distance, workers=1).astype(np.int64)
-        lensum = np.array([len(t) for t in sets], dtype=np.int64)[:, None] + self.lengths[None, :]
-        out = (100.0 - (100 * dist).astype(np.float64) / np.maximum(lensum, 1)).astype(np.float32)
-        where = self.where
-        shared = np.empty(len(self.sets), dtype=bool)
-        for i, t in enumerate(texts):
-            if not t:
-                shared.fill(True)
-            else:
-                shared[:] = self.empty
-                for word in set(t.split(" ")):
-                    js = where.get(word)
-                    if js is not None:
-                        shared[js] = True
-            js = np.flatnonzero(shared)
-            if js.size:  # (one text against several targets: rapidfuzz prepares the text once)
-                out[i, js] = process.cdist([t], self.texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
+        lcs = (lengths[:, None] + self.lengths[None, :] - dist) // 2  # of the distinct sorted words
+        common, common_len = self._common(words)
+        sect = common > 0
+        ab_count = count[:, None] - common
+        ba_count = self.count[None, :] - common
+        ab_len = np.where(ab_count > 0, letters[:, None] - common_len + ab_count - 1, 0)
+        ba_len = np.where(ba_count > 0, self.letters[None, :] - common_len + ba_count - 1, 0)
+        sect_len = np.where(sect, common_len + common - 1, 0)
+        sect_ab_len = sect_len + sect + ab_len
+        sect_ba_len = sect_len + sect + ba_len
+        lcs = np.where(sect, np.minimum(lcs, np.minimum(ab_len, ba_len)), lcs)  # exact without a common word
+        result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)  # (an upper bound with one)
+        lengths_only = np.where(sect, np.maximum(_norm(sect + ab_len, sect_len + sect_ab_len),
+                                                 _norm(sect + ba_len, sect_len + sect_ba_len)), 0.0)
+        out = np.maximum(result, lengths_only)
+        out[sect & ((ab_count == 0) | (ba_count == 0))] = 100.0
+        out[(count[:, None] == 0) | (self.count[None, :] == 0)] = 0.0
+        out = out.astype(np.float32)
+        todo = sect & (ab_count > 0) & (ba_count > 0) & (result > lengths_only)
+        if floor is not None:
+            todo &= out / 100.0 * SUBSET_WEIGHT > floor
+        for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
+            js = np.flatnonzero(todo[i])  # (one text against several targets: rapidfuzz prepares the text once)
+            out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
         return out
 
 
-def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None) -> np.ndarray:
+def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
+               floor: np.ndarray | None = None) -> np.ndarray:
     if targets is not None and _plain_spaces(qa):
-        return targets.scores(qa)
+        return targets.scores(qa, floor)
     return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
+
+
+def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float) -> np.ndarray:
+    """(ratio + token_sort_ratio) / 200 · weight of every pair, float32."""
+    return (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1) + _token_sort(qa, qb, qb_sorted)) / 200.0 * weight
+
+
+class _PairScores:
+    """`_sort_scores` of (text, target text) pairs of one key kind, shared by all tables.
+
+    A new text is scored in detect_form's table (every form key), then in its views' label and context tables,
+    whose target texts are mostly the same: such pairs are gathered here instead of scored again (on the 20
+    variant returns' first sight, 93 % of the label tables' pairs and 44 % of the context tables'). Each number
+    depends on its pair alone (elementwise rapidfuzz scores, elementwise float32 arithmetic): a gathered number
+    is the one a fresh computation gives. One row per text against every target text registered by a table
+    (NaN where not scored yet); past MAX_PAIR_CELLS the rows start again."""
+
+    def __init__(self, weight: float) -> None:
+        self.weight = weight
+        self.generation = 0  # bumped when the columns start again: tables then register theirs again
+        self._start()
+
+    def _start(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.rows: dict[str, int] = {}
+        self.values = np.full((0, 0), np.nan, dtype=np.float32)  # rows × columns, grown as needed
+
+    def _grow(self, rows: int, columns: int) -> None:
+        """Make room for `rows` × `columns` scores (a few more: each growth copies them), MAX_PAIR_CELLS at most
+        unless `rows` × `columns` alone are more."""
+        height, width = self.values.shape
+        if rows > height or columns > width:
+            width = max(columns, width + 256) if columns > width else width
+            height = max(rows, min(2 * height, MAX_PAIR_CELLS // width)) if rows > height else height
+            grown = np.full((height, width), np.nan, dtype=np.float32)
+            grown[:self.values.shape[0], :self.values.shape[1]] = self.values
+            self.values = grown
+
+    def register(self, texts: Sequence[str]) -> np.ndarray:
+        """The columns of `texts` (target texts of a table), added where new."""
+        cols = [self.columns.setdefault(t, len(self.columns)) for t in texts]
+        if len(self.columns) > MAX_PAIR_CELLS // 64:  # room for 64 rows at least
+            self._start()
+            self.generation += 1
+            cols = [self.columns.setdefault(t, len(self.columns)) for t in texts]
+        self._grow(0, len(self.columns))
+        return np.array(cols, dtype=np.intp)
+
+    def _row_ids(self, texts: list[str]) -> np.ndarray:
+        rows = self.rows
+        new = [t for t in texts if t not in rows]
+        if new:
+            if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
+                rows.clear()
+                self.values[:] = np.nan
+                new = list(dict.fromkeys(texts))
+            for t in new:
+                rows[t] = len(rows)
+            self._grow(len(rows), 0)
+        return np.array([rows[t] for t in texts], dtype=np.intp)
+
+    def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None) -> np.ndarray:
+        """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight)`, `cols` being qb's columns."""
+        rows = self._row_ids(qa)
+        out = self.values[np.ix_(rows, cols)]
+        missing = np.isnan(out)
+        count = missing.sum(axis=1)
+        groups: dict[bytes, list[int]] = {}  # texts missing the same targets: one batch
+        for i in np.flatnonzero(count):
+            groups.setdefault(b"" if count[i] == len(qb) else np.packbits(missing[i]).tobytes(), []).append(int(i))
+        for idx in groups.values():
+            js = np.flatnonzero(missing[idx[0]])
+            fresh = _sort_scores([qa[i] for i in idx], [qb[j] for j in js],
+                                 None if qb_sorted is None else [qb_sorted[j] for j in js], self.weight)
+            out[np.ix_(idx, js)] = fresh
+            self.values[np.ix_(rows[idx], cols[js])] = fresh
+        return out
+
+
+_PAIRS = [_PairScores(weight) for _attr, weight in ATTRS]
+
+
+def _least(full: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """`shape` matrix: for each (row id, column id), the least of `full` over the rows and columns holding them
+    (every id of `shape` is held: `rows`, `cols` map `full`'s rows and columns onto ids)."""
+    out = full
+    for axis, ids in ((0, rows), (1, cols)):
+        if len(ids) != shape[axis]:  # some id held twice
+            order = np.argsort(ids, kind="stable")
+            starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+            out = np.minimum.reduceat(np.take(out, order, axis=axis), starts, axis=axis)
+        else:
+            out = np.take(out, np.argsort(ids), axis=axis)
+    return out
 
 
 class SimTable:
@@ -117,22 +285,37 @@ class SimTable:
             self.inverse.append(ib.ravel())
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
+        self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
-        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind."""
-        out = None
-        for n, (_attr, weight) in enumerate(ATTRS):
-            qa, ia = np.unique([k[n] for k in keys], return_inverse=True)
-            qa, qb = list(qa), self.targets[n]
-            m = (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1)
-                 + _token_sort(qa, qb, self.targets_sorted[n])) / 200.0 * weight
-            if self.subset:
-                m = np.maximum(m, _token_set(qa, qb, self.token_sets()[n]) / 100.0 * SUBSET_WEIGHT)
-            m = m[np.ix_(ia.ravel(), self.inverse[n])]
-            out = m if out is None else np.maximum(out, m)
-        assert out is not None
+        """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind.
+
+        A row is the max over key kinds of (ratio + token_sort) scores and, with `subset`, weighted token-set
+        scores: all (ratio + token_sort) scores come first, so that a token-set score is only needed where it
+        could raise the max of everything else known (`_TokenSetTargets.scores`' floor: for each pair of
+        distinct texts, the least of that max over the keys and targets holding them)."""
+        columns = self.columns()
+        kinds = []
+        for n in range(len(ATTRS)):
+            index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
+            ia = np.array([index.setdefault(k[n], len(index)) for k in keys], dtype=np.intp)
+            qa = list(index)
+            kinds.append((qa, ia, _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n])))
+        out = np.maximum.reduce([m[np.ix_(ia, self.inverse[n])] for n, (_qa, ia, m) in enumerate(kinds)])
+        if self.subset:
+            for n, (qa, ia, m) in enumerate(kinds):
+                floor = _least(out, ia, self.inverse[n], m.shape)
+                weighted = _token_set(qa, self.targets[n], self.token_sets()[n], floor) / 100.0 * SUBSET_WEIGHT
+                np.maximum(out, weighted[np.ix_(ia, self.inverse[n])], out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
+
+    def columns(self) -> list[np.ndarray]:
+        """Each key kind's targets' columns in `_PAIRS` (registered at the first text scored)."""
+        if self._columns is None or self._columns[0] != tuple(p.generation for p in _PAIRS):
+            columns = [p.register(qb) for p, qb in zip(_PAIRS, self.targets, strict=True)]
+            self._columns = (tuple(p.generation for p in _PAIRS), columns)
+        return self._columns[1]
 
     def token_sets(self) -> list[_TokenSetTargets | None]:
         """Each key kind's targets as `_TokenSetTargets` (None where they are not plain-spaced), made once."""
@@ -144,6 +327,7 @@ class SimTable:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_token_sets"] = None  # made again when needed
+        state["_columns"] = None
         keys = list(self.rows)
         state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
         return state
