@@ -97,11 +97,29 @@ def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catal
     doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
     if not doc_keys:
         return FormGuess(None, 0.0, {})
-    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     _templates(catalogue)  # (with the rows of the templates' own texts)
+    distinct = {(k.tone, k.folded): k for k in doc_keys}
+    # the guess depends on the set of the document's keys only (a maximum over them, in any order): the returns of
+    # a form print the same labels and headings, whatever was typed
+    memo = catalogue.derived.setdefault("matching.form_guesses", {})
+    key = frozenset(distinct)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MAX_FORM_GUESSES:
+            memo.clear()
+        found = memo[key] = _guess_form(list(distinct.values()), catalogue)
+    return FormGuess(found.id, found.confidence, dict(found.scores))
+
+
+MAX_FORM_GUESSES = 1024  # remembered guesses (a set of ~100 keys each); past it the memory starts again
+
+
+def _guess_form(doc_keys: list[Keys], catalogue: Catalogue) -> FormGuess:
+    """`detect_form` of a document whose distinct label and heading keys are `doc_keys`."""
+    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     keys, spans = _form_keys(catalogue)
-    # each form key's best match among the document's (distinct) keys, then each form's mean of those
-    best = _sim_matrix(list({(k.tone, k.folded): k for k in doc_keys}.values()), keys, subset=False).max(axis=0)
+    # each form key's best match among the document's keys, then each form's mean of those
+    best = _sim_matrix(doc_keys, keys, subset=False).max(axis=0)
     scores = {fid: float(best[lo:hi].mean()) if hi > lo else 0.0 for fid, (lo, hi) in spans.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
@@ -353,6 +371,10 @@ class _Templates:
         self.col_idx = [j for j, t in enumerate(ts) if t.column_keys is not None]
         self.col_keys = [ts[j].column_keys for j in self.col_idx]
         self.col_folded = [(j, fold(t.column)) for j, t in enumerate(ts) if t.column]
+        # the distinct folded columns, and which of them each of `col_folded` is (a few dozen for ~200 columns)
+        distinct = {col: n for n, col in enumerate(dict.fromkeys(col for _j, col in self.col_folded))}
+        self.col_texts = list(distinct)
+        self.col_text_of = np.array([distinct[col] for _j, col in self.col_folded], dtype=np.intp)
         self.section_keys = [Keys.of(t.section) for t in ts]
         self.forms = np.array([t.form for t in ts])
         self.fields = np.array([t.field for t in ts])
@@ -416,7 +438,7 @@ class _Templates:
         if hit is None:
             if len(self.column_hits) > 65536:
                 self.column_hits.clear()
-            hit = np.array([1.0 if col and col in ctx else 0.3 for _j, col in self.col_folded])
+            hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
             self.column_hits[ctx] = hit
         return hit
 
@@ -518,9 +540,12 @@ class Matcher:
         """A slot label close to a learnt alias of a field reads as that field's own label and context."""
         pairs = [(fid, Keys.of(a)) for fid, labels in self.cat.aliases.items() for a in labels]
         A = _sim_matrix(s_label, [k for _, k in pairs], subset=False)
+        by_field: dict[str, list[int]] = {}
+        for j, t in enumerate(templates):
+            by_field.setdefault(t.field, []).append(j)
         for a, (fid, _) in enumerate(pairs):
             hit = np.flatnonzero(A[:, a] >= self.cfg["alias_min"])
-            cols = [j for j, t in enumerate(templates) if t.field == fid]
+            cols = by_field.get(fid, [])
             if hit.size and cols:
                 idx = np.ix_(hit, cols)
                 L[idx] = np.maximum(L[idx], A[hit, a][:, None])
