@@ -54,6 +54,23 @@ def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(quality), frozenset(_rare_type(quality))
 
 
+class _Rounded(dict):  # type: ignore[type-arg]
+    """`round(x, 3)` of the candidate scores met, by score: the top scores of a form's labels come back return
+    after return, and a dictionary look-up is a fraction of a correctly rounded `round`. Zero is never kept
+    (0.0 and -0.0 are one key but round to two values); no other two floats are equal keys."""
+
+    MAX = 65536  # past it the memory starts again
+
+    def __missing__(self, x: float) -> float:
+        r = round(x, 3)
+        if x != 0.0:
+            self[x] = r
+        return r
+
+
+_ROUNDED = _Rounded()
+
+
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 NOT_SCORED = -2.0  # a template column a slot was not scored against (below any real score)
 
@@ -183,11 +200,12 @@ def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
     """The (row, column) pairs an alignment table (`_alignment_table`) chose, first row first."""
     pairs = []
     i, j = best.shape[0] - 1, best.shape[1] - 1
-    b = best.tolist()  # (Python floats: the same comparisons, without a numpy scalar per step)
+    item = best.item  # (Python floats, the same comparisons: of the cells the path passes only, not the table's)
     while i > 0 and j > 0:
-        if b[i][j] == b[i][j - 1]:
+        here = item(i, j)
+        if here == item(i, j - 1):
             j -= 1
-        elif b[i][j] == b[i - 1][j]:
+        elif here == item(i - 1, j):
             i -= 1
         else:
             pairs.append((i - 1, j - 1))
@@ -400,6 +418,7 @@ class _Templates:
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
         self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
         self.field_names = list(codes)  # by code
+        self.field_name_arr = np.array(self.field_names, dtype=object)
         self.by_field = np.argsort(self.field_code, kind="stable")
         self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
         self.lists: dict[str, list[TemplateSlot]] = defaultdict(list)
@@ -647,7 +666,10 @@ class Matcher:
         top_codes_arr = codes[tops]
         top_codes = top_codes_arr.tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
-        names = self.tpl.field_names
+        top_names = self.tpl.field_name_arr[top_codes_arr].tolist()  # (the same str objects as `field_names`)
+        if len(_ROUNDED) > _ROUNDED.MAX:
+            _ROUNDED.clear()
+        rounded = _ROUNDED.__getitem__
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
         in_order = np.sort(top_codes_arr, axis=1)
@@ -656,12 +678,12 @@ class Matcher:
             if repeats[i]:
                 cands: list[tuple[str, float]] = []
                 seen: set[int] = set()
-                for code, sc in zip(top_codes[i], top_scores[i], strict=True):
+                for code, name, sc in zip(top_codes[i], top_names[i], map(rounded, top_scores[i]), strict=True):
                     if code not in seen:
                         seen.add(code)
-                        cands.append((names[code], round(sc, 3)))
+                        cands.append((name, sc))
             else:
-                cands = [(names[code], round(sc, 3)) for code, sc in zip(top_codes[i], top_scores[i], strict=True)]
+                cands = list(zip(top_names[i], map(rounded, top_scores[i]), strict=True))
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
