@@ -161,18 +161,20 @@ def _top_columns(S: np.ndarray, k: int) -> np.ndarray:
 
 def _alignment_table(gain: np.ndarray) -> np.ndarray:
     """best[i, j]: the highest total gain of an order-preserving alignment of the first i rows with the first j
-    columns (each row and column used once; -inf gains never taken). Swept along the shorter side: the table
-    is the same either way (it is symmetric in rows and columns), and each step is one numpy call per cell run."""
-    flip = gain.shape[1] > gain.shape[0]
+    columns (each row and column used once; -inf gains never taken). One step per line of the shorter side (the
+    table is the same either way: it is symmetric in rows and columns), each step three numpy calls on views
+    made once."""
+    flip = gain.shape[0] > gain.shape[1]
     g = gain.T if flip else gain
     n, m = g.shape
     best = np.zeros((n + 1, m + 1))
+    diagonal, above, out = best[:, :-1], best[:, 1:], best[1:, 1:]  # (row i of each: best[i, j-1], best[i, j], …)
     step = np.empty(m)
-    for i in range(1, n + 1):
-        prev = best[i - 1]
-        np.add(prev[:-1], g[i - 1], out=step)  # take the pair (i, j)
-        np.maximum(step, prev[1:], out=step)  # or skip row i
-        np.maximum.accumulate(step, out=best[i, 1:])  # or skip column j (every value is >= 0 = best[i, 0])
+    add, maximum, accumulate = np.add, np.maximum, np.maximum.accumulate
+    for i in range(n):
+        add(diagonal[i], g[i], out=step)  # take the pair (i + 1, j)
+        maximum(step, above[i], out=step)  # or skip row i + 1
+        accumulate(step, out=out[i])  # or skip column j (every value is >= 0 = best[i + 1, 0])
     return best.T if flip else best
 
 
