@@ -431,11 +431,21 @@ class _Templates:
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
         self._order_cols: dict[str, list[int]] = {}
+        self._in_form: dict[str, np.ndarray] = {}
         # `Matcher._list_options` by (a table's headers, its section, detected form)
         self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
                                 list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
 
     MAX_LIST_OPTIONS = 4096
+
+    def in_form(self, form_id: str) -> np.ndarray:
+        """`self.forms == form_id`: which columns are form `form_id`'s (made once per form)."""
+        found = self._in_form.get(form_id)
+        if found is None:
+            if len(self._in_form) > 256:
+                self._in_form.clear()
+            found = self._in_form[form_id] = self.forms == form_id
+        return found
 
     def order_cols(self, form_id: str) -> list[int]:
         """The columns of form `form_id`, in the form's order."""
@@ -495,7 +505,7 @@ class Matcher:
         hold `NOT_SCORED`, below any score (they can be neither taken nor a candidate)."""
         tpl = self.tpl
         widen = self.cfg.get("widen_below")
-        if not form_id or widen is None or form_id not in tpl.forms:
+        if not form_id or widen is None or not tpl.in_form(form_id).any():
             return self._view_rows(slots, form_id, tpl.all)
         inside, outside = tpl.view(form_id, True), tpl.view(form_id, False)
         S = np.full((len(slots), len(tpl.slots)), NOT_SCORED)
@@ -656,7 +666,7 @@ class Matcher:
         width = S.shape[1]
         flat = np.flatnonzero(S.ravel() >= cfg["min_score"])
         if form_id:  # a question of another form needs a clearly better label match
-            flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
+            flat = flat[self.tpl.in_form(form_id)[flat % width] | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
         codes = self.tpl.field_code
         flat = flat[_first_free(flat // width, codes[flat % width], len(slots), len(self.tpl.field_names))]
@@ -803,7 +813,7 @@ class Matcher:
             fit = S[np.ix_(rows, cols)]  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
             ok = fit >= floor
             if form_id:
-                other = self.tpl.forms[cols] != form_id
+                other = ~self.tpl.in_form(form_id)[cols]
                 ok &= ~other[None, :] | (fit >= other_floor)
             own = np.diag(fit)
             gain = fit + fit.T - own[:, None] - own[None, :]
