@@ -111,17 +111,18 @@ def _pair_sim(a: Keys | None, b: Keys | None) -> float:
 def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catalogue) -> FormGuess:
     """Which known form this is: mean best-match similarity of each form's labels and headings to the
     document's; confidence from the winner's score and its lead over the runner-up."""
-    doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
-    if not doc_keys:
+    texts = [s.label for s in slots if s.label] + list(headings)
+    if not texts:
         return FormGuess(None, 0.0, {})
     _templates(catalogue)  # (with the rows of the templates' own texts)
-    distinct = {(k.tone, k.folded): k for k in doc_keys}
-    # the guess depends on the set of the document's keys only (a maximum over them, in any order): the returns of
-    # a form print the same labels and headings, whatever was typed
+    # the guess depends on the set of the document's keys only (a maximum over them, in any order), so on the set
+    # of its texts (`Keys.of` is a function of the text): the returns of a form print the same labels and headings,
+    # whatever was typed
     memo = catalogue.derived.setdefault("matching.form_guesses", {})
-    key = frozenset(distinct)
+    key = frozenset(texts)
     found = memo.get(key)
     if found is None:
+        distinct = {(k.tone, k.folded): k for k in map(Keys.of, texts)}
         if len(memo) >= MAX_FORM_GUESSES:
             memo.clear()
         found = memo[key] = _guess_form(list(distinct.values()), catalogue)
