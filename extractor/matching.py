@@ -54,6 +54,23 @@ def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(quality), frozenset(_rare_type(quality))
 
 
+class _Rounded(dict):  # type: ignore[type-arg]
+    """`round(x, 3)` of the candidate scores met, by score: the top scores of a form's labels come back return
+    after return, and a dictionary look-up is a fraction of a correctly rounded `round`. Zero is never kept
+    (0.0 and -0.0 are one key but round to two values); no other two floats are equal keys."""
+
+    MAX = 65536  # past it the memory starts again
+
+    def __missing__(self, x: float) -> float:
+        r = round(x, 3)
+        if x != 0.0:
+            self[x] = r
+        return r
+
+
+_ROUNDED = _Rounded()
+
+
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
 NOT_SCORED = -2.0  # a template column a slot was not scored against (below any real score)
 
@@ -94,14 +111,33 @@ def _pair_sim(a: Keys | None, b: Keys | None) -> float:
 def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catalogue) -> FormGuess:
     """Which known form this is: mean best-match similarity of each form's labels and headings to the
     document's; confidence from the winner's score and its lead over the runner-up."""
-    doc_keys = [Keys.of(s.label) for s in slots if s.label] + [Keys.of(h) for h in headings]
-    if not doc_keys:
+    texts = [s.label for s in slots if s.label] + list(headings)
+    if not texts:
         return FormGuess(None, 0.0, {})
-    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     _templates(catalogue)  # (with the rows of the templates' own texts)
+    # the guess depends on the set of the document's keys only (a maximum over them, in any order), so on the set
+    # of its texts (`Keys.of` is a function of the text): the returns of a form print the same labels and headings,
+    # whatever was typed
+    memo = catalogue.derived.setdefault("matching.form_guesses", {})
+    key = frozenset(texts)
+    found = memo.get(key)
+    if found is None:
+        distinct = {(k.tone, k.folded): k for k in map(Keys.of, texts)}
+        if len(memo) >= MAX_FORM_GUESSES:
+            memo.clear()
+        found = memo[key] = _guess_form(list(distinct.values()), catalogue)
+    return FormGuess(found.id, found.confidence, dict(found.scores))
+
+
+MAX_FORM_GUESSES = 1024  # remembered guesses (a set of ~100 keys each); past it the memory starts again
+
+
+def _guess_form(doc_keys: list[Keys], catalogue: Catalogue) -> FormGuess:
+    """`detect_form` of a document whose distinct label and heading keys are `doc_keys`."""
+    # one matrix of the document against every form's keys (the forms' side is fixed: its rows are reused)
     keys, spans = _form_keys(catalogue)
-    # each form key's best match among the document's (distinct) keys, then each form's mean of those
-    best = _sim_matrix(list({(k.tone, k.folded): k for k in doc_keys}.values()), keys, subset=False).max(axis=0)
+    # each form key's best match among the document's keys, then each form's mean of those
+    best = _sim_matrix(doc_keys, keys, subset=False).max(axis=0)
     scores = {fid: float(best[lo:hi].mean()) if hi > lo else 0.0 for fid, (lo, hi) in spans.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, s1 = ranked[0]
@@ -126,18 +162,20 @@ def _top_columns(S: np.ndarray, k: int) -> np.ndarray:
 
 def _alignment_table(gain: np.ndarray) -> np.ndarray:
     """best[i, j]: the highest total gain of an order-preserving alignment of the first i rows with the first j
-    columns (each row and column used once; -inf gains never taken). Swept along the shorter side: the table
-    is the same either way (it is symmetric in rows and columns), and each step is one numpy call per cell run."""
-    flip = gain.shape[1] > gain.shape[0]
+    columns (each row and column used once; -inf gains never taken). One step per line of the shorter side (the
+    table is the same either way: it is symmetric in rows and columns), each step three numpy calls on views
+    made once."""
+    flip = gain.shape[0] > gain.shape[1]
     g = gain.T if flip else gain
     n, m = g.shape
     best = np.zeros((n + 1, m + 1))
+    diagonal, above, out = best[:, :-1], best[:, 1:], best[1:, 1:]  # (row i of each: best[i, j-1], best[i, j], …)
     step = np.empty(m)
-    for i in range(1, n + 1):
-        prev = best[i - 1]
-        np.add(prev[:-1], g[i - 1], out=step)  # take the pair (i, j)
-        np.maximum(step, prev[1:], out=step)  # or skip row i
-        np.maximum.accumulate(step, out=best[i, 1:])  # or skip column j (every value is >= 0 = best[i, 0])
+    add, maximum, accumulate = np.add, np.maximum, np.maximum.accumulate
+    for i in range(n):
+        add(diagonal[i], g[i], out=step)  # take the pair (i + 1, j)
+        maximum(step, above[i], out=step)  # or skip row i + 1
+        accumulate(step, out=out[i])  # or skip column j (every value is >= 0 = best[i + 1, 0])
     return best.T if flip else best
 
 
@@ -165,11 +203,12 @@ def _traceback(best: np.ndarray) -> list[tuple[int, int]]:
     """The (row, column) pairs an alignment table (`_alignment_table`) chose, first row first."""
     pairs = []
     i, j = best.shape[0] - 1, best.shape[1] - 1
-    b = best.tolist()  # (Python floats: the same comparisons, without a numpy scalar per step)
+    item = best.item  # (Python floats, the same comparisons: of the cells the path passes only, not the table's)
     while i > 0 and j > 0:
-        if b[i][j] == b[i][j - 1]:
+        here = item(i, j)
+        if here == item(i, j - 1):
             j -= 1
-        elif b[i][j] == b[i - 1][j]:
+        elif here == item(i - 1, j):
             i -= 1
         else:
             pairs.append((i - 1, j - 1))
@@ -353,6 +392,10 @@ class _Templates:
         self.col_idx = [j for j, t in enumerate(ts) if t.column_keys is not None]
         self.col_keys = [ts[j].column_keys for j in self.col_idx]
         self.col_folded = [(j, fold(t.column)) for j, t in enumerate(ts) if t.column]
+        # the distinct folded columns, and which of them each of `col_folded` is (a few dozen for ~200 columns)
+        distinct = {col: n for n, col in enumerate(dict.fromkeys(col for _j, col in self.col_folded))}
+        self.col_texts = list(distinct)
+        self.col_text_of = np.array([distinct[col] for _j, col in self.col_folded], dtype=np.intp)
         self.section_keys = [Keys.of(t.section) for t in ts]
         self.forms = np.array([t.form for t in ts])
         self.fields = np.array([t.field for t in ts])
@@ -378,6 +421,7 @@ class _Templates:
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
         self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
         self.field_names = list(codes)  # by code
+        self.field_name_arr = np.array(self.field_names, dtype=object)
         self.by_field = np.argsort(self.field_code, kind="stable")
         self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
         self.lists: dict[str, list[TemplateSlot]] = defaultdict(list)
@@ -388,11 +432,21 @@ class _Templates:
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
         self._order_cols: dict[str, list[int]] = {}
+        self._in_form: dict[str, np.ndarray] = {}
         # `Matcher._list_options` by (a table's headers, its section, detected form)
         self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
                                 list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
 
     MAX_LIST_OPTIONS = 4096
+
+    def in_form(self, form_id: str) -> np.ndarray:
+        """`self.forms == form_id`: which columns are form `form_id`'s (made once per form)."""
+        found = self._in_form.get(form_id)
+        if found is None:
+            if len(self._in_form) > 256:
+                self._in_form.clear()
+            found = self._in_form[form_id] = self.forms == form_id
+        return found
 
     def order_cols(self, form_id: str) -> list[int]:
         """The columns of form `form_id`, in the form's order."""
@@ -416,7 +470,7 @@ class _Templates:
         if hit is None:
             if len(self.column_hits) > 65536:
                 self.column_hits.clear()
-            hit = np.array([1.0 if col and col in ctx else 0.3 for _j, col in self.col_folded])
+            hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
             self.column_hits[ctx] = hit
         return hit
 
@@ -452,7 +506,7 @@ class Matcher:
         hold `NOT_SCORED`, below any score (they can be neither taken nor a candidate)."""
         tpl = self.tpl
         widen = self.cfg.get("widen_below")
-        if not form_id or widen is None or form_id not in tpl.forms:
+        if not form_id or widen is None or not tpl.in_form(form_id).any():
             return self._view_rows(slots, form_id, tpl.all)
         inside, outside = tpl.view(form_id, True), tpl.view(form_id, False)
         S = np.full((len(slots), len(tpl.slots)), NOT_SCORED)
@@ -518,9 +572,12 @@ class Matcher:
         """A slot label close to a learnt alias of a field reads as that field's own label and context."""
         pairs = [(fid, Keys.of(a)) for fid, labels in self.cat.aliases.items() for a in labels]
         A = _sim_matrix(s_label, [k for _, k in pairs], subset=False)
+        by_field: dict[str, list[int]] = {}
+        for j, t in enumerate(templates):
+            by_field.setdefault(t.field, []).append(j)
         for a, (fid, _) in enumerate(pairs):
             hit = np.flatnonzero(A[:, a] >= self.cfg["alias_min"])
-            cols = [j for j, t in enumerate(templates) if t.field == fid]
+            cols = by_field.get(fid, [])
             if hit.size and cols:
                 idx = np.ix_(hit, cols)
                 L[idx] = np.maximum(L[idx], A[hit, a][:, None])
@@ -610,7 +667,7 @@ class Matcher:
         width = S.shape[1]
         flat = np.flatnonzero(S.ravel() >= cfg["min_score"])
         if form_id:  # a question of another form needs a clearly better label match
-            flat = flat[(self.tpl.forms[flat % width] == form_id) | (S.ravel()[flat] >= cfg["other_form_min_score"])]
+            flat = flat[self.tpl.in_form(form_id)[flat % width] | (S.ravel()[flat] >= cfg["other_form_min_score"])]
         flat = flat[np.argsort(-S.ravel()[flat], kind="stable")]
         codes = self.tpl.field_code
         flat = flat[_first_free(flat // width, codes[flat % width], len(slots), len(self.tpl.field_names))]
@@ -622,7 +679,10 @@ class Matcher:
         top_codes_arr = codes[tops]
         top_codes = top_codes_arr.tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
-        names = self.tpl.field_names
+        top_names = self.tpl.field_name_arr[top_codes_arr].tolist()  # (the same str objects as `field_names`)
+        if len(_ROUNDED) > _ROUNDED.MAX:
+            _ROUNDED.clear()
+        rounded = _ROUNDED.__getitem__
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
         in_order = np.sort(top_codes_arr, axis=1)
@@ -631,12 +691,12 @@ class Matcher:
             if repeats[i]:
                 cands: list[tuple[str, float]] = []
                 seen: set[int] = set()
-                for code, sc in zip(top_codes[i], top_scores[i], strict=True):
+                for code, name, sc in zip(top_codes[i], top_names[i], map(rounded, top_scores[i]), strict=True):
                     if code not in seen:
                         seen.add(code)
-                        cands.append((names[code], round(sc, 3)))
+                        cands.append((name, sc))
             else:
-                cands = [(names[code], round(sc, 3)) for code, sc in zip(top_codes[i], top_scores[i], strict=True)]
+                cands = list(zip(top_names[i], map(rounded, top_scores[i]), strict=True))
             if i in chosen:
                 j = chosen[i]
                 t = templates[j]
@@ -754,7 +814,7 @@ class Matcher:
             fit = S[np.ix_(rows, cols)]  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
             ok = fit >= floor
             if form_id:
-                other = self.tpl.forms[cols] != form_id
+                other = ~self.tpl.in_form(form_id)[cols]
                 ok &= ~other[None, :] | (fit >= other_floor)
             own = np.diag(fit)
             gain = fit + fit.T - own[:, None] - own[None, :]

@@ -46,10 +46,10 @@ TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 #: Checkbox glyphs that may stand in a label: the reader's ☐ ☒ ▢, other box and tick characters, and the
 #: Wingdings private-use characters some templates type as text (U+F020–U+F0FF, e.g. U+F071, U+F0A8).
 CHECKBOX_GLYPHS = "☐☑☒▢□■◻◼❑❒✓✔✗✘"
-_GLYPHS_RE = regex.compile("[" + regex.escape(CHECKBOX_GLYPHS) + r"\uf020-\uf0ff]")
+_GLYPHS_RE = re.compile("[" + re.escape(CHECKBOX_GLYPHS) + r"\uf020-\uf0ff]")  # (literal classes: `re`, faster)
 
 #: Characters that carry no text and are dropped everywhere (zero-width space/joiners, BOM, soft hyphen).
-_INVISIBLE_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 #: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
 #: draws three dots); also runs of two or more underscores.
@@ -59,6 +59,12 @@ _BLANK_RE = regex.compile(r"[\s.…‥⋯_]*")
 
 _SYLLABLE_RE = regex.compile(r"[\p{L}\p{M}]+")
 _SPACE_RE = regex.compile(r"\s+")
+#: Every character `str.isspace` or `\s` takes (Unicode White_Space, and U+001C-U+001F, which only `str.isspace`
+#: takes), and those of them the two disagree on.
+_WHITESPACE = "".join(map(chr, (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                               0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))
+_ODD_SPACES = "".join(c for c in _WHITESPACE if c.isspace() != bool(_SPACE_RE.match(c)))
+_SPLIT_ODD = re.compile("[" + re.escape(_ODD_SPACES) + "]" if _ODD_SPACES else "(?!)")  # (?!): never matches
 
 #: Item numbering at the start of a label, removed repeatedly ("1.", "1.2.", "2.2.2", "1)", "a)", "a.",
 #: "đ.", "I.", "IV.", bullets). Heading words ("MỤC 2.") are wording and stay.
@@ -74,12 +80,13 @@ _NUMBERING_RE = regex.compile(
     regex.VERBOSE,
 )
 _TRAILING_RE = regex.compile(r"[\s:?：？]+$")
+_TRAILING = " :?：？"  # what `_TRAILING_RE` takes from a text whose only whitespace is spaces
 
 #: Kept by label keys (they change meaning in option texts such as "KT < 10 Mb"); all other punctuation
 #: and symbols become spaces.
 _KEPT_SYMBOLS = "%/<>≤≥"
 _PUNCT_RE = regex.compile(r"[[\p{P}\p{S}]--[" + regex.escape(_KEPT_SYMBOLS) + "]]+", regex.V1)
-_KEPT_RE = regex.compile("([" + regex.escape(_KEPT_SYMBOLS) + "])")
+_KEPT_RE = re.compile("([" + re.escape(_KEPT_SYMBOLS) + "])")
 
 
 def nfc(text: str) -> str:
@@ -110,7 +117,19 @@ def tone_key(text: str) -> str:
     ``hoà`` both give ``"hoà"``. NFC and NFD input give the same key; tones still count (``hoa`` differs).
     """
     decomposed = nfd(nfd(text).lower())
+    if _TONES_APART_RE.search(decomposed) is None:  # (the usual case) each syllable's tone marks in one run:
+        return nfc(_TONE_RUN_RE.sub(r"\2\1", decomposed))  # the run moved past the rest of its syllable
     return nfc(_SYLLABLE_RE.sub(_move_tone, decomposed))
+
+
+# a tone mark, and a letter or mark of the same syllable that is not one
+_TONE = "[" + "".join(sorted(TONE_MARKS)) + "]"
+_NOT_TONE = r"[[\p{L}\p{M}]--" + _TONE + "]"
+#: Two runs of tone marks in one syllable (letters or other marks between them): `_move_tone` syllable by syllable.
+_TONES_APART_RE = regex.compile(_TONE + _NOT_TONE + "+" + _TONE, regex.V1)
+#: A syllable's run of tone marks and the rest of the syllable after it (the syllable's only run): swapping the
+#: two is what `_move_tone` does to it.
+_TONE_RUN_RE = regex.compile("(" + _TONE + "+)(" + _NOT_TONE + "+)", regex.V1)
 
 
 @lru_cache(maxsize=65536)  # pure, and called on the same few thousand texts again and again
@@ -132,6 +151,14 @@ def fold(text: str) -> str:
 _NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
 
 
+def _squeeze(text: str) -> str:
+    """`_SPACE_RE.sub(" ", text).strip()`: each run of whitespace one space, none at the ends. By `str.split`
+    where its whitespace is `\\s`'s (a text without the characters the two disagree on), a few times faster."""
+    if _SPLIT_ODD.search(text) is None:
+        return " ".join(text.split())
+    return _SPACE_RE.sub(" ", text).strip()
+
+
 def remove_leaders(text: str, repl: str = " ") -> str:
     """`text` with dotted leaders (``.....``, ``…``, ``___``) replaced by `repl`; single dots stay."""
     return _LEADER_RE.sub(repl, text)
@@ -146,7 +173,7 @@ def clean_text(text: str) -> str:
     s = _INVISIBLE_RE.sub("", nfc(text))
     s = _GLYPHS_RE.sub(" ", s)
     s = remove_leaders(s)
-    return _SPACE_RE.sub(" ", s).strip()
+    return _squeeze(s)
 
 
 def is_blank_text(text: str) -> bool:
@@ -169,11 +196,14 @@ def clean_label(text: str) -> str:
         if stripped == s:
             break
         s = stripped
-    return _TRAILING_RE.sub("", s)
+    return s.rstrip(_TRAILING)  # (what `_TRAILING_RE` removes: `clean_text` left no whitespace but spaces)
 
 
 @lru_cache(maxsize=32)
-def _abbreviation_pattern(items: tuple[tuple[str, str], ...]) -> tuple[regex.Pattern[str] | None, dict[str, str]]:
+def _abbreviation_pattern(items: tuple[tuple[str, str], ...]
+                          ) -> tuple[regex.Pattern[str] | None, dict[str, str], re.Pattern[str] | None]:
+    """The pattern of the abbreviations `items`, the expansion of each spelling it matches, and a plain search
+    for those spellings anywhere (a text without one has nothing the pattern can match)."""
     table: dict[str, str] = {}
     for short, long in items:
         table[nfc(short)] = long
@@ -181,9 +211,16 @@ def _abbreviation_pattern(items: tuple[tuple[str, str], ...]) -> tuple[regex.Pat
         bare = fold(short).upper()
         table.setdefault(bare, long)
     if not table:
-        return None, table
-    alternatives = "|".join(regex.escape(k) for k in sorted(table, key=lambda k: (-len(k), k)))
-    return regex.compile(r"(?<![\p{L}\p{N}])(?:" + alternatives + r")(?![\p{L}\p{N}])"), table
+        return None, table, None
+    spellings = sorted(table, key=lambda k: (-len(k), k))
+    alternatives = "|".join(regex.escape(k) for k in spellings)
+    return (regex.compile(r"(?<![\p{L}\p{N}])(?:" + alternatives + r")(?![\p{L}\p{N}])"), table,
+            re.compile("|".join(re.escape(k) for k in spellings)))
+
+
+# the last abbreviation table `expand_abbreviations` was given (a copy) and its `_abbreviation_pattern`: the same
+# table comes with every label, and comparing it is cheaper than sorting and hashing its items
+_LAST_TABLE: list[object] = [None, None]
 
 
 def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
@@ -192,8 +229,12 @@ def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
     ``CCVC-NLĐ`` is one abbreviation (not ``CC`` + ``NLĐ``); the diacritic-free spelling of each
     abbreviation (``QLVBDH`` for ``QLVBĐH``) is expanded too unless it is an abbreviation itself.
     """
-    pattern, table = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
-    if pattern is None:
+    last, compiled = _LAST_TABLE
+    if last is None or last != abbreviations:
+        compiled = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
+        _LAST_TABLE[:] = [dict(abbreviations), compiled]
+    pattern, table, spelled = compiled  # type: ignore[misc]
+    if pattern is None or spelled.search(text) is None:  # (no spelling in it: nothing to expand)
         return text
     return pattern.sub(lambda m: " " + table[m.group(0)] + " ", text)
 
@@ -211,7 +252,7 @@ def label_key(text: str, abbreviations: Mapping[str, str]) -> str:
     s = tone_key(s)
     s = _PUNCT_RE.sub(" ", s)
     s = _KEPT_RE.sub(r" \1 ", s)
-    return _SPACE_RE.sub(" ", s).strip()
+    return _squeeze(s)
 
 
 def label_fold_key(text: str, abbreviations: Mapping[str, str]) -> str:
