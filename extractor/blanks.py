@@ -120,12 +120,25 @@ def _unit_at(body: str, units: Sequence[str]) -> int:
     """The length of the unit `body` starts with (the longest of `units`), 0 when none; never the start of the
     next label (`Tỷ lệ:`, `Cán bộ phụ trách:`)."""
     low = fold(body)
+    if isinstance(units, tuple):  # only the units that begin with the text's first letter can begin it
+        by_first = _units_by_first(units)
+        units = by_first.get(low[:1], by_first[""])
     for ul in units:
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             if _NEXT_LABEL.match(body[len(ul):]):
                 continue
             return len(ul)
     return 0
+
+
+@functools.lru_cache(maxsize=8)
+def _units_by_first(units: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`units` by their first character, each in the order of `units` (an empty unit, which begins any text, in
+    every list); under "": the empty units alone, for a text that begins with no unit's first character."""
+    empty = tuple(u for u in units if not u)
+    out = {u[:1]: tuple(x for x in units if x[:1] in ("", u[:1])) for u in units if u}
+    out[""] = empty
+    return out
 
 
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
