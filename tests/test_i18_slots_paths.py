@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import options
+from extractor import blanks, options
 from extractor.blanks import _unit_at, stable_units
 from extractor.options import BOX_STATES, _is_mark, _marks, tokens
 from extractor.printed import (
@@ -25,6 +25,7 @@ from extractor.printed import (
     build,
     line_key,
 )
+from extractor.text.normalize import fold
 from tests.test_slots import UNITS
 
 _KEPT = regex.compile(_KEPT_RUN.pattern[:-1])  # one kept character
@@ -143,3 +144,64 @@ def test_units_by_first_letter_keep_an_empty_unit_everywhere() -> None:
     units = stable_units(("người", "", "máy"))
     for body in ("máy", "người", "x", ""):
         assert _unit_at(body, units) == _unit_at(body, list(units))
+
+
+def _plain_spans(text: str, units: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """`blanks._spans` as it was: every value pattern run over every line."""
+    spans = [(m.start(), m.end(), "leader") for m in blanks.LEADER.finditer(text) if not blanks._is_ellipsis(text, m)]
+    plain_anchored = regex.compile(blanks.ANCHORED_VALUE.pattern.replace("(?=[\\d(])", "").replace("(?=\\d)", ""))
+    found = [*plain_anchored.finditer(text), *blanks._after_anchor_word().finditer(text),
+             *blanks._answer_words_after_colon(text, units), *blanks._zero_sign_value().finditer(text)]
+    for m in found:
+        if not any(a <= m.start() < b for a, b, _ in spans):
+            spans.append((m.start(), m.end(), "value"))
+    return sorted(spans)
+
+
+_VALUE_LINES = ["Số máy tính: 12 chiếc", "Tổng số:…..120…… người, Tỷ lệ: 85 %", "Điện thoại cơ quan0972676431",
+                "Tuy Hòa, 15/08/2019", "Cán bộ phụ trách:Không có người      Cán bộ kiêm nhiệm:…5…người",
+                "(Cấp tỉnh)-- (Cấp huyện)……", "tính đến 1/10/2020:-dịch vụ", "Số lượng là 15 máy", "Ghi chú: - Các …",
+                "(0299) 387 7990", "Số văn bản: 50 / 141/tháng", "Không có", "", "Thư điện tử: abc@x.gov.vn"]
+_VALUE_PIECES = st.sampled_from(["Số máy", " ", ":", "…", "..", ")", "(", ",", "12", "0257 3 842 554", "15/08/2019",
+                                 "Không", "có", "-", "%", "/", "người", "\t", "là", "x", "A"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALUE_PIECES, max_size=10).map("".join))
+def test_value_spans_skip_only_patterns_that_cannot_match(text: str) -> None:
+    units = stable_units(tuple(UNITS))
+    assert blanks._spans(text, units) == _plain_spans(text, units)
+
+
+def test_value_spans_of_typical_lines_equal_every_pattern_run() -> None:
+    units = stable_units(tuple(UNITS))
+    for text in _VALUE_LINES:
+        assert blanks._spans(text, units) == _plain_spans(text, units), text
+
+
+def test_only_a_colon_folds_to_a_colon() -> None:
+    """The answer-word pattern looks for a colon in the folded line: a line with no colon has none folded."""
+    for cp in range(0x110000):
+        if not 0xD800 <= cp <= 0xDFFF and ":" in fold.__wrapped__(chr(cp)):
+            assert chr(cp) == ":", hex(cp)
+
+
+_SPACED_LINES = ["Số điện thoại 0967011931", "Số lao động hợp đồng 68 29", "… tính đến 1/10/2020 190 dịch vụ",
+                 "Thư điện tử lên hệ thuyh@soctrang.gov.vn", "Trang web www.soctrang.gov.vn", "Cổng http://a.vn/x 5",
+                 "… văn bản đi1308 / 2053/tháng", "… quý 3/2019", "Điện thoại (0299) 387 7990 - 0902 642 322",
+                 "Số CCVC (người) 67", "abc@x.vn 12", "Tỷ lệ 85 %", "Số 1.250,5 triệu"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Số", "máy", " ", "\t", "12", "0967011931", "(0299) 387 7990", "a@b.vn", "www.",
+                                 "http://", "x", "/", "%", ".", ",", ")", "3/2019", "đi1308 / 2053"]), max_size=10)
+       .map("".join))
+def test_spaced_values_without_an_address_pattern_equal_the_full_pattern(text: str) -> None:
+    def spans(ms: object) -> list[tuple[tuple[int, int], str | None]]:
+        return [(m.span(), m.group("addr")) for m in ms]  # type: ignore[attr-defined]
+
+    plain = regex.compile(blanks._SPACED_VALUE.pattern.replace("(?=\\d)", ""))  # the pattern as it was
+    assert "(?=" not in plain.pattern.split("(?P<addr>")[0]
+    assert spans(blanks._spaced_values(text)) == spans(plain.finditer(text))
+    for line in _SPACED_LINES:
+        assert spans(blanks._spaced_values(line)) == spans(plain.finditer(line)), line
