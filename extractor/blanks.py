@@ -285,6 +285,8 @@ def split_line(text: str, units: Sequence[str], spaced: bool = False,
     `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`).
     `sub_labels` (folded, `Printed.sub_labels`) are the printed labels a separator brings in between two blanks
     (`, chuyên ngành`): where one follows typed text, the next blank starts there (`_sub_label_split`)."""
+    if sub_labels and "," not in text:
+        sub_labels = frozenset()  # a sub-label follows its comma: a line without one is split the same without them
     if not isinstance(units, tuple):
         return _split_line(text, units, spaced, sub_labels)
     # the printed lines of a form come back in every return: split each distinct line once

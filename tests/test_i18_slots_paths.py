@@ -179,11 +179,23 @@ def test_value_spans_of_typical_lines_equal_every_pattern_run() -> None:
         assert blanks._spans(text, units) == _plain_spans(text, units), text
 
 
-def test_only_a_colon_folds_to_a_colon() -> None:
-    """The answer-word pattern looks for a colon in the folded line: a line with no colon has none folded."""
+def test_only_a_colon_folds_to_a_colon_and_a_comma_to_a_comma() -> None:
+    """The answer-word pattern looks for a colon in the folded line, the sub-label pattern for a comma: a line with
+    no colon (comma) has none folded, nor decomposed."""
     for cp in range(0x110000):
-        if not 0xD800 <= cp <= 0xDFFF and ":" in fold.__wrapped__(chr(cp)):
-            assert chr(cp) == ":", hex(cp)
+        if not 0xD800 <= cp <= 0xDFFF:
+            folded = fold.__wrapped__(chr(cp))
+            assert ":" not in folded or chr(cp) == ":", hex(cp)
+            assert "," not in folded or chr(cp) == ",", hex(cp)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Trình độ", ": ", "……", "Đại học", ", chuyên ngành", "CNTT", " ", ",", "5"]),
+                max_size=8).map("".join))
+def test_a_line_without_a_comma_splits_the_same_without_sub_labels(text: str) -> None:
+    units = stable_units(tuple(UNITS))
+    subs = frozenset({"chuyen nganh"})
+    assert blanks.split_line(text, units, sub_labels=subs) == blanks._split_line(text, units, sub_labels=subs)
 
 
 _SPACED_LINES = ["Số điện thoại 0967011931", "Số lao động hợp đồng 68 29", "… tính đến 1/10/2020 190 dịch vụ",
