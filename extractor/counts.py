@@ -25,6 +25,7 @@ from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
 _BOXES = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+_SPACE_LETTER = regex.compile(r"[ \t\u00a0]+\p{L}")
 _BOX = regex.compile("[" + regex.escape(_BOXES) + "]")  # one box glyph (a regex walks the line in C)
 SAME_OPTION = 80  # rapidfuzz ratio of two folded option texts that are the same option
 
@@ -144,7 +145,7 @@ def same_options(a: CountLine, b: CountLine) -> bool:
 
 def _after_words(text: str, end: int) -> bool:
     """A count typed over a box is followed by a space and the option's words."""
-    return end < len(text) and text[end] in " \t\u00a0" and bool(regex.match(r"[ \t\u00a0]+\p{L}", text[end:]))
+    return end < len(text) and text[end] in " \t\u00a0" and _SPACE_LETTER.match(text, end) is not None
 
 
 def _before_gap(text: str, start: int, wide: bool = False) -> bool:

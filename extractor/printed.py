@@ -40,6 +40,8 @@ _LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
 _MARKS = regex.compile(r"[☐☑☒▢□■◻◼❑❒✓✔✗✘\uf020-\uf0ff]")
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
 _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
+# the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
+_NOISE_DELETED = {ord(c): None for c in _NOISE_CHARS if _NOISE.fullmatch(c)}
 _KEPT_RUN = regex.compile(f"[^{_NOISE_CHARS}]+")
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
@@ -56,7 +58,7 @@ _SUB_LABEL_WORDS = 4  # words of a sub-label a separator brings in between two b
 @functools.lru_cache(maxsize=65536)
 def line_key(text: str) -> str:
     """The comparison key of one printed or typed line: folded, leaders/boxes/punctuation/spaces removed."""
-    return _NOISE.sub("", _masked(text))
+    return _masked(text).translate(_NOISE_DELETED)
 
 
 def _masked(text: str) -> str:

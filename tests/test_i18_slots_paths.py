@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import blanks, options
+from extractor import printed as printed_module
 from extractor.blanks import _unit_at, stable_units
 from extractor.options import BOX_STATES, _is_mark, _marks, tokens
 from extractor.printed import (
@@ -217,3 +218,16 @@ def test_spaced_values_without_an_address_pattern_equal_the_full_pattern(text: s
     assert spans(blanks._spaced_values(text)) == spans(plain.finditer(text))
     for line in _SPACED_LINES:
         assert spans(blanks._spaced_values(line)) == spans(plain.finditer(line)), line
+
+
+def test_noise_characters_deleted_are_those_the_noise_pattern_matches() -> None:
+    for cp in range(0x110000):
+        if not 0xD800 <= cp <= 0xDFFF:
+            assert (printed_module._NOISE.fullmatch(chr(cp)) is not None) == (cp in printed_module._NOISE_DELETED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("Số máy: …… ☐ 1. a) - (Cấp) \t.,;_\"'“”?![]\\•+*—–\u00a0\n") + ["ab", "12"]),
+                max_size=30).map("".join))
+def test_line_key_by_translate_equals_the_noise_regex(text: str) -> None:
+    assert line_key.__wrapped__(text) == printed_module._NOISE.sub("", _masked(text))
