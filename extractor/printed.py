@@ -61,8 +61,10 @@ def line_key(text: str) -> str:
     return _masked(text).translate(_NOISE_DELETED)
 
 
+@functools.lru_cache(maxsize=64)
 def _masked(text: str) -> str:
-    """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`)."""
+    """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`). The last
+    few are remembered: a line's key is asked for (`is_printed`) just before its key positions (`align`)."""
     folded = fold(text)
     masked = _MARKS.sub(_spaces, _LEADER.sub(_spaces, folded))
     numbering = _NUMBERING.match(masked)  # "3.", "1.2.", "a)", "-": renumbered or kept, not words
