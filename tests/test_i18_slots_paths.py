@@ -231,3 +231,15 @@ def test_noise_characters_deleted_are_those_the_noise_pattern_matches() -> None:
                 max_size=30).map("".join))
 def test_line_key_by_translate_equals_the_noise_regex(text: str) -> None:
     assert line_key.__wrapped__(text) == printed_module._NOISE.sub("", _masked(text))
+
+
+def test_sub_labels_of_one_length_keep_the_row_order() -> None:
+    """`Khac:` and `Khác:` in two cells of a row: the first cell's label comes first, whatever the string hashing."""
+    from extractor.model import Block, Cell
+    from extractor.table_slots import _sub_labels
+
+    units = stable_units(tuple(UNITS))
+    for first, second in (("Khac", "Khác"), ("Khác", "Khac")):
+        cells = [Cell(0, 1, [Block(f"{first}:......23.......")]),
+                 Cell(0, 2, [Block(f"{second}:…………74,1……..")])]
+        assert _sub_labels(cells, units) == [first, second]
