@@ -8,7 +8,7 @@ values typed where the dots were deleted, and `label: value` tails.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -23,24 +23,46 @@ NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
 # several joined by a dash or a slash: "0257 3 842 554 - 0902 642 322"
 _ONE_PHONE = r"\(?0\d{2,3}\)?(?:[. -]?\d){6,8}(?!\d)"
 PHONE = _ONE_PHONE + r"(?:\s?[-–/;]\s?" + _ONE_PHONE + r")*"
-# a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader
+# a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader (each
+# alternative first looks ahead for the digit or the phone's bracket it begins with: the look-behind, slower, is
+# tried only there)
 ANCHORED_VALUE = regex.compile(
-    r"(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
+    r"(?=[\d(])(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
     r"(?:\d{1,2}/\d{1,2}/\d{2,4}|" + PHONE + "|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)"
     r"(?=\s*(?:$|[,;](?!\d)|[(\t…%]|\.\.|\.\s*$|\s\S)|\p{L}|/\p{Ll}{2})"  # "50 / 141/tháng": a ratio per month
     # a phone number typed straight after its label: "Điện thoại cơ quan0972676431"
-    r"|(?<=\p{L})(?:" + PHONE + r"|\d{1,2}/\d{1,2}/\d{4})" +
+    r"|(?=[\d(])(?<=\p{L})(?:" + PHONE + r"|\d{1,2}/\d{1,2}/\d{4})" +
     # a date typed after the place name of a signature line: "Tuy Hòa, 15/08/2019" (spelled-out dates: _date_frames)
-    r"|(?<=,\s{0,3})\d{1,2}/\d{1,2}/\d{4}"
+    r"|(?=\d)(?<=,\s{0,3})\d{1,2}/\d{1,2}/\d{4}"
 )
 COLON = regex.compile(r":(?!//)")
-_SPACED_VALUE = regex.compile(
-    r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]|"
-    + PHONE + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" + NUMBER + r")?)(?=[\s.,;%]|/\p{L}|$)"
-    # a ratio glued to the label's last word, the dots deleted: "… văn bản đi1308 / 2053/tháng" (never a month and
-    # year: "… quý 3/2019")
-    r"|(?<=\p{Ll})(?!\d{1,2}/(?:19|20)\d\d(?!\d))" + NUMBER + r"\s?/\s?" + NUMBER + r"(?=[\s.,;]|/\p{L}|$)")
+_ADDRESS = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)[^\s,;]+[^\s,;.]"  # an e-mail or a web address
+
+
+def _spaced_value(addresses: bool) -> regex.Pattern[str]:
+    """A value after label words and a space: a number, a phone, or (with `addresses`) an e-mail or a web address."""
+    addr = (_ADDRESS + "|" + PHONE) if addresses else PHONE
+    start = "" if addresses else r"(?=[\d(])"  # a phone or a number begins with a digit or a bracket
+    return regex.compile(
+        start + r"(?<=\p{L}\)?[ \t]+(?:\S+[ \t]+)*?)(?:(?P<addr>" + addr + r")|" + NUMBER + r"(?:\s?%)?(?:\s?/\s?" +
+        NUMBER + r")?)(?=[\s.,;%]|/\p{L}|$)"
+        # a ratio glued to the label's last word, the dots deleted: "… văn bản đi1308 / 2053/tháng" (never a month and
+        # year: "… quý 3/2019")
+        r"|(?=\d)(?<=\p{Ll})(?!\d{1,2}/(?:19|20)\d\d(?!\d))" + NUMBER + r"\s?/\s?" + NUMBER + r"(?=[\s.,;]|/\p{L}|$)")
+
+
+_SPACED_VALUE = _spaced_value(addresses=True)
+# the same for a text with no "@", "http" or "www." (no address can match): trying an e-mail at every word, the
+# whole word read before the "@" is missed, was most of the pattern's time
+_SPACED_NUMBER = _spaced_value(addresses=False)
+
+
+def _spaced_values(text: str) -> Iterator[regex.Match[str]]:
+    """`_SPACED_VALUE`'s matches in `text`."""
+    maybe_address = "@" in text or "http" in text or "www." in text
+    return (_SPACED_VALUE if maybe_address else _SPACED_NUMBER).finditer(text)
 _YEAR = regex.compile(r"(?:19|20)\d\d")
+_DIGIT = regex.compile(r"\d")
 _ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
 _LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
 # what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
@@ -120,12 +142,25 @@ def _unit_at(body: str, units: Sequence[str]) -> int:
     """The length of the unit `body` starts with (the longest of `units`), 0 when none; never the start of the
     next label (`Tỷ lệ:`, `Cán bộ phụ trách:`)."""
     low = fold(body)
+    if isinstance(units, tuple):  # only the units that begin with the text's first letter can begin it
+        by_first = _units_by_first(units)
+        units = by_first.get(low[:1], by_first[""])
     for ul in units:
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             if _NEXT_LABEL.match(body[len(ul):]):
                 continue
             return len(ul)
     return 0
+
+
+@functools.lru_cache(maxsize=8)
+def _units_by_first(units: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """`units` by their first character, each in the order of `units` (an empty unit, which begins any text, in
+    every list); under "": the empty units alone, for a text that begins with no unit's first character."""
+    empty = tuple(u for u in units if not u)
+    out = {u[:1]: tuple(x for x in units if x[:1] in ("", u[:1])) for u in units if u}
+    out[""] = empty
+    return out
 
 
 def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
@@ -178,8 +213,13 @@ def _zero_sign_value() -> regex.Pattern[str]:
 
 def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text) if not _is_ellipsis(text, m)]
-    found = [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text),
-             *_answer_words_after_colon(text, units), *_zero_sign_value().finditer(text)]
+    found: list[regex.Match[str]] = []
+    if _DIGIT.search(text):  # a number, a phone or a date: digits
+        found += [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]
+    if ":" in text:  # an answer word after a colon
+        found += _answer_words_after_colon(text, units)
+    if ":" in text or ")" in text:  # a zero sign after a colon or a closing bracket
+        found += _zero_sign_value().finditer(text)
     for m in found:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), "value"))
@@ -245,6 +285,8 @@ def split_line(text: str, units: Sequence[str], spaced: bool = False,
     `spaced`, a line with no blank otherwise may end with a value after its label and a space (`_space_tail`).
     `sub_labels` (folded, `Printed.sub_labels`) are the printed labels a separator brings in between two blanks
     (`, chuyên ngành`): where one follows typed text, the next blank starts there (`_sub_label_split`)."""
+    if sub_labels and "," not in text:
+        sub_labels = frozenset()  # a sub-label follows its comma: a line without one is split the same without them
     if not isinstance(units, tuple):
         return _split_line(text, units, spaced, sub_labels)
     # the printed lines of a form come back in every return: split each distinct line once
@@ -426,7 +468,7 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
         regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
         return
     found = None
-    for m in _SPACED_VALUE.finditer(text):
+    for m in _spaced_values(text):
         unit, rest = split_unit(text[m.end():], units)
         rest = _NOTE.sub("", rest) if unit else rest  # "1479 văn bản. (Văn bản ký số …)": a note after the unit
         ends = not rest.strip(" \t.;,%") or unit_like(rest, units)  # "58 dcịh vụ": a unit mistyped
@@ -471,7 +513,7 @@ def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
     if seps:
         segment = head[:seps[-1].start()]
     else:  # "Điện thoại cơ quan 0957352361 DĐ: …": a phone or an address needs no separator before a short label
-        typed = [m for m in _SPACED_VALUE.finditer(head) if m.group("addr") or _PHONE.fullmatch(m.group())]
+        typed = [m for m in _spaced_values(head) if m.group("addr") or _PHONE.fullmatch(m.group())]
         if not typed or not any(ch.isalpha() for ch in head[typed[-1].end():]) or \
                 len(head[typed[-1].end():].split()) > _SHORT_LABEL:
             return

@@ -25,6 +25,8 @@ from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
 _BOXES = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
+_SPACE_LETTER = regex.compile(r"[ \t\u00a0]+\p{L}")
+_BOX = regex.compile("[" + regex.escape(_BOXES) + "]")  # one box glyph (a regex walks the line in C)
 SAME_OPTION = 80  # rapidfuzz ratio of two folded option texts that are the same option
 
 
@@ -80,7 +82,7 @@ def parse(text: str) -> CountLine | None:
     spans: list[tuple[int, int, str]] = []  # (start, end, kind): BOX or COUNT
     for m in _count_re().finditer(folded):
         spans.append((m.start(), m.end(), "COUNT"))
-    spans += [(k, k + 1, "BOX") for k, ch in enumerate(text) if ch in _BOXES]
+    spans += [(m.start(), m.end(), "BOX") for m in _BOX.finditer(text)]
     spans.sort()
     places: list[_Place] = []
     k = 0
@@ -126,7 +128,7 @@ def parse(text: str) -> CountLine | None:
         out.append(CountPlace(option, raw, count[0] if count else p.start, count[1] if count else p.end,
                               p.ticked and count is None))
         pieces.append(words)
-    boxes = sum(ch in _BOXES for ch in text)
+    boxes = sum(text.count(b) for b in _BOXES)
     return CountLine(clean_label(pieces[0]), tuple(out), any(p.glued for p in places), boxes, " ".join(pieces))
 
 
@@ -143,7 +145,7 @@ def same_options(a: CountLine, b: CountLine) -> bool:
 
 def _after_words(text: str, end: int) -> bool:
     """A count typed over a box is followed by a space and the option's words."""
-    return end < len(text) and text[end] in " \t\u00a0" and bool(regex.match(r"[ \t\u00a0]+\p{L}", text[end:]))
+    return end < len(text) and text[end] in " \t\u00a0" and _SPACE_LETTER.match(text, end) is not None
 
 
 def _before_gap(text: str, start: int, wide: bool = False) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import regex
 from rapidfuzz import fuzz
 
 from extractor.blanks import COLON, LEADER
@@ -87,19 +88,19 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     option's text (`X Có   ☐ Không`, `[x] Không`), is a TICK (a box the clerk replaced by a mark)."""
     out: list[tuple[str, int, int]] = []
     start = 0
-    i = 0
-    while i < len(text):
+    for i in _stops(text):
+        if i < start:
+            continue  # inside the `[x]` just read
         ch = text[i]
         width = 3 if ch in "[(" and i + 2 < len(text) and text[i + 2] == {"[": "]", "(": ")"}[ch] \
             and text[i + 1].lower() in _marks() else 1
         kind = "BOX" if ch in BOX_STATES else "MARK" if width == 3 or _is_mark(text, i) else None
         if kind is None:
-            i += 1
             continue
         if start < i:
             out.append(("TEXT", start, i))
         out.append((kind, i, i + width))
-        start = i = i + width
+        start = i + width
     if start < len(text):
         out.append(("TEXT", start, len(text)))
     boxes_after = _boxes_follow_text(text, out)
@@ -122,6 +123,27 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         elif boxes_after and words_before and left < right:
             out[k] = ("TICK", a, b)  # "Đĩa CD/DVD X", "… tại văn thư: X": the box after an option replaced
     return out
+
+
+def _stops(text: str) -> list[int]:
+    """The positions of `text` where a token other than TEXT may begin, in order: a box, `[` or `(`, or a character
+    whose lower case is a tick mark. Found by one regex over the lower-cased text, which holds each character's
+    lower case at its position unless lower-casing changed the length (then: every position)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return list(range(len(text)))
+    return [m.start() for m in _stop_chars().finditer(low)]
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_chars() -> regex.Pattern[str]:
+    """A character of the lower-cased text at which `tokens` has a look: a tick mark (lower case), a box (in lower
+    case: the same glyph), `[` or `(`. Python lower-cases one character at a time, but for a final sigma (`Σ`
+    before a non-letter: `ς`, else `σ`): both stop when either is a mark."""
+    chars = set(_marks()) | {b.lower() for b in BOX_STATES} | {"[", "("}
+    if chars & {"σ", "ς"}:
+        chars |= {"σ", "ς"}
+    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]")
 
 
 def _gap(text: str, end: bool = False) -> int:

@@ -22,7 +22,7 @@ import functools
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -40,7 +40,9 @@ _LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
 _MARKS = regex.compile(r"[☐☑☒▢□■◻◼❑❒✓✔✗✘\uf020-\uf0ff]")
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
 _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
-_KEPT = regex.compile(f"[^{_NOISE_CHARS}]")
+# the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
+_NOISE_DELETED = {ord(c): None for c in _NOISE_CHARS if _NOISE.fullmatch(c)}
+_KEPT_RUN = regex.compile(f"[^{_NOISE_CHARS}]+")
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
 _NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
@@ -56,11 +58,13 @@ _SUB_LABEL_WORDS = 4  # words of a sub-label a separator brings in between two b
 @functools.lru_cache(maxsize=65536)
 def line_key(text: str) -> str:
     """The comparison key of one printed or typed line: folded, leaders/boxes/punctuation/spaces removed."""
-    return _NOISE.sub("", _masked(text))
+    return _masked(text).translate(_NOISE_DELETED)
 
 
+@functools.lru_cache(maxsize=64)
 def _masked(text: str) -> str:
-    """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`)."""
+    """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`). The last
+    few are remembered: a line's key is asked for (`is_printed`) just before its key positions (`align`)."""
     folded = fold(text)
     masked = _MARKS.sub(_spaces, _LEADER.sub(_spaces, folded))
     numbering = _NUMBERING.match(masked)  # "3.", "1.2.", "a)", "-": renumbered or kept, not words
@@ -75,9 +79,16 @@ def _spaces(m: regex.Match[str]) -> str:
 
 def _key_and_positions(text: str) -> tuple[str, list[int]]:
     """The key of NFC `text` and, for each key character, its position in `text` (folding keeps positions)."""
-    masked = _masked(text)
-    keep = [m.start() for m in _KEPT.finditer(masked)]
-    return _NOISE.sub("", masked), keep
+    return line_key(text), _positions(text)
+
+
+def _positions(text: str) -> list[int]:
+    """For each character of `line_key(text)` (NFC `text`), its position in `text`: the kept characters come in
+    runs (words), each run's positions a range."""
+    keep: list[int] = []
+    for m in _KEPT_RUN.finditer(_masked(text)):
+        keep.extend(range(m.start(), m.end()))
+    return keep
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,9 @@ class Printed:
     text: str  # every key, one a line: a typed piece is printed text when it is a substring
     heads: dict[str, tuple[tuple[str, ...], ...]]  # first words' key → the pieces between blanks, per line
     head_lengths: tuple[int, ...]  # the lengths of the head keys, longest first
-    starts: frozenset[str] = frozenset()  # the first key characters of every head: a quick "no"
+    # the first key characters of every head → the lengths of the heads that begin so, longest first: a quick "no",
+    # and the only lengths worth a look-up (a head of another length begins otherwise)
+    starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # folded labels a separator brings in between two blanks of a printed line (`……, chuyên ngành……`)
     sub_labels: frozenset[str] = frozenset()
     labels: tuple[str, ...] = ()  # keys of the words before a line's first blank or final colon: the labels
@@ -122,10 +135,12 @@ class Printed:
         like `text` and has its other printed words in order. With `spaced`, a value may follow its label's
         words and a space alone when it starts with a capital (`, chuyên ngành Kỹ sư …`, colon and dots
         deleted); without, words after words are a heading's."""
-        key, pos = _key_and_positions(text)
-        if key[:_MIN_HEAD] not in self.starts:
+        key = line_key(text)
+        lengths = self.starts.get(key[:_MIN_HEAD])
+        if lengths is None:
             return None
-        for n in self.head_lengths:
+        pos = _positions(text)
+        for n in lengths:
             if n > len(key):
                 continue
             entries = self.heads.get(key[:n])
@@ -270,8 +285,12 @@ def build(lines: Iterable[str]) -> Printed:
     for entries in heads.values():
         entries.sort(key=len, reverse=True)  # the line with the most printed pieces first
     lengths = tuple(sorted({len(h) for h in heads}, reverse=True))
+    starts: dict[str, tuple[int, ...]] = {}
+    for h in heads:
+        starts[h[:_MIN_HEAD]] = starts.get(h[:_MIN_HEAD], ()) + (len(h),)
+    starts = {s: tuple(sorted(set(n), reverse=True)) for s, n in starts.items()}
     return Printed(frozenset(keys), "\n".join(keys), {h: tuple(e) for h, e in heads.items()}, lengths,
-                   frozenset(h[:_MIN_HEAD] for h in heads), frozenset(sub_labels), tuple(labels))
+                   starts, frozenset(sub_labels), tuple(labels))
 
 
 def _sub_label(piece: str) -> str | None:

@@ -171,6 +171,8 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
             # a region starts at its value: the printed ")" or ":" before it stays in the label
             regions = label_regions(text, [Region(max(b.start, text.find(b.raw, b.start)) if b.raw else b.start,
                                                   b.end, b.raw) for b in aligned], units)
+    if not regions:
+        return []
     # the line as the form printed it: what the clerk typed is cut out
     pieces, pos = [], 0
     for r in regions:

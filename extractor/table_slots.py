@@ -303,8 +303,10 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
 
 
 def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> list[str]:
-    """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`)."""
-    found = {label for c in cells for b in c.blocks for label in _clean_labels(b.text, units)}
+    """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`), longest
+    first, labels of one length in the row's order (`Khac` and `Khác` beside each other: the first cell's; a set's
+    order changed with the process's string hashing)."""
+    found = dict.fromkeys(label for c in cells for b in c.blocks for label in _clean_labels(b.text, units))
     return sorted((x for x in found if x.strip(" :")), key=len, reverse=True)
 
 
