@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import pickle
 from typing import Any
 
 import fastjsonschema
@@ -94,3 +95,38 @@ def test_inlined_and_written_schema_give_the_same_verdict(changes: list[tuple[bo
     assert verdict(validate) == validator().is_valid(data)
     if fast:
         assert validator().is_valid(data)
+
+
+def test_the_compiled_check_is_kept_in_the_cache_and_read_back(tmp_path: Any, monkeypatch: Any) -> None:
+    """The first process stores the check's code; the next loads it (no generation) and it gives the same
+    verdicts; a damaged entry is generated again."""
+    from extractor import compiled, output
+
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    built = output._fast_check.__wrapped__()
+    stored = list(tmp_path.glob("schema_check-*.pickle"))
+    assert len(stored) == 1
+
+    def no_generation() -> str:
+        raise AssertionError("generated again though the cache holds it")
+
+    monkeypatch.setattr(output, "check_source", no_generation)
+    loaded = output._fast_check.__wrapped__()
+    good = _result([_field()], [])
+    bad = _result([_field(status="done")], [])
+    for check in (built, loaded):
+        check(copy.deepcopy(good))
+        try:
+            check(copy.deepcopy(bad))
+        except fastjsonschema.JsonSchemaException:
+            pass
+        else:
+            raise AssertionError("a bad status was accepted")
+    monkeypatch.undo()
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path))
+    key = pickle.loads(stored[0].read_bytes())[0]
+    compiled.store("schema_check", key, b"not marshal data")  # the same entry, damaged
+    assert compiled.load("schema_check", key) == b"not marshal data"
+    again = output._fast_check.__wrapped__()
+    assert compiled.load("schema_check", key) != b"not marshal data"  # stored again
+    again(copy.deepcopy(good))
