@@ -1,5 +1,6 @@
 """First-sight shortcuts of issue 18 give what the plain computations give: `read_range` asks `_may_be_range`
-before it compiles its grammar, `_cut_label_number` takes the numbers its labels end with from `_label_numbers`."""
+before it compiles its grammar, `_cut_label_number` takes the numbers its labels end with from `_label_numbers`,
+coverage's `_reworded` scores the printed lines of a near length only."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from extractor.answers import _TRAILING_NUMBER, GLUED_LABEL_NUMBER, cut_label_number
+from extractor.coverage import _FIGURES, MIN_PRINTED_PIECE, REWORDED_RATIO, _near_length, _printed_keys, _reworded
+from extractor.printed import load_printed
 from extractor.text import ranges
 from extractor.text.ranges import read_range
 
@@ -70,3 +74,22 @@ def test_label_numbers_as_computed(raw: str, labels: list[str]) -> None:
     if plain is not None:
         assert got == plain
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=-30, max_value=30),
+       st.text(alphabet="abcdeghinortu0123 ", max_size=12))
+def test_reworded_among_near_lengths(pick: int, cut: int, extra: str) -> None:
+    """`_reworded` asks rapidfuzz among the printed keys of a near length only, and finds what it found among
+    all of them: a printed key cut short or lengthened, with letters and figures added."""
+    printed = load_printed()
+    keys = _printed_keys(printed)
+    base = keys[pick % len(keys)]
+    key = (base[:cut] if cut < 0 else base + base[:cut]) + extra
+    plain = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=REWORDED_RATIO)
+    near = process.extractOne(key, _near_length(printed, len(key)), scorer=fuzz.ratio, score_cutoff=REWORDED_RATIO)
+    assert (plain is None) == (near is None)
+    if plain is not None and near is not None:
+        assert (plain[0], plain[1]) == (near[0], near[1])
+        assert _reworded(key, printed) == (len(key) >= MIN_PRINTED_PIECE and all(
+            f in plain[0] for f in _FIGURES.findall(key)))
