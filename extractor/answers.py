@@ -344,8 +344,7 @@ def _cut_label_number(raw: str, label: str, labels: tuple[str, ...]) -> tuple[st
         if text.startswith(n) and text[len(n)].isdigit():
             return text[len(n):], ("glued_to_label", GLUED_LABEL_NUMBER)
     m = _GLUED_YEAR.fullmatch(text)
-    words = fold(label).split()
-    if m and words and words[-1] in _year_words():
+    if m and (words := fold(label).split()) and words[-1] in _year_words():
         return m.group(2), ("glued_to_label", GLUED_YEAR)
     return raw, None
 
