@@ -338,17 +338,23 @@ def _cut_label_number(raw: str, label: str, labels: tuple[str, ...]) -> tuple[st
     text = raw.strip()
     if _TRAILING_NUMBER.search(label):
         return raw, None  # the label keeps its own number: what follows is the value
-    numbers = {m.group(1) for t in labels if (m := _TRAILING_NUMBER.search(t))}
-    for n in sorted(numbers, key=len, reverse=True):
+    for n in _label_numbers(labels):
         if text == n:
             return "", None
         if text.startswith(n) and text[len(n)].isdigit():
             return text[len(n):], ("glued_to_label", GLUED_LABEL_NUMBER)
     m = _GLUED_YEAR.fullmatch(text)
-    words = fold(label).split()
-    if m and words and words[-1] in _year_words():
+    if m and (words := fold(label).split()) and words[-1] in _year_words():
         return m.group(2), ("glued_to_label", GLUED_YEAR)
     return raw, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_numbers(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The numbers `labels` end with, longest first (in the order `_cut_label_number` tries them). Kept by the
+    labels alone: a field's labels come back in every return, its typed values do not (4096 fields' worth)."""
+    numbers = {m.group(1) for t in labels if (m := _TRAILING_NUMBER.search(t))}
+    return tuple(sorted(numbers, key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=1)

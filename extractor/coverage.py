@@ -20,6 +20,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import regex
 from rapidfuzz import fuzz, process
 
@@ -115,7 +116,7 @@ def _reworded(key: str, printed: Printed) -> bool:
     dropped, words abbreviated), with no figure of its own? A figure the printed line lacks was typed."""
     if len(key) < MIN_PRINTED_PIECE:
         return False
-    best = process.extractOne(key, _printed_keys(printed), scorer=fuzz.ratio, score_cutoff=REWORDED_RATIO)
+    best = process.extractOne(key, _near_length(printed, len(key)), scorer=fuzz.ratio, score_cutoff=REWORDED_RATIO)
     if best is None:
         return False
     return all(figure in best[0] for figure in _FIGURES.findall(key))
@@ -124,6 +125,23 @@ def _reworded(key: str, printed: Printed) -> bool:
 @functools.lru_cache(maxsize=4)
 def _printed_keys(printed: Printed) -> list[str]:
     return printed.text.split("\n")
+
+
+@functools.lru_cache(maxsize=4)
+def _key_lengths(printed: Printed) -> np.ndarray:
+    return np.fromiter(map(len, _printed_keys(printed)), dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1024)
+def _near_length(printed: Printed, n: int) -> list[str]:
+    """The printed keys, in their order, long enough and short enough to reach `REWORDED_RATIO` with a key of
+    `n` characters. rapidfuzz's ratio is 100 × (1 − indel distance / total length), and the distance is at least
+    the difference in length, so a key outside 100·|n − m| ≤ (100 − ratio)·(n + m) cannot reach it: `_reworded`
+    finds the same best line among these alone (ties keep their order). Kept by length (1024 lengths)."""
+    lengths = _key_lengths(printed)
+    keys = _printed_keys(printed)
+    near = np.flatnonzero(100 * np.abs(lengths - n) <= (100 - REWORDED_RATIO) * (lengths + n))
+    return [keys[i] for i in near.tolist()]
 
 
 def unplaced_text(block: Block, above: str) -> tuple[str, str]:

@@ -44,29 +44,60 @@ class Range:
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)?")
 _WORD = regex.compile(r"[\p{L}%]+(?:/[\p{L}]+)?")
+_RUN = regex.compile(r"[\p{L}\p{N}]+")
 
 
 @lru_cache(maxsize=1)
-def _grammar() -> tuple[regex.Pattern[str], dict[str, str]]:
-    """One pattern finding numbers, range words and signs, other words; and folded word → role."""
+def _roles() -> dict[str, str]:
+    """Folded range word or sign → its role (`range_words`, patterns/vocabulary.yaml)."""
     roles: dict[str, str] = {}
     for role, words in load_vocabulary().range_words.items():
         for w in words:
             roles[" ".join(fold(w).split())] = role
-    words = sorted(roles, key=lambda w: (-len(w), w))
+    return roles
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[str], tuple[str, ...]]:
+    """What a text must hold for the grammar to find a range word in it: the first run of letters and figures
+    of a word (the grammar takes a word whole, so that run is a whole run of the text), or a sign itself."""
+    runs: set[str] = set()
+    signs: list[str] = []
+    for w in _roles():
+        m = _RUN.match(w) if w[0].isalnum() else None
+        if m is not None:
+            runs.add(m.group())
+        else:
+            signs.append(w)
+    return frozenset(runs), tuple(signs)
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> regex.Pattern[str]:
+    """One pattern finding numbers, range words and signs, other words."""
+    words = sorted(_roles(), key=lambda w: (-len(w), w))
     alternation = "|".join(
         (r"(?<![\p{L}\p{N}])" + regex.escape(w) + r"(?![\p{L}\p{N}])") if w[0].isalnum() else regex.escape(w)
         for w in words)
-    pattern = regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{alternation})|(?P<word>{_WORD.pattern})")
-    return pattern, roles
+    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{alternation})|(?P<word>{_WORD.pattern})")
 
 
-def _tokens(text: str) -> list[tuple[str, object]] | None:
-    """("num", Bound) / (role, word) / ("word", word) tokens of `text`, or None when no number is in it."""
-    pattern, roles = _grammar()
+def _may_be_range(folded: str) -> bool:
+    """False when `folded` (folded, spaces single) cannot be a range: no number, or no range word or sign for a
+    number to take its role from (`read_range` gives None for both). Asked before the grammar is compiled, so
+    a process whose texts hold no range (most returns) never compiles it."""
+    if _NUMBER.search(folded) is None:
+        return False
+    runs, signs = _cues()
+    return any(s in folded for s in signs) or not runs.isdisjoint(_RUN.findall(folded))
+
+
+def _tokens(folded: str) -> list[tuple[str, object]]:
+    """("num", Bound) / (role, word) / ("word", word) tokens of `folded` (folded, spaces single)."""
+    pattern, roles = _grammar(), _roles()
     units = load_units()
     out: list[tuple[str, object]] = []
-    for m in pattern.finditer(" ".join(fold(nfc(text)).split())):
+    for m in pattern.finditer(folded):
         if m.group("num"):
             out.append(("num", Bound(float(m.group("num").replace(",", ".")), None)))
         elif m.group("rel"):
@@ -77,14 +108,15 @@ def _tokens(text: str) -> list[tuple[str, object]] | None:
             out[-1] = ("num", Bound(number.value, unit))  # the unit written after the number
         else:
             out.append(("word", m.group("word")))
-    return out if any(kind == "num" for kind, _ in out) else None
+    return out
 
 
 def read_range(text: str) -> Range | None:
     """The bounds an option text states (`Trên 20 Mb`, `2Gb≤ DL ≤ 5Gb`), or None when it is no range."""
-    tokens = _tokens(text)
-    if tokens is None:
+    folded = " ".join(fold(nfc(text)).split())
+    if not _may_be_range(folded):
         return None
+    tokens = _tokens(folded)
     lower: Bound | None = None
     upper: Bound | None = None
     for i, (kind, value) in enumerate(tokens):
