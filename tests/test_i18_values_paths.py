@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from extractor.readers import read
 from extractor.text.normalize import clean_text, fold
 from extractor.text.values import (
+    _DIGIT_RE,
     _EDGE_RE,
     _MINUS_RE,
     _NUM_RE,
@@ -23,6 +24,7 @@ from extractor.text.values import (
     Q_ZERO_WORD,
     TYPES,
     ParsedValue,
+    _empty,
     _fail,
     _fkey,
     _lexicon,
@@ -152,3 +154,24 @@ def test_number_front_on_corpus_texts() -> None:
     for text in texts:
         for hint in HINTS:
             _check(text, hint)
+
+
+def _no_digit_premise(text: str) -> None:
+    """`_date` and `_ratio` give up at once on a folded text without a digit: none of their patterns matches it."""
+    f = fold(clean_text(text))
+    if _DIGIT_RE.search(f) is None:
+        lex = _lexicon()
+        assert lex.date_re.search(f) is None and lex.ratio_re.search(f) is None and _NUM_RE.search(f) is None, f
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TEXTS)
+def test_texts_without_a_digit_are_no_date_and_no_ratio(text: str) -> None:
+    _no_digit_premise(text)
+    if _DIGIT_RE.search(fold(clean_text(text))) is None and not _empty(text):
+        assert parse_value(text, "date").reason == "no_date" and parse_value(text, "ratio").reason == "no_number"
+
+
+def test_corpus_texts_without_a_digit_are_no_date_and_no_ratio() -> None:
+    for text in _corpus_texts():
+        _no_digit_premise(text)

@@ -378,6 +378,8 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
 
 def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
     f = fold(clean_text(text))
+    if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
+        return _fail("no_number")
     m = _lexicon().ratio_re.search(f)
     if m is None:
         return _fail("no_ratio" if _NUM_RE.search(f) else "no_number")
@@ -421,6 +423,8 @@ def _boolean(text: str) -> ParsedValue:
 def _date(text: str) -> ParsedValue:
     lex = _lexicon()
     f = fold(clean_text(text))
+    if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
+        return _fail("no_date")
     m = lex.date_re.search(f)
     if m is None:
         return _fail("partial_date" if _NUM_RE.search(f) else "no_date")
@@ -466,10 +470,16 @@ def parse_value(text: str, type_: str, unit_hint: str | None = None) -> ParsedVa
     return parsed
 
 
+@lru_cache(maxsize=4096)  # bounded; pure: the six types `matching._readable` tries come one after the other
+def _empty(text: str) -> bool:
+    """Blank text (only leaders, spaces, underscores) or nothing left once cleaned: every type reads it as empty."""
+    return is_blank_text(text) or not clean_text(text)
+
+
 @lru_cache(maxsize=65536)  # pure; the same typed texts (numbers, yes/no words, names) come back return after return
 def _parse(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     """`parse_value` for a known `type_`."""
-    if is_blank_text(text) or not clean_text(text):
+    if _empty(text):
         return ParsedValue(None, None, True, 1.0, "empty")
     if type_ in ("integer", "decimal", "percent"):
         return _number(text, type_, unit_hint)
