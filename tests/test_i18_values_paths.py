@@ -5,15 +5,18 @@ around the number once per span, for the three number types; every result equals
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.readers import read
 from extractor.text.normalize import clean_text, fold
 from extractor.text.values import (
+    _CLOSING,
     _DIGIT_RE,
     _EDGE_RE,
     _MINUS_RE,
@@ -28,6 +31,7 @@ from extractor.text.values import (
     _fail,
     _fkey,
     _lexicon,
+    _may_end_with_unit,
     _Notes,
     _number,
     _number_front,
@@ -175,3 +179,21 @@ def test_texts_without_a_digit_are_no_date_and_no_ratio(text: str) -> None:
 def test_corpus_texts_without_a_digit_are_no_date_and_no_ratio() -> None:
     for text in _corpus_texts():
         _no_digit_premise(text)
+
+
+def test_closing_characters_are_all_that_the_unit_pattern_takes_after_a_unit() -> None:
+    """`_may_end_with_unit` strips `_CLOSING`: every character `\\s` matches is in it (else a unit followed by
+    such a space would be missed)."""
+    space = regex.compile(r"\s")
+    missing = [hex(c) for c in range(sys.maxunicode + 1) if space.match(chr(c)) and chr(c) not in _CLOSING]
+    assert missing == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(HINTS), _TEXTS, st.sampled_from(["", " ", ")", " :", "\u3000", "\n", "] ", "\u2028"]))
+def test_may_end_with_unit_is_false_only_where_the_pattern_finds_none(hint: str | None, text: str, end: str) -> None:
+    units = _units(hint)
+    for key in [*list(units.table)[::7], ""]:
+        s = fold(text) + key + end
+        if not _may_end_with_unit(units, s):
+            assert units.before.search(s) is None, s

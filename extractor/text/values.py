@@ -38,7 +38,7 @@ from typing import Any
 
 import regex
 
-from extractor.text.normalize import clean_text, fold, is_blank_text, nfc
+from extractor.text.normalize import _WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
 __all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
@@ -168,6 +168,19 @@ class _UnitMatcher:
     before: regex.Pattern[str]  # a unit at the end of the text before the number
     table: dict[str, str]  # unit key -> canonical unit
     expected: str | None  # the canonical form of the form's unit
+    last_chars: frozenset[str] | None  # the last characters of the unit keys (None: one is a closing character)
+
+
+#: What `_UnitMatcher.before` takes after the unit: `\s` (White_Space as `regex` knows it), ``)``, ``]``, ``:``.
+_CLOSING = "".join(c for c in _WHITESPACE if regex.match(r"\s", c)) + ")]:"
+
+
+def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
+    """False when ``units.before`` cannot match `text`: the last character before the closing ones (spaces,
+    ``)``, ``]``, ``:``) does not end any unit key. A plain test instead of a search from every position."""
+    if units.last_chars is None:
+        return True
+    return text.rstrip(_CLOSING)[-1:] in units.last_chars
 
 
 @lru_cache(maxsize=64)
@@ -178,7 +191,9 @@ def _units(hint: str | None) -> _UnitMatcher:
     if hint:
         table.setdefault(_ukey(hint), hint)
     after, before = _unit_patterns(tuple(sorted(table, key=lambda k: (-len(k), k))))
-    return _UnitMatcher(after=after, before=before, table=table, expected=table[_ukey(hint)] if hint else None)
+    last = frozenset(k[-1] for k in table if k)
+    return _UnitMatcher(after=after, before=before, table=table, expected=table[_ukey(hint)] if hint else None,
+                        last_chars=None if "" in table or last & set(_CLOSING) else last)
 
 
 @lru_cache(maxsize=64)
@@ -300,7 +315,7 @@ def _number_front(text: str, unit_hint: str | None) -> tuple[Any, ...]:
     lex, units = _lexicon(), _units(unit_hint)
     f = fold(clean_text(text))
     head, unit, mismatch = f, None, False
-    tail = units.before.search(f)  # "Không văn bản", "- (người)": none, then the unit
+    tail = units.before.search(f) if _may_end_with_unit(units, f) else None  # "Không văn bản", "- (người)"
     if tail is not None and tail.start() > 0:
         head, unit = f[:tail.start()].rstrip(" \t([/:"), units.table[_ukey(tail.group(1))]
         mismatch = units.expected not in (None, unit)
