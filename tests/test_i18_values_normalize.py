@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from extractor.catalogue import load_catalogue
 from extractor.text.normalize import (
     _GLYPHS_RE,
+    _INVISIBLE_OR_GLYPH_RE,
     _INVISIBLE_RE,
     _LEADER_RE,
     _NUMBERING_RE,
@@ -84,3 +85,11 @@ def test_may_be_numbered_is_false_only_where_numbering_cannot_match() -> None:
             s = c + ending
             if not _may_be_numbered(s):
                 assert _NUMBERING_RE.match(s) is None, repr(s)
+
+
+def test_one_scan_finds_what_the_invisible_and_glyph_passes_remove() -> None:
+    """`_INVISIBLE_OR_GLYPH_RE` matches a character exactly when one of the two passes would take it."""
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        either = _INVISIBLE_RE.match(c) is not None or _GLYPHS_RE.match(c) is not None
+        assert (_INVISIBLE_OR_GLYPH_RE.match(c) is not None) == either, hex(code)

@@ -51,6 +51,9 @@ _GLYPHS_RE = re.compile("[" + re.escape(CHECKBOX_GLYPHS) + r"\uf020-\uf0ff]")  #
 #: Characters that carry no text and are dropped everywhere (zero-width space/joiners, BOM, soft hyphen).
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
+#: Either of the two above: one scan tells whether `clean_text` needs their passes.
+_INVISIBLE_OR_GLYPH_RE = re.compile(_INVISIBLE_RE.pattern[:-1] + _GLYPHS_RE.pattern[1:])
+
 #: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
 #: draws three dots); also runs of two or more underscores.
 _LEADER_RE = regex.compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
@@ -191,8 +194,9 @@ def clean_text(text: str) -> str:
     """
     if text.isascii():  # already NFC, nothing invisible, no glyph, and the only leaders are ".." and "__"
         return _squeeze(_LEADER_RE.sub(" ", text) if ".." in text or "__" in text else text)
-    s = _INVISIBLE_RE.sub("", nfc(text))
-    s = _GLYPHS_RE.sub(" ", s)
+    s = nfc(text)
+    if _INVISIBLE_OR_GLYPH_RE.search(s) is not None:  # (else both passes leave the text as it is)
+        s = _GLYPHS_RE.sub(" ", _INVISIBLE_RE.sub("", s))
     if ".." in s or "__" in s or "…" in s or "‥" in s or "⋯" in s:  # (else `_LEADER_RE` finds nothing)
         s = remove_leaders(s)
     return _squeeze(s)
