@@ -85,7 +85,15 @@ class _Notes:
 
 
 def _fail(reason: str, value: Any = None, unit: str | None = None) -> ParsedValue:
+    if value is None and unit is None:  # one frozen value per reason code (a dozen): no new object each time
+        failed = _FAILED.get(reason)
+        if failed is None:
+            failed = _FAILED[reason] = ParsedValue(None, None, False, 0.0, reason)
+        return failed
     return ParsedValue(value, unit, False, 0.0, reason)
+
+
+_FAILED: dict[str, ParsedValue] = {}
 
 
 # ── words from patterns/ (compiled once) ────────────────────────────────────────────────────────
