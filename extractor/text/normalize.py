@@ -51,6 +51,9 @@ _GLYPHS_RE = re.compile("[" + re.escape(CHECKBOX_GLYPHS) + r"\uf020-\uf0ff]")  #
 #: Characters that carry no text and are dropped everywhere (zero-width space/joiners, BOM, soft hyphen).
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
+#: Either of the two above: one scan tells whether `clean_text` needs their passes.
+_INVISIBLE_OR_GLYPH_RE = re.compile(_INVISIBLE_RE.pattern[:-1] + _GLYPHS_RE.pattern[1:])
+
 #: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
 #: draws three dots); also runs of two or more underscores.
 _LEADER_RE = regex.compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
@@ -79,6 +82,25 @@ _NUMBERING_RE = regex.compile(
     )\s*""",
     regex.VERBOSE,
 )
+_BULLETS = "-+*·•–—▪►◦‣⁃"  # the bullets of `_NUMBERING_RE`
+
+
+def _may_be_numbered(s: str) -> bool:
+    """False when `_NUMBERING_RE` cannot match at the start of `s` (a plain test of the first character): an
+    empty text, an ASCII character other than a digit, a letter or a bullet, or a letter with no ``.`` or ``)``
+    among the next 7 characters (numbering that starts with a letter has one within 7: ``IV.``, ``a)``, ``đ.``).
+    Any other non-ASCII character is left to the pattern (`regex` may know digits and letters `str` does not)."""
+    if not s:
+        return False
+    c = s[0]
+    if c in _BULLETS:
+        return True
+    if c.isalpha():
+        head = s[1:8]
+        return "." in head or ")" in head
+    return not c.isascii() or c.isdigit()
+
+
 _TRAILING_RE = regex.compile(r"[\s:?：？]+$")
 _TRAILING = " :?：？"  # what `_TRAILING_RE` takes from a text whose only whitespace is spaces
 
@@ -170,9 +192,13 @@ def clean_text(text: str) -> str:
 
     Single dots and commas stay (``1.250`` is a number); ``"…...150.....chiếc"`` -> ``"150 chiếc"``.
     """
-    s = _INVISIBLE_RE.sub("", nfc(text))
-    s = _GLYPHS_RE.sub(" ", s)
-    s = remove_leaders(s)
+    if text.isascii():  # already NFC, nothing invisible, no glyph, and the only leaders are ".." and "__"
+        return _squeeze(_LEADER_RE.sub(" ", text) if ".." in text or "__" in text else text)
+    s = nfc(text)
+    if _INVISIBLE_OR_GLYPH_RE.search(s) is not None:  # (else both passes leave the text as it is)
+        s = _GLYPHS_RE.sub(" ", _INVISIBLE_RE.sub("", s))
+    if ".." in s or "__" in s or "…" in s or "‥" in s or "⋯" in s:  # (else `_LEADER_RE` finds nothing)
+        s = remove_leaders(s)
     return _squeeze(s)
 
 
@@ -192,6 +218,8 @@ def clean_label(text: str) -> str:
     """
     s = clean_text(text)
     for _ in range(4):
+        if not _may_be_numbered(s):
+            break
         stripped = _NUMBERING_RE.sub("", s, count=1)
         if stripped == s:
             break

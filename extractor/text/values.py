@@ -38,7 +38,7 @@ from typing import Any
 
 import regex
 
-from extractor.text.normalize import clean_text, fold, is_blank_text, nfc
+from extractor.text.normalize import _WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
 __all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
@@ -85,7 +85,15 @@ class _Notes:
 
 
 def _fail(reason: str, value: Any = None, unit: str | None = None) -> ParsedValue:
+    if value is None and unit is None:  # one frozen value per reason code (a dozen): no new object each time
+        failed = _FAILED.get(reason)
+        if failed is None:
+            failed = _FAILED[reason] = ParsedValue(None, None, False, 0.0, reason)
+        return failed
     return ParsedValue(value, unit, False, 0.0, reason)
+
+
+_FAILED: dict[str, ParsedValue] = {}
 
 
 # ── words from patterns/ (compiled once) ────────────────────────────────────────────────────────
@@ -168,6 +176,19 @@ class _UnitMatcher:
     before: regex.Pattern[str]  # a unit at the end of the text before the number
     table: dict[str, str]  # unit key -> canonical unit
     expected: str | None  # the canonical form of the form's unit
+    last_chars: frozenset[str] | None  # the last characters of the unit keys (None: one is a closing character)
+
+
+#: What `_UnitMatcher.before` takes after the unit: `\s` (White_Space as `regex` knows it), ``)``, ``]``, ``:``.
+_CLOSING = "".join(c for c in _WHITESPACE if regex.match(r"\s", c)) + ")]:"
+
+
+def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
+    """False when ``units.before`` cannot match `text`: the last character before the closing ones (spaces,
+    ``)``, ``]``, ``:``) does not end any unit key. A plain test instead of a search from every position."""
+    if units.last_chars is None:
+        return True
+    return text.rstrip(_CLOSING)[-1:] in units.last_chars
 
 
 @lru_cache(maxsize=64)
@@ -178,7 +199,9 @@ def _units(hint: str | None) -> _UnitMatcher:
     if hint:
         table.setdefault(_ukey(hint), hint)
     after, before = _unit_patterns(tuple(sorted(table, key=lambda k: (-len(k), k))))
-    return _UnitMatcher(after=after, before=before, table=table, expected=table[_ukey(hint)] if hint else None)
+    last = frozenset(k[-1] for k in table if k)
+    return _UnitMatcher(after=after, before=before, table=table, expected=table[_ukey(hint)] if hint else None,
+                        last_chars=None if "" in table or last & set(_CLOSING) else last)
 
 
 @lru_cache(maxsize=64)
@@ -290,42 +313,82 @@ def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | 
     return conv, None, 1.0
 
 
-def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
-    lex = _lexicon()
+@lru_cache(maxsize=4096)  # bounded; the three number types of one text come one after the other (`_readable`)
+def _number_front(text: str, unit_hint: str | None) -> tuple[Any, ...]:
+    """What `_number` reads of `text` before the number's type matters: ``(kind, unit, unit_mismatch)`` for a
+    zero word (``"zero_word"``) or zero sign (``"zero_sign"``), ``("no_number",)``, else
+    ``("number", f, start, token, end, unit_mismatch)``: the folded text and the number token found in it (and
+    whether a unit at the end of the text is not the form's: noted first, as for a zero). A pure function of
+    its arguments (the unit table and vocabulary are loaded once), so remembering it is exact."""
+    lex, units = _lexicon(), _units(unit_hint)
     f = fold(clean_text(text))
-    notes = _Notes()
-    head, unit = f, None
-    tail = _units(unit_hint).before.search(f)  # "Không văn bản", "- (người)": none, then the unit
+    head, unit, mismatch = f, None, False
+    tail = units.before.search(f) if _may_end_with_unit(units, f) else None  # "Không văn bản", "- (người)"
     if tail is not None and tail.start() > 0:
-        head, unit = f[:tail.start()].rstrip(" \t([/:"), _units(unit_hint).table[_ukey(tail.group(1))]
-        if _units(unit_hint).expected not in (None, unit):
-            notes.add("unit_mismatch", Q_UNIT)
+        head, unit = f[:tail.start()].rstrip(" \t([/:"), units.table[_ukey(tail.group(1))]
+        mismatch = units.expected not in (None, unit)
     if _fkey(_EDGE_RE.sub("", head)) in lex.zero_words:
-        if type_ != "integer":
-            notes.add("zero_word", Q_ZERO_WORD)
-        return notes.result(0 if type_ == "integer" else 0.0, unit)
+        return "zero_word", unit, mismatch
     if "".join(head.split()) in lex.zero_signs:  # "-" typed alone for none
-        notes.add("zero_sign", Q_ZERO_SIGN)
-        return notes.result(0 if type_ == "integer" else 0.0, unit)
+        return "zero_sign", unit, mismatch
     m = _NUM_RE.search(f)
     if m is None:
+        return ("no_number",)
+    return "number", f, m.start(), m.group(0), m.end(), mismatch
+
+
+@lru_cache(maxsize=4096)  # bounded; pure: the same (text, number span) for the three number types of a text
+def _number_rest(f: str, start: int, end: int, zero_value: bool, unit_hint: str | None,
+                 ) -> tuple[bool, str | None, tuple[str, float] | None]:
+    """What `_number` reads around the number ``f[start:end]``: (a minus sign before it, the unit found beside
+    it, the leftover note of `_residue` or None). The unit's mismatch depends on the type: `_number` notes it."""
+    prefix, suffix = f[:start], f[end:]
+    negative = _MINUS_RE.search(prefix) is not None
+    if negative:
+        prefix = prefix[:-1]
+    unit, prefix, suffix = _take_unit(_Notes(), prefix, suffix, "decimal", unit_hint)
+    notes = _Notes()
+    _residue(notes, prefix + " " + suffix, zero_value=zero_value)
+    return negative, unit, (None if notes.reason is None else (notes.reason, notes.quality))
+
+
+def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
+    front = _number_front(text, unit_hint)
+    kind = front[0]
+    notes = _Notes()
+    if kind == "zero_word" or kind == "zero_sign":
+        _, unit, mismatch = front
+        if mismatch:
+            notes.add("unit_mismatch", Q_UNIT)
+        if kind == "zero_word":
+            if type_ != "integer":
+                notes.add("zero_word", Q_ZERO_WORD)
+        else:
+            notes.add("zero_sign", Q_ZERO_SIGN)
+        return notes.result(0 if type_ == "integer" else 0.0, unit)
+    if kind == "no_number":
         return _fail("no_number")
-    token, end = m.group(0), m.end()
+    _, f, start, token, end, mismatch = front
+    if mismatch:
+        notes.add("unit_mismatch", Q_UNIT)
     reading = read_number(token, type_)
     if reading is None and " " in token:  # "2019 150": not a space-grouped number; read the first one
         token = token.split(" ")[0]
-        end = m.start() + len(token)
+        end = start + len(token)
         reading = read_number(token, type_)
     if reading is None:
         return _fail("bad_number")
     value, reason, quality = reading
     notes.add(reason, quality)
-    prefix, suffix = f[:m.start()], f[end:]
-    if _MINUS_RE.search(prefix):
-        value, prefix = -value, prefix[:-1]
+    negative, unit, residue = _number_rest(f, start, end, value == 0, unit_hint)
+    if negative:
+        value = -value
         notes.add("negative", Q_RANGE)
-    unit, prefix, suffix = _take_unit(notes, prefix, suffix, type_, unit_hint)
-    _residue(notes, prefix + " " + suffix, zero_value=value == 0)
+    expected = _units(unit_hint).expected or ("%" if type_ == "percent" else None)
+    if unit is not None and expected is not None and unit != expected:
+        notes.add("unit_mismatch", Q_UNIT)
+    if residue is not None:
+        notes.add(*residue)
     if type_ == "integer":
         if not float(value).is_integer():
             return _fail("not_integer", unit=unit)
@@ -338,6 +401,8 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
 
 def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
     f = fold(clean_text(text))
+    if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
+        return _fail("no_number")
     m = _lexicon().ratio_re.search(f)
     if m is None:
         return _fail("no_ratio" if _NUM_RE.search(f) else "no_number")
@@ -381,6 +446,8 @@ def _boolean(text: str) -> ParsedValue:
 def _date(text: str) -> ParsedValue:
     lex = _lexicon()
     f = fold(clean_text(text))
+    if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
+        return _fail("no_date")
     m = lex.date_re.search(f)
     if m is None:
         return _fail("partial_date" if _NUM_RE.search(f) else "no_date")
@@ -426,10 +493,16 @@ def parse_value(text: str, type_: str, unit_hint: str | None = None) -> ParsedVa
     return parsed
 
 
+@lru_cache(maxsize=4096)  # bounded; pure: the six types `matching._readable` tries come one after the other
+def _empty(text: str) -> bool:
+    """Blank text (only leaders, spaces, underscores) or nothing left once cleaned: every type reads it as empty."""
+    return is_blank_text(text) or not clean_text(text)
+
+
 @lru_cache(maxsize=65536)  # pure; the same typed texts (numbers, yes/no words, names) come back return after return
 def _parse(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     """`parse_value` for a known `type_`."""
-    if is_blank_text(text) or not clean_text(text):
+    if _empty(text):
         return ParsedValue(None, None, True, 1.0, "empty")
     if type_ in ("integer", "decimal", "percent"):
         return _number(text, type_, unit_hint)
