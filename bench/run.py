@@ -135,12 +135,27 @@ def new_returns_pass(files: list[Path], out_dir: Path, passes: int = 3) -> dict[
 
 def first_sight_pass(plain: list[Path], reworded: list[Path], out_dir: Path,
                      passes: int = 3) -> dict[str, Any] | None:
-    """What a reworded return (wording the process has never scored) costs once the process is warm: the plain
-    returns (no reworded one among them) warm it (every form's own labels scored, one-time set-up done), then
-    a forked copy extracts the reworded ones, `passes` times from the same state (`_forked_passes`). Start-up
-    and set-up are left out: this is the per-return price of new wording that the fresh-process `unseen` case
-    pays on top of them."""
-    return _forked_passes(plain, reworded, out_dir, passes)
+    """What a reworded return (wording the process has never scored) costs once the process is warm: a new
+    interpreter (spawned: this process may have scored the reworded returns already) is warmed on the plain
+    returns (no reworded one among them: every form's own labels scored, one-time set-up done), then a forked
+    copy of it extracts the reworded ones, `passes` times from the same state (`_forked_passes`). Start-up and
+    set-up are left out: this is the per-return price of new wording that the fresh-process `unseen` case pays
+    on top of them. None where fork is not available."""
+    if "fork" not in mp.get_all_start_methods() or not plain or not reworded:
+        return None
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_first_sight_child, args=(plain, reworded, out_dir, passes, child))
+    proc.start()
+    child.close()
+    out = parent.recv()
+    proc.join()
+    return out
+
+
+def _first_sight_child(plain: list[Path], reworded: list[Path], out_dir: Path, passes: int, conn: Any) -> None:
+    conn.send(_forked_passes(plain, reworded, out_dir, passes))
+    conn.close()
 
 
 def _pages(path: Path, result: Any) -> int:
