@@ -24,7 +24,7 @@ from extractor.text.normalize import (
     clean_text,
     nfc,
 )
-from tests.test_i18_values_paths import _corpus_texts
+from tests.test_number_reading_paths import _corpus_texts
 
 
 def _plain_clean_text(text: str) -> str:
