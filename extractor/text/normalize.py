@@ -27,6 +27,7 @@ import regex
 
 __all__ = [
     "CHECKBOX_GLYPHS",
+    "WHITESPACE",
     "clean_label",
     "clean_text",
     "expand_abbreviations",
@@ -64,9 +65,9 @@ _SYLLABLE_RE = regex.compile(r"[\p{L}\p{M}]+")
 _SPACE_RE = regex.compile(r"\s+")
 #: Every character `str.isspace` or `\s` takes (Unicode White_Space, and U+001C-U+001F, which only `str.isspace`
 #: takes), and those of them the two disagree on.
-_WHITESPACE = "".join(map(chr, (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+WHITESPACE = "".join(map(chr, (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))
-_ODD_SPACES = "".join(c for c in _WHITESPACE if c.isspace() != bool(_SPACE_RE.match(c)))
+_ODD_SPACES = "".join(c for c in WHITESPACE if c.isspace() != bool(_SPACE_RE.match(c)))
 _SPLIT_ODD = re.compile("[" + re.escape(_ODD_SPACES) + "]" if _ODD_SPACES else "(?!)")  # (?!): never matches
 
 #: Item numbering at the start of a label, removed repeatedly ("1.", "1.2.", "2.2.2", "1)", "a)", "a.",

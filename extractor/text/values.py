@@ -38,7 +38,7 @@ from typing import Any
 
 import regex
 
-from extractor.text.normalize import _WHITESPACE, clean_text, fold, is_blank_text, nfc
+from extractor.text.normalize import WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
 __all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
@@ -180,7 +180,7 @@ class _UnitMatcher:
 
 
 #: What `_UnitMatcher.before` takes after the unit: `\s` (White_Space as `regex` knows it), ``)``, ``]``, ``:``.
-_CLOSING = "".join(c for c in _WHITESPACE if regex.match(r"\s", c)) + ")]:"
+_CLOSING = "".join(c for c in WHITESPACE if regex.match(r"\s", c)) + ")]:"
 
 
 def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
@@ -219,19 +219,28 @@ def _take_unit(notes: _Notes, prefix: str, suffix: str, type_: str, unit_hint: s
 
     A unit other than the form's (``%`` for percent slots without a hint) is noted as ``unit_mismatch``.
     """
+    unit, prefix, suffix = _split_unit(prefix, suffix, unit_hint)
+    _note_unit(notes, unit, type_, unit_hint)
+    return unit, prefix, suffix
+
+
+def _split_unit(prefix: str, suffix: str, unit_hint: str | None) -> tuple[str | None, str, str]:
+    """The unit at the start of `suffix` (else at the end of `prefix`), and what is left of both."""
     units = _units(unit_hint)
-    unit = None
     m = units.after.search(suffix)
     if m:
-        unit, suffix = units.table[_ukey(m.group(1))], suffix[m.end():]
-    else:
-        m = units.before.search(prefix)
-        if m:
-            unit, prefix = units.table[_ukey(m.group(1))], prefix[:m.start()]
-    expected = units.expected or ("%" if type_ == "percent" else None)
+        return units.table[_ukey(m.group(1))], prefix, suffix[m.end():]
+    m = units.before.search(prefix)
+    if m:
+        return units.table[_ukey(m.group(1))], prefix[:m.start()], suffix
+    return None, prefix, suffix
+
+
+def _note_unit(notes: _Notes, unit: str | None, type_: str, unit_hint: str | None) -> None:
+    """Note ``unit_mismatch`` for a unit other than the form's (``%`` for percent slots without a hint)."""
+    expected = _units(unit_hint).expected or ("%" if type_ == "percent" else None)
     if unit is not None and expected is not None and unit != expected:
         notes.add("unit_mismatch", Q_UNIT)
-    return unit, prefix, suffix
 
 
 def _residue(notes: _Notes, rest: str, *, zero_value: bool = False, numeric: bool = True) -> None:
@@ -346,7 +355,7 @@ def _number_rest(f: str, start: int, end: int, zero_value: bool, unit_hint: str 
     negative = _MINUS_RE.search(prefix) is not None
     if negative:
         prefix = prefix[:-1]
-    unit, prefix, suffix = _take_unit(_Notes(), prefix, suffix, "decimal", unit_hint)
+    unit, prefix, suffix = _split_unit(prefix, suffix, unit_hint)
     notes = _Notes()
     _residue(notes, prefix + " " + suffix, zero_value=zero_value)
     return negative, unit, (None if notes.reason is None else (notes.reason, notes.quality))
@@ -384,9 +393,7 @@ def _number(text: str, type_: str, unit_hint: str | None) -> ParsedValue:
     if negative:
         value = -value
         notes.add("negative", Q_RANGE)
-    expected = _units(unit_hint).expected or ("%" if type_ == "percent" else None)
-    if unit is not None and expected is not None and unit != expected:
-        notes.add("unit_mismatch", Q_UNIT)
+    _note_unit(notes, unit, type_, unit_hint)
     if residue is not None:
         notes.add(*residue)
     if type_ == "integer":
