@@ -64,6 +64,8 @@ class _Rounded(dict):  # type: ignore[type-arg]
     def __missing__(self, x: float) -> float:
         r = round(x, 3)
         if x != 0.0:
+            if len(self) >= self.MAX:
+                self.clear()
             self[x] = r
         return r
 
@@ -680,8 +682,6 @@ class Matcher:
         top_codes = top_codes_arr.tolist()
         top_scores = np.take_along_axis(S, tops, axis=1).tolist()
         top_names = self.tpl.field_name_arr[top_codes_arr].tolist()  # (the same str objects as `field_names`)
-        if len(_ROUNDED) > _ROUNDED.MAX:
-            _ROUNDED.clear()
         rounded = _ROUNDED.__getitem__
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
