@@ -326,84 +326,128 @@ class _Walker:
             elif isinstance(tag, str):
                 self._find_textboxes(ch, out)
 
-    # -- the inline walk: paragraph content and run content in one dispatch --------------------------
+    # -- the inline walk: paragraph content and run content ---------------------------------------------
     def _walk(self, parent: etree._Element, st: _Para, rfonts: etree._Element | None = None,
               bold: bool = False, legacy: FontEncoding | None = None) -> None:
-        """Paragraph and run content in one dispatch; `rfonts`/`bold`/`legacy` are the current run's (set by
-        w:rPr; `legacy` starts as the paragraph's)."""
-        special = self.special.search
+        """Paragraph (or wrapper) content; `rfonts`/`bold`/`legacy` are the current run's (set by w:rPr; `legacy`
+        starts as the paragraph's). A run's own content is walked by `_run`, with the same dispatch."""
         for ch in parent:
+            tag = ch.tag
+            if tag == R:
+                self._run(ch, st)
+            elif tag == PPR:
+                continue
+            elif tag == T:
+                self._tee(ch, st, rfonts, bold, legacy)
+            elif tag == RPR:
+                rfonts, bold, legacy = self._rpr(ch, st)
+            else:
+                self._other(ch, tag, st, rfonts, bold, legacy)
+
+    def _run(self, run: etree._Element, st: _Para) -> None:
+        """A w:r: its properties, then its text (plain text in no symbol or legacy font appended here: the
+        common case, `_Para.plain` and `_Para.counted` inlined), anything else through `_other`."""
+        outer, st.styles = st.styles, ()
+        rfonts, bold, legacy = None, False, self.para_legacy
+        special = self.special.search
+        for ch in run:
             tag = ch.tag
             if tag == T:
                 text = ch.text
                 if len(ch) or legacy is not None or rfonts is not None or (text and special(text)):
                     if text or len(ch):
                         self._t(ch, rfonts, bold, st, legacy)
-                elif text:  # the common case: plain text in no symbol or legacy font (`_text`'s first branch)
-                    st.plain(text)
-                    st.counted(text, bold)
-            elif tag == R:
-                outer, st.styles = st.styles, ()
-                self._walk(ch, st, None, False, self.para_legacy)
-                st.styles = outer
+                elif text:
+                    if st.styles:
+                        st.plain(text)
+                    else:
+                        st.parts.append(text)
+                        st.n += len(text)
+                    if not text.isspace():
+                        st.text_runs += 1
+                        st.bold_runs += bold
             elif tag == RPR:
-                rfonts, bold, rstyle = None, False, None
-                styles = []
-                for prop in ch:
-                    ptag = prop.tag
-                    if ptag == B:
-                        bold = self._on(prop)
-                    elif ptag == RFONTS:
-                        rfonts = prop
-                    elif ptag == RSTYLE:
-                        rstyle = prop.get(VAL)
-                    elif ptag in (STRIKE, DSTRIKE) and self._on(prop):
-                        styles.append("strike")
-                    elif ptag in (HIGHLIGHT, SHD) and _coloured(prop):
-                        styles.append("highlight")
-                if bold:
-                    styles.append("bold")
-                st.styles = tuple(dict.fromkeys(styles))
-                legacy = self.run_legacy(rfonts, rstyle)
-            elif tag in (TAB, PTAB):
-                st.plain("\t")
-            elif tag in (BR, CR):
-                st.plain("\n")
-            elif tag in _TRANSPARENT:
-                self._walk(ch, st)
-            elif tag in (INS, MOVETO):
-                self.tracked = True
-                self._walk(ch, st)
-            elif tag in (DEL, MOVEFROM):
-                self.tracked = True
-            elif tag == SYM:
-                self._sym(ch, rfonts, st)
-            elif tag == FLDCHAR:
-                self._fldchar(ch, st, bold)
-            elif tag == SDT:
-                self._sdt(ch, st)
-            elif tag == NBHYPHEN:
-                st.plain("-")
-            elif tag == SOFTHYPHEN and legacy is not None and legacy.encoding == "TCVN3":
-                # TCVN3's ư is byte 0xAD, the soft hyphen: LibreOffice writes it as w:softHyphen
-                self._text(ENCODINGS.decode("\u00ad", "TCVN3", legacy.capitals), rfonts, bold, st)
-                self.decoded["TCVN3"] = self.decoded.get("TCVN3", 0) + 1
-            elif tag == ALT:
-                branch = self._choice(ch)
-                if branch is not None:
-                    self._walk(branch, st, rfonts, bold, legacy)
-            elif tag in _TEXTBOX_HOSTS:
-                if ch.find(f".//{TXBX}") is not None:
-                    self._find_textboxes(ch, st.textboxes)
-            elif tag in (OMATH, OMATHPARA):
-                for t in ch.iter(M_T):
-                    if t.text:
-                        self._text(t.text, None, bold, st)
-            elif tag == RUBY:
-                base = ch.find(RUBYBASE)
-                if base is not None:
-                    self._walk(base, st)
-            # anything else (pPr, bookmarks, proofErr, instrText, delText, softHyphen, ...) gives no text
+                rfonts, bold, legacy = self._rpr(ch, st)
+            elif tag == R:
+                self._run(ch, st)
+            else:
+                self._other(ch, tag, st, rfonts, bold, legacy)
+        st.styles = outer
+
+    def _tee(self, ch: etree._Element, st: _Para, rfonts: etree._Element | None, bold: bool,
+             legacy: FontEncoding | None) -> None:
+        """A w:t outside a run (`_run` has this inlined)."""
+        text = ch.text
+        if len(ch) or legacy is not None or rfonts is not None or (text and self.special.search(text)):
+            if text or len(ch):
+                self._t(ch, rfonts, bold, st, legacy)
+        elif text:  # plain text in no symbol or legacy font (`_text`'s first branch)
+            st.plain(text)
+            st.counted(text, bold)
+
+    def _rpr(self, rpr: etree._Element, st: _Para) -> tuple[etree._Element | None, bool, FontEncoding | None]:
+        """A w:rPr: the run's (w:rFonts, bold, legacy encoding); its span styles go to `st.styles`."""
+        rfonts, bold, rstyle = None, False, None
+        styles = []
+        for prop in rpr:
+            ptag = prop.tag
+            if ptag == B:
+                bold = self._on(prop)
+            elif ptag == RFONTS:
+                rfonts = prop
+            elif ptag == RSTYLE:
+                rstyle = prop.get(VAL)
+            elif ptag in (STRIKE, DSTRIKE) and self._on(prop):
+                styles.append("strike")
+            elif ptag in (HIGHLIGHT, SHD) and _coloured(prop):
+                styles.append("highlight")
+        if bold:
+            styles.append("bold")
+        st.styles = tuple(dict.fromkeys(styles))
+        return rfonts, bold, self.run_legacy(rfonts, rstyle)
+
+    def _other(self, ch: etree._Element, tag: Any, st: _Para, rfonts: etree._Element | None, bold: bool,
+               legacy: FontEncoding | None) -> None:
+        """Any content but w:r, w:t and w:rPr, in the run state given."""
+        if tag in (TAB, PTAB):
+            st.plain("\t")
+        elif tag in (BR, CR):
+            st.plain("\n")
+        elif tag in _TRANSPARENT:
+            self._walk(ch, st)
+        elif tag in (INS, MOVETO):
+            self.tracked = True
+            self._walk(ch, st)
+        elif tag in (DEL, MOVEFROM):
+            self.tracked = True
+        elif tag == SYM:
+            self._sym(ch, rfonts, st)
+        elif tag == FLDCHAR:
+            self._fldchar(ch, st, bold)
+        elif tag == SDT:
+            self._sdt(ch, st)
+        elif tag == NBHYPHEN:
+            st.plain("-")
+        elif tag == SOFTHYPHEN and legacy is not None and legacy.encoding == "TCVN3":
+            # TCVN3's ư is byte 0xAD, the soft hyphen: LibreOffice writes it as w:softHyphen
+            self._text(ENCODINGS.decode("\u00ad", "TCVN3", legacy.capitals), rfonts, bold, st)
+            self.decoded["TCVN3"] = self.decoded.get("TCVN3", 0) + 1
+        elif tag == ALT:
+            branch = self._choice(ch)
+            if branch is not None:
+                self._walk(branch, st, rfonts, bold, legacy)
+        elif tag in _TEXTBOX_HOSTS:
+            if ch.find(f".//{TXBX}") is not None:
+                self._find_textboxes(ch, st.textboxes)
+        elif tag in (OMATH, OMATHPARA):
+            for t in ch.iter(M_T):
+                if t.text:
+                    self._text(t.text, None, bold, st)
+        elif tag == RUBY:
+            base = ch.find(RUBYBASE)
+            if base is not None:
+                self._walk(base, st)
+        # anything else (pPr, bookmarks, proofErr, instrText, delText, softHyphen, ...) gives no text
 
     # -- blocks ------------------------------------------------------------------------------------
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
