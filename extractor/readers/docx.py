@@ -572,9 +572,15 @@ def _coloured(prop: etree._Element) -> bool:
 
 def _first(el: etree._Element, tag: str) -> etree._Element | None:
     """A properties child (w:tcPr, w:trPr), which the schema puts first (w:trPr after an optional w:tblPrEx)."""
-    for ch in el[:2]:
+    n = len(el)
+    if n:
+        ch = el[0]
         if ch.tag == tag:
             return ch
+        if n > 1:
+            ch = el[1]
+            if ch.tag == tag:
+                return ch
     return None
 
 
@@ -687,6 +693,23 @@ def _parse(data: bytes, name: str, path: str, damage: _Damage | None = None) -> 
     return root
 
 
+PART_MEMO_MAX = 256  # remembered font tables and relationship parts (see `_names_legacy_font`, `_rel_targets`)
+_LEGACY_TABLES: dict[bytes, bool] = {}
+_REL_TARGETS: dict[tuple[str, bytes], dict[str | None, str]] = {}
+
+
+def _names_legacy_font(font_table: bytes) -> bool:
+    """Whether a font table names a legacy (TCVN3 / VNI) font. Returns of one form share the table byte for
+    byte, so the answer (a function of the bytes alone) is remembered under them."""
+    known = _LEGACY_TABLES.get(font_table)
+    if known is None:
+        known = any(ENCODINGS.font(f.decode("utf-8", "replace")) for f in _FONT_NAME.findall(font_table))
+        if len(_LEGACY_TABLES) >= PART_MEMO_MAX:
+            _LEGACY_TABLES.clear()
+        _LEGACY_TABLES[font_table] = known
+    return known
+
+
 def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage) -> None:
     """The Latin font of each style (through w:basedOn) and the default one, for legacy-font decoding."""
     folder = posixpath.dirname(main)
@@ -696,10 +719,10 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
     table = posixpath.join(folder, "fontTable.xml")
     if table in z.namelist():  # the fonts the document uses: styles.xml (often 350 KB) matters only for a legacy one
         try:
-            fonts = _FONT_NAME.findall(_read_part(z, table, path))
-        except InputError:
-            fonts = [b".vn"]  # unreadable: look at the styles
-        if not any(ENCODINGS.font(f.decode("utf-8", "replace")) for f in fonts):
+            legacy = _names_legacy_font(_read_part(z, table, path))
+        except InputError:  # unreadable: read as naming ".vn" (which `ENCODINGS.font` does not take as legacy)
+            legacy = any(ENCODINGS.font(f) for f in (".vn",))
+        if not legacy:
             return
     try:
         root = _parse(_read_part(z, name, path), name, path, damage)
@@ -729,24 +752,39 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
     walker.default_font = walker.styles.get(default_para or "", "") or default
 
 
-def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
-                         ) -> list[tuple[str, str]]:
-    """(kind, part name) of the headers and footers the sections reference, in reference order."""
-    rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
-    if rels_name not in z.namelist():
-        return []
-    rels = _parse(_read_part(z, rels_name, path), rels_name, path)  # read even when unused: damage is told
-    sections = _SECTIONS(body)
-    refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
-            for sect in sections for ref in sect.iterfind(ref_tag)]
-    if not refs:
-        return []
+def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str | None, str]:
+    """Relationship id -> the part it targets inside the package, from the main part's relationships; raises
+    `InputError` when they are not well-formed (damage is told even when no header uses them). A function of
+    the bytes and the main part's name: remembered under both (returns of one form share them)."""
+    key = (main, data)
+    targets = _REL_TARGETS.get(key)
+    if targets is not None:
+        return targets
+    rels = _parse(data, rels_name, path)
     targets = {}
     for rel in rels.iter(f"{{{PKG_RELS}}}Relationship"):
         target = rel.get("Target") or ""
         if rel.get("TargetMode") != "External" and target:
             full = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(main), target)
             targets[rel.get("Id")] = posixpath.normpath(full)
+    if len(_REL_TARGETS) >= PART_MEMO_MAX:
+        _REL_TARGETS.clear()
+    _REL_TARGETS[key] = targets
+    return targets
+
+
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
+                         ) -> list[tuple[str, str]]:
+    """(kind, part name) of the headers and footers the sections reference, in reference order."""
+    rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+    if rels_name not in z.namelist():
+        return []
+    targets = _rel_targets(_read_part(z, rels_name, path), rels_name, main, path)  # read even when unused
+    sections = _SECTIONS(body)
+    refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
+            for sect in sections for ref in sect.iterfind(ref_tag)]
+    if not refs:
+        return []
     out: list[tuple[str, str]] = []
     for kind, rid in refs:
         name = targets.get(rid)
