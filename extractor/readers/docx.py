@@ -331,7 +331,7 @@ class _Walker:
               bold: bool = False, legacy: FontEncoding | None = None) -> None:
         """Paragraph (or wrapper) content; `rfonts`/`bold`/`legacy` are the current run's (set by w:rPr; `legacy`
         starts as the paragraph's). A run's own content is walked by `_run`, with the same dispatch."""
-        for ch in parent:
+        for ch in parent[:]:  # a slice: lxml builds the child list faster than its iterator steps
             tag = ch.tag
             if tag == R:
                 self._run(ch, st)
@@ -350,7 +350,7 @@ class _Walker:
         outer, st.styles = st.styles, ()
         rfonts, bold, legacy = None, False, self.para_legacy
         special = self.special.search
-        for ch in run:
+        for ch in run[:]:
             tag = ch.tag
             if tag == T:
                 text = ch.text
@@ -389,7 +389,7 @@ class _Walker:
         """A w:rPr: the run's (w:rFonts, bold, legacy encoding); its span styles go to `st.styles`."""
         rfonts, bold, rstyle = None, False, None
         styles = []
-        for prop in rpr:
+        for prop in rpr[:]:
             ptag = prop.tag
             if ptag == B:
                 bold = self._on(prop)
@@ -473,7 +473,7 @@ class _Walker:
 
     def content(self, container: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
         """Paragraphs of a cell, text box or wrapper as blocks; nested tables flattened."""
-        for ch in container:
+        for ch in container[:]:
             tag = ch.tag
             if tag == P:
                 self.para(ch, loc, out)
@@ -511,7 +511,7 @@ class _Walker:
             for c, tc in enumerate(_children(tr, TC)):
                 span, vmerge, hmerge = 1, None, None
                 tcpr = _first(tc, TCPR)
-                for prop in tcpr if tcpr is not None else ():
+                for prop in tcpr[:] if tcpr is not None else ():
                     tag = prop.tag
                     if tag == GRIDSPAN:
                         span = max(1, _int(prop, 1))
@@ -546,7 +546,7 @@ class _Walker:
         """Items of a body, header or footer: direct w:p / w:tbl numbered, wrapped content sub-numbered."""
         items: list[Any] = []
         i = 0
-        for ch in container:
+        for ch in container[:]:
             tag = ch.tag
             if tag in (P, TBL):
                 self._item(ch, {**base, "block": i}, items)
@@ -592,7 +592,7 @@ def _int(el: etree._Element | None, default: int) -> int:
 def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
     """Children with `tag`, looking through w:sdt / w:customXml wrappers (rows, cells)."""
     out = []
-    for ch in parent:
+    for ch in parent[:]:
         if ch.tag == tag:
             out.append(ch)
         elif ch.tag == SDT:
