@@ -156,6 +156,7 @@ class _Walker:
         self.fonts: dict[str, dict[int, bool]] = table["fonts"]
         self.unknown: dict[int, bool] = table["unknown_font"]
         self.special = re.compile("[" + re.escape("".join(self.glyphs)) + "\uf000-\uf0ff]")
+        self.special_search = self.special.search
         self.font_cache: dict[tuple[str, ...], tuple[str, bool] | None] = {}
         self.tracked = False
         self.textbox_no = 0
@@ -349,7 +350,7 @@ class _Walker:
         common case, `_Para.plain` and `_Para.counted` inlined), anything else through `_other`."""
         outer, st.styles = st.styles, ()
         rfonts, bold, legacy = None, False, self.para_legacy
-        special = self.special.search
+        special = self.special_search
         for ch in run[:]:
             tag = ch.tag
             if tag == T:
@@ -462,7 +463,9 @@ class _Walker:
             self.para_font = self.styles.get(style or "", "") or self.default_font
         else:
             self.para_font = self.default_font
-        self.para_legacy = self._legacy(self.para_font)
+        font = self.para_font
+        cache = self.legacy_cache
+        self.para_legacy = cache[font] if font in cache else self._legacy(font)
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
