@@ -404,7 +404,7 @@ class _Walker:
                 styles.append("highlight")
         if bold:
             styles.append("bold")
-        st.styles = tuple(dict.fromkeys(styles))
+        st.styles = tuple(dict.fromkeys(styles)) if len(styles) > 1 else tuple(styles)
         return rfonts, bold, self.run_legacy(rfonts, rstyle)
 
     def _other(self, ch: etree._Element, tag: Any, st: _Para, rfonts: etree._Element | None, bold: bool,
@@ -513,7 +513,9 @@ class _Walker:
             col = _int(trpr.find(GRIDBEFORE), 0) if trpr is not None else 0
             for c, tc in enumerate(_children(tr, TC)):
                 span, vmerge, hmerge = 1, None, None
-                tcpr = _first(tc, TCPR)
+                tcpr = tc[0] if len(tc) else None  # w:tcPr comes first (`_first` without the second look)
+                if tcpr is not None and tcpr.tag != TCPR:
+                    tcpr = _first(tc, TCPR)
                 for prop in tcpr[:] if tcpr is not None else ():
                     tag = prop.tag
                     if tag == GRIDSPAN:
