@@ -193,6 +193,15 @@ _field_values = attrgetter(*_FIELD_NAMES)
 _CONTAINER_NAMES = ("value", "location", "reasons", "candidates")
 
 
+def _source_dict(source: Source) -> dict[str, Any]:
+    """`asdict(source)` without its recursion: each field's value as a JSON-plain copy (`_plain`)."""
+    return {name: _plain(value) for name, value in zip(_SOURCE_NAMES, _source_values(source), strict=True)}
+
+
+_SOURCE_NAMES = tuple(f.name for f in fields(Source))
+_source_values = attrgetter(*_SOURCE_NAMES)
+
+
 @dataclass
 class Result:
     """Everything extracted from one return."""
@@ -209,7 +218,7 @@ class Result:
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The result as the output JSON's dict (`shallow`: see `Field.to_dict`)."""
         return {
-            "source": asdict(self.source),
+            "source": _source_dict(self.source),
             "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
             "fields": [f.to_dict(shallow) for f in self.fields],
             "unmatched": [f.to_dict(shallow) for f in self.unmatched],
