@@ -173,6 +173,13 @@ class Field:
         return out
 
 
+def _field_view(f: Field) -> dict[str, Any]:
+    """`f.to_dict(shallow=True)` without the copy: the field's own dict when it holds the fields alone (in their
+    order), which the caller must not change."""
+    own = f.__dict__
+    return own if len(own) == len(_FIELD_NAMES) else f.to_dict(shallow=True)
+
+
 def _plain(value: Any) -> Any:
     """A copy of a JSON-plain value (dicts, lists, tuples of scalars)."""
     t = type(value)
@@ -222,5 +229,16 @@ class Result:
             "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
             "fields": [f.to_dict(shallow) for f in self.fields],
             "unmatched": [f.to_dict(shallow) for f in self.unmatched],
+            "warnings": list(self.warnings),
+        }
+
+    def view(self) -> dict[str, Any]:
+        """`to_dict(shallow=True)` sharing each field's own dict rather than a copy of it: only to check and
+        serialise at once (`output.write_result`), never to change."""
+        return {
+            "source": _source_dict(self.source),
+            "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
+            "fields": list(map(_field_view, self.fields)),
+            "unmatched": list(map(_field_view, self.unmatched)),
             "warnings": list(self.warnings),
         }

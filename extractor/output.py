@@ -173,7 +173,7 @@ def output_paths(inputs: list[tuple[Path, Path | None]], out_dir: Path) -> dict[
 def write_result(result: Result, out_dir: Path, target: Path | None = None) -> Path:
     """Write `result` atomically (temp file + rename) to `target`, by default ``out_dir/<file name>.json``;
     return the path."""
-    return write_data(result.to_dict(shallow=True), target or out_dir / output_name(Path(result.source.path)))
+    return write_data(result.view(), target or out_dir / output_name(Path(result.source.path)))
 
 
 def write_data(data: dict[str, Any], target: Path) -> Path:
