@@ -128,10 +128,10 @@ def read_matches(doc: Document, cat: Catalogue, printed: Printed, slots: list[Sl
     doc_doubts = doc.doubts
     for m, a, spec in zip(matches, answers, specs, strict=True):
         s = m.slot
+        if m.field_id is None and (a.raw is None or _printed_item(s.label, a.raw, printed)):
+            continue  # nothing typed, or the blank form's own words (a note, a worked example)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
-            if a.raw is None or _printed_item(s.label, a.raw, printed):
-                continue  # nothing typed, or the blank form's own words (a note, a worked example)
             label, raw = _review_label(s, a.raw)
             unmatched.append(Field(None, label, s.section, s.column, a.value, raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
