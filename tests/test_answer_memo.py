@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import answers
-from extractor.answers import _typed_answer, read_answer
+from extractor.answers import _choice, _typed_answer, read_answer
 from extractor.catalogue import load_catalogue
 from extractor.matching import Matcher, detect_form
 from extractor.model import Block
 from extractor.printed import load_printed
 from extractor.readers import read
-from extractor.slots import Slot, find_slots
+from extractor.slots import Option, Slot, find_slots
 
 CAT = load_catalogue()
 RETURNS = sorted((Path(__file__).resolve().parent.parent / "corpora" / "returns").glob("*.docx"))[:12]
@@ -44,7 +44,9 @@ def test_remembered_answers_of_real_returns_are_fresh_readings(matched) -> None:
     for _ in range(2):  # the second pass from the memory
         for slot, spec, tpl in matched:
             got = read_answer(slot, spec, tpl)  # type: ignore[arg-type]
-            if slot.options is None and (slot.raw or slot.extra):
+            if slot.options is not None:
+                assert got == _choice(slot, spec, spec.type if spec else "text")  # type: ignore[union-attr]
+            elif slot.raw or slot.extra:
                 assert got == _typed_answer(slot, spec, tpl)  # type: ignore[arg-type]
     assert answers._ANSWERS
     assert all(type(a.value) is not list for *_, a in answers._ANSWERS.values())
@@ -74,3 +76,23 @@ def test_the_memory_is_bounded(monkeypatch) -> None:  # noqa: ANN001
         slot = Slot("blank", "Số máy", raw=str(n))
         assert read_answer(slot, None) == _typed_answer(slot, None, None)
         assert len(answers._ANSWERS) <= 4
+
+
+CHOICE_SPECS = [None, *(f for f in (CAT.fields[k] for k in sorted(CAT.fields)) if f.options)][:30]
+OPTION_TEXTS = ["Có", "Không", "Đã triển khai", "Chưa triển khai", "A. Trên 20 Mb", "B. Dưới 2 Gb", "Khác"]
+OPTIONS = st.lists(st.builds(Option, st.sampled_from(OPTION_TEXTS), st.sampled_from([True, False, None]),
+                             st.sampled_from(["box", "typed_x"]),
+                             st.sampled_from([(), ("bold",), ("strike",), ("highlight",)])), min_size=0, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(OPTIONS, st.sampled_from(CHOICE_SPECS)), min_size=1, max_size=6))
+def test_remembered_choices_are_fresh_readings_in_any_order(calls) -> None:  # noqa: ANN001
+    for options, spec in calls + calls[::-1]:
+        slot = Slot("choice", "Câu hỏi", options=options)
+        assert read_answer(slot, spec) == _choice(slot, spec, spec.type if spec else "text")
+
+
+def test_options_with_list_styles_are_read_not_remembered() -> None:
+    slot = Slot("choice", "Câu hỏi", options=[Option("Có", True, "box", ["bold"])])  # type: ignore[arg-type]
+    assert read_answer(slot, None) == _choice(slot, None, "text")
