@@ -58,12 +58,49 @@ EMPTY = Answer(None, None, None, True, 1.0, "empty")
 
 def read_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | None = None) -> Answer:
     """The typed value of `slot` for field `spec`, read as the template slot it was matched to."""
-    type_ = spec.type if spec else "text"
-    if slot.options is not None:
-        return _choice(slot, spec, type_)
+    if slot.options is not None:  # remembered by its options' texts, states, marks and styles (all `_choice` reads)
+        key = (tuple([(o.text, o.checked, o.mark, o.styles) for o in slot.options]), id(spec), None)
+        try:
+            hit = _ANSWERS.get(key)
+        except TypeError:  # styles given as a list: read, not remembered
+            return _choice(slot, spec, spec.type if spec else "text")
+        if hit is not None and hit[0] is spec:
+            return hit[2]
+        return _remember(key, spec, None, _choice(slot, spec, spec.type if spec else "text"))
     raw = slot.raw
     if not raw and not slot.extra:
         return EMPTY  # an untouched blank
+    # a typed text is read by what `_typed_answer` reads of the slot, the spec and the template: remembered by those
+    key = (raw, slot.extra, slot.whole_line, slot.label, slot.unit_text, id(spec), id(template))
+    hit = _ANSWERS.get(key)
+    if hit is not None and hit[0] is spec and hit[1] is template:
+        return hit[2]
+    return _remember(key, spec, template, _typed_answer(slot, spec, template))
+
+
+def _remember(key: tuple[Any, ...], spec: FieldSpec | None, template: TemplateSlot | None, answer: Answer) -> Answer:
+    """`answer`, kept in `_ANSWERS` under `key` unless its value could be changed in place (a list)."""
+    if answer.value is None or type(answer.value) in _SCALARS:
+        if len(_ANSWERS) >= _ANSWERS_MAX:
+            _ANSWERS.clear()
+        _ANSWERS[key] = (spec, template, answer)
+    return answer
+
+
+# answers by what reading them looks at: a typed text's (raw, extra, whole_line, label, unit_text of the slot, id
+# of the spec, id of the template), a choice's (its options' text, checked, mark and styles, id of the spec, None);
+# the spec and the template are kept with the entry, so their ids are never another's. Each entry is what
+# `_typed_answer` or `_choice` gives for them (they read nothing else, and nothing changes an `Answer`); cleared
+# past the bound.
+_ANSWERS: dict[tuple[Any, ...], tuple[FieldSpec | None, TemplateSlot | None, Answer]] = {}
+_ANSWERS_MAX = 65536
+_SCALARS = frozenset({str, int, float, bool})
+
+
+def _typed_answer(slot: Slot, spec: FieldSpec | None, template: TemplateSlot | None) -> Answer:
+    """`read_answer` of a slot with typed text (`raw` or `extra`) and no options."""
+    type_ = spec.type if spec else "text"
+    raw = slot.raw
     labels = (template.label, *(spec.labels if spec else ())) if template is not None else ()
     cut = False
     if raw and template is not None:

@@ -60,18 +60,27 @@ class Evidence:
     def values(self) -> tuple[float, ...]:
         """The features' values, in the order of `FEATURES`."""
         m = self.match
-        return (
-            max(0.0, min(1.0, m.score)),  # label_score
-            max(0.0, min(0.3, m.margin)) / 0.3,  # margin
-            self.answer.quality if self.answer.ok else 0.0,  # parse_quality
-            1.0 if m.form_prior else 0.0,  # same_form
-            self.form_confidence,  # form_confidence
-            1.0 if self.consistency else 0.0,  # consistency_fail
-            1.0 if m.slot.options is not None else 0.0,  # choice
-        )
+        return _features(m.score, m.margin, m.form_prior, m.slot.options is not None, self.answer.ok,
+                         self.answer.quality, self.form_confidence, bool(self.consistency))
 
     def features(self) -> dict[str, float]:
         return dict(zip(FEATURES, self.values(), strict=True))
+
+
+def _features(label_score: float, margin: float, form_prior: Any, choice: bool, ok: bool, quality: float,
+              form_confidence: float, failed: bool) -> tuple[float, ...]:
+    """The features' values (in the order of `FEATURES`) from what `Evidence` holds: the match's label score,
+    margin and form prior, whether the slot is a choice, the answer's ok and quality, the form's confidence, whether
+    a consistency rule failed."""
+    return (
+        max(0.0, min(1.0, label_score)),  # label_score
+        max(0.0, min(0.3, margin)) / 0.3,  # margin
+        quality if ok else 0.0,  # parse_quality
+        1.0 if form_prior else 0.0,  # same_form
+        form_confidence,  # form_confidence
+        1.0 if failed else 0.0,  # consistency_fail
+        1.0 if choice else 0.0,  # choice
+    )
 
 
 def coefficients(params: dict[str, Any]) -> tuple[float, tuple[float, ...]]:
@@ -86,14 +95,18 @@ def _model_coefficients() -> tuple[float, tuple[float, ...]]:
 
 def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[float, list[str]]:
     """Confidence in 0..1 and the reasons that pulled it down."""
-    bias, coef = coefficients(weights) if weights else _model_coefficients()
-    feats = evidence.values()
-    z = bias + sum(map(operator.mul, coef, feats))
-    conf = 1.0 / (1.0 + math.exp(-z))
     m = evidence.match
     answer = evidence.answer
+    if weights:
+        conf = _logistic(coefficients(weights), evidence.values())
+    else:  # the calibrated model's, remembered by the inputs of the features (see `_model_confidence`)
+        key = (m.score, m.margin, m.form_prior, m.slot.options is not None, answer.ok, answer.quality,
+               evidence.form_confidence, bool(evidence.consistency))
+        conf = _CONFIDENCE.get(key)
+        if conf is None:
+            conf = _model_confidence(*key)
     reasons = []
-    if feats[0] < 0.85:
+    if m.score < 0.85:  # the label-score feature below 0.85 (clipping to 0..1 changes no comparison with it)
         reasons.append(f"label_match {m.score:.2f}")
     if m.margin < AMBIGUOUS_MARGIN:
         alt = next((c for c in m.candidates if c[0] != m.field_id), None)
@@ -106,7 +119,31 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
         reasons.append("field from another form")
     if evidence.consistency:
         reasons += [f"check: {c}" for c in evidence.consistency]
-    return round(conf, 4), reasons
+    return conf, reasons
+
+
+def _logistic(coefficients: tuple[float, tuple[float, ...]], features: tuple[float, ...]) -> float:
+    """The model's confidence for `features` (in the order of `FEATURES`), rounded to 4 places."""
+    bias, coef = coefficients
+    z = bias + sum(map(operator.mul, coef, features))
+    return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+_CONFIDENCE: dict[tuple[Any, ...], float] = {}
+_CONFIDENCE_MAX = 65536
+
+
+def _model_confidence(label_score: float, margin: float, form_prior: Any, choice: bool, ok: bool, quality: float,
+                      form_confidence: float, failed: bool) -> float:
+    """`_logistic` with the calibrated weights for the features made of these inputs (`_features`), remembered by
+    them in `_CONFIDENCE`: label scores, margins and qualities repeat across the fields and returns of a form, and
+    equal inputs make equal features, so an entry is exact. Cleared past `_CONFIDENCE_MAX` entries."""
+    key = (label_score, margin, form_prior, choice, ok, quality, form_confidence, failed)
+    conf = _logistic(_model_coefficients(), _features(*key))
+    if len(_CONFIDENCE) >= _CONFIDENCE_MAX:
+        _CONFIDENCE.clear()
+    _CONFIDENCE[key] = conf
+    return conf
 
 
 def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | None = None) -> dict[str, list[str]]:

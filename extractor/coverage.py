@@ -61,15 +61,27 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     if not blocks:
         return []
     keys = tuple(blocks[0][1].location)
-    where = {_key(b.location, keys): n for n, b in blocks}
+    try:  # a location's values as they are, when every one can be a key (DOCX: part, block)
+        where = {tuple(map(b.location.get, keys)): n for n, b in blocks}
+    except TypeError:  # a PDF bbox: `_key` makes its lists tuples
+        where = {_key(b.location, keys): n for n, b in blocks}
     covered: set[int] = set()
     for s in slots:
-        for loc in (s.location, s.location.get("next_line")):
+        own = s.location
+        nxt = own.get("next_line")
+        for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
             if not isinstance(loc, dict):
                 continue
-            n = where.get(_key(loc, keys))
+            try:  # the same key as `_key` gives whenever its values are keys already
+                n = where.get(tuple(map(loc.get, keys)))
+            except TypeError:
+                n = where.get(_key(loc, keys))
             if n is not None:
-                covered.update(range(n, n + int(loc.get("blocks", 1))))
+                span = loc.get("blocks", 1)
+                if span == 1:
+                    covered.add(n)
+                else:
+                    covered.update(range(n, n + int(span)))
     out: list[tuple[Block, str]] = []
     above = ""
     for n, block in blocks:
@@ -88,17 +100,17 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
 
 def is_typed(block: Block, text: str, printed: Printed) -> bool:
     """Does a paragraph hold words or figures the blank form did not print?"""
-    if not text or not LEADER.sub("", text).strip(" \t.:;,-–—()"):
-        return False
     # a checkbox line is the choice finder's, a heading the form's; the words are asked first (remembered by
     # text, and most paragraphs are printed lines): the three tests are independent
-    return _typed_words(text, printed) and not block.boxes and not is_heading(block)
+    return bool(text) and _typed_words(text, printed) and not block.boxes and not is_heading(block)
 
 
 @functools.lru_cache(maxsize=16384)
 def _typed_words(text: str, printed: Printed) -> bool:
-    """`is_typed` for a paragraph's words alone (no boxes, not a heading): most paragraphs are a season's
-    printed lines seen in every return, so the answer is kept by text."""
+    """`is_typed` for a paragraph's words alone (no boxes, not a heading; `text` not empty): most paragraphs are a
+    season's printed lines seen in every return, so the answer is kept by text."""
+    if not LEADER.sub("", text).strip(" \t.:;,-–—()"):
+        return False  # leaders and punctuation only
     if text[-1] in "?:" and not _FIGURES.search(clean_label(text)):
         return False  # a question, in whatever words: what answers it is typed elsewhere
     key = line_key(text)

@@ -173,6 +173,13 @@ class Field:
         return out
 
 
+def _field_view(f: Field) -> dict[str, Any]:
+    """`f.to_dict(shallow=True)` without the copy: the field's own dict when it holds the fields alone (in their
+    order), which the caller must not change."""
+    own = f.__dict__
+    return own if len(own) == len(_FIELD_NAMES) else f.to_dict(shallow=True)
+
+
 def _plain(value: Any) -> Any:
     """A copy of a JSON-plain value (dicts, lists, tuples of scalars)."""
     t = type(value)
@@ -193,6 +200,15 @@ _field_values = attrgetter(*_FIELD_NAMES)
 _CONTAINER_NAMES = ("value", "location", "reasons", "candidates")
 
 
+def _source_dict(source: Source) -> dict[str, Any]:
+    """`asdict(source)` without its recursion: each field's value as a JSON-plain copy (`_plain`)."""
+    return {name: _plain(value) for name, value in zip(_SOURCE_NAMES, _source_values(source), strict=True)}
+
+
+_SOURCE_NAMES = tuple(f.name for f in fields(Source))
+_source_values = attrgetter(*_SOURCE_NAMES)
+
+
 @dataclass
 class Result:
     """Everything extracted from one return."""
@@ -209,9 +225,20 @@ class Result:
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The result as the output JSON's dict (`shallow`: see `Field.to_dict`)."""
         return {
-            "source": asdict(self.source),
+            "source": _source_dict(self.source),
             "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
             "fields": [f.to_dict(shallow) for f in self.fields],
             "unmatched": [f.to_dict(shallow) for f in self.unmatched],
+            "warnings": list(self.warnings),
+        }
+
+    def view(self) -> dict[str, Any]:
+        """`to_dict(shallow=True)` sharing each field's own dict rather than a copy of it: only to check and
+        serialise at once (`output.write_result`), never to change."""
+        return {
+            "source": _source_dict(self.source),
+            "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
+            "fields": list(map(_field_view, self.fields)),
+            "unmatched": list(map(_field_view, self.unmatched)),
             "warnings": list(self.warnings),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import marshal
 import os
@@ -172,7 +173,7 @@ def output_paths(inputs: list[tuple[Path, Path | None]], out_dir: Path) -> dict[
 def write_result(result: Result, out_dir: Path, target: Path | None = None) -> Path:
     """Write `result` atomically (temp file + rename) to `target`, by default ``out_dir/<file name>.json``;
     return the path."""
-    return write_data(result.to_dict(shallow=True), target or out_dir / output_name(Path(result.source.path)))
+    return write_data(result.view(), target or out_dir / output_name(Path(result.source.path)))
 
 
 def write_data(data: dict[str, Any], target: Path) -> Path:
@@ -196,12 +197,33 @@ _FOLDERS: set[Path] = set()  # folders this process made (or found) for results:
 def write_bytes(blob: bytes, target: Path, suffix: str = "") -> Path:
     """Write `blob` to `target` atomically: a temp file (``.tmp-*``, removed by the next run if left behind) in the
     same folder, then a rename; return `target`."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=target.parent)
+    fd, tmp = _temp_file(os.fspath(target.parent), suffix)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
+        try:
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+# what `tempfile.mkstemp` opens its file with: created here and now (O_EXCL), never through a link, mode 0600
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+_TEMP_COUNT = itertools.count()
+
+
+def _temp_file(folder: str, suffix: str) -> tuple[int, str]:
+    """A new temp file in `folder`, open for writing, and its path: `tempfile.mkstemp`'s file (``.tmp-…``, the same
+    flags and mode), named by the process id and a counter rather than by random letters (~20 µs less a result).
+    A name already taken (left by a killed process that had the same id) falls back to `mkstemp`."""
+    path = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TEMP_COUNT)}{suffix}")
+    try:
+        return os.open(path, _TEMP_FLAGS, 0o600), path
+    except FileExistsError:
+        return tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)

@@ -125,24 +125,28 @@ def read_matches(doc: Document, cat: Catalogue, printed: Printed, slots: list[Sl
     unmatched: list[Field] = []
     evidence: list[tuple[Field, Evidence]] = []
     form_confidence = guess.confidence
+    doc_doubts = doc.doubts
     for m, a, spec in zip(matches, answers, specs, strict=True):
         s = m.slot
+        if m.field_id is None and (a.raw is None or _printed_item(s.label, a.raw, printed)):
+            continue  # nothing typed, or the blank form's own words (a note, a worked example)
         cands = [{"field_id": f, "score": sc} for f, sc in m.candidates[:3]]
         if m.field_id is None:
-            if a.raw is None or _printed_item(s.label, a.raw, printed):
-                continue  # nothing typed, or the blank form's own words (a note, a worked example)
             label, raw = _review_label(s, a.raw)
             unmatched.append(Field(None, label, s.section, s.column, a.value, raw, a.unit, None, 0.0, "review",
                                    s.location, None, ["no field matched"], cands))
             continue
         type_ = spec.type if spec else None
         ev = Evidence(m, a, form_confidence, fails.get(m.field_id, []) if m.row is None else [])
-        conf, reasons = ocr_cap(*score(ev), s.location, a, type_)
-        found = doubts(a, doc.doubts, type_)
+        conf, reasons = score(ev)
+        if s.location.get("ocr") is not None:  # read by OCR (`ocr_cap` leaves any other value as it is)
+            conf, reasons = ocr_cap(conf, reasons, s.location, a, type_)
+        found = doubts(a, doc_doubts, type_)
         status = status_of(a.value, a, conf, threshold)
         if status == "empty" and empty_in_doubt(ev):
             status, conf = "review", min(conf, round(threshold - 0.01, 4))
-        conf, status = apply_doubts(conf, status, reasons, found, threshold)
+        if found:  # (`apply_doubts` changes nothing without one)
+            conf, status = apply_doubts(conf, status, reasons, found, threshold)
         field = Field(m.field_id, s.label, s.section, s.column, a.value, a.raw, a.unit or (spec.unit if spec else None),
                       type_, conf, status, s.location, m.row, reasons, cands)
         fields.append(field)

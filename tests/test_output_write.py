@@ -67,3 +67,31 @@ def test_a_field_dict_has_the_fields_alone_in_their_order() -> None:
         assert list(out) == names and out["status"] == "review"
     f.to_dict()["reasons"].append("x")  # a deep dict is a copy
     assert f.reasons == []
+
+
+def test_a_result_is_written_as_mkstemp_would_write_it(tmp_path: Path) -> None:
+    """`write_bytes` names its temp file by process id and counter: the file it leaves is mkstemp's (mode 0600),
+    no temp file stays, and a temp name already taken (a killed process's leftover) is left alone."""
+    import os
+    import stat
+
+    from extractor import output
+
+    taken = tmp_path / f".tmp-{os.getpid()}-{next(output._TEMP_COUNT) + 1}.json"
+    taken.write_bytes(b"left behind")
+    target = output.write_bytes(b"{}\n", tmp_path / "a.json", suffix=".json")
+    assert target.read_bytes() == b"{}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert taken.read_bytes() == b"left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([taken.name, "a.json"])
+    output.write_bytes(b"[]\n", target, suffix=".json")  # replaced whole
+    assert target.read_bytes() == b"[]\n" and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_failed_write_leaves_no_temp_file(tmp_path: Path) -> None:
+    from extractor import output
+
+    with pytest.raises(OSError):  # the target is a folder: the rename fails
+        (tmp_path / "d.json").mkdir()
+        output.write_bytes(b"{}", tmp_path / "d.json", suffix=".json")
+    assert [p.name for p in tmp_path.iterdir()] == ["d.json"]
