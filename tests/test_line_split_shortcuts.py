@@ -1,0 +1,108 @@
+"""The line splitter's shortcuts (issue 18, round 5) give what the patterns they stand for give: the unit at the end
+of a value by a set look-up per unit length, the spaced-value and separator patterns skipped on a text that cannot
+hold a match, and a unit looked for at the start of a text only when its first character begins one."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from extractor import blanks
+from extractor.blanks import (
+    _DIGIT,
+    _SEPARATOR,
+    _SPACED_NUMBER,
+    _SPACED_VALUE,
+    _may_separate,
+    _spaced_values,
+    _unit_at,
+    _unit_suffix,
+    _unit_suffix_length,
+    stable_units,
+)
+from extractor.catalogue import load_catalogue
+from extractor.text.normalize import fold
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> tuple[str, ...]:
+    return tuple(stable_units(load_catalogue().units))  # type: ignore[arg-type]
+
+
+_ALPHABET = st.sampled_from(list("0123456789 .,;:()/%％\t-@abcdđhmnptvwxyáàảãạăâêôơưĐÂ\u0301\u0323ΣσİＡ한")
+                            + [" máy", " người", " văn bản", " tr.đ", "www.", "http", "@so.vn", "   ", ", ", ". V"])
+_TEXT = st.lists(_ALPHABET, max_size=14).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+@example("150 chiếc")
+@example("12 tr.đ")
+@example("50%")
+@example("máy")
+@example("x máy")
+def test_unit_suffix_length_is_the_pattern_match(text: str) -> None:
+    units = _units()
+    folded = fold(text)
+    m = _unit_suffix(units).search(folded)
+    assert _unit_suffix_length(folded, units) == (len(m.group()) if m else 0)
+
+
+@pytest.mark.parametrize("units", [("", "máy"), ("may", "")])
+def test_unit_suffix_length_with_an_empty_unit_uses_the_pattern(units: tuple[str, ...]) -> None:
+    for text in ("1 may", "1 ", "máy", ""):
+        m = _unit_suffix(units).search(text)
+        assert _unit_suffix_length(text, units) == (len(m.group()) if m else 0)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+@example("Số điện thoại 0967011931")
+@example("Thư điện tử abc@so.vn")
+@example("Họ và tên Nguyễn Văn A")
+def test_spaced_values_skip_only_texts_without_a_match(text: str) -> None:
+    plain = _SPACED_VALUE if ("@" in text or "http" in text or "www." in text) else _SPACED_NUMBER
+    assert [m.span() for m in _spaced_values(text)] == [m.span() for m in plain.finditer(text)]
+    if _DIGIT.search(text) is None and "@" not in text and "http" not in text and "www." not in text:
+        assert not list(_SPACED_NUMBER.finditer(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+@example("a.  b")
+@example("Ab. Cd")
+def test_separator_prefilter_never_hides_a_match(text: str) -> None:
+    if not _may_separate(text):
+        assert _SEPARATOR.search(text) is None
+
+
+def _plain_unit_at(body: str, units: tuple[str, ...]) -> int:
+    """`_unit_at` as it was: the whole text folded, then the units of its first character."""
+    low = fold(body)
+    by_first = blanks._units_by_first(units)
+    for ul in by_first.get(low[:1], by_first[""]):
+        if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
+            if blanks._NEXT_LABEL.match(body[len(ul):]):
+                continue
+            return len(ul)
+    return 0
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT)
+@example("\u0301máy")
+@example("Σ")
+@example("한 máy")
+@example("người, Tỷ lệ: ")
+def test_unit_at_first_character_test(text: str) -> None:
+    units = _units()
+    assert _unit_at(text, units) == _plain_unit_at(text, units)
+
+
+def test_unit_at_with_an_empty_unit() -> None:
+    units = ("", "máy")
+    for text in ("máy", "z", ".", ""):
+        assert _unit_at(text, units) == _plain_unit_at(text, units)
