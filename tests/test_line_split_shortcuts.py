@@ -106,3 +106,28 @@ def test_unit_at_with_an_empty_unit() -> None:
     units = ("", "máy")
     for text in ("máy", "z", ".", ""):
         assert _unit_at(text, units) == _plain_unit_at(text, units)
+
+
+def _plain_masked(text: str) -> str:
+    """`printed._masked` as it was: both substitutions on every line."""
+    from extractor import printed
+
+    masked = printed._MARKS.sub(printed._spaces, printed._LEADER.sub(printed._spaces, fold(text)))
+    numbering = printed._NUMBERING.match(masked)
+    return " " * numbering.end() + masked[numbering.end():] if numbering else masked
+
+
+_LINE = st.lists(st.sampled_from(list("0123456789 .,;:()_-abcđĐáạ…‥⋯☐☒■✓\uf0a8\uf071") +
+                                 ["……", "..", ". .", "1.2.", "a)", " - ", "Số máy", "tổng"]), max_size=14).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_LINE)
+@example("1.2. Số máy: ……12…… máy")
+@example("Có ☐ Không ☒")
+@example("a)")
+def test_masked_skips_only_substitutions_that_find_nothing(text: str) -> None:
+    from extractor import printed
+
+    printed._masked.cache_clear()
+    assert printed._masked(text) == _plain_masked(text)
