@@ -479,8 +479,17 @@ def _date_frames(text: str, regions: list[Region]) -> None:
 def _frames(text: str) -> list[regex.Match[str]]:
     """The date frames of a line that are blanks: printed with dots, or a signature line's date after its place
     (a date inside a sentence, `Kế hoạch số 12/KH-UBND ngày 15 tháng 3 năm 2019`, is part of a value)."""
-    return [m for m in _date_frame().finditer(fold(text))
+    folded = fold(text)
+    if not any(w in folded for w in _day_words()):
+        return []  # every frame begins with a day word: a text without one has none
+    return [m for m in _date_frame().finditer(folded)
             if LEADER.search(m.group().rstrip(" .…_")) or _PLACE.search(text[:m.start()])]
+
+
+@functools.lru_cache(maxsize=1)
+def _day_words() -> tuple[str, ...]:
+    """The folded day words `_date_frame` begins with (`ngay`)."""
+    return tuple(fold(w) for w in load_vocabulary().day_words)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -501,7 +510,7 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     """`Số điện thoại 0967011931`, `Số lao động hợp đồng 68 29`, `… tính đến 1/10/2020 190 dịch vụ`: a line with no
     colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
     label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
-    word = _ANSWER_AFTER_BRACKET.search(text)
+    word = _ANSWER_AFTER_BRACKET.search(text) if ")" in text else None  # (the pattern begins with the bracket)
     if word and fold(" ".join(word.group("word").split())) in answer_words():  # "(có/không) Không."
         regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
         return

@@ -219,7 +219,7 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
     """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
     lines typed without one. A cell with none of these is one slot, its whole text read later. `text`: the cell's."""
-    boxed = [b for b in cell.blocks if has_box(b.text)]
+    boxed = [b for b in cell.blocks if has_box(b.text)] if has_box(text) else []  # (`text` joins the lines)
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
         boxed = [b for b in cell.blocks if has_box(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]

@@ -131,3 +131,45 @@ def test_masked_skips_only_substitutions_that_find_nothing(text: str) -> None:
 
     printed._masked.cache_clear()
     assert printed._masked(text) == _plain_masked(text)
+
+
+_DATE_LINE = st.lists(st.sampled_from(["ngày", "Ngày", "NGÀY", "tháng", "năm", " ", "……", "..", "12", "8", "2019",
+                                       ",", "Tuy Hòa", "15/08/2019", "\t", "ngay", "x"]), max_size=10).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_DATE_LINE)
+@example("……, ngày ...... tháng  8 năm 2019")
+@example("Tuy Hòa, ngày 15 tháng 8 năm 2019")
+def test_date_frames_skip_only_lines_without_a_day_word(text: str) -> None:
+    folded = fold(text)
+    plain = [m.span() for m in blanks._date_frame().finditer(folded)
+             if blanks.LEADER.search(m.group().rstrip(" .…_")) or blanks._PLACE.search(text[:m.start()])]
+    assert [m.span() for m in blanks._frames(text)] == plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+@example("(có/không) Không.")
+def test_answer_after_bracket_needs_the_bracket(text: str) -> None:
+    if ")" not in text:
+        assert blanks._ANSWER_AFTER_BRACKET.search(text) is None
+
+
+_OPTION_LINE = st.lists(st.sampled_from(["☐", "☒", "■", "X", "x", "[x]", "(x)", "✓", " ", "  ", "\t", "Có", "Không",
+                                         "xã", "Đĩa CD", ":", "……", "Khác"]), max_size=10).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_OPTION_LINE)
+@example("X Có   ☐ Không")
+@example("Đĩa CD/DVD X")
+@example("USB Box ☐  Đĩa CD/DVD ☐")
+def test_tokens_ask_box_order_only_at_a_mark(text: str) -> None:
+    """Which boxes follow their text is a property of the boxes alone: asked at the first mark, it is what it was
+    before the loop (the loop turns marks into ticks and never touches a box)."""
+    from extractor import options
+
+    toks = options.tokens(text)
+    first_pass = [("MARK", a, b) if kind == "TICK" else (kind, a, b) for kind, a, b in toks]
+    assert options._boxes_follow_text(text, first_pass) == options._boxes_follow_text(text, toks)
