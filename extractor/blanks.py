@@ -58,9 +58,11 @@ _SPACED_NUMBER = _spaced_value(addresses=False)
 
 
 def _spaced_values(text: str) -> Iterator[regex.Match[str]]:
-    """`_SPACED_VALUE`'s matches in `text`."""
-    maybe_address = "@" in text or "http" in text or "www." in text
-    return (_SPACED_VALUE if maybe_address else _SPACED_NUMBER).finditer(text)
+    """`_SPACED_VALUE`'s matches in `text`. Without an address, every alternative holds a digit (`\\d`, the
+    patterns' own class): a text without one has none (one search instead of a try at every word)."""
+    if "@" in text or "http" in text or "www." in text:
+        return _SPACED_VALUE.finditer(text)
+    return _SPACED_NUMBER.finditer(text) if _DIGIT.search(text) is not None else iter(())
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DIGIT = regex.compile(r"\d")
 _ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
@@ -71,6 +73,12 @@ _TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+
 QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
 # between a value (and its unit) and the next label: a tab, a run of spaces, a comma, the end of a sentence
 _SEPARATOR = regex.compile(r",?\t+|,? {3,}|, (?=\p{L})|(?<=\S{2})\. (?=\p{Lu})")
+
+
+def _may_separate(text: str) -> bool:
+    """False when `_SEPARATOR` cannot match `text`: each of its alternatives holds a tab, three spaces, `, ` or
+    `. ` (substring tests instead of the pattern's four tries at every position)."""
+    return "\t" in text or "   " in text or ", " in text or ". " in text
 _PHONE = regex.compile(PHONE)
 _SHORT_LABEL = 4  # words of the label after a phone or an address typed with no separator before it
 _NOTE = regex.compile(r"^[ .;,]*\([^()]*\)[ .;,]*$")  # a bracketed note after a value and its unit
@@ -141,10 +149,15 @@ def split_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
 def _unit_at(body: str, units: Sequence[str]) -> int:
     """The length of the unit `body` starts with (the longest of `units`), 0 when none; never the start of the
     next label (`Tỷ lệ:`, `Cán bộ phụ trách:`)."""
-    low = fold(body)
     if isinstance(units, tuple):  # only the units that begin with the text's first letter can begin it
         by_first = _units_by_first(units)
+        first = fold(body[:1])  # folding is a map of each character: when one comes of it, it begins fold(body)
+        if len(first) == 1 and first not in by_first and not by_first[""]:
+            return 0  # (no unit to try: the whole text is not folded)
+        low = fold(body)
         units = by_first.get(low[:1], by_first[""])
+    else:
+        low = fold(body)
     for ul in units:
         if low.startswith(ul) and (len(low) == len(ul) or not low[len(ul)].isalnum()):
             if _NEXT_LABEL.match(body[len(ul):]):
@@ -179,11 +192,36 @@ def split_value_unit(text: str, units: Sequence[str]) -> tuple[str, str]:
 @functools.lru_cache(maxsize=16384)
 def _split_value_unit(text: str, units: tuple[str, ...]) -> tuple[str, str]:
     t = text.strip().rstrip(".;,")
-    m = _unit_suffix(units).search(fold(t))
-    if m is None:
+    n = _unit_suffix_length(fold(t), units)
+    if not n:
         return t, ""
-    n = len(m.group())
     return t[:-n].strip().rstrip("("), t[-n:]
+
+
+_LETTER = regex.compile(r"\p{L}")
+
+
+def _unit_suffix_length(folded: str, units: tuple[str, ...]) -> int:
+    """The length of `_unit_suffix(units)`'s match in `folded`, 0 for none, without a search from every position:
+    the pattern ends at the end of the text, so its leftmost match is the longest unit that ends the text after a
+    non-letter (`\\p{L}`, the pattern's own test). A set look-up per unit length, longest first."""
+    ends = _unit_ends(units)
+    if ends is None:  # an empty unit: the pattern as it is
+        m = _unit_suffix(units).search(folded)
+        return len(m.group()) if m is not None else 0
+    size = len(folded)
+    for n, same in ends:
+        if n < size and folded[size - n:] in same and _LETTER.match(folded, size - n - 1) is None:
+            return n
+    return 0
+
+
+@functools.lru_cache(maxsize=8)
+def _unit_ends(units: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...] | None:
+    """`units` by length, longest first (None when one is empty: the search handles that case)."""
+    if "" in units:
+        return None
+    return tuple((n, frozenset(u for u in units if len(u) == n)) for n in sorted({len(u) for u in units}, reverse=True))
 
 
 @functools.lru_cache(maxsize=8)
@@ -441,8 +479,17 @@ def _date_frames(text: str, regions: list[Region]) -> None:
 def _frames(text: str) -> list[regex.Match[str]]:
     """The date frames of a line that are blanks: printed with dots, or a signature line's date after its place
     (a date inside a sentence, `Kế hoạch số 12/KH-UBND ngày 15 tháng 3 năm 2019`, is part of a value)."""
-    return [m for m in _date_frame().finditer(fold(text))
+    folded = fold(text)
+    if not any(w in folded for w in _day_words()):
+        return []  # every frame begins with a day word: a text without one has none
+    return [m for m in _date_frame().finditer(folded)
             if LEADER.search(m.group().rstrip(" .…_")) or _PLACE.search(text[:m.start()])]
+
+
+@functools.lru_cache(maxsize=1)
+def _day_words() -> tuple[str, ...]:
+    """The folded day words `_date_frame` begins with (`ngay`)."""
+    return tuple(fold(w) for w in load_vocabulary().day_words)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -463,7 +510,7 @@ def _space_tail(text: str, regions: list[Region], units: Sequence[str]) -> None:
     """`Số điện thoại 0967011931`, `Số lao động hợp đồng 68 29`, `… tính đến 1/10/2020 190 dịch vụ`: a line with no
     colon and no dots that ends with a number (a unit or `%` may follow), a phone, an e-mail or a web address after
     label words. The value is the last such token; a date or a year alone is a printed note, not a value."""
-    word = _ANSWER_AFTER_BRACKET.search(text)
+    word = _ANSWER_AFTER_BRACKET.search(text) if ")" in text else None  # (the pattern begins with the bracket)
     if word and fold(" ".join(word.group("word").split())) in answer_words():  # "(có/không) Không."
         regions.append(Region(word.start("word"), word.end("word"), word.group("word"), spaced=True))
         return
@@ -509,7 +556,7 @@ def _space_head(text: str, regions: list[Region], units: Sequence[str]) -> None:
     and before a short label: `Điện thoại cơ quan 0957352361 DĐ: …`) and the first blank's label. The value is a
     blank of its own."""
     head = text[:regions[0].start]
-    seps = list(_SEPARATOR.finditer(head))
+    seps = list(_SEPARATOR.finditer(head)) if _may_separate(head) else []
     if seps:
         segment = head[:seps[-1].start()]
     else:  # "Điện thoại cơ quan 0957352361 DĐ: …": a phone or an address needs no separator before a short label
@@ -529,7 +576,7 @@ def _space_after(text: str, regions: list[Region], units: Sequence[str]) -> None
     unit, a separator, then label words and a value with only a space between them: a blank of its own."""
     base = regions[-1].end
     tail = text[base:]
-    sep = _SEPARATOR.search(tail)
+    sep = _SEPARATOR.search(tail) if _may_separate(tail) else None
     if sep is None:
         return
     unit, before = split_unit(LEADER.sub(" ", tail[:sep.start()]), units)

@@ -103,10 +103,12 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         start = i + width
     if start < len(text):
         out.append(("TEXT", start, len(text)))
-    boxes_after = _boxes_follow_text(text, out)
+    boxes_after: bool | None = None  # `_boxes_follow_text`, asked at the first mark (its boxes are never changed)
     for k, (kind, a, b) in enumerate(out):
         if kind != "MARK" or _touches_box(out, k):
             continue
+        if boxes_after is None:
+            boxes_after = _boxes_follow_text(text, out)
         nxt = out[k + 1] if k + 1 < len(out) else None
         prev = out[k - 1] if k > 0 else None
         words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(LEADER.sub(" ", text[nxt[1]:nxt[2]])))

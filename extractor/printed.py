@@ -65,8 +65,12 @@ def line_key(text: str) -> str:
 def _masked(text: str) -> str:
     """`text` folded, with leaders, boxes and leading numbering blanked out (same length as NFC `text`). The last
     few are remembered: a line's key is asked for (`is_printed`) just before its key positions (`align`)."""
-    folded = fold(text)
-    masked = _MARKS.sub(_spaces, _LEADER.sub(_spaces, folded))
+    folded = masked = fold(text)
+    plain = folded.isascii()  # (most folded lines: no mark, and no leader but of dots or underscores)
+    if not plain or "." in folded or "_" in folded:
+        masked = _LEADER.sub(_spaces, masked)
+    if not plain:
+        masked = _MARKS.sub(_spaces, masked)
     numbering = _NUMBERING.match(masked)  # "3.", "1.2.", "a)", "-": renumbered or kept, not words
     if numbering:
         masked = " " * numbering.end() + masked[numbering.end():]
@@ -139,13 +143,15 @@ class Printed:
         lengths = self.starts.get(key[:_MIN_HEAD])
         if lengths is None:
             return None
-        pos = _positions(text)
+        pos: list[int] | None = None  # the key's positions in `text`, worked out for the first head found
         for n in lengths:
             if n > len(key):
                 continue
             entries = self.heads.get(key[:n])
             if not entries:
                 continue
+            if pos is None:
+                pos = _positions(text)
             for pieces in entries:
                 found = _match(key, pieces, _Boundaries(text, pos))
                 if found is None:

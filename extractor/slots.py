@@ -389,14 +389,16 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_block = None
             i += 1
             continue
-        count = _count_line(items, i, printed, count_memo)
+        candidate = count_memo[i] if i in count_memo else count_memo.setdefault(i, _count_candidate_text(block.text,
+                                                                                                     printed))
+        count = _count_line(items, i, printed, count_memo) if candidate is not None else None  # (None: no candidate)
         if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
             found, j = _count_slots(count, block, items, i, where)
             slots += found
             last_text, last_block = block.text, None
             i = j
             continue
-        parsed = parse_options(block.text) if has_options(block) or _ticked_line(block, items, i) else None
+        parsed = parse_options(block.text) if has_box(block.text) or _ticked_line(block, items, i) else None
         options = _options_in(block) if (parsed is not None or _has_typed_mark(block.text)) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
@@ -495,7 +497,7 @@ def _count_candidate_text(text: str, printed: Printed | None) -> counts.CountLin
     boxed = has_box(text)
     if not boxed and not _DIGIT.search(text):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
-    if not boxed and len(_LABELLED_NUMBER.findall(text)) >= 2:
+    if not boxed and ":" in text and len(_LABELLED_NUMBER.findall(text)) >= 2:  # (the pattern holds a colon)
         return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
     line = counts.parse(text)
     if line is None or not line.filled or (printed is not None and printed.is_printed(text)):

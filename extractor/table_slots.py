@@ -219,7 +219,7 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
     """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
     lines typed without one. A cell with none of these is one slot, its whole text read later. `text`: the cell's."""
-    boxed = [b for b in cell.blocks if has_box(b.text)]
+    boxed = [b for b in cell.blocks if has_box(b.text)] if has_box(text) else []  # (`text` joins the lines)
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
         boxed = [b for b in cell.blocks if has_box(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]
@@ -429,11 +429,13 @@ def _option_columns(grid: _Grid, nhead: int, col_header: list[str]) -> dict[int,
         if " / " in h:
             by_parent.setdefault(h.rsplit(" / ", 1)[0], []).append(k)
     out: dict[int, tuple[str, str]] = {}
-    pairs = [(c, t) for row, texts in zip(grid.rows[nhead:], grid.texts[nhead:], strict=True)
-             for c, t in zip(row, texts, strict=True)]
+    pairs: list[tuple[Cell, str]] | None = None  # every data cell with its text, gathered for the first group
     for cols in by_parent.values():
         if len(cols) < 2 or cols != list(range(cols[0], cols[-1] + 1)):
             continue
+        if pairs is None:
+            pairs = [(c, t) for row, texts in zip(grid.rows[nhead:], grid.texts[nhead:], strict=True)
+                     for c, t in zip(row, texts, strict=True)]
         cells = [t for c, t in pairs if c.col in cols and c.colspan == 1]
         if cells and all(_is_tick_cell(t) for t in cells) and any(t.strip() for t in cells):
             out.update({k: tuple(col_header[k].rsplit(" / ", 1)) for k in cols})  # type: ignore[misc]
@@ -457,9 +459,9 @@ def _numbering_columns(grid: _Grid, nhead: int, col_header: list[str]) -> set[in
         if title is not None or (len(filled) == 1 and not numbers.fullmatch(filled[0])):
             continue  # group titles say nothing about which column holds the item numbers (a blank row's number does)
         for c, t in zip(row, texts, strict=True):
-            cols.setdefault(c.col, []).append(_bare(t))
-    return {col for col, texts in cols.items()
-            if len(col_header[col]) <= 5 and any(texts) and all(numbers.fullmatch(t) for t in texts)}
+            if len(col_header[c.col]) <= 5:  # (only a column under a short header can be one)
+                cols.setdefault(c.col, []).append(_bare(t))
+    return {col for col, texts in cols.items() if any(texts) and all(numbers.fullmatch(t) for t in texts)}
 
 
 @functools.lru_cache(maxsize=16384)

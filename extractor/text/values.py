@@ -20,6 +20,8 @@ Numbers follow the Vietnamese convention: ``.`` (or a space) groups thousands, `
    decimal slot -> 3.125; ``1.125`` -> 1125); a clear winner on the convention side is not flagged
    (``1.250`` -> 1250, ``12,500 %`` -> 12.5).
 3. Any other mix (``1.2.3``, ``1,25,0``, a decimal mark before a thousands mark) is ``bad_number``.
+4. Digits that the ``regex`` module's digit class matches but Python cannot read as a number (Unicode digits newer
+   than the interpreter's Unicode database, such as U+116D0) are ``bad_number`` too, in a date as well.
 
 Reason codes (``ok`` / quality): empty (ok, 1.0, value None), no_number, bad_number, not_integer,
 no_ratio, no_boolean, conflicting_boolean, no_date, partial_date, invalid_date, needs_options (not ok, 0.0);
@@ -262,6 +264,12 @@ def _residue(notes: _Notes, rest: str, *, zero_value: bool = False, numeric: boo
 # ── numbers ─────────────────────────────────────────────────────────────────────────────────────
 
 
+def _readable_digits(text: str) -> bool:
+    """Can int() and float() read `text`'s digits? `str.isdecimal` is their own test (Unicode category Nd in the
+    interpreter's Unicode database); the `regex` module's `\\d` may know newer digits (U+116D0) that they refuse."""
+    return text.isdecimal()
+
+
 def _grouped(groups: list[str]) -> bool:
     """Valid thousands grouping: one group of any length, or 1–3 digits (no leading 0) then groups of 3."""
     if len(groups) == 1:
@@ -287,6 +295,8 @@ def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | 
     """
     parts = _NUMBER_SEP_RE.split(token.strip())
     groups, seps = parts[0::2], parts[1::2]
+    if not all(map(_readable_digits, groups)):
+        return None  # digits `\d` matched that int() and float() refuse
     if not seps:
         return int(groups[0]), None, 1.0
     marks = [s for s in seps if not s.isspace()]
@@ -458,6 +468,8 @@ def _date(text: str) -> ParsedValue:
     m = lex.date_re.search(f)
     if m is None:
         return _fail("partial_date" if _NUM_RE.search(f) else "no_date")
+    if not all(map(_readable_digits, filter(None, m.groups()))):
+        return _fail("bad_number")  # digits `\d` matched that int() refuses
     notes = _Notes()
     if m.group(1):
         day, month, year_text = int(m.group(1)), int(m.group(2)), m.group(3)
