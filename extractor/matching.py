@@ -104,12 +104,6 @@ class FormGuess:
     scores: dict[str, float]
 
 
-def _pair_sim(a: Keys | None, b: Keys | None) -> float:
-    if a is None or b is None:
-        return 0.5 if (a is None) != (b is None) else 1.0
-    return float(_sim_matrix([a], [b])[0, 0])
-
-
 def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catalogue) -> FormGuess:
     """Which known form this is: mean best-match similarity of each form's labels and headings to the
     document's; confidence from the winner's score and its lead over the runner-up."""
@@ -256,6 +250,25 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
         used_r.add(i)
         used_c.add(j)
     return sorted(pairs)
+
+
+def _list_columns(tslots: Sequence[TemplateSlot], form_id: str | None) -> list[TemplateSlot]:
+    """A list's columns in a return detected as `form_id`: one template per field (the form's own first), in
+    column order."""
+    by_field: dict[str, TemplateSlot] = {}
+    for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
+        by_field.setdefault(t.field, t)
+    return sorted(by_field.values(), key=lambda t: t.index)
+
+
+@dataclass
+class _ListPlan:
+    """Every list's columns (`_list_columns`) for one detected form as one target list, each list's span of it,
+    and each list's first section: what `Matcher._list_options` scores a table's headers and section against."""
+
+    label_keys: Targets
+    spans: list[tuple[int, int]]
+    section_keys: Targets
 
 
 def _form_keys(catalogue: Catalogue) -> tuple[Sequence[Keys], dict[str, tuple[int, int]]]:
@@ -435,11 +448,26 @@ class _Templates:
         self._views: dict[tuple[str, bool], _View] = {}
         self._order_cols: dict[str, list[int]] = {}
         self._in_form: dict[str, np.ndarray] = {}
+        self._list_plans: dict[str | None, _ListPlan] = {}
         # `Matcher._list_options` by (a table's headers, its section, detected form)
         self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
                                 list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
 
     MAX_LIST_OPTIONS = 4096
+
+    def list_plan(self, form_id: str | None) -> _ListPlan:
+        """The `_ListPlan` of a return detected as `form_id` (made once per form)."""
+        found = self._list_plans.get(form_id)
+        if found is None:
+            keys: list[Keys] = []
+            spans = []
+            for tslots in self.lists.values():
+                cols = _list_columns(tslots, form_id)
+                spans.append((len(keys), len(keys) + len(cols)))
+                keys += [t.label_keys for t in cols]
+            sections = Targets(Keys.of(tslots[0].section) for tslots in self.lists.values())
+            found = self._list_plans[form_id] = _ListPlan(Targets(keys), spans, sections)
+        return found
 
     def in_form(self, form_id: str) -> np.ndarray:
         """`self.forms == form_id`: which columns are form `form_id`'s (made once per form)."""
@@ -936,12 +964,17 @@ class Matcher:
         found = memo.get(key)
         if found is None:
             found = []
-            sec_keys = Keys.of(section)
-            for prefix, tslots in self.tpl.lists.items():
-                fit = self._list_fit(list(headers), tslots, form_id)
+            plan = self.tpl.list_plan(form_id)
+            # every list's columns and first section in one matrix each (the same numbers as one list at a time:
+            # a similarity is a function of its pair, `similarity.sim_matrix`)
+            m_all = _sim_matrix([Keys.of(h) for h in headers], plan.label_keys, subset=False)
+            secs = _sim_matrix([Keys.of(section)], plan.section_keys)[0].tolist()
+            for n, (prefix, tslots) in enumerate(self.tpl.lists.items()):
+                lo, hi = plan.spans[n]
+                fit = self._list_fit(list(headers), tslots, form_id, m_all[:, lo:hi])
                 if fit is not None:
                     col_map, quality = fit
-                    sec = max((_pair_sim(sec_keys, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
+                    sec = secs[n]
                     other = form_id is not None and all(t.form != form_id for t in tslots)
                     rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
                     found.append((rank, prefix, col_map, quality))
@@ -950,8 +983,8 @@ class Matcher:
             memo[key] = found
         return found
 
-    def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None
-                  ) -> tuple[dict[str, TemplateSlot], float] | None:
+    def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None,
+                  m: np.ndarray | None = None) -> tuple[dict[str, TemplateSlot], float] | None:
         """Map a table's column headers (in column order) onto a list's columns, one to one.
 
         A table is taken for the list when at least two headers match a column well, or one does and the others
@@ -959,12 +992,10 @@ class Matcher:
         headers keep their place), else by the best alignment that keeps the columns' order (an added column is
         left out, its own field).
         """
-        by_field: dict[str, TemplateSlot] = {}
-        for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
-            by_field.setdefault(t.field, t)
-        cols = sorted(by_field.values(), key=lambda t: t.index)
+        cols = _list_columns(tslots, form_id)
         one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
-        m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
+        if m is None:  # (else: the similarity of `headers` to `cols`' labels, given)
+            m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
         same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
         if strong < 1:
