@@ -18,7 +18,7 @@ import rapidfuzz
 
 from extractor import compiled, similarity
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
-from extractor.similarity import Targets
+from extractor.similarity import Targets, grid
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
@@ -188,7 +188,7 @@ def _best_alignment(gain: np.ndarray) -> list[tuple[int, int]]:
     live = gain > -np.inf
     rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
     if rows.size < gain.shape[0] or cols.size < gain.shape[1]:
-        gain = gain[np.ix_(rows, cols)]
+        gain = grid(gain, rows, cols)
     else:
         rows, cols = np.arange(gain.shape[0]), np.arange(gain.shape[1])
     r, c = rows.tolist(), cols.tolist()
@@ -563,7 +563,7 @@ class Matcher:
         with_col = [i for i, k in enumerate(s_col) if k is not None]
         if with_col and view.col_pos:
             sub = _sim_matrix([s_col[i] for i in with_col], view.col_keys)
-            K[np.ix_(with_col, list(range(len(templates))))] = 0.3
+            K[with_col] = 0.3
             K[np.ix_(with_col, view.col_pos)] = sub
         elif with_col:
             K[with_col] = 0.3
@@ -839,7 +839,7 @@ class Matcher:
             if len(rows) < 2:
                 return
             cols = [chosen[i] for i in rows]
-            fit = S[np.ix_(rows, cols)]  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
+            fit = grid(S, rows, cols)  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
             ok = fit >= floor
             if form_id:
                 other = ~self.tpl.in_form(form_id)[cols]
@@ -879,7 +879,7 @@ class Matcher:
             rows = [rows[n] for n in np.flatnonzero(~has).tolist()]
             if not rows:
                 return out
-        best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
+        best = np.maximum.reduceat(grid(S, rows, tpl.by_field), tpl.field_starts, axis=1)  # slot × field
         first = best.argmax(axis=1)
         top1 = best[np.arange(len(rows)), first]
         best[np.arange(len(rows)), first] = -np.inf
@@ -902,7 +902,7 @@ class Matcher:
         if not cols or not slots:
             return
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
-        gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
+        gain = grid(S, order, cols) - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
         for i, j in _best_alignment(gain):
             S[order[i], cols[j]] += self.cfg["order_bonus"]
