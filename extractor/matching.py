@@ -706,33 +706,35 @@ class Matcher:
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
+        k = tops.shape[1]
         top_codes_arr = codes[tops]
-        top_codes = top_codes_arr.tolist()
-        top_scores = np.take_along_axis(S, tops, axis=1).tolist()
-        top_names = self.tpl.field_name_arr[top_codes_arr].tolist()  # (the same str objects as `field_names`)
-        rounded = _ROUNDED.__getitem__
+        # row i's top scores, their rounded values and field names at [i * k, (i + 1) * k) of flat lists, read in
+        # one go (the rounded values through the memory of `_ROUNDED`)
+        top_scores = np.take_along_axis(S, tops, axis=1).ravel().tolist()
+        top_rounded = list(map(_ROUNDED.__getitem__, top_scores))
+        top_names = self.tpl.field_name_arr[top_codes_arr].ravel().tolist()  # (the same str objects as `field_names`)
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
         in_order = np.sort(top_codes_arr, axis=1)
-        repeats = (in_order[:, 1:] == in_order[:, :-1]).any(axis=1).tolist()
+        repeats = set(np.flatnonzero((in_order[:, 1:] == in_order[:, :-1]).any(axis=1)).tolist())
+        item = S.item
         for i, s in enumerate(slots):
-            if repeats[i]:
+            lo = i * k
+            if i in repeats:
                 cands: list[tuple[str, float]] = []
                 seen: set[int] = set()
-                for code, name, sc in zip(top_codes[i], top_names[i], map(rounded, top_scores[i]), strict=True):
+                for n, code in enumerate(top_codes_arr[i].tolist(), start=lo):
                     if code not in seen:
                         seen.add(code)
-                        cands.append((name, sc))
+                        cands.append((top_names[n], top_rounded[n]))
             else:
-                cands = list(zip(top_names[i], map(rounded, top_scores[i]), strict=True))
-            if i in chosen:
-                j = chosen[i]
+                cands = list(zip(top_names[lo:lo + k], top_rounded[lo:lo + k], strict=True))
+            j = chosen.get(i)
+            if j is not None:
                 t = templates[j]
-                matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
-                                     t.form == form_id, cands))
-            else:
-                best = top_scores[i][0] if top_scores[i] else 0.0  # the row maximum
-                matches.append(Match(s, None, None, best, 0.0, None, False, cands))
+                matches.append(Match(s, t.field, t, item(i, j), margins[i], None, t.form == form_id, cands))
+            else:  # (its score: the row maximum)
+                matches.append(Match(s, None, None, top_scores[lo] if k else 0.0, 0.0, None, False, cands))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
