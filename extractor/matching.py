@@ -447,6 +447,7 @@ class _Templates:
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
         self._order_cols: dict[str, list[int]] = {}
+        self._order_spans: dict[str, slice | None] = {}
         self._in_form: dict[str, np.ndarray] = {}
         self._list_plans: dict[str | None, _ListPlan] = {}
         # `Matcher._list_options` by (a table's headers, its section, detected form)
@@ -486,6 +487,15 @@ class _Templates:
             found.sort(key=lambda j: self.slots[j].index)
             self._order_cols[form_id] = found
         return found
+
+    def order_span(self, form_id: str) -> slice | None:
+        """`order_cols(form_id)` as a slice when they are consecutive columns in increasing order (each form's slots
+        are listed in form order: they are), else None."""
+        if form_id not in self._order_spans:
+            cols = self.order_cols(form_id)
+            run = bool(cols) and cols == list(range(cols[0], cols[0] + len(cols)))
+            self._order_spans[form_id] = slice(cols[0], cols[0] + len(cols)) if run else None
+        return self._order_spans[form_id]
 
     def view(self, form_id: str, inside: bool) -> _View:
         """The columns of form `form_id` (`inside`) or of every other form."""
@@ -904,7 +914,9 @@ class Matcher:
         if not cols or not slots:
             return
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
-        gain = grid(S, order, cols) - self.cfg["min_score"]
+        in_order = S if order == list(range(len(slots))) else S.take(order, axis=0)
+        span = self.tpl.order_span(form_id)  # (the columns as a slice when they are a run: no gather)
+        gain = (in_order[:, span] if span is not None else in_order.take(cols, axis=1)) - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
         for i, j in _best_alignment(gain):
             S[order[i], cols[j]] += self.cfg["order_bonus"]
