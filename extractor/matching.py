@@ -361,7 +361,8 @@ class _RowMemory:
             self.aliases = state
         keys = [(form_id, *_wording(s)) for s in slots]
         rows = self.rows
-        missing = {k: i for i, k in enumerate(keys) if k not in rows}
+        found = list(map(rows.get, keys))  # (each key hashed once when every row is known)
+        missing = {keys[i]: i for i, row in enumerate(found) if row is None}
         if missing:
             if len(rows) + len(missing) > self.MAX_ROWS:
                 rows.clear()
@@ -369,7 +370,8 @@ class _RowMemory:
             fresh = compute([slots[i] for i in missing.values()], form_id)
             for k, row in zip(missing, fresh, strict=True):
                 rows[k] = row
-        return np.stack([rows[k] for k in keys])
+            found = [rows[k] for k in keys]
+        return np.stack(found)
 
 
 class _View:
