@@ -347,18 +347,49 @@ class _RowMemory:
     (every step of it is elementwise within a row)."""
 
     MAX_ROWS = 16384  # ~27 MB of float32 rows of 417 templates; past it the memory starts again
+    MAX_FINISHED = 8192  # score rows (float64 with a detected form: ~28 MB of 429 templates)
 
     def __init__(self) -> None:
         self.rows: dict[tuple[Any, ...], np.ndarray] = {}
+        self.finished: dict[tuple[Any, ...], np.ndarray] = {}  # score rows, by wording, type key and weakness
         self.aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def scored(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
+               compute: Callable[[Sequence[Slot], str | None], np.ndarray],
+               finish: Callable[[np.ndarray, Sequence[Slot]], np.ndarray]) -> np.ndarray:
+        """Score rows of `slots` (a fresh array): their wording rows (`get`) made score rows by
+        `finish(rows, slots)`, which depends on a slot's wording row, the type key of what was typed
+        (`_type_key`; none for options) and whether it is a weak blank alone, elementwise within the row:
+        remembered by these (`finished`, MAX_FINISHED rows, then it starts again)."""
+        self._check(aliases)
+        keys = [(form_id, *_wording(s), _type_key(s.raw) if s.raw and s.options is None else None, s.weak)
+                for s in slots]
+        found = list(map(self.finished.get, keys))
+        missing = [i for i, row in enumerate(found) if row is None]
+        if missing:
+            some = [slots[i] for i in missing]
+            fresh = finish(self.get(aliases, form_id, some, compute), some)
+            if len(self.finished) + len(missing) > self.MAX_FINISHED:
+                self.finished.clear()
+            for i, row in zip(missing, fresh, strict=True):
+                self.finished[keys[i]] = found[i] = row
+        return np.stack(found)
+
+    def _check(self, aliases: dict[str, list[str]]) -> None:
+        state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
+        if state != self.aliases:  # learnt aliases change the label scores
+            self.clear()
+            self.aliases = state
+
+    def clear(self) -> None:
+        """Forget every row (scoring settings changed)."""
+        self.rows.clear()
+        self.finished.clear()
 
     def get(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
             compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
         """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen."""
-        state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
-        if state != self.aliases:  # learnt aliases change the label scores
-            self.rows.clear()
-            self.aliases = state
+        self._check(aliases)
         keys = [(form_id, *_wording(s)) for s in slots]
         rows = self.rows
         found = list(map(rows.get, keys))  # (each key hashed once when every row is known)
@@ -532,11 +563,14 @@ class Matcher:
         templates = tpl.slots
         if not slots or not templates:
             return templates, np.zeros((len(slots), len(templates)))
-        S = tpl.rows.get(self.cat.aliases, form_id, slots, self._wording_rows)
+        return templates, tpl.rows.scored(self.cat.aliases, form_id, slots, self._wording_rows, self._finish)
+
+    def _finish(self, S: np.ndarray, slots: Sequence[Slot]) -> np.ndarray:
+        """Wording rows `S` of `slots` (changed in place) made score rows: what was typed (its type) and weak blanks."""
         self._type_adjust(S, slots)
         weak = [i for i, s in enumerate(slots) if s.weak]
         S[weak] -= self.cfg["weak_blank_penalty"]
-        return templates, S
+        return S
 
     def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
         """The part of the score rows that depends only on each slot's printed wording (`_wording`): labels,
