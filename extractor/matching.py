@@ -347,11 +347,11 @@ class _RowMemory:
     (every step of it is elementwise within a row)."""
 
     MAX_ROWS = 16384  # ~27 MB of float32 rows of 417 templates; past it the memory starts again
-    MAX_FINISHED = 8192  # score rows (float64 with a detected form: ~28 MB of 429 templates)
+    MAX_FINISHED = 8192  # score rows of typed values and weak blanks (float64 with a detected form: ~28 MB)
 
     def __init__(self) -> None:
         self.rows: dict[tuple[Any, ...], np.ndarray] = {}
-        self.finished: dict[tuple[Any, ...], np.ndarray] = {}  # score rows, by wording, type key and weakness
+        self.finished: dict[tuple[Any, ...], np.ndarray] = {}  # typed or weak slots' score rows (`scored`)
         self.aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def scored(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
@@ -359,20 +359,27 @@ class _RowMemory:
                finish: Callable[[np.ndarray, Sequence[Slot]], np.ndarray]) -> np.ndarray:
         """Score rows of `slots` (a fresh array): their wording rows (`get`) made score rows by
         `finish(rows, slots)`, which depends on a slot's wording row, the type key of what was typed
-        (`_type_key`; none for options) and whether it is a weak blank alone, elementwise within the row:
-        remembered by these (`finished`, MAX_FINISHED rows, then it starts again)."""
+        (`_type_key`; none for options) and whether it is a weak blank alone, elementwise within the row. A slot
+        with nothing typed that is no weak blank keeps its wording row; the others' rows are remembered by
+        (wording, type key, weakness) in `finished` (MAX_FINISHED rows, then it starts again)."""
         self._check(aliases)
-        keys = [(form_id, *_wording(s), _type_key(s.raw) if s.raw and s.options is None else None, s.weak)
-                for s in slots]
-        found = list(map(self.finished.get, keys))
+        keys = [(form_id, *_wording(s)) for s in slots]
+        rows, finished = self.rows, self.finished
+        found = []
+        for k, s in zip(keys, slots, strict=True):
+            typed = _type_key(s.raw) if s.raw and s.options is None else None
+            found.append(rows.get(k) if typed is None and not s.weak else finished.get((k, typed, s.weak)))
         missing = [i for i, row in enumerate(found) if row is None]
         if missing:
             some = [slots[i] for i in missing]
             fresh = finish(self.get(aliases, form_id, some, compute), some)
-            if len(self.finished) + len(missing) > self.MAX_FINISHED:
-                self.finished.clear()
-            for i, row in zip(missing, fresh, strict=True):
-                self.finished[keys[i]] = found[i] = row
+            if len(finished) + len(missing) > self.MAX_FINISHED:
+                finished.clear()
+            for i, s, row in zip(missing, some, fresh, strict=True):
+                found[i] = row
+                typed = _type_key(s.raw) if s.raw and s.options is None else None
+                if typed is not None or s.weak:
+                    finished[keys[i], typed, s.weak] = row
         return np.stack(found)
 
     def _check(self, aliases: dict[str, list[str]]) -> None:
