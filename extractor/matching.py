@@ -6,6 +6,7 @@ Scores and thresholds come from `patterns/matching.yaml`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 from collections import defaultdict
@@ -335,9 +336,10 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     compiled.store("labelscores", key, similarity.export_tables(wanted))
 
 
-def _wording(s: Slot) -> tuple[Any, ...]:
-    """What a slot's wording rows (`Matcher._wording_rows`) depend on: two slots with the same get the same row."""
-    return (s.kind, s.label, s.context, s.section, s.column, s.unit_text,
+def _row_key(form_id: str | None, s: Slot) -> tuple[Any, ...]:
+    """The key of a slot's wording row in a return detected as `form_id`: what its wording rows
+    (`Matcher._wording_rows`) depend on; two slots with the same key get the same row."""
+    return (form_id, s.kind, s.label, s.context, s.section, s.column, s.unit_text,
             None if s.options is None else tuple(o.text for o in s.options))
 
 
@@ -363,7 +365,7 @@ class _RowMemory:
         with nothing typed that is no weak blank keeps its wording row; the others' rows are remembered by
         (wording, type key, weakness) in `finished` (MAX_FINISHED rows, then it starts again)."""
         self._check(aliases)
-        keys = [(form_id, *_wording(s)) for s in slots]
+        keys = [_row_key(form_id, s) for s in slots]
         rows, finished = self.rows, self.finished
         found = []
         for k, s in zip(keys, slots, strict=True):
@@ -397,7 +399,7 @@ class _RowMemory:
             compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
         """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen."""
         self._check(aliases)
-        keys = [(form_id, *_wording(s)) for s in slots]
+        keys = [_row_key(form_id, s) for s in slots]
         rows = self.rows
         found = list(map(rows.get, keys))  # (each key hashed once when every row is known)
         missing = {keys[i]: i for i, row in enumerate(found) if row is None}
@@ -580,7 +582,7 @@ class Matcher:
         return S
 
     def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
-        """The part of the score rows that depends only on each slot's printed wording (`_wording`): labels,
+        """The part of the score rows that depends only on each slot's printed wording (`_row_key`): labels,
         context, column, options, section, form, unit. What was typed (its type) and weak blanks come after.
 
         In a return detected as `form_id`, a slot is scored against that form's template slots first, and
@@ -802,14 +804,17 @@ class Matcher:
             return
         orders = [a[0] for a in anchored]
         in_order: set[str] = set()  # rare-type fields placed by order: their typed values go in form order
+        by_order = sorted(matches, key=lambda m: m.slot.order)  # (the slots' orders never change below)
         for strict in (True, False):  # first the answers whose type says where they go (dates, ratios)
-            for m in sorted(matches, key=lambda m: m.slot.order):
+            for m in by_order:
                 s = m.slot
                 if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
                     continue
+                if strict and not _type_key(s.raw or "")[1]:
+                    continue  # (no rare type: neither `_gap_candidate` nor `_held_by_empty` takes it when strict)
                 if not strict and m.score < self.cfg["gap_min_score"]:
                     continue  # placing by order alone needs at least a faint label match
-                k = int(np.searchsorted(orders, s.order))
+                k = bisect.bisect_left(orders, s.order)
                 lo = anchored[k - 1][1] if k > 0 else -1
                 hi = anchored[k][1] if k < len(anchored) else len(form.slots)
                 if lo >= hi:
