@@ -336,6 +336,12 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     compiled.store("labelscores", key, similarity.export_tables(wanted))
 
 
+def _stacked(rows: list[np.ndarray]) -> np.ndarray:
+    """`np.stack(rows)` of equally long 1-D rows (at least one), as one `concatenate`: `np.stack` makes a view of
+    each row in Python first."""
+    return np.concatenate(rows).reshape(len(rows), -1)
+
+
 def _row_key(form_id: str | None, s: Slot) -> tuple[Any, ...]:
     """The key of a slot's wording row in a return detected as `form_id`: what its wording rows
     (`Matcher._wording_rows`) depend on; two slots with the same key get the same row."""
@@ -382,7 +388,7 @@ class _RowMemory:
                 typed = _type_key(s.raw) if s.raw and s.options is None else None
                 if typed is not None or s.weak:
                     finished[keys[i], typed, s.weak] = row
-        return np.stack(found)
+        return _stacked(found)
 
     def _check(self, aliases: dict[str, list[str]]) -> None:
         state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
@@ -411,7 +417,7 @@ class _RowMemory:
             for k, row in zip(missing, fresh, strict=True):
                 rows[k] = row
             found = [rows[k] for k in keys]
-        return np.stack(found)
+        return _stacked(found)
 
 
 class _View:

@@ -352,7 +352,7 @@ class SimTable:
             missing = list(dict.fromkeys(keys))
         if missing:
             self._add(missing)
-        return np.stack([rows[k] for k in keys])
+        return np.concatenate([rows[k] for k in keys]).reshape(len(keys), -1)  # (np.stack, without a view per row)
 
 
 _TABLES: dict[tuple[tuple[tuple[str, str], ...], bool], SimTable] = {}
