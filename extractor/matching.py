@@ -145,15 +145,20 @@ def _guess_form(doc_keys: list[Keys], catalogue: Catalogue) -> FormGuess:
 
 def _top_columns(S: np.ndarray, k: int) -> np.ndarray:
     """Each row's `k` highest columns, best first, equal scores by column order (deterministic, unlike an
-    unstable sort, and much cheaper than sorting whole rows for the few columns kept)."""
+    unstable sort, and much cheaper than sorting whole rows for the few columns kept). Each column taken is set
+    to -inf in `S` itself for the next round, and every value is put back before it returns (last taken first,
+    so a cell taken twice ends with its own value): `S` comes back as it was, with no copy of it made."""
     k = min(k, S.shape[1])
-    work = S.copy()
     rows = np.arange(S.shape[0])
     out = np.empty((S.shape[0], k), dtype=np.intp)
+    kept = np.empty((S.shape[0], k), dtype=S.dtype)
     for n in range(k):
-        col = work.argmax(axis=1)  # the first of equal maxima
+        col = S.argmax(axis=1)  # the first of equal maxima
         out[:, n] = col
-        work[rows, col] = -np.inf
+        kept[:, n] = S[rows, col]
+        S[rows, col] = -np.inf
+    for n in reversed(range(k)):
+        S[rows, out[:, n]] = kept[:, n]
     return out
 
 
