@@ -6,6 +6,7 @@ Scores and thresholds come from `patterns/matching.yaml`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 from collections import defaultdict
@@ -18,7 +19,7 @@ import rapidfuzz
 
 from extractor import compiled, similarity
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
-from extractor.similarity import Targets
+from extractor.similarity import Targets, grid
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
@@ -104,12 +105,6 @@ class FormGuess:
     scores: dict[str, float]
 
 
-def _pair_sim(a: Keys | None, b: Keys | None) -> float:
-    if a is None or b is None:
-        return 0.5 if (a is None) != (b is None) else 1.0
-    return float(_sim_matrix([a], [b])[0, 0])
-
-
 def detect_form(slots: Sequence[Slot], headings: Sequence[str], catalogue: Catalogue) -> FormGuess:
     """Which known form this is: mean best-match similarity of each form's labels and headings to the
     document's; confidence from the winner's score and its lead over the runner-up."""
@@ -150,15 +145,20 @@ def _guess_form(doc_keys: list[Keys], catalogue: Catalogue) -> FormGuess:
 
 def _top_columns(S: np.ndarray, k: int) -> np.ndarray:
     """Each row's `k` highest columns, best first, equal scores by column order (deterministic, unlike an
-    unstable sort, and much cheaper than sorting whole rows for the few columns kept)."""
+    unstable sort, and much cheaper than sorting whole rows for the few columns kept). Each column taken is set
+    to -inf in `S` itself for the next round, and every value is put back before it returns (last taken first,
+    so a cell taken twice ends with its own value): `S` comes back as it was, with no copy of it made."""
     k = min(k, S.shape[1])
-    work = S.copy()
     rows = np.arange(S.shape[0])
     out = np.empty((S.shape[0], k), dtype=np.intp)
+    kept = np.empty((S.shape[0], k), dtype=S.dtype)
     for n in range(k):
-        col = work.argmax(axis=1)  # the first of equal maxima
+        col = S.argmax(axis=1)  # the first of equal maxima
         out[:, n] = col
-        work[rows, col] = -np.inf
+        kept[:, n] = S[rows, col]
+        S[rows, col] = -np.inf
+    for n in reversed(range(k)):
+        S[rows, out[:, n]] = kept[:, n]
     return out
 
 
@@ -194,7 +194,7 @@ def _best_alignment(gain: np.ndarray) -> list[tuple[int, int]]:
     live = gain > -np.inf
     rows, cols = np.flatnonzero(live.any(axis=1)), np.flatnonzero(live.any(axis=0))
     if rows.size < gain.shape[0] or cols.size < gain.shape[1]:
-        gain = gain[np.ix_(rows, cols)]
+        gain = grid(gain, rows, cols)
     else:
         rows, cols = np.arange(gain.shape[0]), np.arange(gain.shape[1])
     r, c = rows.tolist(), cols.tolist()
@@ -256,6 +256,25 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
         used_r.add(i)
         used_c.add(j)
     return sorted(pairs)
+
+
+def _list_columns(tslots: Sequence[TemplateSlot], form_id: str | None) -> list[TemplateSlot]:
+    """A list's columns in a return detected as `form_id`: one template per field (the form's own first), in
+    column order."""
+    by_field: dict[str, TemplateSlot] = {}
+    for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
+        by_field.setdefault(t.field, t)
+    return sorted(by_field.values(), key=lambda t: t.index)
+
+
+@dataclass
+class _ListPlan:
+    """Every list's columns (`_list_columns`) for one detected form as one target list, each list's span of it,
+    and each list's first section: what `Matcher._list_options` scores a table's headers and section against."""
+
+    label_keys: Targets
+    spans: list[tuple[int, int]]
+    section_keys: Targets
 
 
 def _form_keys(catalogue: Catalogue) -> tuple[Sequence[Keys], dict[str, tuple[int, int]]]:
@@ -322,9 +341,16 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     compiled.store("labelscores", key, similarity.export_tables(wanted))
 
 
-def _wording(s: Slot) -> tuple[Any, ...]:
-    """What a slot's wording rows (`Matcher._wording_rows`) depend on: two slots with the same get the same row."""
-    return (s.kind, s.label, s.context, s.section, s.column, s.unit_text,
+def _stacked(rows: list[np.ndarray]) -> np.ndarray:
+    """`np.stack(rows)` of equally long 1-D rows (at least one), as one `concatenate`: `np.stack` makes a view of
+    each row in Python first."""
+    return np.concatenate(rows).reshape(len(rows), -1)
+
+
+def _row_key(form_id: str | None, s: Slot) -> tuple[Any, ...]:
+    """The key of a slot's wording row in a return detected as `form_id`: what its wording rows
+    (`Matcher._wording_rows`) depend on; two slots with the same key get the same row."""
+    return (form_id, s.kind, s.label, s.context, s.section, s.column, s.unit_text,
             None if s.options is None else tuple(o.text for o in s.options))
 
 
@@ -334,21 +360,60 @@ class _RowMemory:
     (every step of it is elementwise within a row)."""
 
     MAX_ROWS = 16384  # ~27 MB of float32 rows of 417 templates; past it the memory starts again
+    MAX_FINISHED = 8192  # score rows of typed values and weak blanks (float64 with a detected form: ~28 MB)
 
     def __init__(self) -> None:
         self.rows: dict[tuple[Any, ...], np.ndarray] = {}
+        self.finished: dict[tuple[Any, ...], np.ndarray] = {}  # typed or weak slots' score rows (`scored`)
         self.aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def scored(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
+               compute: Callable[[Sequence[Slot], str | None], np.ndarray],
+               finish: Callable[[np.ndarray, Sequence[Slot]], np.ndarray]) -> np.ndarray:
+        """Score rows of `slots` (a fresh array): their wording rows (`get`) made score rows by
+        `finish(rows, slots)`, which depends on a slot's wording row, the type key of what was typed
+        (`_type_key`; none for options) and whether it is a weak blank alone, elementwise within the row. A slot
+        with nothing typed that is no weak blank keeps its wording row; the others' rows are remembered by
+        (wording, type key, weakness) in `finished` (MAX_FINISHED rows, then it starts again)."""
+        self._check(aliases)
+        keys = [_row_key(form_id, s) for s in slots]
+        rows, finished = self.rows, self.finished
+        found = []
+        for k, s in zip(keys, slots, strict=True):
+            typed = _type_key(s.raw) if s.raw and s.options is None else None
+            found.append(rows.get(k) if typed is None and not s.weak else finished.get((k, typed, s.weak)))
+        missing = [i for i, row in enumerate(found) if row is None]
+        if missing:
+            some = [slots[i] for i in missing]
+            fresh = finish(self.get(aliases, form_id, some, compute), some)
+            if len(finished) + len(missing) > self.MAX_FINISHED:
+                finished.clear()
+            for i, s, row in zip(missing, some, fresh, strict=True):
+                found[i] = row
+                typed = _type_key(s.raw) if s.raw and s.options is None else None
+                if typed is not None or s.weak:
+                    finished[keys[i], typed, s.weak] = row
+        return _stacked(found)
+
+    def _check(self, aliases: dict[str, list[str]]) -> None:
+        state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
+        if state != self.aliases:  # learnt aliases change the label scores
+            self.clear()
+            self.aliases = state
+
+    def clear(self) -> None:
+        """Forget every row (scoring settings changed)."""
+        self.rows.clear()
+        self.finished.clear()
 
     def get(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
             compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
         """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen."""
-        state = tuple((fid, tuple(labels)) for fid, labels in aliases.items())
-        if state != self.aliases:  # learnt aliases change the label scores
-            self.rows.clear()
-            self.aliases = state
-        keys = [(form_id, *_wording(s)) for s in slots]
+        self._check(aliases)
+        keys = [_row_key(form_id, s) for s in slots]
         rows = self.rows
-        missing = {k: i for i, k in enumerate(keys) if k not in rows}
+        found = list(map(rows.get, keys))  # (each key hashed once when every row is known)
+        missing = {keys[i]: i for i, row in enumerate(found) if row is None}
         if missing:
             if len(rows) + len(missing) > self.MAX_ROWS:
                 rows.clear()
@@ -356,7 +421,8 @@ class _RowMemory:
             fresh = compute([slots[i] for i in missing.values()], form_id)
             for k, row in zip(missing, fresh, strict=True):
                 rows[k] = row
-        return np.stack([rows[k] for k in keys])
+            found = [rows[k] for k in keys]
+        return _stacked(found)
 
 
 class _View:
@@ -434,12 +500,28 @@ class _Templates:
         self.all = _View(self, np.arange(len(ts)))
         self._views: dict[tuple[str, bool], _View] = {}
         self._order_cols: dict[str, list[int]] = {}
+        self._order_spans: dict[str, slice | None] = {}
         self._in_form: dict[str, np.ndarray] = {}
+        self._list_plans: dict[str | None, _ListPlan] = {}
         # `Matcher._list_options` by (a table's headers, its section, detected form)
         self.list_options: dict[tuple[tuple[str, ...], str | None, str | None],
                                 list[tuple[float, str, dict[str, TemplateSlot], float]]] = {}
 
     MAX_LIST_OPTIONS = 4096
+
+    def list_plan(self, form_id: str | None) -> _ListPlan:
+        """The `_ListPlan` of a return detected as `form_id` (made once per form)."""
+        found = self._list_plans.get(form_id)
+        if found is None:
+            keys: list[Keys] = []
+            spans = []
+            for tslots in self.lists.values():
+                cols = _list_columns(tslots, form_id)
+                spans.append((len(keys), len(keys) + len(cols)))
+                keys += [t.label_keys for t in cols]
+            sections = Targets(Keys.of(tslots[0].section) for tslots in self.lists.values())
+            found = self._list_plans[form_id] = _ListPlan(Targets(keys), spans, sections)
+        return found
 
     def in_form(self, form_id: str) -> np.ndarray:
         """`self.forms == form_id`: which columns are form `form_id`'s (made once per form)."""
@@ -458,6 +540,15 @@ class _Templates:
             found.sort(key=lambda j: self.slots[j].index)
             self._order_cols[form_id] = found
         return found
+
+    def order_span(self, form_id: str) -> slice | None:
+        """`order_cols(form_id)` as a slice when they are consecutive columns in increasing order (each form's slots
+        are listed in form order: they are), else None."""
+        if form_id not in self._order_spans:
+            cols = self.order_cols(form_id)
+            run = bool(cols) and cols == list(range(cols[0], cols[0] + len(cols)))
+            self._order_spans[form_id] = slice(cols[0], cols[0] + len(cols)) if run else None
+        return self._order_spans[form_id]
 
     def view(self, form_id: str, inside: bool) -> _View:
         """The columns of form `form_id` (`inside`) or of every other form."""
@@ -492,14 +583,17 @@ class Matcher:
         templates = tpl.slots
         if not slots or not templates:
             return templates, np.zeros((len(slots), len(templates)))
-        S = tpl.rows.get(self.cat.aliases, form_id, slots, self._wording_rows)
+        return templates, tpl.rows.scored(self.cat.aliases, form_id, slots, self._wording_rows, self._finish)
+
+    def _finish(self, S: np.ndarray, slots: Sequence[Slot]) -> np.ndarray:
+        """Wording rows `S` of `slots` (changed in place) made score rows: what was typed (its type) and weak blanks."""
         self._type_adjust(S, slots)
         weak = [i for i, s in enumerate(slots) if s.weak]
         S[weak] -= self.cfg["weak_blank_penalty"]
-        return templates, S
+        return S
 
     def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
-        """The part of the score rows that depends only on each slot's printed wording (`_wording`): labels,
+        """The part of the score rows that depends only on each slot's printed wording (`_row_key`): labels,
         context, column, options, section, form, unit. What was typed (its type) and weak blanks come after.
 
         In a return detected as `form_id`, a slot is scored against that form's template slots first, and
@@ -535,7 +629,7 @@ class Matcher:
         with_col = [i for i, k in enumerate(s_col) if k is not None]
         if with_col and view.col_pos:
             sub = _sim_matrix([s_col[i] for i in with_col], view.col_keys)
-            K[np.ix_(with_col, list(range(len(templates))))] = 0.3
+            K[with_col] = 0.3
             K[np.ix_(with_col, view.col_pos)] = sub
         elif with_col:
             K[with_col] = 0.3
@@ -678,33 +772,35 @@ class Matcher:
         matches = []
         # each slot's best templates, best first: their field ids and scores as Python lists, read in one go
         tops = _top_columns(S, cfg["top_k"])
+        k = tops.shape[1]
         top_codes_arr = codes[tops]
-        top_codes = top_codes_arr.tolist()
-        top_scores = np.take_along_axis(S, tops, axis=1).tolist()
-        top_names = self.tpl.field_name_arr[top_codes_arr].tolist()  # (the same str objects as `field_names`)
-        rounded = _ROUNDED.__getitem__
+        # row i's top scores, their rounded values and field names at [i * k, (i + 1) * k) of flat lists, read in
+        # one go (the rounded values through the memory of `_ROUNDED`)
+        top_scores = np.take_along_axis(S, tops, axis=1).ravel().tolist()
+        top_rounded = list(map(_ROUNDED.__getitem__, top_scores))
+        top_names = self.tpl.field_name_arr[top_codes_arr].ravel().tolist()  # (the same str objects as `field_names`)
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
         in_order = np.sort(top_codes_arr, axis=1)
-        repeats = (in_order[:, 1:] == in_order[:, :-1]).any(axis=1).tolist()
+        repeats = set(np.flatnonzero((in_order[:, 1:] == in_order[:, :-1]).any(axis=1)).tolist())
+        item = S.item
         for i, s in enumerate(slots):
-            if repeats[i]:
+            lo = i * k
+            if i in repeats:
                 cands: list[tuple[str, float]] = []
                 seen: set[int] = set()
-                for code, name, sc in zip(top_codes[i], top_names[i], map(rounded, top_scores[i]), strict=True):
+                for n, code in enumerate(top_codes_arr[i].tolist(), start=lo):
                     if code not in seen:
                         seen.add(code)
-                        cands.append((name, sc))
+                        cands.append((top_names[n], top_rounded[n]))
             else:
-                cands = list(zip(top_names[i], map(rounded, top_scores[i]), strict=True))
-            if i in chosen:
-                j = chosen[i]
+                cands = list(zip(top_names[lo:lo + k], top_rounded[lo:lo + k], strict=True))
+            j = chosen.get(i)
+            if j is not None:
                 t = templates[j]
-                matches.append(Match(s, t.field, t, float(S[i, j]), margins[i], None,
-                                     t.form == form_id, cands))
-            else:
-                best = top_scores[i][0] if top_scores[i] else 0.0  # the row maximum
-                matches.append(Match(s, None, None, best, 0.0, None, False, cands))
+                matches.append(Match(s, t.field, t, item(i, j), margins[i], None, t.form == form_id, cands))
+            else:  # (its score: the row maximum)
+                matches.append(Match(s, None, None, top_scores[lo] if k else 0.0, 0.0, None, False, cands))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
@@ -719,14 +815,17 @@ class Matcher:
             return
         orders = [a[0] for a in anchored]
         in_order: set[str] = set()  # rare-type fields placed by order: their typed values go in form order
+        by_order = sorted(matches, key=lambda m: m.slot.order)  # (the slots' orders never change below)
         for strict in (True, False):  # first the answers whose type says where they go (dates, ratios)
-            for m in sorted(matches, key=lambda m: m.slot.order):
+            for m in by_order:
                 s = m.slot
                 if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
                     continue
+                if strict and not _type_key(s.raw or "")[1]:
+                    continue  # (no rare type: neither `_gap_candidate` nor `_held_by_empty` takes it when strict)
                 if not strict and m.score < self.cfg["gap_min_score"]:
                     continue  # placing by order alone needs at least a faint label match
-                k = int(np.searchsorted(orders, s.order))
+                k = bisect.bisect_left(orders, s.order)
                 lo = anchored[k - 1][1] if k > 0 else -1
                 hi = anchored[k][1] if k < len(anchored) else len(form.slots)
                 if lo >= hi:
@@ -811,7 +910,7 @@ class Matcher:
             if len(rows) < 2:
                 return
             cols = [chosen[i] for i in rows]
-            fit = S[np.ix_(rows, cols)]  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
+            fit = grid(S, rows, cols)  # fit[a, b]: slot rows[a] with the template chosen for slot rows[b]
             ok = fit >= floor
             if form_id:
                 other = ~self.tpl.in_form(form_id)[cols]
@@ -851,7 +950,7 @@ class Matcher:
             rows = [rows[n] for n in np.flatnonzero(~has).tolist()]
             if not rows:
                 return out
-        best = np.maximum.reduceat(S[np.ix_(rows, tpl.by_field)], tpl.field_starts, axis=1)  # slot × field
+        best = np.maximum.reduceat(grid(S, rows, tpl.by_field), tpl.field_starts, axis=1)  # slot × field
         first = best.argmax(axis=1)
         top1 = best[np.arange(len(rows)), first]
         best[np.arange(len(rows)), first] = -np.inf
@@ -874,7 +973,9 @@ class Matcher:
         if not cols or not slots:
             return
         order = sorted(range(len(slots)), key=lambda i: slots[i].order)
-        gain = S[np.ix_(order, cols)] - self.cfg["min_score"]
+        in_order = S if order == list(range(len(slots))) else S.take(order, axis=0)
+        span = self.tpl.order_span(form_id)  # (the columns as a slice when they are a run: no gather)
+        gain = (in_order[:, span] if span is not None else in_order.take(cols, axis=1)) - self.cfg["min_score"]
         gain[gain <= 0] = -np.inf
         for i, j in _best_alignment(gain):
             S[order[i], cols[j]] += self.cfg["order_bonus"]
@@ -936,12 +1037,17 @@ class Matcher:
         found = memo.get(key)
         if found is None:
             found = []
-            sec_keys = Keys.of(section)
-            for prefix, tslots in self.tpl.lists.items():
-                fit = self._list_fit(list(headers), tslots, form_id)
+            plan = self.tpl.list_plan(form_id)
+            # every list's columns and first section in one matrix each (the same numbers as one list at a time:
+            # a similarity is a function of its pair, `similarity.sim_matrix`)
+            m_all = _sim_matrix([Keys.of(h) for h in headers], plan.label_keys, subset=False)
+            secs = _sim_matrix([Keys.of(section)], plan.section_keys)[0].tolist()
+            for n, (prefix, tslots) in enumerate(self.tpl.lists.items()):
+                lo, hi = plan.spans[n]
+                fit = self._list_fit(list(headers), tslots, form_id, m_all[:, lo:hi])
                 if fit is not None:
                     col_map, quality = fit
-                    sec = max((_pair_sim(sec_keys, Keys.of(t.section)) for t in tslots[:1]), default=0.0)
+                    sec = secs[n]
                     other = form_id is not None and all(t.form != form_id for t in tslots)
                     rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
                     found.append((rank, prefix, col_map, quality))
@@ -950,8 +1056,8 @@ class Matcher:
             memo[key] = found
         return found
 
-    def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None
-                  ) -> tuple[dict[str, TemplateSlot], float] | None:
+    def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None,
+                  m: np.ndarray | None = None) -> tuple[dict[str, TemplateSlot], float] | None:
         """Map a table's column headers (in column order) onto a list's columns, one to one.
 
         A table is taken for the list when at least two headers match a column well, or one does and the others
@@ -959,12 +1065,10 @@ class Matcher:
         headers keep their place), else by the best alignment that keeps the columns' order (an added column is
         left out, its own field).
         """
-        by_field: dict[str, TemplateSlot] = {}
-        for t in sorted(tslots, key=lambda t: (t.form != form_id, t.index)):
-            by_field.setdefault(t.field, t)
-        cols = sorted(by_field.values(), key=lambda t: t.index)
+        cols = _list_columns(tslots, form_id)
         one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
-        m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
+        if m is None:  # (else: the similarity of `headers` to `cols`' labels, given)
+            m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
         strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
         same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
         if strong < 1:

@@ -58,9 +58,9 @@ def test_form_first_assigns_the_same_fields(name: str) -> None:
     out = {}
     for widen in (None, 0.8):
         m = _matcher(widen)
-        m.tpl.rows.rows.clear()  # rows remembered under another setting
+        m.tpl.rows.clear()  # rows remembered under another setting
         out[widen] = [(x.slot.order, x.field_id, x.row) for x in m.assign(slots, form)]
-        m.tpl.rows.rows.clear()
+        m.tpl.rows.clear()
     assert out[None] == out[0.8]
     assert sum(f is not None for _o, f, _r in out[0.8]) > 20
 

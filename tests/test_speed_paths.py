@@ -255,7 +255,13 @@ def test_top_columns_are_best_first_with_ties_in_column_order() -> None:
     rng = np.random.default_rng(7)
     big = rng.random((40, 300)).round(2)  # many ties
     expected = np.argsort(-big, axis=1, kind="stable")[:, :6]
+    before = big.copy()
     assert np.array_equal(_top_columns(big, 6), expected)
+    assert np.array_equal(big, before)  # every cell put back
+    odd = np.array([[-np.inf, 0.3, -np.inf], [0.1, -np.inf, 0.1]], dtype=np.float32)  # fewer finite cells than k
+    kept = odd.copy()
+    assert _top_columns(odd, 3).tolist() == [[1, 0, 0], [0, 2, 0]]
+    assert np.array_equal(odd, kept) and odd.dtype == np.float32
 
 
 @settings(max_examples=200, deadline=None)
