@@ -92,14 +92,18 @@ def _may_be_range(folded: str) -> bool:
     return any(s in folded for s in signs) or not runs.isdisjoint(_RUN.findall(folded))
 
 
-def _tokens(folded: str) -> list[tuple[str, object]]:
-    """("num", Bound) / (role, word) / ("word", word) tokens of `folded` (folded, spaces single)."""
+def _tokens(folded: str) -> list[tuple[str, object]] | None:
+    """("num", Bound) / (role, word) / ("word", word) tokens of `folded` (folded, spaces single); None when a
+    number is written in digits Python cannot read (the grammar's digit class knows newer Unicode digits)."""
     pattern, roles = _grammar(), _roles()
     units = load_units()
     out: list[tuple[str, object]] = []
     for m in pattern.finditer(folded):
         if m.group("num"):
-            out.append(("num", Bound(float(m.group("num").replace(",", ".")), None)))
+            digits = m.group("num").replace(",", ".")
+            if not digits.replace(".", "").isdecimal():  # float()'s own test of each digit
+                return None
+            out.append(("num", Bound(float(digits), None)))
         elif m.group("rel"):
             out.append((roles[" ".join(m.group("rel").split())], m.group("rel")))
         elif out and out[-1][0] == "num" and (unit := units.canonical_of(m.group("word"))) is not None:
@@ -117,6 +121,8 @@ def read_range(text: str) -> Range | None:
     if not _may_be_range(folded):
         return None
     tokens = _tokens(folded)
+    if tokens is None:
+        return None
     lower: Bound | None = None
     upper: Bound | None = None
     for i, (kind, value) in enumerate(tokens):
