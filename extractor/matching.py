@@ -378,10 +378,9 @@ class _RowMemory:
         self._check(aliases)
         keys = [_row_key(form_id, s) for s in slots]
         rows, finished = self.rows, self.finished
-        found = []
-        for k, s in zip(keys, slots, strict=True):
-            typed = _type_key(s.raw) if s.raw and s.options is None else None
-            found.append(rows.get(k) if typed is None and not s.weak else finished.get((k, typed, s.weak)))
+        typed = [_type_key(s.raw) if s.raw and s.options is None else None for s in slots]
+        found = [rows.get(k) if t is None and not s.weak else finished.get((k, t, s.weak))
+                 for k, t, s in zip(keys, typed, slots, strict=True)]
         missing = [i for i, row in enumerate(found) if row is None]
         if missing:
             some = [slots[i] for i in missing]
@@ -390,9 +389,8 @@ class _RowMemory:
                 finished.clear()
             for i, s, row in zip(missing, some, fresh, strict=True):
                 found[i] = row
-                typed = _type_key(s.raw) if s.raw and s.options is None else None
-                if typed is not None or s.weak:
-                    finished[keys[i], typed, s.weak] = row
+                if typed[i] is not None or s.weak:
+                    finished[keys[i], typed[i], s.weak] = row
         return _stacked(found)
 
     def _check(self, aliases: dict[str, list[str]]) -> None:
