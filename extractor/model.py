@@ -8,6 +8,7 @@ debugging dumps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -224,21 +225,19 @@ class Result:
 
     def to_dict(self, shallow: bool = False) -> dict[str, Any]:
         """The result as the output JSON's dict (`shallow`: see `Field.to_dict`)."""
-        return {
-            "source": _source_dict(self.source),
-            "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
-            "fields": [f.to_dict(shallow) for f in self.fields],
-            "unmatched": [f.to_dict(shallow) for f in self.unmatched],
-            "warnings": list(self.warnings),
-        }
+        return self._dict(lambda f: f.to_dict(shallow))
 
     def view(self) -> dict[str, Any]:
         """`to_dict(shallow=True)` sharing each field's own dict rather than a copy of it: only to check and
         serialise at once (`output.write_result`), never to change."""
+        return self._dict(_field_view)
+
+    def _dict(self, field_dict: Callable[[Field], dict[str, Any]]) -> dict[str, Any]:
+        """The output JSON's dict with each field (matched or not) as `field_dict` gives it."""
         return {
             "source": _source_dict(self.source),
             "form": {"id": self.form_id, "confidence": self.form_confidence, "scores": self.form_scores},
-            "fields": list(map(_field_view, self.fields)),
-            "unmatched": list(map(_field_view, self.unmatched)),
+            "fields": list(map(field_dict, self.fields)),
+            "unmatched": list(map(field_dict, self.unmatched)),
             "warnings": list(self.warnings),
         }
