@@ -61,10 +61,7 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     if not blocks:
         return []
     keys = tuple(blocks[0][1].location)
-    try:  # a location's values as they are, when every one can be a key (DOCX: part, block)
-        where = {tuple(map(b.location.get, keys)): n for n, b in blocks}
-    except TypeError:  # a PDF bbox: `_key` makes its lists tuples
-        where = {_key(b.location, keys): n for n, b in blocks}
+    where = {_key(b.location, keys): n for n, b in blocks}
     covered: set[int] = set()
     for s in slots:
         own = s.location
@@ -72,10 +69,7 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
         for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
             if not isinstance(loc, dict):
                 continue
-            try:  # the same key as `_key` gives whenever its values are keys already
-                n = where.get(tuple(map(loc.get, keys)))
-            except TypeError:
-                n = where.get(_key(loc, keys))
+            n = where.get(_key(loc, keys))
             if n is not None:
                 span = loc.get("blocks", 1)
                 if span == 1:
