@@ -57,11 +57,15 @@ class Evidence:
     form_confidence: float
     consistency: list[str]
 
+    def inputs(self) -> tuple[Any, ...]:
+        """What the features are made of (`_features`' arguments, in order)."""
+        m = self.match
+        return (m.score, m.margin, m.form_prior, m.slot.options is not None, self.answer.ok, self.answer.quality,
+                self.form_confidence, bool(self.consistency))
+
     def values(self) -> tuple[float, ...]:
         """The features' values, in the order of `FEATURES`."""
-        m = self.match
-        return _features(m.score, m.margin, m.form_prior, m.slot.options is not None, self.answer.ok,
-                         self.answer.quality, self.form_confidence, bool(self.consistency))
+        return _features(*self.inputs())
 
     def features(self) -> dict[str, float]:
         return dict(zip(FEATURES, self.values(), strict=True))
@@ -100,11 +104,10 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
     if weights:
         conf = _logistic(coefficients(weights), evidence.values())
     else:  # the calibrated model's, remembered by the inputs of the features (see `_model_confidence`)
-        key = (m.score, m.margin, m.form_prior, m.slot.options is not None, answer.ok, answer.quality,
-               evidence.form_confidence, bool(evidence.consistency))
+        key = evidence.inputs()
         conf = _CONFIDENCE.get(key)
         if conf is None:
-            conf = _model_confidence(*key)
+            conf = _model_confidence(key)
     reasons = []
     if m.score < 0.85:  # the label-score feature below 0.85 (clipping to 0..1 changes no comparison with it)
         reasons.append(f"label_match {m.score:.2f}")
@@ -133,12 +136,11 @@ _CONFIDENCE: dict[tuple[Any, ...], float] = {}
 _CONFIDENCE_MAX = 65536
 
 
-def _model_confidence(label_score: float, margin: float, form_prior: Any, choice: bool, ok: bool, quality: float,
-                      form_confidence: float, failed: bool) -> float:
-    """`_logistic` with the calibrated weights for the features made of these inputs (`_features`), remembered by
-    them in `_CONFIDENCE`: label scores, margins and qualities repeat across the fields and returns of a form, and
-    equal inputs make equal features, so an entry is exact. Cleared past `_CONFIDENCE_MAX` entries."""
-    key = (label_score, margin, form_prior, choice, ok, quality, form_confidence, failed)
+def _model_confidence(key: tuple[Any, ...]) -> float:
+    """`_logistic` with the calibrated weights for the features made of the inputs `key` (`_features`' arguments,
+    in order), remembered under it in `_CONFIDENCE`: label scores, margins and qualities repeat across the fields
+    and returns of a form, and equal inputs make equal features, so an entry is exact. Cleared past
+    `_CONFIDENCE_MAX` entries."""
     conf = _logistic(_model_coefficients(), _features(*key))
     if len(_CONFIDENCE) >= _CONFIDENCE_MAX:
         _CONFIDENCE.clear()
