@@ -18,6 +18,7 @@ import numpy as np
 import rapidfuzz
 
 from extractor import compiled, similarity
+from extractor.assignments import Assignments, Plan
 from extractor.catalogue import PATTERNS, Catalogue, Keys, TemplateSlot
 from extractor.similarity import Targets, grid
 from extractor.similarity import sim_matrix as _sim_matrix
@@ -365,32 +366,42 @@ class _RowMemory:
     def __init__(self) -> None:
         self.rows: dict[tuple[Any, ...], np.ndarray] = {}
         self.finished: dict[tuple[Any, ...], np.ndarray] = {}  # typed or weak slots' score rows (`scored`)
+        self.assigned = Assignments()  # what `Matcher._assigned` gave, by the slots' score keys
         self.aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def score_keys(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot]
+                   ) -> list[tuple[Any, ...]]:
+        """Each slot's score-row key: (its wording key `_row_key`, the type key of what was typed (`_type_key`;
+        None for options or nothing typed), whether it is a weak blank). Its score row is a function of it."""
+        self._check(aliases)
+        return [(_row_key(form_id, s), _type_key(s.raw) if s.raw and s.options is None else None, s.weak)
+                for s in slots]
 
     def scored(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
                compute: Callable[[Sequence[Slot], str | None], np.ndarray],
-               finish: Callable[[np.ndarray, Sequence[Slot]], np.ndarray]) -> np.ndarray:
+               finish: Callable[[np.ndarray, Sequence[Slot]], np.ndarray],
+               keys: list[tuple[Any, ...]] | None = None) -> np.ndarray:
         """Score rows of `slots` (a fresh array): their wording rows (`get`) made score rows by
         `finish(rows, slots)`, which depends on a slot's wording row, the type key of what was typed
         (`_type_key`; none for options) and whether it is a weak blank alone, elementwise within the row. A slot
         with nothing typed that is no weak blank keeps its wording row; the others' rows are remembered by
-        (wording, type key, weakness) in `finished` (MAX_FINISHED rows, then it starts again)."""
-        self._check(aliases)
-        keys = [_row_key(form_id, s) for s in slots]
+        (wording, type key, weakness) in `finished` (MAX_FINISHED rows, then it starts again). `keys`: the
+        slots' `score_keys`, when already made."""
+        if keys is None:
+            keys = self.score_keys(aliases, form_id, slots)
         rows, finished = self.rows, self.finished
-        typed = [_type_key(s.raw) if s.raw and s.options is None else None for s in slots]
-        found = [rows.get(k) if t is None and not s.weak else finished.get((k, t, s.weak))
-                 for k, t, s in zip(keys, typed, slots, strict=True)]
+        found = [rows.get(key[0]) if key[1] is None and not key[2] else finished.get(key) for key in keys]
         missing = [i for i, row in enumerate(found) if row is None]
         if missing:
             some = [slots[i] for i in missing]
             fresh = finish(self.get(aliases, form_id, some, compute), some)
             if len(finished) + len(missing) > self.MAX_FINISHED:
                 finished.clear()
-            for i, s, row in zip(missing, some, fresh, strict=True):
+            for i, row in zip(missing, fresh, strict=True):
                 found[i] = row
-                if typed[i] is not None or s.weak:
-                    finished[keys[i], typed[i], s.weak] = row
+                key = keys[i]
+                if key[1] is not None or key[2]:
+                    finished[key] = row
         return _stacked(found)
 
     def _check(self, aliases: dict[str, list[str]]) -> None:
@@ -403,6 +414,7 @@ class _RowMemory:
         """Forget every row (scoring settings changed)."""
         self.rows.clear()
         self.finished.clear()
+        self.assigned.clear()
 
     def get(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
             compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
@@ -487,6 +499,8 @@ class _Templates:
         codes = {f: n for n, f in enumerate(dict.fromkeys(t.field for t in ts))}
         self.field_code = np.array([codes[t.field] for t in ts], dtype=np.intp)
         self.field_names = list(codes)  # by code
+        self.code_of = codes
+        self.column_of = {id(t): j for j, t in enumerate(ts)}  # (`Matcher._assigned`: a template's column)
         self.field_name_arr = np.array(self.field_names, dtype=object)
         self.by_field = np.argsort(self.field_code, kind="stable")
         self.field_starts = np.flatnonzero(np.r_[True, np.diff(self.field_code[self.by_field]) != 0])
@@ -741,11 +755,38 @@ class Matcher:
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
         list_matches, rest = self._list_tables(slots, form_id)
         rest = [s for s in rest if s.kind != "label"]  # row labels of grid tables are the form's own text
-        templates, S = self.score(rest, form_id)
-        matches = self._greedy(rest, templates, S, form_id)
+        matches = self._assigned(rest, form_id)
         if form_id:
             self._fill_gaps(matches, form_id)
         return sorted(matches + list_matches, key=lambda m: m.slot.order)
+
+    def _assigned(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
+        """`_greedy(slots, *self.score(slots, form_id), form_id)`, remembered. What `_greedy` gives depends on
+        the score matrix, the slots' document order (`_order_adjust`) and the form alone; the score matrix is
+        the slots' score rows, each a function of its slot's score key (`_RowMemory.score_keys`). So a return
+        whose slots have the same keys in the same order (the same form, wordings and kinds of typed values,
+        whatever the values) gets the same fields, scores, margins and candidates: kept by (form, keys, order),
+        in `extractor.assignments` (bounded), forgotten with the rows (`_RowMemory.clear`)."""
+        tpl = self.tpl
+        if not slots or not tpl.slots:
+            return self._greedy(slots, *self.score(slots, form_id), form_id)
+        memory = tpl.rows
+        keys = memory.score_keys(self.cat.aliases, form_id, slots)
+        key = memory.assigned.key(form_id, keys, sorted(range(len(slots)), key=lambda i: slots[i].order))
+        plan = memory.assigned.get(key)
+        if plan is not None:
+            templates = tpl.slots
+            return [Match(s, None, None, score, margin, None, prior, cands) if j < 0 else
+                    Match(s, templates[j].field, templates[j], score, margin, None, prior, cands)
+                    for s, (j, score, margin, prior, cands) in zip(slots, plan.rows(tpl.field_names), strict=True)]
+        S = memory.scored(self.cat.aliases, form_id, slots, self._wording_rows, self._finish, keys)
+        matches = self._greedy(slots, tpl.slots, S, form_id)
+        column, code = tpl.column_of, tpl.code_of
+        memory.assigned.put(key, Plan([-1 if m.template is None else column[id(m.template)] for m in matches],
+                                      [m.score for m in matches], [m.margin for m in matches],
+                                      [m.form_prior for m in matches],
+                                      [[(code[name], v) for name, v in m.candidates] for m in matches]), keys)
+        return matches
 
     def _greedy(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot], S: np.ndarray,
                 form_id: str | None) -> list[Match]:
