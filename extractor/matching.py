@@ -456,6 +456,44 @@ class _View:
         self.factor = {kind: f[idx] for kind, f in tpl.factor.items()}
         self.has_unit = tpl.has_unit[idx]
         self.units = tpl.units[idx]
+        self._other: dict[str, tuple[np.ndarray, bool]] = {}
+        self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._by_field: dict[str, list[int]] | None = None
+
+    def other(self, form_id: str) -> tuple[np.ndarray, bool]:
+        """The view's columns of forms other than `form_id` (positions in the view), and whether that is all of
+        them (made once per form)."""
+        found = self._other.get(form_id)
+        if found is None:
+            if len(self._other) > 256:
+                self._other.clear()
+            cols = np.flatnonzero(self.forms != form_id)
+            found = self._other[form_id] = (cols, cols.size == self.forms.size)
+        return found
+
+    def unit_columns(self, unit: str) -> tuple[np.ndarray, np.ndarray]:
+        """The view's columns with a unit equal to the folded `unit`, and those with another unit."""
+        found = self._unit_columns.get(unit)
+        if found is None:
+            if len(self._unit_columns) > 4096:
+                self._unit_columns.clear()
+            same = self.units == unit
+            found = (np.flatnonzero(self.has_unit & same), np.flatnonzero(self.has_unit & ~same))
+            self._unit_columns[unit] = found
+        return found
+
+    def by_field(self) -> dict[str, list[int]]:
+        """The view's columns (positions) of each field id."""
+        if self._by_field is None:
+            self._by_field = _columns_by_field(self.slots)
+        return self._by_field
+
+
+def _columns_by_field(templates: Sequence[TemplateSlot]) -> dict[str, list[int]]:
+    by_field: dict[str, list[int]] = {}
+    for j, t in enumerate(templates):
+        by_field.setdefault(t.field, []).append(j)
+    return by_field
 
 
 class _Templates:
@@ -617,72 +655,94 @@ class Matcher:
         if not form_id or widen is None or not tpl.in_form(form_id).any():
             return self._view_rows(slots, form_id, tpl.all)
         inside, outside = tpl.view(form_id, True), tpl.view(form_id, False)
+        # the options' rows of the choice slots, made once for both views
+        choice = [i for i, s in enumerate(slots) if s.kind == "choice"]
+        options = self._option_rows([slots[i] for i in choice], choice) if choice else None
         S = np.full((len(slots), len(tpl.slots)), NOT_SCORED)
-        S_in = self._view_rows(slots, form_id, inside)
+        S_in = self._view_rows(slots, form_id, inside, options)
         S[:, inside.idx] = S_in
-        weak = np.flatnonzero(S_in.max(axis=1, initial=-np.inf) < widen)
-        if weak.size and outside.idx.size:
-            S[np.ix_(weak, outside.idx)] = self._view_rows([slots[i] for i in weak], form_id, outside)
+        weak = np.flatnonzero(S_in.max(axis=1, initial=-np.inf) < widen).tolist()
+        if weak and outside.idx.size:
+            some = None if options is None else {n: options[i] for n, i in enumerate(weak) if i in options}
+            S[np.ix_(weak, outside.idx)] = self._view_rows([slots[i] for i in weak], form_id, outside, some)
         return S
 
-    def _view_rows(self, slots: Sequence[Slot], form_id: str | None, view: _View) -> np.ndarray:
-        """Wording rows of `slots` over the template columns of `view`."""
+    def _view_rows(self, slots: Sequence[Slot], form_id: str | None, view: _View,
+                   options: dict[int, np.ndarray] | None = None) -> np.ndarray:
+        """Wording rows of `slots` over the template columns of `view`. `options`: `_option_rows` of the slots,
+        by index, when already made (over every template column)."""
         tpl = self.tpl
         templates = view.slots
         cfg = self.cfg
+        n, width = len(slots), len(templates)
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
         L = _sim_matrix(s_label, view.label_keys)
         C = _sim_matrix(s_ctx, view.context_keys, subset=False)
         if self.cat.aliases:
-            self._alias_adjust(L, C, s_label, templates)
-        s_col = [Keys.of(s.column) if s.column else None for s in slots]
-        K = np.full((len(slots), len(templates)), 1.0)
-        with_col = [i for i, k in enumerate(s_col) if k is not None]
-        if with_col and view.col_pos:
-            sub = _sim_matrix([s_col[i] for i in with_col], view.col_keys)
+            self._alias_adjust(L, C, s_label, templates, view)
+        with_col = [i for i, s in enumerate(slots) if s.column]
+        K = np.full((n, width), 1.0)
+        if with_col:
             K[with_col] = 0.3
-            K[np.ix_(with_col, view.col_pos)] = sub
-        elif with_col:
-            K[with_col] = 0.3
-        without = [i for i, k in enumerate(s_col) if k is None]
-        if without and view.col_folded_pos:
-            for i in without:
-                # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …")
-                hit = tpl.column_in(fold(slots[i].context or slots[i].label))
-                K[i, view.col_folded_pos] = hit[view.col_folded_sel]
-        kinds = [s.kind for s in slots]
-        S = np.zeros_like(L)
+            if view.col_pos:
+                sub = _sim_matrix([Keys.of(slots[i].column) for i in with_col], view.col_keys)
+                K[np.ix_(with_col, view.col_pos)] = sub
+        if len(with_col) < n and view.col_folded_pos:
+            # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …"): each slot's row of
+            # column hits, all of them put in place at once (the same values as one slot at a time)
+            without = [i for i, s in enumerate(slots) if not s.column]
+            column_in = tpl.column_in
+            hits = _stacked([column_in(fold(slots[i].context or slots[i].label)) for i in without])
+            K[np.ix_(without, view.col_folded_pos)] = hits[:, view.col_folded_sel]
+        by_kind: dict[str, list[int]] = {}
+        for i, s in enumerate(slots):
+            by_kind.setdefault(s.kind, []).append(i)
+        S = None
         for kind in ("blank", "cell", "choice"):
-            rows = [i for i, k in enumerate(kinds) if k == kind]
+            rows = by_kind.get(kind)
             if not rows:
                 continue
             w = cfg[kind]
+            whole = len(rows) == n  # (one kind: the whole matrices, no gathers; the same numbers elementwise)
             if kind == "choice":
-                opt = self._option_sim([slots[i] for i in rows])[:, view.idx]
-                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt \
-                    + w["column"] * K[rows]
+                got = options if options is not None else self._option_rows([slots[i] for i in rows], rows)
+                opt = _stacked([got[i] for i in rows]) if len(view.idx) == len(tpl.slots) else \
+                    _stacked([got[i] for i in rows]).take(view.idx, axis=1)
+                part = (w["label"] * L + w["context"] * C + w["options"] * opt + w["column"] * K) if whole else \
+                    w["label"] * L[rows] + w["context"] * C[rows] + w["options"] * opt + w["column"] * K[rows]
             else:
-                S[rows] = w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
-            S[rows] *= view.factor[kind]
+                part = (w["label"] * L + w["context"] * C + w["column"] * K) if whole else \
+                    w["label"] * L[rows] + w["context"] * C[rows] + w["column"] * K[rows]
+            if whole:  # (in L's type, as the rows stored into a matrix like L below)
+                S = part.astype(L.dtype, copy=False)
+                S *= view.factor[kind]
+            else:
+                if S is None:
+                    S = np.zeros_like(L)
+                S[rows] = part
+                S[rows] *= view.factor[kind]
+        if S is None:
+            S = np.zeros_like(L)
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
         Sec = _sim_matrix(sec_keys, view.section_keys, subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
-            other = view.forms != form_id
-            S[:, other] -= cfg["other_form_penalty"]
+            other, every = view.other(form_id)
+            if every:
+                S -= cfg["other_form_penalty"]
+            elif other.size:
+                S[:, other] -= cfg["other_form_penalty"]
         self._unit_adjust(S, slots, view)
         return S
 
     def _alias_adjust(self, L: np.ndarray, C: np.ndarray, s_label: Sequence[Keys],
-                      templates: Sequence[TemplateSlot]) -> None:
+                      templates: Sequence[TemplateSlot], view: _View | None = None) -> None:
         """A slot label close to a learnt alias of a field reads as that field's own label and context."""
         pairs = [(fid, Keys.of(a)) for fid, labels in self.cat.aliases.items() for a in labels]
         A = _sim_matrix(s_label, [k for _, k in pairs], subset=False)
-        by_field: dict[str, list[int]] = {}
-        for j, t in enumerate(templates):
-            by_field.setdefault(t.field, []).append(j)
+        by_field = view.by_field() if view is not None else _columns_by_field(templates)
         for a, (fid, _) in enumerate(pairs):
             hit = np.flatnonzero(A[:, a] >= self.cfg["alias_min"])
             cols = by_field.get(fid, [])
@@ -693,20 +753,30 @@ class Matcher:
 
     def _option_sim(self, slots: Sequence[Slot]) -> np.ndarray:
         """Mean, over a slot's printed options, of the best similarity to each template slot's options."""
+        out = np.zeros((len(slots), len(self.tpl.slots)))
+        got = self._option_rows(slots, range(len(slots)))
+        for i, row in got.items():
+            out[i] = row
+        return out
+
+    def _option_rows(self, slots: Sequence[Slot], index: Sequence[int]) -> dict[int, np.ndarray]:
+        """`_option_sim`'s rows of `slots`, under their `index` (each row is its slot's alone: a mean over its own
+        options, column by column)."""
         templates = self.tpl.slots
-        out = np.zeros((len(slots), len(templates)))
         s_keys = [Keys.of(o.text) for s in slots for o in s.options or []]
         s_owner = [i for i, s in enumerate(slots) for _ in s.options or []]
         tpl = self.tpl
+        zero = np.zeros(len(templates))
         if not s_keys or not tpl.option_keys:
-            return out
+            return {i: zero for i in index}
         m = _sim_matrix(s_keys, tpl.option_keys)
         best = np.zeros((len(s_keys), len(templates)))
         # each template's options are a contiguous run of columns: the max over each run
         best[:, tpl.option_owner] = np.maximum.reduceat(m, tpl.option_start, axis=1)
         s_owner_arr = np.array(s_owner)
+        out = {i: zero for i in index}
         for i in set(s_owner):
-            out[i] = best[s_owner_arr == i].mean(axis=0)
+            out[index[i]] = best[s_owner_arr == i].mean(axis=0)
         return out
 
     def _type_adjust(self, S: np.ndarray, slots: Sequence[Slot]) -> None:
@@ -744,12 +814,18 @@ class Matcher:
         return [np.where(mask, amount, 0.0) for mask, amount in masks if mask.any()]
 
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
+        """A unit printed by the blank that a template's unit agrees with (a bonus) or clashes with (a penalty); the
+        slots printing one unit in one step (the same additions, cell by cell)."""
+        by_unit: dict[str, list[int]] = {}
         for i, s in enumerate(slots):
-            if not s.unit_text:
-                continue
-            same = view.units == fold(s.unit_text)
-            S[i, view.has_unit & same] += self.cfg["unit_agree_bonus"]
-            S[i, view.has_unit & ~same] -= self.cfg["unit_clash_penalty"]
+            if s.unit_text:
+                by_unit.setdefault(s.unit_text, []).append(i)
+        for unit, rows in by_unit.items():
+            agree, clash = view.unit_columns(fold(unit))
+            if agree.size:
+                S[np.ix_(rows, agree)] += self.cfg["unit_agree_bonus"]
+            if clash.size:
+                S[np.ix_(rows, clash)] -= self.cfg["unit_clash_penalty"]
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
