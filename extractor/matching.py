@@ -276,6 +276,7 @@ class _ListPlan:
     label_keys: Targets
     spans: list[tuple[int, int]]
     section_keys: Targets
+    columns: list[list[TemplateSlot]]  # each list's `_list_columns`
 
 
 def _form_keys(catalogue: Catalogue) -> tuple[Sequence[Keys], dict[str, tuple[int, int]]]:
@@ -565,12 +566,14 @@ class _Templates:
         if found is None:
             keys: list[Keys] = []
             spans = []
+            columns = []
             for tslots in self.lists.values():
                 cols = _list_columns(tslots, form_id)
                 spans.append((len(keys), len(keys) + len(cols)))
                 keys += [t.label_keys for t in cols]
+                columns.append(cols)
             sections = Targets(Keys.of(tslots[0].section) for tslots in self.lists.values())
-            found = self._list_plans[form_id] = _ListPlan(Targets(keys), spans, sections)
+            found = self._list_plans[form_id] = _ListPlan(Targets(keys), spans, sections, columns)
         return found
 
     def in_form(self, form_id: str) -> np.ndarray:
@@ -848,7 +851,8 @@ class Matcher:
             return self._greedy(slots, *self.score(slots, form_id), form_id)
         memory = tpl.rows
         keys = memory.score_keys(self.cat.aliases, form_id, slots)
-        key = memory.assigned.key(form_id, keys, sorted(range(len(slots)), key=lambda i: slots[i].order))
+        orders = [s.order for s in slots]
+        key = memory.assigned.key(form_id, keys, sorted(range(len(slots)), key=orders.__getitem__))
         plan = memory.assigned.get(key)
         if plan is not None:
             templates = tpl.slots
@@ -975,7 +979,7 @@ class Matcher:
     def _held_by_empty(s: Slot, matches: Sequence[Match], form_id: str) -> Match | None:
         """The match of an empty blank (nothing typed, nothing ticked) holding a field of the detected form of the
         rare type `s` reads as (a date), nearest to `s` in the document; None when there is none."""
-        rare = _rare_type(_readable(s.raw))
+        rare = _type_key(s.raw or "")[1]  # (`_rare_type(_readable(s.raw))`, remembered)
         if not rare:
             return None
         held = [m for m in matches if m.template is not None and m.template.form == form_id and m.template.type in rare
@@ -995,11 +999,9 @@ class Matcher:
 
     @staticmethod
     def _gap_candidate(s: Slot, pool: Sequence[TemplateSlot], taken: set[str], strict: bool) -> TemplateSlot | None:
-        quality = _readable(s.raw)
-        rare = _rare_type(quality)
+        readable, rare = _type_key(s.raw or "")  # (the types of `_readable(s.raw)` and their `_rare_type`)
         if strict and not rare:
             return None  # (strict takes only fields of the rare type the answer reads as)
-        readable = set(quality)
         for t in pool:
             if t.field in taken or t.kind == "list" or (t.kind == "choice") != (s.options is not None):
                 continue
@@ -1107,8 +1109,10 @@ class Matcher:
         for table, cells in by_table.items():
             first_col: dict[str, int] = {}
             for s in cells:
-                if s.column:
-                    first_col[s.column] = min(first_col.get(s.column, 10**6), s.location.get("col", 0))
+                column = s.column
+                if column:  # (the least "col" of each column's cells, at most 10**6)
+                    old, col = first_col.get(column, 1000000), s.location.get("col", 0)
+                    first_col[column] = col if col < old else old
             headers = sorted(first_col, key=first_col.__getitem__)
             if len(headers) < 2 or not lists:
                 continue
@@ -1127,19 +1131,21 @@ class Matcher:
             rows = sorted({s.row for s in cells if s.row is not None and s.raw})
             row_no = {r: n for n, r in enumerate(rows, start=1)}
             given: set[tuple[str, int]] = set()  # two columns under one header: the second is not that field
+            rounded = round(quality, 3)
             for s in cells:
                 consumed.add(id(s))
                 t = col_map.get(s.column or "")
-                if t is not None and s.row in row_no and (t.field, s.row) in given:
-                    t = None
-                if t is not None and s.row in row_no:
-                    given.add((t.field, s.row))
-                if t is None or s.row not in row_no:
+                n = row_no.get(s.row)  # (None: not a data row with something typed)
+                if t is not None and n is not None:
+                    if (t.field, s.row) in given:
+                        t = None
+                    else:
+                        given.add((t.field, s.row))
+                if t is None or n is None:
                     if s.raw:
                         matched.append(Match(s, None, None, 0.0, 0.0))
                     continue
-                matched.append(Match(s, t.field, t, quality, 1.0, row_no[s.row], t.form == form_id,
-                                     [(t.field, round(quality, 3))]))
+                matched.append(Match(s, t.field, t, quality, 1.0, n, t.form == form_id, [(t.field, rounded)]))
         rest = [s for s in slots if id(s) not in consumed]
         return matched, rest
 
@@ -1159,7 +1165,7 @@ class Matcher:
             secs = _sim_matrix([Keys.of(section)], plan.section_keys)[0].tolist()
             for n, (prefix, tslots) in enumerate(self.tpl.lists.items()):
                 lo, hi = plan.spans[n]
-                fit = self._list_fit(list(headers), tslots, form_id, m_all[:, lo:hi])
+                fit = self._list_fit(list(headers), tslots, form_id, m_all[:, lo:hi], plan.columns[n])
                 if fit is not None:
                     col_map, quality = fit
                     sec = secs[n]
@@ -1172,7 +1178,8 @@ class Matcher:
         return found
 
     def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None,
-                  m: np.ndarray | None = None) -> tuple[dict[str, TemplateSlot], float] | None:
+                  m: np.ndarray | None = None, cols: list[TemplateSlot] | None = None
+                  ) -> tuple[dict[str, TemplateSlot], float] | None:
         """Map a table's column headers (in column order) onto a list's columns, one to one.
 
         A table is taken for the list when at least two headers match a column well, or one does and the others
@@ -1180,7 +1187,8 @@ class Matcher:
         headers keep their place), else by the best alignment that keeps the columns' order (an added column is
         left out, its own field).
         """
-        cols = _list_columns(tslots, form_id)
+        if cols is None:  # (else: `_list_columns(tslots, form_id)`, given)
+            cols = _list_columns(tslots, form_id)
         one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
         if m is None:  # (else: the similarity of `headers` to `cols`' labels, given)
             m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
