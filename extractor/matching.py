@@ -395,7 +395,7 @@ class _RowMemory:
         missing = [i for i, row in enumerate(found) if row is None]
         if missing:
             some = [slots[i] for i in missing]
-            fresh = finish(self.get(aliases, form_id, some, compute), some)
+            fresh = finish(self.get(aliases, form_id, some, compute, [keys[i][0] for i in missing]), some)
             if len(finished) + len(missing) > self.MAX_FINISHED:
                 finished.clear()
             for i, row in zip(missing, fresh, strict=True):
@@ -418,10 +418,13 @@ class _RowMemory:
         self.assigned.clear()
 
     def get(self, aliases: dict[str, list[str]], form_id: str | None, slots: Sequence[Slot],
-            compute: Callable[[Sequence[Slot], str | None], np.ndarray]) -> np.ndarray:
-        """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen."""
+            compute: Callable[[Sequence[Slot], str | None], np.ndarray],
+            keys: list[tuple[Any, ...]] | None = None) -> np.ndarray:
+        """Rows of `slots` (a fresh array), computing with `compute(slots, form_id)` only those not yet seen.
+        `keys`: the slots' `_row_key`s, when already made."""
         self._check(aliases)
-        keys = [_row_key(form_id, s) for s in slots]
+        if keys is None:
+            keys = [_row_key(form_id, s) for s in slots]
         rows = self.rows
         found = list(map(rows.get, keys))  # (each key hashed once when every row is known)
         missing = {keys[i]: i for i, row in enumerate(found) if row is None}
@@ -457,6 +460,11 @@ class _View:
         self.factor = {kind: f[idx] for kind, f in tpl.factor.items()}
         self.has_unit = tpl.has_unit[idx]
         self.units = tpl.units[idx]
+        # the view's columns as runs of consecutive template columns (start, stop, position in the view)
+        breaks = np.flatnonzero(np.diff(idx) != 1) + 1 if idx.size else np.zeros(0, dtype=np.intp)
+        starts = [0, *breaks.tolist()]
+        stops = [*breaks.tolist(), int(idx.size)]
+        self.runs = [(int(idx[a]), int(idx[a]) + (b - a), a) for a, b in zip(starts, stops, strict=True) if b > a]
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._by_field: dict[str, list[int]] | None = None
@@ -488,6 +496,22 @@ class _View:
         if self._by_field is None:
             self._by_field = _columns_by_field(self.slots)
         return self._by_field
+
+
+def _put(S: np.ndarray, rows: list[int] | None, view: _View, part: np.ndarray) -> None:
+    """`S[np.ix_(rows, view.idx)] = part` (every row when `rows` is None), a run of consecutive columns at a time
+    when the view's columns are a few runs (a form's columns are one run, the other forms' two at most)."""
+    if len(view.runs) > 4:
+        if rows is None:
+            S[:, view.idx] = part
+        else:
+            S[np.ix_(rows, view.idx)] = part
+        return
+    for lo, hi, at in view.runs:
+        if rows is None:
+            S[:, lo:hi] = part[:, at:at + hi - lo]
+        else:
+            S[rows, lo:hi] = part[:, at:at + hi - lo]
 
 
 def _columns_by_field(templates: Sequence[TemplateSlot]) -> dict[str, list[int]]:
@@ -663,11 +687,11 @@ class Matcher:
         options = self._option_rows([slots[i] for i in choice], choice) if choice else None
         S = np.full((len(slots), len(tpl.slots)), NOT_SCORED)
         S_in = self._view_rows(slots, form_id, inside, options)
-        S[:, inside.idx] = S_in
+        _put(S, None, inside, S_in)
         weak = np.flatnonzero(S_in.max(axis=1, initial=-np.inf) < widen).tolist()
         if weak and outside.idx.size:
             some = None if options is None else {n: options[i] for n, i in enumerate(weak) if i in options}
-            S[np.ix_(weak, outside.idx)] = self._view_rows([slots[i] for i in weak], form_id, outside, some)
+            _put(S, weak, outside, self._view_rows([slots[i] for i in weak], form_id, outside, some))
         return S
 
     def _view_rows(self, slots: Sequence[Slot], form_id: str | None, view: _View,

@@ -13,7 +13,7 @@ import pytest
 
 from bench.user_cases import variant_returns
 from extractor.catalogue import Keys, load_catalogue
-from extractor.matching import NOT_SCORED, Matcher, _View, detect_form
+from extractor.matching import NOT_SCORED, Matcher, _put, _View, detect_form
 from extractor.readers import read
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot, find_slots
@@ -157,3 +157,26 @@ def test_units_and_columns_equal_the_plain_computation(documents) -> None:
             for n, (s, u) in enumerate(zip(base, units, strict=True))]
     for form_id in (form, None):
         assert _same(m._wording_rows(made, form_id), _plain_wording_rows(m, made, form_id))
+
+
+def test_rows_put_by_runs_of_columns_equal_the_fancy_assignment() -> None:
+    m = Matcher(load_catalogue())
+    width = len(m.tpl.slots)
+    rng = np.random.default_rng(7)
+    form = m.tpl.slots[0].form
+    views = [m.tpl.view(form, True), m.tpl.view(form, False), m.tpl.all]
+    for size in (1, 5, 40):  # (scattered columns: many runs)
+        views.append(_View(m.tpl, np.sort(rng.choice(width, size, replace=False))))
+    views.append(_View(m.tpl, np.r_[3:9, 20:22, width - 4:width]))
+    assert {len(v.runs) <= 4 for v in views} == {True, False}
+    for view in views:
+        for rows in (None, [0, 2, 3], [1]):
+            n = 4 if rows is None else len(rows)
+            part = rng.random((n, view.idx.size))
+            fancy, put = np.full((4, width), NOT_SCORED), np.full((4, width), NOT_SCORED)
+            if rows is None:
+                fancy[:, view.idx] = part
+            else:
+                fancy[np.ix_(rows, view.idx)] = part
+            _put(put, rows, view, part)
+            assert _same(put, fancy)
