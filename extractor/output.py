@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 import orjson
 
-from extractor import compiled
+from extractor import compiled, field_check
 from extractor.catalogue import PATTERNS
 from extractor.model import Result
 
@@ -73,6 +73,13 @@ def check_source() -> str:
     return fastjsonschema.compile_to_code(inline_refs(schema), detailed_exceptions=False)
 
 
+@functools.lru_cache(maxsize=1)
+def _fields_shortcut() -> bool:
+    """Does `extractor.field_check` stand for the result schema's field definition (see its docstring)?"""
+    with open(SCHEMA, encoding="utf-8") as fh:
+        return field_check.enabled(json.load(fh))
+
+
 # the code that decides what fastjsonschema generates: a new version gives a new cache key
 _FASTJSONSCHEMA_CODE = sorted(Path(fastjsonschema.__file__).parent.glob("*.py"))
 
@@ -107,9 +114,18 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate(data: dict[str, Any]) -> None:
-    """Raise jsonschema.ValidationError when `data` does not follow the result schema."""
+    """Raise jsonschema.ValidationError when `data` does not follow the result schema.
+
+    The field lists are checked column by column (`extractor.field_check`) when that test stands for the schema
+    and accepts them, and the rest of the result by the generated check; otherwise the generated check walks
+    the whole result. Either way a result is accepted or refused as the generated check alone would."""
+    check = _fast_check()
     try:
-        _fast_check()(data)
+        if (type(data) is dict and _fields_shortcut() and field_check.fields_valid(data.get("fields"))
+                and field_check.fields_valid(data.get("unmatched"))):
+            check({**data, "fields": [], "unmatched": []})  # the same keys, the fields known to be valid
+        else:
+            check(data)
     except fastjsonschema.JsonSchemaException:
         # jsonschema has the last word (and the clearer message); fastjsonschema is a little stricter
         # (e.g. its `$` does not match before a final newline)

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import importlib
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from extractor.errors import InputError, PatternError
 from extractor.model import Document, Source
 from extractor.readers import docx as docx_reader
-from extractor.readers.sniff import FAMILIES, CorruptZip, Kind, sniff
+from extractor.readers.sniff import FAMILIES, CorruptZip, Kind, sniff, sniff_package
 from extractor.text.legacy import label, repair_items
 from extractor.yamlfile import read_mapping
 
@@ -105,10 +106,19 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
     name = str(path)
     data = _load(p, MAX_BYTES if max_bytes is None else max_bytes)
     try:
-        kind = sniff(data)
+        kind, package = sniff_package(data)
     except CorruptZip as exc:
         raise InputError(f"the file is a damaged ZIP/Word file and cannot be opened ({exc}); ask for it again "
                          "or re-save it in Word", path=name) from None
+    try:
+        return _read_kind(data, kind, package, name)
+    finally:
+        if package is not None:
+            package.close()
+
+
+def _read_kind(data: bytes, kind: Kind, package: zipfile.ZipFile | None, name: str) -> Document:
+    """`read`'s work once the kind is known; `package` is the zip `sniff_package` opened for a Word document."""
     if kind.kind == "encrypted":
         raise InputError("the document is password-protected; open it in Word, remove the password (File > Info "
                          "> Protect Document) and save it again", path=name)
@@ -123,7 +133,7 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
                          f"{advice(kind)}", path=name)
     source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=kind.kind)
     if reader is docx_reader.read_docx and kind.main_part:  # sniff has read the package's relationships
-        return repair_mojibake(docx_reader.read_docx(data, source, main=kind.main_part))
+        return repair_mojibake(docx_reader.read_docx(data, source, main=kind.main_part, package=package))
     return repair_mojibake(reader(data, source))
 
 

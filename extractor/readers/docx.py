@@ -804,16 +804,21 @@ def _item_text(item: Block | Table) -> str:
     return "\n".join(c.text for row in item.rows for c in row)
 
 
-def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None, main: str | None = None
-              ) -> Document:
+def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = None, main: str | None = None,
+              package: zipfile.ZipFile | None = None) -> Document:
     """Read DOCX bytes into a `Document` (see the module docstring); raises `InputError` for bad input.
-    `main`: the main part's name when the caller has it (`sniff` read it from ``_rels/.rels``)."""
+    `main`: the main part's name when the caller has it (`sniff` read it from ``_rels/.rels``); `package`: the
+    zip of `data` when the caller has opened it (`sniff_package`: its central directory is not read again); it
+    is closed here."""
     path = source.path
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"the file is a damaged ZIP/Word file ({exc}); ask for it again or re-save it in Word",
-                         path=path) from None
+    if package is not None:
+        z = package
+    else:
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise InputError(f"the file is a damaged ZIP/Word file ({exc}); ask for it again or re-save it in Word",
+                             path=path) from None
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:

@@ -70,8 +70,27 @@ def _ole_entry(data: bytes, name: str) -> bool:
 def main_part_name(z: zipfile.ZipFile) -> str:
     """The officeDocument target named by ``_rels/.rels``, else ``word/document.xml``."""
     try:
-        root = etree.fromstring(z.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
-    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError):
+        rels = z.read("_rels/.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return "word/document.xml"
+    name = _MAIN_PARTS.get(rels)
+    if name is None:
+        name = _main_part(rels)
+        if len(_MAIN_PARTS) >= MAIN_PART_MEMO_MAX:
+            _MAIN_PARTS.clear()
+        _MAIN_PARTS[rels] = name
+    return name
+
+
+MAIN_PART_MEMO_MAX = 256  # `_rels/.rels` parts remembered (returns of one form share theirs byte for byte)
+_MAIN_PARTS: dict[bytes, str] = {}
+
+
+def _main_part(rels: bytes) -> str:
+    """The main part's name that the package relationships `rels` give (a function of the bytes alone)."""
+    try:
+        root = etree.fromstring(rels, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
         return "word/document.xml"
     for rel in root.iter(f"{RELS_NS}Relationship"):
         if (rel.get("Type") or "").endswith(OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
@@ -80,32 +99,45 @@ def main_part_name(z: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _sniff_zip(data: bytes) -> Kind:
+def _sniff_zip(data: bytes) -> tuple[Kind, zipfile.ZipFile | None]:
+    """The kind of a zip, and the open zip when it is a Word document (else it is closed)."""
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise CorruptZip(str(exc)) from exc
-    with z:
-        names = set(z.namelist())
-        if "mimetype" in names:
-            try:
-                mime = z.read("mimetype").strip()
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-                raise CorruptZip(str(exc)) from exc
-            if mime == ODT_MIME:
-                return Kind("odt", "an OpenDocument text (.odt)")
-            if mime.startswith(b"application/vnd.oasis.opendocument"):
-                return Kind("unknown", f"an OpenDocument file of another kind ({mime.decode('ascii', 'replace')})",
-                            family="other_document")
-        main = main_part_name(z)
-        if main in names:
-            return Kind("docx", "a Word document (.docx)", main)
-        for prefix, what, family in _OOXML_OTHER:
-            if any(n.startswith(prefix) for n in names):
-                return Kind("unknown", what, family=family)
-        if any(n.startswith("word/") for n in names) or "[Content_Types].xml" in names:
-            return Kind("damaged", f"the Word package has no {main}")
-        return Kind("unknown", "a ZIP archive that is not a Word document", family="archive")
+    try:
+        kind = _zip_kind(z)
+    except BaseException:
+        z.close()
+        raise
+    if kind.kind != "docx":
+        z.close()
+        return kind, None
+    return kind, z
+
+
+def _zip_kind(z: zipfile.ZipFile) -> Kind:
+    """The kind of an open zip (see the module docstring)."""
+    names = set(z.namelist())
+    if "mimetype" in names:
+        try:
+            mime = z.read("mimetype").strip()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+            raise CorruptZip(str(exc)) from exc
+        if mime == ODT_MIME:
+            return Kind("odt", "an OpenDocument text (.odt)")
+        if mime.startswith(b"application/vnd.oasis.opendocument"):
+            return Kind("unknown", f"an OpenDocument file of another kind ({mime.decode('ascii', 'replace')})",
+                        family="other_document")
+    main = main_part_name(z)
+    if main in names:
+        return Kind("docx", "a Word document (.docx)", main)
+    for prefix, what, family in _OOXML_OTHER:
+        if any(n.startswith(prefix) for n in names):
+            return Kind("unknown", what, family=family)
+    if any(n.startswith("word/") for n in names) or "[Content_Types].xml" in names:
+        return Kind("damaged", f"the Word package has no {main}")
+    return Kind("unknown", "a ZIP archive that is not a Word document", family="archive")
 
 
 def _guess_other(head: bytes) -> tuple[str, str]:
@@ -131,8 +163,21 @@ def _guess_other(head: bytes) -> tuple[str, str]:
 
 def sniff(data: bytes) -> Kind:
     """The kind of `data` (see the module docstring); raises `CorruptZip` for a damaged zip."""
+    kind, package = sniff_package(data)
+    if package is not None:
+        package.close()
+    return kind
+
+
+def sniff_package(data: bytes) -> tuple[Kind, zipfile.ZipFile | None]:
+    """`sniff(data)`, and for a Word document the zip it opened (the caller closes it), else None: the DOCX
+    reader reads the parts from it instead of reading the zip's central directory again."""
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data)
+    return _sniff_other(data), None
+
+
+def _sniff_other(data: bytes) -> Kind:
     if b"%PDF-" in data[:1024]:
         return Kind("pdf", "a PDF document")
     if data.startswith(OLE_MAGIC):
