@@ -23,7 +23,7 @@ import yaml
 
 from extractor import compiled
 from extractor.errors import PatternError
-from extractor.text.normalize import fold, label_key
+from extractor.text.normalize import fold, label_keys
 from extractor.text.vocab import UNITS_FILE, VOCABULARY_FILE, abbreviations, load_units
 from extractor.yamlfile import load_text
 
@@ -54,8 +54,7 @@ _KNOWN_KEYS: dict[str, Keys] = {}
 
 @functools.lru_cache(maxsize=65536)
 def _keys(text: str) -> Keys:
-    tone = label_key(text, abbreviations())
-    return Keys(tone, fold(tone))  # (`label_fold_key` is `fold` of `label_key`: the key computed once)
+    return Keys(*label_keys(text, abbreviations()))  # (`label_key` and its `fold`, a word at a time)
 
 
 @dataclass

@@ -82,7 +82,8 @@ def parse(text: str) -> CountLine | None:
     spans: list[tuple[int, int, str]] = []  # (start, end, kind): BOX or COUNT
     for m in _count_re().finditer(folded):
         spans.append((m.start(), m.end(), "COUNT"))
-    spans += [(m.start(), m.end(), "BOX") for m in _BOX.finditer(text)]
+    if EMPTY_BOX in text or CHECKED_BOX in text or UNKNOWN_BOX in text:  # (`_BOX` is one of the three)
+        spans += [(m.start(), m.end(), "BOX") for m in _BOX.finditer(text)]
     spans.sort()
     places: list[_Place] = []
     k = 0

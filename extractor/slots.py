@@ -103,13 +103,22 @@ class _Section:
         return " / ".join(p for p in self.path if p)
 
 
+_HEAD_STARTS = frozenset("MPIVXABCDEFGH")  # the first characters of `HEADING`'s alternatives
+
+
+def _may_head(text: str) -> bool:
+    """False when `HEADING` cannot match a stripped `text`: its `\\s*` takes nothing there (`str.strip` removes all
+    it takes), so the text begins as an alternative does (`MỤC`, `Mục`, `PHẦN`, `Phần`, `I`, `V`, `X`, `A`-`H`)."""
+    return text[:1] in _HEAD_STARTS
+
+
 @functools.lru_cache(maxsize=16384)
 def _heading_level(text: str, bold: bool) -> int:
     """1 when a paragraph of `text` is a section heading, 2 a sub-heading, 0 neither (remembered per line)."""
     text = text.strip()
     if not text or len(text) > 160 or has_box(text) or LEADER.search(text):
         return 0
-    if HEADING.match(text) and (bold or text.isupper() or len(text) < 90):
+    if _may_head(text) and HEADING.match(text) and (bold or text.isupper() or len(text) < 90):
         return 1
     if bold and SUBHEADING.match(text) and not text.rstrip().endswith(":"):
         return 2
@@ -672,7 +681,8 @@ def _plain_answer(block: Block) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _plain_text(text: str) -> bool:
     stripped = text.strip()
-    return bool(stripped) and len(stripped.split()) <= 80 and not HEADING.match(stripped) and not has_box(text)
+    return bool(stripped) and len(stripped.split()) <= 80 and not (_may_head(stripped) and HEADING.match(stripped)) \
+        and not has_box(text)
 
 
 def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:

@@ -94,7 +94,7 @@ def _header_rows(grid: _Grid) -> int:
 @functools.lru_cache(maxsize=16384)
 def _data_text(text: str) -> bool:
     """A cell text no header has: dots, boxes or a number typed after a label's colon (`Leased Line:31`)."""
-    return _dotted(text) or has_box(text) or _LABELLED_NUMBER.search(text) is not None
+    return _dotted(text) or has_box(text) or (":" in text and _LABELLED_NUMBER.search(text) is not None)
 
 
 @functools.lru_cache(maxsize=16384)

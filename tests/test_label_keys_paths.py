@@ -89,3 +89,38 @@ def test_a_changed_abbreviation_table_is_used() -> None:
     assert N.expand_abbreviations("số CNTT", {"CNTT": "công nghệ thông tin"}) == "số  công nghệ thông tin "
     assert N.expand_abbreviations("số CNTT", {"CNTT": "x"}) == "số  x "
     assert N.expand_abbreviations("số CNTT", {}) == "số CNTT"
+
+
+# words that test `label_keys`' cut at spaces: a combining mark or a Hangul vowel after a space (nothing composes
+# across it), a final sigma before a space, odd spaces inside a word, punctuation and kept symbols at a word's edge
+_WORD_PIECES = st.one_of(_PIECES, st.sampled_from([
+    " \u0301", " \u0323a", "ΑΣ", "Σ", "σ", " ᅡ", "가", "ᄀ", "\u0345", " \u0345", "'", ".", "ǅ", "İ", "ß", "ﬁ",
+    "TT&TT ", " CBCC", "CBCC-", "-CBCC", "≥", " %", "\x1e", "x\x1dy",
+]))
+_WORD_TEXTS = st.lists(_WORD_PIECES, max_size=14).map("".join)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(_WORD_TEXTS)
+def test_label_keys_word_by_word_equal_the_plain_steps(text: str) -> None:
+    """`label_keys` (the keys of each word between spaces, remembered per word) gives the plain `label_key` and
+    its fold, whatever the word memo holds (each text twice: once computing its words, once remembering them)."""
+    table = dict(abbreviations())
+    want = _plain_label_key(text, table)
+    assert N.label_keys(text, table) == (want, N.fold.__wrapped__(want))
+    assert N.label_keys(text, table) == (want, N.fold.__wrapped__(want))
+
+
+def test_label_keys_with_a_spelling_holding_a_space_take_the_plain_steps() -> None:
+    """An abbreviation whose spelling holds a space may span two words: the whole text is keyed at once."""
+    table = {"C N": "công nghệ"}
+    assert N.label_keys("số C N mới", table) == (N.label_key("số C N mới", table), "so cong nghe moi")
+    assert N.label_keys("số C N mới", dict(abbreviations()))[0] == N.label_key("số C N mới", dict(abbreviations()))
+
+
+def test_label_keys_memo_is_bounded() -> None:
+    table = dict(abbreviations())
+    N.label_keys("a", table)
+    for k in range(N._WORD_KEYS_MAX + 10):
+        N.label_keys(f"w{k}", table)
+    assert len(N._LAST_TABLE[2]) <= N._WORD_KEYS_MAX

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -35,6 +36,7 @@ __all__ = [
     "is_blank_text",
     "label_fold_key",
     "label_key",
+    "label_keys",
     "nfc",
     "nfd",
     "remove_leaders",
@@ -247,9 +249,20 @@ def _abbreviation_pattern(items: tuple[tuple[str, str], ...]
             re.compile("|".join(re.escape(k) for k in spellings)))
 
 
-# the last abbreviation table `expand_abbreviations` was given (a copy) and its `_abbreviation_pattern`: the same
-# table comes with every label, and comparing it is cheaper than sorting and hashing its items
-_LAST_TABLE: list[object] = [None, None]
+# the last abbreviation table `expand_abbreviations` was given (a copy), its `_abbreviation_pattern` and the word
+# keys made with it (`label_keys`): the same table comes with every label, and comparing it is cheaper than sorting
+# and hashing its items
+_LAST_TABLE: list[Any] = [None, None, None]
+
+
+def _compiled_table(abbreviations: Mapping[str, str]
+                    ) -> tuple[regex.Pattern[str] | None, dict[str, str], re.Pattern[str] | None]:
+    """`_abbreviation_pattern` of `abbreviations`, remembered for the last table (a new table drops the word keys)."""
+    last, compiled, _ = _LAST_TABLE
+    if last is None or last != abbreviations:
+        compiled = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
+        _LAST_TABLE[:] = [dict(abbreviations), compiled, None if any(" " in k for k in compiled[1]) else {}]
+    return compiled  # type: ignore[no-any-return]
 
 
 def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
@@ -258,11 +271,7 @@ def expand_abbreviations(text: str, abbreviations: Mapping[str, str]) -> str:
     ``CCVC-NLĐ`` is one abbreviation (not ``CC`` + ``NLĐ``); the diacritic-free spelling of each
     abbreviation (``QLVBDH`` for ``QLVBĐH``) is expanded too unless it is an abbreviation itself.
     """
-    last, compiled = _LAST_TABLE
-    if last is None or last != abbreviations:
-        compiled = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
-        _LAST_TABLE[:] = [dict(abbreviations), compiled]
-    pattern, table, spelled = compiled  # type: ignore[misc]
+    pattern, table, spelled = _compiled_table(abbreviations)
     if pattern is None or spelled.search(text) is None:  # (no spelling in it: nothing to expand)
         return text
     return pattern.sub(lambda m: " " + table[m.group(0)] + " ", text)
@@ -282,6 +291,51 @@ def label_key(text: str, abbreviations: Mapping[str, str]) -> str:
     s = _PUNCT_RE.sub(" ", s)
     s = _KEPT_RE.sub(r" \1 ", s)
     return _squeeze(s)
+
+
+_WORD_KEYS_MAX = 32768  # words remembered by `label_keys` (a few thousand distinct in every form's labels)
+
+
+def label_keys(text: str, abbreviations: Mapping[str, str]) -> tuple[str, str]:
+    """``(label_key(text), fold(label_key(text)))``, computed a word at a time and each word's keys remembered.
+
+    Exact: after ``clean_label`` every step keeps to the words between two spaces (U+0020). NFD, NFC and
+    `str.lower` never join a space to a neighbour (it is a starter that composes with nothing, and not
+    case-ignorable: a final sigma is told the same either side of it); a syllable is letters and marks; a
+    punctuation run holds no space; an abbreviation is matched between non-letters and no spelling holds a space
+    (else the whole text takes the plain steps). The keys of the text are then the keys of its words, joined by
+    one space, empty ones left out (`_squeeze` of the joined keys: `str.split` where no word's keys hold
+    U+001C-U+001F, else the text takes the plain steps), and ``fold`` keeps every space in place."""
+    s = clean_label(text)
+    _compiled_table(abbreviations)
+    words: dict[str, tuple[str, str]] | None = _LAST_TABLE[2]
+    if words is None:  # a spelling with a space: an abbreviation may span two words
+        key = label_key(text, abbreviations)
+        return key, fold(key)
+    tones, folds = [], []
+    for w in s.split(" "):
+        got = words.get(w)
+        if got is None:
+            raw = tone_key.__wrapped__(expand_abbreviations(w, abbreviations))
+            raw = _KEPT_RE.sub(r" \1 ", _PUNCT_RE.sub(" ", raw))
+            if _SPLIT_ODD.search(raw) is None:
+                tone = " ".join(raw.split())
+                got = (tone, fold.__wrapped__(tone))
+            else:  # U+001C-U+001F: `_squeeze` keeps them inside a text but strips them at its ends
+                got = _ODD_WORD
+            if len(words) >= _WORD_KEYS_MAX:
+                words.clear()
+            words[w] = got
+        if got is _ODD_WORD:
+            key = label_key(text, abbreviations)
+            return key, fold(key)
+        if got[0]:
+            tones.append(got[0])
+            folds.append(got[1])
+    return " ".join(tones), " ".join(folds)
+
+
+_ODD_WORD = ("\x1c", "\x1c")  # `label_keys`' mark of a word whose keys hold a character `_squeeze` treats apart
 
 
 def label_fold_key(text: str, abbreviations: Mapping[str, str]) -> str:
