@@ -283,16 +283,25 @@ class _PairScores:
         missing = np.isnan(out)
         count = missing.sum(axis=1)
         groups: dict[bytes, list[int]] = {}  # texts missing the same targets: one batch
-        for i in np.flatnonzero(count):
-            groups.setdefault(b"" if count[i] == len(qb) else np.packbits(missing[i]).tobytes(), []).append(int(i))
-        for idx in groups.values():
-            js = np.flatnonzero(missing[idx[0]])
-            nb, nb_sorted = narrow
-            fresh = _sort_scores([qa[i] for i in idx], [qb[j] for j in js],
-                                 None if qb_sorted is None else [qb_sorted[j] for j in js], self.weight,
-                                 ([nb[j] for j in js], None if nb_sorted is None else [nb_sorted[j] for j in js]))
-            out[np.ix_(idx, js)] = fresh
-            self.values[np.ix_(rows[idx], cols[js])] = fresh
+        everything = len(qb)
+        for i, n in zip(np.flatnonzero(count).tolist(), count[count > 0].tolist(), strict=True):
+            groups.setdefault(b"" if n == everything else np.packbits(missing[i]).tobytes(), []).append(i)
+        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
+        for key, idx in groups.items():
+            if not key:  # every target (a text new to all of them: the usual case)
+                js, sub = cols, (qb, qb_sorted, narrow)
+            else:
+                picked = np.flatnonzero(missing[idx[0]])
+                js, jl = cols[picked], picked.tolist()
+                nb, nb_sorted = narrow
+                sub = ([qb[j] for j in jl], None if qb_sorted is None else [qb_sorted[j] for j in jl],
+                       ([nb[j] for j in jl], None if nb_sorted is None else [nb_sorted[j] for j in jl]))
+            fresh = _sort_scores([qa[i] for i in idx], *sub[:2], self.weight, sub[2])
+            if key:
+                out[np.ix_(idx, picked)] = fresh
+            else:
+                out[idx] = fresh
+            flat[(rows[idx, None] * self.values.shape[1] + js).ravel()] = fresh.ravel()
         return out
 
 
