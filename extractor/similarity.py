@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from extractor.catalogue import Keys
+from extractor.narrow import narrowed
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
@@ -62,38 +63,14 @@ def grid(m: np.ndarray, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | 
     return m.take(rows, axis=0).take(cols, axis=1)
 
 
-_STAND_INS: dict[int, int] = {}  # non-ASCII code point -> its stand-in (128, 129, … in order of first sight)
-
-
-@functools.lru_cache(maxsize=2 * MAX_TEXTS)
-def _narrow(text: str) -> str:
-    """`text` with each non-ASCII character replaced by its stand-in, one code per character for every text of
-    the process (ASCII kept): two narrowed texts are equal character for character exactly where the texts are,
-    and as long, so every Indel-based score (ratio, Indel distance) of the pair is the same number. With at most
-    128 distinct non-ASCII characters seen (Vietnamese has ~70 lowercase letters past ASCII), a narrowed text is
-    stored one byte per character, which rapidfuzz compares ~3.5x faster (an array look-up per character where
-    characters past U+00FF take a hash map). Never for what sorts or splits a text (the order is not kept)."""
-    if text.isascii():
-        return text
-    table = _STAND_INS
-    for code in map(ord, set(text)):
-        if code > 127 and code not in table:
-            table[code] = 128 + len(table)
-    return text.translate(table)
-
-
-def _narrowed(texts: Iterable[str]) -> list[str]:
-    return [_narrow(t) for t in texts]
-
-
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
                 qb_sorted_narrow: list[str] | None = None) -> np.ndarray:
     """`cdist(qa, qb, scorer=fuzz.token_sort_ratio)`, given qb's `_sorted_tokens` (None when not all
-    plain-spaced) and, optionally, these narrowed (`_narrow`)."""
+    plain-spaced) and, optionally, these narrowed (`extractor.narrow`)."""
     if qb_sorted is not None and _plain_spaces(qa):
         if qb_sorted_narrow is None:
-            qb_sorted_narrow = _narrowed(qb_sorted)
-        return process.cdist([_narrow(_sorted_tokens(t)) for t in qa], qb_sorted_narrow, scorer=fuzz.ratio,
+            qb_sorted_narrow = narrowed(qb_sorted)
+        return process.cdist(narrowed([_sorted_tokens(t) for t in qa]), qb_sorted_narrow, scorer=fuzz.ratio,
                              workers=1)
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
@@ -214,9 +191,9 @@ def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
 def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float,
                  narrow: tuple[list[str], list[str] | None] | None = None) -> np.ndarray:
     """(ratio + token_sort_ratio) / 200 · weight of every pair, float32; `narrow`: qb and qb_sorted narrowed
-    (`_narrow`; made here when not given)."""
-    qb_narrow, qb_sorted_narrow = narrow if narrow is not None else (_narrowed(qb), None)
-    ratio = process.cdist(_narrowed(qa), qb_narrow, scorer=fuzz.ratio, workers=1)
+    (`extractor.narrow`; made here when not given)."""
+    qb_narrow, qb_sorted_narrow = narrow if narrow is not None else (narrowed(qb), None)
+    ratio = process.cdist(narrowed(qa), qb_narrow, scorer=fuzz.ratio, workers=1)
     return (ratio + _token_sort(qa, qb, qb_sorted, qb_sorted_narrow)) / 200.0 * weight
 
 
@@ -373,10 +350,10 @@ class SimTable:
         return self._columns[1]
 
     def narrow(self) -> list[tuple[list[str], list[str] | None]]:
-        """Each key kind's targets and their `_sorted_tokens`, narrowed (`_narrow`), made once per process (the
+        """Each key kind's targets and their `_sorted_tokens`, narrowed (`extractor.narrow`), made once per process (the
         stand-ins are the process's: never pickled)."""
         if self._narrow_targets is None:
-            self._narrow_targets = [(_narrowed(qb), None if qs is None else _narrowed(qs))
+            self._narrow_targets = [(narrowed(qb), None if qs is None else narrowed(qs))
                             for qb, qs in zip(self.targets, self.targets_sorted, strict=True)]
         return self._narrow_targets
 
