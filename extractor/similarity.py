@@ -15,7 +15,8 @@ A text seen for the first time is scored in several tables (detect_form's, then 
 contexts), mostly against the same target texts: each pair's (ratio + token_sort) score, which depends on the
 pair alone, is kept once per key kind for all tables (`_PairScores`). Token-set scores come from word counts
 and lengths where these decide them, and are skipped where they cannot raise the max of the other scores
-(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest.
+(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest. Ratio and token_sort
+compare narrowed texts (`extractor.narrow`: one byte per character, the same scores, ~3.5x faster on tone keys).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from extractor.catalogue import Keys
+from extractor.narrow import narrowed
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
@@ -62,9 +64,15 @@ def grid(m: np.ndarray, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | 
     return m.take(rows, axis=0).take(cols, axis=1)
 
 
-def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None) -> np.ndarray:
+def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
+                qb_sorted_narrow: list[str] | None = None) -> np.ndarray:
+    """`cdist(qa, qb, scorer=fuzz.token_sort_ratio)`, given qb's `_sorted_tokens` (None when not all
+    plain-spaced) and, optionally, these narrowed (`extractor.narrow`)."""
     if qb_sorted is not None and _plain_spaces(qa):
-        return process.cdist([_sorted_tokens(t) for t in qa], qb_sorted, scorer=fuzz.ratio, workers=1)
+        if qb_sorted_narrow is None:
+            qb_sorted_narrow = narrowed(qb_sorted)
+        return process.cdist(narrowed([_sorted_tokens(t) for t in qa]), qb_sorted_narrow, scorer=fuzz.ratio,
+                             workers=1)
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
@@ -181,9 +189,13 @@ def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
     return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
 
 
-def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float) -> np.ndarray:
-    """(ratio + token_sort_ratio) / 200 · weight of every pair, float32."""
-    return (process.cdist(qa, qb, scorer=fuzz.ratio, workers=1) + _token_sort(qa, qb, qb_sorted)) / 200.0 * weight
+def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float,
+                 narrow: tuple[list[str], list[str] | None] | None = None) -> np.ndarray:
+    """(ratio + token_sort_ratio) / 200 · weight of every pair, float32; `narrow`: qb and qb_sorted narrowed
+    (`extractor.narrow`; made here when not given)."""
+    qb_narrow, qb_sorted_narrow = narrow if narrow is not None else (narrowed(qb), None)
+    ratio = process.cdist(narrowed(qa), qb_narrow, scorer=fuzz.ratio, workers=1)
+    return (ratio + _token_sort(qa, qb, qb_sorted, qb_sorted_narrow)) / 200.0 * weight
 
 
 class _PairScores:
@@ -240,21 +252,34 @@ class _PairScores:
             self._grow(len(rows), 0)
         return np.array([rows[t] for t in texts], dtype=np.intp)
 
-    def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None) -> np.ndarray:
-        """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight)`, `cols` being qb's columns."""
+    def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None,
+               narrow: tuple[list[str], list[str] | None]) -> np.ndarray:
+        """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight, narrow)`, `cols` being qb's
+        columns."""
         rows = self._row_ids(qa)
         out = grid(self.values, rows, cols)
         missing = np.isnan(out)
         count = missing.sum(axis=1)
         groups: dict[bytes, list[int]] = {}  # texts missing the same targets: one batch
-        for i in np.flatnonzero(count):
-            groups.setdefault(b"" if count[i] == len(qb) else np.packbits(missing[i]).tobytes(), []).append(int(i))
-        for idx in groups.values():
-            js = np.flatnonzero(missing[idx[0]])
-            fresh = _sort_scores([qa[i] for i in idx], [qb[j] for j in js],
-                                 None if qb_sorted is None else [qb_sorted[j] for j in js], self.weight)
-            out[np.ix_(idx, js)] = fresh
-            self.values[np.ix_(rows[idx], cols[js])] = fresh
+        everything = len(qb)
+        for i, n in zip(np.flatnonzero(count).tolist(), count[count > 0].tolist(), strict=True):
+            groups.setdefault(b"" if n == everything else np.packbits(missing[i]).tobytes(), []).append(i)
+        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
+        for key, idx in groups.items():
+            if not key:  # every target (a text new to all of them: the usual case)
+                js, sub = cols, (qb, qb_sorted, narrow)
+            else:
+                picked = np.flatnonzero(missing[idx[0]])
+                js, jl = cols[picked], picked.tolist()
+                nb, nb_sorted = narrow
+                sub = ([qb[j] for j in jl], None if qb_sorted is None else [qb_sorted[j] for j in jl],
+                       ([nb[j] for j in jl], None if nb_sorted is None else [nb_sorted[j] for j in jl]))
+            fresh = _sort_scores([qa[i] for i in idx], *sub[:2], self.weight, sub[2])
+            if key:
+                out[np.ix_(idx, picked)] = fresh
+            else:
+                out[idx] = fresh
+            flat[(rows[idx, None] * self.values.shape[1] + js).ravel()] = fresh.ravel()
         return out
 
 
@@ -283,6 +308,7 @@ class SimTable:
         self.targets: list[list[str]] = []
         self.targets_sorted: list[list[str] | None] = []  # their `_sorted_tokens` (None: not plain-spaced)
         self._token_sets: list[_TokenSetTargets | None] | None = None  # made at the first text scored
+        self._narrow_targets: list[tuple[list[str], list[str] | None]] | None = None  # (the same)
         self.inverse: list[np.ndarray] = []
         for n in range(len(ATTRS)):
             qb, ib = np.unique([k[n] for k in b], return_inverse=True)
@@ -306,7 +332,8 @@ class SimTable:
             index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
             ia = np.array([index.setdefault(k[n], len(index)) for k in keys], dtype=np.intp)
             qa = list(index)
-            kinds.append((qa, ia, _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n])))
+            kinds.append((qa, ia, _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n],
+                                                   self.narrow()[n])))
         out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
             for n, (qa, ia, m) in enumerate(kinds):
@@ -323,6 +350,14 @@ class SimTable:
             self._columns = (tuple(p.generation for p in _PAIRS), columns)
         return self._columns[1]
 
+    def narrow(self) -> list[tuple[list[str], list[str] | None]]:
+        """Each key kind's targets and their `_sorted_tokens`, narrowed (`extractor.narrow`), made once per process (the
+        stand-ins are the process's: never pickled)."""
+        if self._narrow_targets is None:
+            self._narrow_targets = [(narrowed(qb), None if qs is None else narrowed(qs))
+                            for qb, qs in zip(self.targets, self.targets_sorted, strict=True)]
+        return self._narrow_targets
+
     def token_sets(self) -> list[_TokenSetTargets | None]:
         """Each key kind's targets as `_TokenSetTargets` (None where they are not plain-spaced), made once."""
         if self._token_sets is None:
@@ -333,6 +368,7 @@ class SimTable:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_token_sets"] = None  # made again when needed
+        state["_narrow_targets"] = None  # (stand-ins are the process's own)
         state["_columns"] = None
         keys = list(self.rows)
         state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
