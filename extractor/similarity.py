@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import re
 from collections.abc import Collection, Iterable, Sequence
 
@@ -106,7 +107,7 @@ class _TokenSetTargets:
       rapidfuzz's `token_set_ratio` itself."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        words = [_words(t) for t in texts]
+        self.words = words = [_words(t) for t in texts]
         self.sets = [" ".join(ws) for ws in words]
         self.set_texts = np.array(self.sets, dtype=object)
         self.count, self.letters = _sizes(words)
@@ -131,12 +132,16 @@ class _TokenSetTargets:
         """(len(words), len(targets)) matrices: number of common words and their summed length, per pair; and
         each common word of each pair: (flat pair index, its position in the text's words, in the target's)."""
         shape = (len(words), len(self.sets))
-        get = self.ids.get
-        found = [(i, k, w) for i, ws in enumerate(words) for k, w in enumerate(map(get, ws)) if w is not None]
-        if not found:
+        flat = list(itertools.chain.from_iterable(words))
+        ids = np.fromiter(map(self.ids.get, flat, itertools.repeat(-1)), dtype=np.intp, count=len(flat))
+        counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        texts = np.repeat(np.arange(len(words)), counts)
+        places = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)  # in the text's words
+        found = ids >= 0
+        if not found.any():
             none = np.zeros(0, dtype=np.intp)
             return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64), (none, none, none)
-        texts, places, ids = np.array(found, dtype=np.intp).T
+        texts, places, ids = texts[found], places[found], ids[found]
         sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
         first = np.cumsum(sizes) - sizes
         at = np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])
@@ -182,7 +187,7 @@ class _TokenSetTargets:
             return out
         if self._alphabet is None:
             self._alphabet = Alphabet(self.sets)
-            self._rows = Rows(self.sets, self._alphabet)
+            self._rows = Rows(self.sets, self.words, self._alphabet)
         if not self._alphabet.fits:  # (more than 253 characters: rapidfuzz's own call, text by text)
             for i in np.unique(rows):  # on the distinct sorted words: the same words, less to sort
                 js = cols[rows == i]
@@ -193,7 +198,9 @@ class _TokenSetTargets:
         cells, places_a, places_b = shared
         p = pair[cells]
         found = p >= 0
-        dist = difference_distances(Rows(sets, self._alphabet), self._rows, rows, cols, p[found],
+        needed = np.unique(rows)  # the texts with a pair needing a distance
+        dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
+                                    self._rows, np.searchsorted(needed, rows), cols, p[found],
                                     places_a[found], places_b[found], ab_len[rows, cols] + ba_len[rows, cols])
         exact = _norm(dist, sect_ab_len[rows, cols] + sect_ba_len[rows, cols])
         out[rows, cols] = np.maximum(exact, lengths_only[rows, cols])

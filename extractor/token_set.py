@@ -12,6 +12,7 @@ difference strings (both end with the same character). One `cpdist` call scores 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,14 +42,16 @@ class Rows:
     """Texts' distinct sorted words (`sets`: joined by single spaces) as rows of bytes: each word followed by a
     space, then DROPPED up to the last column, kept for the SEPARATOR."""
 
-    def __init__(self, sets: Sequence[str], alphabet: Alphabet) -> None:
+    def __init__(self, sets: Sequence[str], words: Sequence[tuple[str, ...]], alphabet: Alphabet) -> None:
+        """`words`: each text's distinct sorted words (`sets` joins them)."""
         self.width = max(map(len, sets), default=0) + 2
         codes = np.array([s + " " if s else "" for s in sets], dtype=f"<U{self.width}")
         self.bytes = alphabet.encode(codes.view(np.uint32).reshape(len(sets), self.width))
-        self.bytes[np.arange(self.width) >= np.array([len(s) + 1 if s else 0 for s in sets])[:, None]] = DROPPED
-        lengths = [len(w) + 1 for s in sets for w in (s.split(" ") if s else ())]  # each word with its space
-        self.lengths = np.array(lengths, dtype=np.intp)
-        counts = np.array([s.count(" ") + 1 if s else 0 for s in sets], dtype=np.intp)
+        flat = list(itertools.chain.from_iterable(words))
+        self.lengths = np.fromiter(map(len, flat), dtype=np.intp, count=len(flat)) + 1  # each word with its space
+        counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        sizes = np.fromiter(map(len, sets), dtype=np.intp, count=len(sets)) + (counts > 0)
+        self.bytes[np.arange(self.width) >= sizes[:, None]] = DROPPED
         self.first = np.cumsum(counts) - counts  # each text's first word in `lengths` / `starts`
         before = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.intp)  # characters before each word
         self.starts = before[:-1] - np.repeat(before[self.first], counts)  # each word's offset in its row

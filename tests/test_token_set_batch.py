@@ -51,8 +51,10 @@ def test_difference_distances_equal_indel_of_the_difference_strings(pairs: list[
         return
     qa = sorted({a for a, _b in pairs})
     qb = sorted({b for _a, b in pairs})
-    sets_a = [" ".join(similarity._words(t)) for t in qa]
-    sets_b = [" ".join(similarity._words(t)) for t in qb]
+    words_a = [similarity._words(t) for t in qa]
+    words_b = [similarity._words(t) for t in qb]
+    sets_a = [" ".join(ws) for ws in words_a]
+    sets_b = [" ".join(ws) for ws in words_b]
     alphabet = token_set.Alphabet(sets_b)
     rows = np.array([qa.index(a) for a, _b in pairs], dtype=np.intp)
     cols = np.array([qb.index(b) for _a, b in pairs], dtype=np.intp)
@@ -62,7 +64,8 @@ def test_difference_distances_equal_indel_of_the_difference_strings(pairs: list[
     e = np.array(entries, dtype=np.intp).reshape(-1, 3).T
     expected = [Indel.distance(_difference(a, b), _difference(b, a)) for a, b in pairs]
     lengths = np.array([len(_difference(a, b)) + len(_difference(b, a)) for a, b in pairs], dtype=np.int64)
-    got = token_set.difference_distances(token_set.Rows(sets_a, alphabet), token_set.Rows(sets_b, alphabet),
+    got = token_set.difference_distances(token_set.Rows(sets_a, words_a, alphabet),
+                                         token_set.Rows(sets_b, words_b, alphabet),
                                          rows, cols, e[0], e[1], e[2], lengths)
     assert got.tolist() == expected
 
