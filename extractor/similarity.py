@@ -15,7 +15,8 @@ A text seen for the first time is scored in several tables (detect_form's, then 
 contexts), mostly against the same target texts: each pair's (ratio + token_sort) score, which depends on the
 pair alone, is kept once per key kind for all tables (`_PairScores`). Token-set scores come from word counts
 and lengths where these decide them, and are skipped where they cannot raise the max of the other scores
-(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest.
+(`_TokenSetTargets`, `SimTable._add`); the rest get their difference strings' Indel distances in one batch
+(extractor/token_set.py).
 """
 
 from __future__ import annotations
@@ -103,8 +104,10 @@ class _TokenSetTargets:
       most the batch's, and at most the shorter difference string: an upper bound of `result`. Where it is not
       above the length-only ratios the score is exact without a distance; where the caller's `floor` says a
       score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
-      same rounded operations: monotone), the bound is returned instead; only the other pairs go through
-      rapidfuzz's `token_set_ratio` itself."""
+      same rounded operations: monotone), the bound is returned instead; the other pairs' difference strings
+      are made all at once and their Indel distances come from one rapidfuzz call (`token_set.py`), then
+      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when the targets hold more
+      characters than a byte can tell apart: rapidfuzz's `token_set_ratio` itself, text by text)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.words = words = [_words(t) for t in texts]
@@ -187,8 +190,8 @@ class _TokenSetTargets:
             return out
         if self._alphabet is None:
             self._alphabet = Alphabet(self.sets)
-            self._rows = Rows(self.sets, self.words, self._alphabet)
-        if not self._alphabet.fits:  # (more than 253 characters: rapidfuzz's own call, text by text)
+            self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
+        if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
             for i in np.unique(rows):  # on the distinct sorted words: the same words, less to sort
                 js = cols[rows == i]
                 out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
