@@ -192,7 +192,7 @@ class _TokenSetTargets:
             self._alphabet = Alphabet(self.sets)
             self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
         if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
-            for i in np.unique(rows):  # on the distinct sorted words: the same words, less to sort
+            for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
                 js = cols[rows == i]
                 out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
             return out
@@ -201,7 +201,7 @@ class _TokenSetTargets:
         cells, places_a, places_b = shared
         p = pair[cells]
         found = p >= 0
-        needed = np.unique(rows)  # the texts with a pair needing a distance
+        needed = np.flatnonzero(todo.any(axis=1))  # the texts with a pair needing a distance (np.unique: numpy.ma)
         dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
                                     self._rows, np.searchsorted(needed, rows), cols, p[found],
                                     places_a[found], places_b[found], ab_len[rows, cols] + ba_len[rows, cols])
