@@ -15,14 +15,16 @@ A text seen for the first time is scored in several tables (detect_form's, then 
 contexts), mostly against the same target texts: each pair's (ratio + token_sort) score, which depends on the
 pair alone, is kept once per key kind for all tables (`_PairScores`). Token-set scores come from word counts
 and lengths where these decide them, and are skipped where they cannot raise the max of the other scores
-(`_TokenSetTargets`, `SimTable._add`); rapidfuzz's `token_set_ratio` scores only the rest. Ratio and token_sort
-compare narrowed texts (`extractor.narrow`: one byte per character, the same scores, ~3.5x faster on tone keys).
+(`_TokenSetTargets`, `SimTable._add`); the rest get their difference strings' Indel distances in one batch
+(extractor/token_set.py). Ratio and token_sort compare narrowed texts (`extractor.narrow`: one byte per character,
+the same scores, ~3.5x faster on tone keys).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import re
 from collections.abc import Collection, Iterable, Sequence
 
@@ -32,6 +34,7 @@ from rapidfuzz.distance import Indel
 
 from extractor.catalogue import Keys
 from extractor.narrow import narrowed
+from extractor.token_set import Alphabet, Rows, difference_distances
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
@@ -109,42 +112,56 @@ class _TokenSetTargets:
       most the batch's, and at most the shorter difference string: an upper bound of `result`. Where it is not
       above the length-only ratios the score is exact without a distance; where the caller's `floor` says a
       score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
-      same rounded operations: monotone), the bound is returned instead; only the other pairs go through
-      rapidfuzz's `token_set_ratio` itself."""
+      same rounded operations: monotone), the bound is returned instead; the other pairs' difference strings
+      are made all at once and their Indel distances come from one rapidfuzz call (`token_set.py`), then
+      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when the targets hold more
+      characters than a byte can tell apart: rapidfuzz's `token_set_ratio` itself, text by text)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        words = [_words(t) for t in texts]
+        self.words = words = [_words(t) for t in texts]
         self.sets = [" ".join(ws) for ws in words]
         self.set_texts = np.array(self.sets, dtype=object)
         self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
         ids: dict[str, int] = {}  # the targets' words
-        word_of, target_of = [], []
+        word_of, target_of, place_of = [], [], []
         for j, ws in enumerate(words):
-            for word in ws:
+            for k, word in enumerate(ws):
                 word_of.append(ids.setdefault(word, len(ids)))
                 target_of.append(j)
+                place_of.append(k)
         self.ids = ids
         self.word_lengths = np.array([len(word) for word in ids], dtype=np.int64)
-        self.holders = np.array(target_of, dtype=np.intp)[np.argsort(word_of, kind="stable")]  # word by word
+        by_word = np.argsort(word_of, kind="stable")
+        self.holders = np.array(target_of, dtype=np.intp)[by_word]  # word by word
+        self.places = np.array(place_of, dtype=np.intp)[by_word]  # the word's position among its holder's words
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
+        self._alphabet: Alphabet | None = None  # made at the first pair needing a distance
+        self._rows: Rows | None = None
 
-    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
-        """(len(words), len(targets)) matrices: number of common words and their summed length, per pair."""
+    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        """(len(words), len(targets)) matrices: number of common words and their summed length, per pair; and
+        each common word of each pair: (flat pair index, its position in the text's words, in the target's)."""
         shape = (len(words), len(self.sets))
-        get = self.ids.get
-        found = [(i, k) for i, ws in enumerate(words) for k in map(get, ws) if k is not None]
-        if not found:
-            return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64)
-        texts, ids = np.array(found, dtype=np.intp).T
+        flat = list(itertools.chain.from_iterable(words))
+        ids = np.fromiter(map(self.ids.get, flat, itertools.repeat(-1)), dtype=np.intp, count=len(flat))
+        counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        texts = np.repeat(np.arange(len(words)), counts)
+        places = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)  # in the text's words
+        found = ids >= 0
+        if not found.any():
+            none = np.zeros(0, dtype=np.intp)
+            return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64), (none, none, none)
+        texts, places, ids = texts[found], places[found], ids[found]
         sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
         first = np.cumsum(sizes) - sizes
-        holders = self.holders[np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])]
-        cells = np.repeat(texts * shape[1], sizes) + holders
+        at = np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])
+        cells = np.repeat(texts * shape[1], sizes) + self.holders[at]
         count = np.bincount(cells, minlength=shape[0] * shape[1])
         summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
                              minlength=shape[0] * shape[1])
-        return count.reshape(shape), summed.astype(np.int64).reshape(shape)
+        return (count.reshape(shape), summed.astype(np.int64).reshape(shape),
+                (cells, np.repeat(places, sizes), self.places[at]))
 
     def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
         """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
@@ -156,7 +173,7 @@ class _TokenSetTargets:
         lengths = np.array([len(t) for t in sets], dtype=np.int64)
         dist = process.cdist(sets, self.sets, scorer=Indel.distance, workers=1).astype(np.int64)
         lcs = (lengths[:, None] + self.lengths[None, :] - dist) // 2  # of the distinct sorted words
-        common, common_len = self._common(words)
+        common, common_len, shared = self._common(words)
         sect = common > 0
         ab_count = count[:, None] - common
         ba_count = self.count[None, :] - common
@@ -176,9 +193,28 @@ class _TokenSetTargets:
         todo = sect & (ab_count > 0) & (ba_count > 0) & (result > lengths_only)
         if floor is not None:
             todo &= out / 100.0 * SUBSET_WEIGHT > floor
-        for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
-            js = np.flatnonzero(todo[i])  # (one text against several targets: rapidfuzz prepares the text once)
-            out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
+        rows, cols = np.nonzero(todo)
+        if not len(rows):
+            return out
+        if self._alphabet is None:
+            self._alphabet = Alphabet(self.sets)
+            self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
+        if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
+            for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
+                js = cols[rows == i]
+                out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
+            return out
+        pair = np.full(todo.size, -1, dtype=np.intp)  # each pair needing a distance: its index
+        pair[rows * todo.shape[1] + cols] = np.arange(len(rows))
+        cells, places_a, places_b = shared
+        p = pair[cells]
+        found = p >= 0
+        needed = np.flatnonzero(todo.any(axis=1))  # the texts with a pair needing a distance (np.unique: numpy.ma)
+        dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
+                                    self._rows, np.searchsorted(needed, rows), cols, p[found],
+                                    places_a[found], places_b[found], ab_len[rows, cols] + ba_len[rows, cols])
+        exact = _norm(dist, sect_ab_len[rows, cols] + sect_ba_len[rows, cols])
+        out[rows, cols] = np.maximum(exact, lengths_only[rows, cols])
         return out
 
 
