@@ -323,7 +323,7 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
         return
     lists = _seed_lists(cat, tpl)
     h = hashlib.sha256(compiled.fingerprint([]).encode())
-    for name in ("similarity.py", "narrow.py", "matching.py"):
+    for name in ("similarity.py", "narrow.py", "token_set.py", "matching.py"):
         h.update((compiled.PACKAGE / name).read_bytes())
     h.update(f"{rapidfuzz.__version__}\0{np.__version__}".encode())
     for b, subset in lists:
