@@ -778,17 +778,9 @@ class Matcher:
                 L[idx] = np.maximum(L[idx], A[hit, a][:, None])
                 C[idx] = np.maximum(C[idx], A[hit, a][:, None])
 
-    def _option_sim(self, slots: Sequence[Slot]) -> np.ndarray:
-        """Mean, over a slot's printed options, of the best similarity to each template slot's options."""
-        out = np.zeros((len(slots), len(self.tpl.slots)))
-        got = self._option_rows(slots, range(len(slots)))
-        for i, row in got.items():
-            out[i] = row
-        return out
-
     def _option_rows(self, slots: Sequence[Slot], index: Sequence[int]) -> dict[int, np.ndarray]:
-        """`_option_sim`'s rows of `slots`, under their `index` (each row is its slot's alone: a mean over its own
-        options, column by column)."""
+        """Each slot's row over every template column, under its `index`: the mean, over the slot's printed options,
+        of the best similarity to each template slot's options (a slot without options: zeros)."""
         templates = self.tpl.slots
         s_keys = [Keys.of(o.text) for s in slots for o in s.options or []]
         s_owner = [i for i, s in enumerate(slots) for _ in s.options or []]
