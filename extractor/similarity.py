@@ -138,6 +138,7 @@ class _TokenSetTargets:
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
         self._alphabet: Alphabet | None = None  # made at the first pair needing a distance
         self._rows: Rows | None = None
+        self._narrow_sets: list[str] | None = None  # `sets` narrowed (made at the first text scored)
 
     def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
         """(len(words), len(targets)) matrices: number of common words and their summed length, per pair; and
@@ -171,7 +172,9 @@ class _TokenSetTargets:
         sets = [" ".join(ws) for ws in words]
         count, letters = _sizes(words)
         lengths = np.array([len(t) for t in sets], dtype=np.int64)
-        dist = process.cdist(sets, self.sets, scorer=Indel.distance, workers=1).astype(np.int64)
+        if self._narrow_sets is None:
+            self._narrow_sets = narrowed(self.sets)
+        dist = process.cdist(narrowed(sets), self._narrow_sets, scorer=Indel.distance, workers=1).astype(np.int64)
         lcs = (lengths[:, None] + self.lengths[None, :] - dist) // 2  # of the distinct sorted words
         common, common_len, shared = self._common(words)
         sect = common > 0
