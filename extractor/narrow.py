@@ -25,6 +25,9 @@ _LOOKUP = np.full(_BMP, _UNSET, dtype=np.uint32)  # code point of the Basic Mult
 _LOOKUP[:128] = np.arange(128, dtype=np.uint32)
 _STAND_INS: dict[int, int] = {}  # non-ASCII code point -> its stand-in
 _SURROGATES = range(0xD800, 0xE000)  # (no stand-in: a str holding one cannot be decoded from UTF-32)
+_MEMO: dict[str, str] = {}  # text -> its narrowed text (a text's stand-ins never change: always the same)
+_MEMO_OF: list[object] = [None, None]  # the stand-in tables the memo was made with (tests may replace them)
+MAX_MEMO = 2**16  # texts remembered (~3 500 distinct texts per 20 new returns); past it the memo starts again
 
 
 def _stand_in(code: int) -> int:
@@ -41,7 +44,24 @@ def _stand_in(code: int) -> int:
 
 
 def narrowed(texts: Sequence[str]) -> list[str]:
-    """Each of `texts` narrowed (module docstring), all in one numpy pass."""
+    """Each of `texts` narrowed (module docstring): remembered, else all in one numpy pass."""
+    memo = _MEMO
+    if _MEMO_OF[0] is not _STAND_INS or _MEMO_OF[1] is not _LOOKUP:
+        memo.clear()
+        _MEMO_OF[:] = [_STAND_INS, _LOOKUP]
+    out = list(map(memo.get, texts))
+    if None not in out:
+        return out  # type: ignore[return-value]
+    new = list(dict.fromkeys(t for t, n in zip(texts, out, strict=True) if n is None))
+    if len(memo) + len(new) > MAX_MEMO:
+        memo.clear()
+        new = list(dict.fromkeys(texts))
+    memo.update(zip(new, _narrowed(new), strict=True))
+    return [memo[t] for t in texts]
+
+
+def _narrowed(texts: Sequence[str]) -> list[str]:
+    """Each of `texts` narrowed, all in one numpy pass."""
     joined = "".join(texts)
     if joined.isascii():
         return list(texts)

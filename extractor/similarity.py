@@ -40,7 +40,8 @@ SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
 _ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
-MAX_PAIR_CELLS = 2**19  # (text, target text) scores shared by the tables, per key kind (2 MB)
+MAX_PAIR_CELLS = 2**21  # (text, target text) scores shared by the tables, per key kind (8 MB: the ~3 300 texts of
+# 20 new returns against ~630 target texts, so that no row starts again within them)
 MAX_TEXTS = 8192  # texts whose words are remembered (a text is scored in several tables: ~3 500 texts per 20 returns)
 
 
@@ -123,18 +124,16 @@ class _TokenSetTargets:
         self.set_texts = np.array(self.sets, dtype=object)
         self.count, self.letters = _sizes(words)
         self.lengths = np.array([len(t) for t in self.sets], dtype=np.int64)
-        ids: dict[str, int] = {}  # the targets' words
-        word_of, target_of, place_of = [], [], []
-        for j, ws in enumerate(words):
-            for k, word in enumerate(ws):
-                word_of.append(ids.setdefault(word, len(ids)))
-                target_of.append(j)
-                place_of.append(k)
-        self.ids = ids
-        self.word_lengths = np.array([len(word) for word in ids], dtype=np.int64)
+        flat = list(itertools.chain.from_iterable(words))
+        self.ids = ids = {word: n for n, word in enumerate(dict.fromkeys(flat))}  # the targets' words
+        word_of = np.fromiter(map(ids.__getitem__, flat), dtype=np.intp, count=len(flat))
+        counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
+        target_of = np.repeat(np.arange(len(words), dtype=np.intp), counts)
+        place_of = np.arange(len(flat), dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+        self.word_lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         by_word = np.argsort(word_of, kind="stable")
-        self.holders = np.array(target_of, dtype=np.intp)[by_word]  # word by word
-        self.places = np.array(place_of, dtype=np.intp)[by_word]  # the word's position among its holder's words
+        self.holders = target_of[by_word]  # word by word
+        self.places = place_of[by_word]  # the word's position among its holder's words
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
         self._alphabet: Alphabet | None = None  # made at the first pair needing a distance
         self._rows: Rows | None = None
@@ -350,10 +349,12 @@ class SimTable:
         self._narrow_targets: list[tuple[list[str], list[str] | None]] | None = None  # (the same)
         self.inverse: list[np.ndarray] = []
         for n in range(len(ATTRS)):
-            qb, ib = np.unique([k[n] for k in b], return_inverse=True)
-            self.targets.append(list(qb))
-            self.targets_sorted.append([_sorted_tokens(t) for t in qb] if _plain_spaces(list(qb)) else None)
-            self.inverse.append(ib.ravel())
+            texts = [k[n] for k in b]
+            qb = sorted(set(texts))  # (np.unique's order, without a numpy string array)
+            index = {t: i for i, t in enumerate(qb)}
+            self.targets.append(qb)
+            self.targets_sorted.append([_sorted_tokens(t) for t in qb] if _plain_spaces(qb) else None)
+            self.inverse.append(np.fromiter(map(index.__getitem__, texts), dtype=np.intp, count=len(texts)))
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
         self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
@@ -431,6 +432,7 @@ class SimTable:
 
 
 _TABLES: dict[tuple[tuple[tuple[str, str], ...], bool], SimTable] = {}
+_CLEARED = [0]  # times `_TABLES` was cleared (a table leaves it only then)
 MAX_TABLES = 256  # ~50 tables are in use (template views × key kinds); past it the tables start again
 
 
@@ -439,8 +441,21 @@ def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
     if found is None:
         if len(_TABLES) >= MAX_TABLES:
             _TABLES.clear()
+            _CLEARED[0] += 1
         found = _TABLES[b, subset] = SimTable(b, subset)
     return found
+
+
+def _targets_table(b: Targets, subset: bool) -> SimTable:
+    """`_table(b.pairs, subset)`, remembered by `b` (hashing the whole list at every call costs more than the
+    look-up): the table found is the one `_TABLES` holds, as long as `_TABLES` holds that table (checked by
+    identity: a table never leaves `_TABLES` but by `_TABLES` being cleared or replaced)."""
+    found = b.tables.get(subset)
+    if found is not None and found[0] is _TABLES and found[1] == _CLEARED[0]:
+        return found[2]
+    table = _table(b.pairs, subset)
+    b.tables[subset] = (_TABLES, _CLEARED[0], table)
+    return table
 
 
 class Targets(tuple):  # type: ignore[type-arg]
@@ -448,11 +463,16 @@ class Targets(tuple):  # type: ignore[type-arg]
     pairs, which name its table, are made once rather than at every `sim_matrix` call."""
 
     pairs: tuple[tuple[str, str], ...]
+    tables: dict[bool, tuple[dict, int, SimTable]]  # subset flag -> (`_TABLES`, `_CLEARED`, its table) when found
 
     def __new__(cls, keys: Iterable[Keys]) -> Targets:
         self = super().__new__(cls, keys)
         self.pairs = tuple((k.tone, k.folded) for k in self)
+        self.tables = {}
         return self
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[Keys, ...]]]:
+        return (Targets, (tuple(self),))  # (pickled without its tables)
 
 
 def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.ndarray:
@@ -460,8 +480,9 @@ def sim_matrix(a: Sequence[Keys], b: Sequence[Keys], subset: bool = True) -> np.
     capped token_set_ratio); rows of texts already seen against the same `b` are reused."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    pairs = b.pairs if isinstance(b, Targets) else tuple((k.tone, k.folded) for k in b)
-    return _table(pairs, subset).matrix(a)
+    if isinstance(b, Targets):
+        return _targets_table(b, subset).matrix(a)
+    return _table(tuple((k.tone, k.folded) for k in b), subset).matrix(a)
 
 
 # -- rows known before any document: each fixed list scored against its own texts ----------------------------------
@@ -493,6 +514,7 @@ def import_tables(tables: dict[tuple[tuple[tuple[str, str], ...], bool], SimTabl
         if found is None:
             if len(_TABLES) >= MAX_TABLES:
                 _TABLES.clear()
+                _CLEARED[0] += 1
             _TABLES[key] = table
         else:
             for k, row in table.rows.items():

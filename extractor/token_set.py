@@ -29,7 +29,7 @@ class Alphabet:
     enough). A text's character that no target holds matches nothing in a target: all such are OTHER."""
 
     def __init__(self, sets: Sequence[str]) -> None:
-        self.codes = np.array(sorted({ord(c) for s in sets for c in s} | {32}), dtype=np.uint32)
+        self.codes = np.array(sorted(map(ord, set("".join(sets)) | {" "})), dtype=np.uint32)
         self.fits = len(self.codes) <= 256 - FIRST
 
     def encode(self, codes: np.ndarray) -> np.ndarray:
