@@ -31,9 +31,17 @@ class Alphabet:
     def __init__(self, sets: Sequence[str]) -> None:
         self.codes = np.array(sorted(map(ord, set("".join(sets)) | {" "})), dtype=np.uint32)
         self.fits = len(self.codes) <= 256 - FIRST
+        # code point -> its byte, up to the largest code of the alphabet (one look-up per character; within the
+        # Basic Multilingual Plane: 64 KB at most)
+        self._bytes: np.ndarray | None = None
+        if self.fits and self.codes[-1] < 0xFFFF:
+            self._bytes = np.full(int(self.codes[-1]) + 2, OTHER, dtype=np.uint8)
+            self._bytes[self.codes] = np.arange(FIRST, FIRST + len(self.codes), dtype=np.uint8)
 
     def encode(self, codes: np.ndarray) -> np.ndarray:
         """Code points (uint32) as this alphabet's bytes."""
+        if self._bytes is not None:
+            return self._bytes.take(np.minimum(codes, len(self._bytes) - 1))
         at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
         return np.where(self.codes[at] == codes, at + FIRST, OTHER).astype(np.uint8)
 
