@@ -259,12 +259,14 @@ class _PairScores:
     def _grow(self, rows: int, columns: int) -> None:
         """Make room for `rows` × `columns` scores (a few more: each growth copies them), MAX_PAIR_CELLS at most
         unless `rows` × `columns` alone are more."""
-        height, width = self.values.shape
+        h, w = height, width = self.values.shape
         if rows > height or columns > width:
             width = max(columns, width + 256) if columns > width else width
-            height = max(rows, min(2 * height, MAX_PAIR_CELLS // width)) if rows > height else height
-            grown = np.full((height, width), np.nan, dtype=np.float32)
-            grown[:self.values.shape[0], :self.values.shape[1]] = self.values
+            height = max(rows, min(max(2 * height, 64), MAX_PAIR_CELLS // width)) if rows > height else height
+            grown = np.empty((height, width), dtype=np.float32)  # (NaN but where copied)
+            grown[:h, :w] = self.values
+            grown[:h, w:] = np.nan
+            grown[h:] = np.nan
             self.values = grown
 
     def register(self, texts: Sequence[str]) -> np.ndarray:
@@ -299,9 +301,16 @@ class _PairScores:
         missing = np.isnan(out)
         count = missing.sum(axis=1)
         groups: dict[bytes, list[int]] = {}  # texts missing the same targets: one batch
-        everything = len(qb)
-        for i, n in zip(np.flatnonzero(count).tolist(), count[count > 0].tolist(), strict=True):
-            groups.setdefault(b"" if n == everything else np.packbits(missing[i]).tobytes(), []).append(i)
+        some = np.flatnonzero(count)
+        every = count[some] == len(qb)
+        if every.any():
+            groups[b""] = some[every].tolist()
+        partly = some[~every]
+        if len(partly):
+            packed = np.packbits(missing[partly], axis=1)
+            size, raw = packed.shape[1], packed.tobytes()
+            for k, i in enumerate(partly.tolist()):
+                groups.setdefault(raw[k * size:(k + 1) * size], []).append(i)
         flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
         for key, idx in groups.items():
             if not key:  # every target (a text new to all of them: the usual case)
