@@ -443,8 +443,13 @@ class _View:
     """Some of the template columns (all, one form's, or the other forms'), with what wording scores need of
     them: scoring only a view gives the very numbers the same columns get when every column is scored."""
 
-    def __init__(self, tpl: _Templates, idx: np.ndarray) -> None:
+    def __init__(self, tpl: _Templates, idx: np.ndarray, parts: Sequence[_View] = ()) -> None:
         self.idx = idx
+        # views whose columns, one after the other, are this view's: its similarity matrices are theirs side by
+        # side (`matrix`)
+        self.parts = [p for p in parts if p.idx.size]
+        if self.parts and not np.array_equal(np.concatenate([p.idx for p in self.parts]), idx):
+            self.parts = []
         self.slots = [tpl.slots[j] for j in idx]
         ts = self.slots
         self.label_keys = Targets(t.label_keys for t in ts)
@@ -468,6 +473,19 @@ class _View:
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._by_field: dict[str, list[int]] | None = None
+
+    def matrix(self, a: Sequence[Keys], which: str, subset: bool = True) -> np.ndarray:
+        """`sim_matrix(a, self.<which>, subset)` (`which`: "label_keys", "context_keys", "section_keys" or
+        "col_keys"). A view made of parts (the other forms' columns: each form's own view) puts the parts'
+        matrices side by side: a similarity is a function of its pair alone (`similarity.SimTable`: every step
+        is elementwise, the token-set floor only stands for scores that cannot change a cell), so these are the
+        same numbers, from tables the parts' texts are scored in anyway, and no table of its own is made."""
+        if not self.parts or not a:
+            return _sim_matrix(a, getattr(self, which), subset)
+        got = [_sim_matrix(a, b, subset) for b in (getattr(p, which) for p in self.parts) if b]
+        if not got:
+            return _sim_matrix(a, getattr(self, which), subset)
+        return got[0] if len(got) == 1 else np.concatenate(got, axis=1)
 
     def other(self, form_id: str) -> tuple[np.ndarray, bool]:
         """The view's columns of forms other than `form_id` (positions in the view), and whether that is all of
@@ -631,7 +649,10 @@ class _Templates:
         """The columns of form `form_id` (`inside`) or of every other form."""
         found = self._views.get((form_id, inside))
         if found is None:
-            found = self._views[form_id, inside] = _View(self, np.flatnonzero((self.forms == form_id) == inside))
+            # the other forms' columns: each form's own view, the forms in column order (`_View.matrix`)
+            parts = [] if inside else [self.view(f, True) for f in dict.fromkeys(self.forms.tolist()) if f != form_id]
+            found = _View(self, np.flatnonzero((self.forms == form_id) == inside), parts)
+            self._views[form_id, inside] = found
         return found
 
     def column_in(self, ctx: str) -> np.ndarray:
@@ -704,8 +725,8 @@ class Matcher:
         n, width = len(slots), len(templates)
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
-        L = _sim_matrix(s_label, view.label_keys)
-        C = _sim_matrix(s_ctx, view.context_keys, subset=False)
+        L = view.matrix(s_label, "label_keys")
+        C = view.matrix(s_ctx, "context_keys", subset=False)
         if self.cat.aliases:
             self._alias_adjust(L, C, s_label, templates, view)
         with_col = [i for i, s in enumerate(slots) if s.column]
@@ -713,7 +734,7 @@ class Matcher:
         if with_col:
             K[with_col] = 0.3
             if view.col_pos:
-                sub = _sim_matrix([Keys.of(slots[i].column) for i in with_col], view.col_keys)
+                sub = view.matrix([Keys.of(slots[i].column) for i in with_col], "col_keys")
                 K[np.ix_(with_col, view.col_pos)] = sub
         if len(with_col) < n and view.col_folded_pos:
             # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …"): each slot's row of
@@ -753,7 +774,7 @@ class Matcher:
             S = np.zeros_like(L)
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
-        Sec = _sim_matrix(sec_keys, view.section_keys, subset=False)
+        Sec = view.matrix(sec_keys, "section_keys", subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
             other, every = view.other(form_id)
