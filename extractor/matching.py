@@ -443,13 +443,8 @@ class _View:
     """Some of the template columns (all, one form's, or the other forms'), with what wording scores need of
     them: scoring only a view gives the very numbers the same columns get when every column is scored."""
 
-    def __init__(self, tpl: _Templates, idx: np.ndarray, parts: Sequence[_View] = ()) -> None:
+    def __init__(self, tpl: _Templates, idx: np.ndarray, whole: _View | None = None) -> None:
         self.idx = idx
-        # views whose columns, one after the other, are this view's: its similarity matrices are theirs side by
-        # side (`matrix`)
-        self.parts = [p for p in parts if p.idx.size]
-        if self.parts and not np.array_equal(np.concatenate([p.idx for p in self.parts]), idx):
-            self.parts = []
         self.slots = [tpl.slots[j] for j in idx]
         ts = self.slots
         self.label_keys = Targets(t.label_keys for t in ts)
@@ -473,19 +468,27 @@ class _View:
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._by_field: dict[str, list[int]] | None = None
+        # a view holding every column of this one (`matrix`): this view's positions among its targets, by list
+        self.whole = whole
+        self.within: dict[str, np.ndarray] = {}
+        if whole is not None:
+            at = np.searchsorted(whole.idx, idx)
+            if idx.size and (int(at.max()) >= whole.idx.size or not np.array_equal(whole.idx[at], idx)):
+                raise ValueError("a view's whole must hold its columns")
+            with_col = whole.idx[whole.col_pos]
+            self.within = {"label_keys": at, "context_keys": at, "section_keys": at,
+                           "col_keys": np.searchsorted(with_col, idx[self.col_pos])}
 
     def matrix(self, a: Sequence[Keys], which: str, subset: bool = True) -> np.ndarray:
         """`sim_matrix(a, self.<which>, subset)` (`which`: "label_keys", "context_keys", "section_keys" or
-        "col_keys"). A view made of parts (the other forms' columns: each form's own view) puts the parts'
-        matrices side by side: a similarity is a function of its pair alone (`similarity.SimTable`: every step
-        is elementwise, the token-set floor only stands for scores that cannot change a cell), so these are the
-        same numbers, from tables the parts' texts are scored in anyway, and no table of its own is made."""
-        if not self.parts or not a:
+        "col_keys"). A view with a whole (the other forms' columns: every column) takes its columns of the whole's
+        matrix: a similarity is a function of its pair alone (`similarity.SimTable`: every step is elementwise,
+        the token-set floor only stands for scores that cannot change a cell), so these are the same numbers,
+        from one table for every detected form instead of a table per form (the texts scored there are few: the
+        slots the form's own columns do not fit)."""
+        if self.whole is None or not a or not getattr(self, which):
             return _sim_matrix(a, getattr(self, which), subset)
-        got = [_sim_matrix(a, b, subset) for b in (getattr(p, which) for p in self.parts) if b]
-        if not got:
-            return _sim_matrix(a, getattr(self, which), subset)
-        return got[0] if len(got) == 1 else np.concatenate(got, axis=1)
+        return self.whole.matrix(a, which, subset).take(self.within[which], axis=1)
 
     def other(self, form_id: str) -> tuple[np.ndarray, bool]:
         """The view's columns of forms other than `form_id` (positions in the view), and whether that is all of
@@ -649,9 +652,8 @@ class _Templates:
         """The columns of form `form_id` (`inside`) or of every other form."""
         found = self._views.get((form_id, inside))
         if found is None:
-            # the other forms' columns: each form's own view, the forms in column order (`_View.matrix`)
-            parts = [] if inside else [self.view(f, True) for f in dict.fromkeys(self.forms.tolist()) if f != form_id]
-            found = _View(self, np.flatnonzero((self.forms == form_id) == inside), parts)
+            # (the other forms' columns are scored in the table of every column: `_View.matrix`)
+            found = _View(self, np.flatnonzero((self.forms == form_id) == inside), None if inside else self.all)
             self._views[form_id, inside] = found
         return found
 

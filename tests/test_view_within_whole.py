@@ -1,7 +1,7 @@
-"""A template view made of parts (the other forms' columns of a return's detected form: each other form's own view)
-gets its similarity matrices from the parts' tables, side by side (`matching._View.matrix`). The numbers are those
-of one table of all its columns, bit for bit: a similarity is a function of its pair alone (`similarity.SimTable`).
-Checked on the texts of corpus returns, plain and reworded."""
+"""The other forms' columns of a return's detected form (a template view) take their similarity matrices from the
+table of every column, their columns of it (`matching._View.matrix`): one table for every detected form. The numbers
+are those of a table of the view's own columns, bit for bit: a similarity is a function of its pair alone
+(`similarity.SimTable`). Checked on the texts of corpus returns, plain and reworded."""
 
 from __future__ import annotations
 
@@ -39,19 +39,19 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b)
 
 
-def test_other_forms_views_are_made_of_the_forms_own_views() -> None:
+def test_other_forms_views_are_taken_from_every_column() -> None:
     tpl = Matcher(load_catalogue()).tpl
     forms = list(dict.fromkeys(tpl.forms.tolist()))
     assert len(forms) >= 2
     for form in forms:
-        outside = tpl.view(form, False)
-        assert [p.idx.tolist() for p in outside.parts] == \
-            [tpl.view(f, True).idx.tolist() for f in forms if f != form]
-        assert np.concatenate([p.idx for p in outside.parts]).tolist() == outside.idx.tolist()
-        assert not tpl.view(form, True).parts and not tpl.all.parts
+        outside, inside = tpl.view(form, False), tpl.view(form, True)
+        assert outside.whole is tpl.all and inside.whole is None and tpl.all.whole is None
+        for which, _subset in WHICH:
+            whole = [k.tone for k in getattr(tpl.all, which)]
+            assert [whole[j] for j in outside.within[which].tolist()] == [k.tone for k in getattr(outside, which)]
 
 
-def test_parts_side_by_side_equal_one_table_of_every_column(texts) -> None:
+def test_columns_of_every_column_equal_a_table_of_the_view(texts) -> None:
     tpl = Matcher(load_catalogue()).tpl
     keys = [Keys.of(t) for t in texts]
     assert len(keys) > 300
@@ -71,7 +71,6 @@ def test_views_without_parts_and_empty_inputs_take_the_plain_table(texts) -> Non
     for which, subset in WHICH:
         assert _same(outside.matrix([], which, subset), sim_matrix([], getattr(outside, which), subset))
         assert _same(tpl.all.matrix(keys, which, subset), sim_matrix(keys, getattr(tpl.all, which), subset))
-    # parts that do not cover the view's columns, in order, are not used
-    inside = tpl.view(form, True)
-    assert not _View(tpl, outside.idx, [inside]).parts
-    assert not _View(tpl, outside.idx, outside.parts[::-1]).parts or len(outside.parts) == 1
+    # a whole that does not hold the view's columns is refused
+    with pytest.raises(ValueError):
+        _View(tpl, outside.idx, tpl.view(form, True))
