@@ -56,23 +56,24 @@ def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(quality), frozenset(_rare_type(quality))
 
 
-class _Rounded(dict):  # type: ignore[type-arg]
-    """`round(x, 3)` of the candidate scores met, by score: the top scores of a form's labels come back return
-    after return, and a dictionary look-up is a fraction of a correctly rounded `round`. Zero is never kept
-    (0.0 and -0.0 are one key but round to two values); no other two floats are equal keys."""
-
-    MAX = 65536  # past it the memory starts again
-
-    def __missing__(self, x: float) -> float:
-        r = round(x, 3)
-        if x != 0.0:
-            if len(self) >= self.MAX:
-                self.clear()
-            self[x] = r
-        return r
-
-
-_ROUNDED = _Rounded()
+def rounded3(x: np.ndarray) -> list[float]:
+    """`[round(v, 3) for v in x]` of float64 values, in a few numpy steps. `round(v, 3)` is the double nearest to the
+    decimal with 3 places nearest to v's exact value: that is `n / 1000` (the quotient of two exact doubles,
+    correctly rounded) with n the integer nearest to v · 1000. The product `v * 1000` is off v · 1000 by far less
+    than 1e-6 (|v| < 1e6: a relative error of 2^-53), so where it lies farther than that from a half-integer,
+    `rint` of it is n; the other values (and any not finite or that large) go through `round` itself. (float32
+    values: of their float64 value, as `round(float(v), 3)`.)"""
+    x = x.astype(np.float64, copy=False)
+    scaled = x * 1000.0
+    out = np.rint(scaled) / 1000.0
+    with np.errstate(invalid="ignore"):  # (inf - inf: unsure)
+        unsure = ~(np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) > 1e-6) | ~(np.abs(x) < 1e6)
+    got = out.tolist()
+    if unsure.any():
+        values = x.tolist()
+        for n in np.flatnonzero(unsure).tolist():
+            got[n] = round(values[n], 3)
+    return got
 
 
 CHECKED_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
@@ -443,7 +444,7 @@ class _View:
     """Some of the template columns (all, one form's, or the other forms'), with what wording scores need of
     them: scoring only a view gives the very numbers the same columns get when every column is scored."""
 
-    def __init__(self, tpl: _Templates, idx: np.ndarray) -> None:
+    def __init__(self, tpl: _Templates, idx: np.ndarray, whole: _View | None = None) -> None:
         self.idx = idx
         self.slots = [tpl.slots[j] for j in idx]
         ts = self.slots
@@ -468,6 +469,27 @@ class _View:
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._by_field: dict[str, list[int]] | None = None
+        # a view holding every column of this one (`matrix`): this view's positions among its targets, by list
+        self.whole = whole
+        self.within: dict[str, np.ndarray] = {}
+        if whole is not None:
+            at = np.searchsorted(whole.idx, idx)
+            if idx.size and (int(at.max()) >= whole.idx.size or not np.array_equal(whole.idx[at], idx)):
+                raise ValueError("a view's whole must hold its columns")
+            with_col = whole.idx[whole.col_pos]
+            self.within = {"label_keys": at, "context_keys": at, "section_keys": at,
+                           "col_keys": np.searchsorted(with_col, idx[self.col_pos])}
+
+    def matrix(self, a: Sequence[Keys], which: str, subset: bool = True) -> np.ndarray:
+        """`sim_matrix(a, self.<which>, subset)` (`which`: "label_keys", "context_keys", "section_keys" or
+        "col_keys"). A view with a whole (the other forms' columns: every column) takes its columns of the whole's
+        matrix: a similarity is a function of its pair alone (`similarity.SimTable`: every step is elementwise,
+        the token-set floor only stands for scores that cannot change a cell), so these are the same numbers,
+        from one table for every detected form instead of a table per form (the texts scored there are few: the
+        slots the form's own columns do not fit)."""
+        if self.whole is None or not a or not getattr(self, which):
+            return _sim_matrix(a, getattr(self, which), subset)
+        return self.whole.matrix(a, which, subset).take(self.within[which], axis=1)
 
     def other(self, form_id: str) -> tuple[np.ndarray, bool]:
         """The view's columns of forms other than `form_id` (positions in the view), and whether that is all of
@@ -631,7 +653,9 @@ class _Templates:
         """The columns of form `form_id` (`inside`) or of every other form."""
         found = self._views.get((form_id, inside))
         if found is None:
-            found = self._views[form_id, inside] = _View(self, np.flatnonzero((self.forms == form_id) == inside))
+            # (the other forms' columns are scored in the table of every column: `_View.matrix`)
+            found = _View(self, np.flatnonzero((self.forms == form_id) == inside), None if inside else self.all)
+            self._views[form_id, inside] = found
         return found
 
     def column_in(self, ctx: str) -> np.ndarray:
@@ -704,8 +728,8 @@ class Matcher:
         n, width = len(slots), len(templates)
         s_label = [Keys.of(s.label) for s in slots]
         s_ctx = [Keys.of(s.context or s.label) for s in slots]
-        L = _sim_matrix(s_label, view.label_keys)
-        C = _sim_matrix(s_ctx, view.context_keys, subset=False)
+        L = view.matrix(s_label, "label_keys")
+        C = view.matrix(s_ctx, "context_keys", subset=False)
         if self.cat.aliases:
             self._alias_adjust(L, C, s_label, templates, view)
         with_col = [i for i, s in enumerate(slots) if s.column]
@@ -713,7 +737,7 @@ class Matcher:
         if with_col:
             K[with_col] = 0.3
             if view.col_pos:
-                sub = _sim_matrix([Keys.of(slots[i].column) for i in with_col], view.col_keys)
+                sub = view.matrix([Keys.of(slots[i].column) for i in with_col], "col_keys")
                 K[np.ix_(with_col, view.col_pos)] = sub
         if len(with_col) < n and view.col_folded_pos:
             # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …"): each slot's row of
@@ -753,7 +777,7 @@ class Matcher:
             S = np.zeros_like(L)
         # the section a slot sits in: same label under another heading is another question
         sec_keys = [Keys.of(s.section) for s in slots]
-        Sec = _sim_matrix(sec_keys, view.section_keys, subset=False)
+        Sec = view.matrix(sec_keys, "section_keys", subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
             other, every = view.other(form_id)
@@ -910,9 +934,9 @@ class Matcher:
         k = tops.shape[1]
         top_codes_arr = codes[tops]
         # row i's top scores, their rounded values and field names at [i * k, (i + 1) * k) of flat lists, read in
-        # one go (the rounded values through the memory of `_ROUNDED`)
-        top_scores = np.take_along_axis(S, tops, axis=1).ravel().tolist()
-        top_rounded = list(map(_ROUNDED.__getitem__, top_scores))
+        # one go
+        top = np.take_along_axis(S, tops, axis=1).ravel()
+        top_scores, top_rounded = top.tolist(), rounded3(top)
         top_names = self.tpl.field_name_arr[top_codes_arr].ravel().tolist()  # (the same str objects as `field_names`)
         margins = self._margins(S, chosen, tops, top_codes_arr)
         # rows whose top columns hold a field twice (the others take every column as it comes)
@@ -1121,7 +1145,7 @@ class Matcher:
             if s.table is not None and s.kind in ("cell", "choice", "label"):
                 by_table[s.table].append(s)
         # each table goes to the list its header (and section) fits best; each list takes one table
-        options = []
+        asked: list[tuple[int, tuple[str, ...], str | None]] = []  # (table, its headers, its section)
         for table, cells in by_table.items():
             first_col: dict[str, int] = {}
             for s in cells:
@@ -1132,7 +1156,11 @@ class Matcher:
             headers = sorted(first_col, key=first_col.__getitem__)
             if len(headers) < 2 or not lists:
                 continue
-            for rank, prefix, col_map, quality in self._list_options(tuple(headers), cells[0].section, form_id):
+            asked.append((table, tuple(headers), cells[0].section))
+        options = []
+        found = self._list_options_of([(headers, section) for _table, headers, section in asked], form_id)
+        for (table, _headers, _section), fits in zip(asked, found, strict=True):
+            for rank, prefix, col_map, quality in fits:
                 options.append((rank, table, prefix, col_map, quality))
         matched: list[Match] = []
         consumed: set[int] = set()
@@ -1169,29 +1197,45 @@ class Matcher:
                       ) -> list[tuple[float, str, dict[str, TemplateSlot], float]]:
         """(rank, list, column map, quality) of each list a table with these column headers, under this section,
         fits (`_list_fit`); remembered by those inputs (a form's tables print the same headers in every return)."""
+        return self._list_options_of([(headers, section)], form_id)[0]
+
+    def _list_options_of(self, tables: Sequence[tuple[tuple[str, ...], str | None]], form_id: str | None
+                         ) -> list[list[tuple[float, str, dict[str, TemplateSlot], float]]]:
+        """`_list_options` of each (headers, section) of `tables`, those not remembered scored together: their
+        headers in one matrix against every list's columns, their sections in one against every list's first
+        section (the same numbers as a table, a list at a time: a similarity is a function of its pair,
+        `similarity.sim_matrix`)."""
         memo = self.tpl.list_options
-        key = (headers, section, form_id)
-        found = memo.get(key)
-        if found is None:
+        keys = [(headers, section, form_id) for headers, section in tables]
+        out = [memo.get(key) for key in keys]
+        todo = list(dict.fromkeys(key for key, found in zip(keys, out, strict=True) if found is None))
+        if not todo:
+            return out  # type: ignore[return-value]
+        plan = self.tpl.list_plan(form_id)
+        m_all = _sim_matrix([Keys.of(h) for headers, _s, _f in todo for h in headers], plan.label_keys, subset=False)
+        sections = list(dict.fromkeys(section for _h, section, _f in todo))
+        secs = dict(zip(sections, _sim_matrix([Keys.of(x) for x in sections], plan.section_keys).tolist(),
+                        strict=True))
+        if len(memo) + len(todo) > self.tpl.MAX_LIST_OPTIONS:
+            memo.clear()
+        top = 0
+        done = {}
+        for key in todo:
+            headers, section, _form = key
+            m_table = m_all[top:top + len(headers)]
+            top += len(headers)
             found = []
-            plan = self.tpl.list_plan(form_id)
-            # every list's columns and first section in one matrix each (the same numbers as one list at a time:
-            # a similarity is a function of its pair, `similarity.sim_matrix`)
-            m_all = _sim_matrix([Keys.of(h) for h in headers], plan.label_keys, subset=False)
-            secs = _sim_matrix([Keys.of(section)], plan.section_keys)[0].tolist()
             for n, (prefix, tslots) in enumerate(self.tpl.lists.items()):
                 lo, hi = plan.spans[n]
-                fit = self._list_fit(list(headers), tslots, form_id, m_all[:, lo:hi], plan.columns[n])
+                fit = self._list_fit(list(headers), tslots, form_id, m_table[:, lo:hi], plan.columns[n])
                 if fit is not None:
                     col_map, quality = fit
-                    sec = secs[n]
+                    sec = secs[section][n]
                     other = form_id is not None and all(t.form != form_id for t in tslots)
                     rank = quality + 0.2 * sec - (self.cfg["other_form_penalty"] if other else 0.0)
                     found.append((rank, prefix, col_map, quality))
-            if len(memo) >= self.tpl.MAX_LIST_OPTIONS:
-                memo.clear()
-            memo[key] = found
-        return found
+            memo[key] = done[key] = found
+        return [done[key] if found is None else found for key, found in zip(keys, out, strict=True)]
 
     def _list_fit(self, headers: list[str], tslots: list[TemplateSlot], form_id: str | None,
                   m: np.ndarray | None = None, cols: list[TemplateSlot] | None = None

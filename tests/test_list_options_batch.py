@@ -34,3 +34,20 @@ def test_each_lists_slice_is_its_own_matrix(headers: tuple[str, ...], form_id: s
         assert sec == sim_matrix([Keys.of("Danh mục ứng dụng")], [Keys.of(tslots[0].section)])[0, 0]
         assert m._list_fit(list(headers), tslots, form_id, whole[:, lo:hi]) == \
             m._list_fit(list(headers), tslots, form_id)
+
+
+@pytest.mark.parametrize("form_id", [None, "f000", "f004"])
+def test_tables_scored_together_get_what_each_gets_alone(form_id: str | None) -> None:
+    """`_list_options_of` scores the tables of a return not yet remembered together (their headers in one matrix,
+    their sections in one): each gets the options it gets alone, twice the same table included."""
+    m = Matcher(load_catalogue())
+    sections = ["Danh mục ứng dụng", None, "Thủ tục hành chính", "Danh mục ứng dụng"]
+    tables = [(h, sec) for h, sec in zip([*HEADERS, HEADERS[0]], sections, strict=True)]
+    m.tpl.list_options.clear()
+    together = m._list_options_of(tables, form_id)
+    assert len(m.tpl.list_options) == 3  # (the same table twice: once)
+    assert m._list_options_of(tables, form_id) == together  # (remembered)
+    for (headers, section), found in zip(tables, together, strict=True):
+        m.tpl.list_options.clear()
+        assert m._list_options(headers, section, form_id) == found
+    assert any(together)

@@ -1,6 +1,7 @@
 """The memos and shortcuts of matching (issue 18) give exactly what the plain computations give: the form guess
 remembered by the set of a document's keys, the column hits computed once per distinct column text, the
-alignment's traceback reading only the cells it passes, the candidates' scores rounded from memory."""
+alignment's traceback reading only the cells it passes, the candidates' scores rounded
+in a few numpy steps (`rounded3`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.catalogue import Keys, load_catalogue
-from extractor.matching import _ROUNDED, _alignment_table, _guess_form, _templates, _traceback, detect_form
+from extractor.matching import _alignment_table, _guess_form, _templates, _traceback, detect_form, rounded3
 from extractor.slots import Slot
 
 
@@ -71,9 +72,31 @@ def test_traceback_takes_the_pairs_of_the_whole_table(n: int, m: int, data: st.D
     assert _traceback(table) == _plain_traceback(table)
 
 
-@given(st.lists(st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 0.1235, 0.0005, -0.0005])),
-                max_size=30))
-def test_remembered_rounding_equals_round(xs: list[float]) -> None:
-    for x in xs + xs:  # the second time from memory
-        r = _ROUNDED[x]
-        assert r == round(x, 3) and math.copysign(1.0, r) == math.copysign(1.0, round(x, 3))
+def _same_rounding(xs: list[float], got: list[float]) -> None:
+    assert len(got) == len(xs)
+    for x, r in zip(xs, got, strict=True):
+        want = round(x, 3)
+        assert (r == want and math.copysign(1.0, r) == math.copysign(1.0, want)) or (math.isnan(r) and math.isnan(want))
+
+
+# values on and next to the halfway points of 3 places (ties in decimal, not in binary), zeros of both signs
+HALVES = [(k + 0.5) / 1000 for k in range(-1200, 1200, 7)]
+NEAR = st.sampled_from(HALVES + [math.nextafter(h, 9.0) for h in HALVES] + [math.nextafter(h, -9.0) for h in HALVES]
+                       + [0.0, -0.0, 0.1235, 0.0005, -0.0005, -0.0004, 1e-300, 2.5e6])
+
+
+@given(st.lists(st.one_of(st.floats(), st.floats(-3.0, 3.0), NEAR), max_size=60))
+def test_rounding_in_numpy_equals_round(xs: list[float]) -> None:
+    _same_rounding(xs, rounded3(np.array(xs, dtype=np.float64)))
+
+
+@given(st.lists(st.floats(-3.0, 3.0, width=32), max_size=60))
+def test_rounding_float32_scores_equals_round_of_their_value(xs: list[float]) -> None:
+    a = np.array(xs, dtype=np.float32)
+    _same_rounding(a.tolist(), rounded3(a))
+
+
+def test_rounding_many_scores_equals_round() -> None:
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.random(200_000) * 4 - 2, np.array(HALVES)])
+    _same_rounding(x.tolist(), rounded3(x))
