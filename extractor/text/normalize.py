@@ -326,7 +326,7 @@ def label_keys(text: str, abbreviations: Mapping[str, str]) -> tuple[str, str]:
         if None in got:
             key = label_key(text, abbreviations)
             return key, fold(key)
-    tones, folds = zip(*got)
+    tones, folds = zip(*got, strict=True)
     tone = " ".join(tones)
     if "  " in tone or tone[:1] == " " or tone[-1:] == " ":  # a word with no key (punctuation alone): left out,
         # its fold with it (a fold may be empty where the key is not: a lone combining mark). No word's key has a
