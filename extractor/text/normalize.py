@@ -169,7 +169,20 @@ def fold(text: str) -> str:
     decomposed = nfd(nfd(text).lower()).replace("đ", "d")
     if _NOT_ASCII_OR_MARK.search(decomposed) is None:  # dropping the marks is dropping all that is not ASCII
         return decomposed.encode("ascii", "ignore").decode("ascii")
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.translate(_MARKS_DROPPED)  # every combining character (`unicodedata.combining`) dropped
+
+
+class _MarksDropped(dict[int, "int | None"]):
+    """A `str.translate` table that drops every character with a combining class and keeps the others, filled a
+    code point at a time as texts bring them (at most one entry per code point: a few hundred in practice)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS_DROPPED = _MarksDropped()
 
 
 # a character other than ASCII and the combining diacritical marks U+0300-U+036F that are marks (U+034F, the
