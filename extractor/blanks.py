@@ -296,14 +296,44 @@ def _answer_words_after_colon(text: str, units: Sequence[str]) -> list[regex.Mat
     """A yes/no or zero word typed where the dots were after a colon, the next blank on the same line
     (`Cán bộ phụ trách:Không có người      Cán bộ kiêm nhiệm:…5…người`): followed by a unit, a tab or a wide gap, or
     ending the line. Matched on the folded text, whose positions are the text's."""
-    out = []
+    out: list[regex.Match[str]] = []
     folded = fold(text)
+    if not _word_may_follow_colon(folded):
+        return out
     for m in _anchored_answer_word().finditer(folded):
         rest = text[m.end():]
         unit, _ = split_unit(rest, units) if units else ("", rest)
         if unit or not rest.strip() or rest.startswith(("\t", "  ", " \t")):
             out.append(m)
     return out
+
+
+def _word_may_follow_colon(folded: str) -> bool:
+    """False when `_anchored_answer_word` cannot match `folded`: a match begins with a word's first character
+    (never a space or a tab) right after a colon and at most three spaces or tabs, so the first character after
+    each colon's spaces and tabs (three at most) is the only place one can begin. A plain test at each colon
+    instead of the pattern's look-ahead at every position."""
+    starts = _answer_starts()
+    if starts is None:
+        return True
+    at = folded.find(":")
+    while at >= 0:
+        k = at + 1
+        while k < len(folded) and k - at <= 3 and folded[k] in " \t":
+            k += 1
+        if folded[k:k + 1] in starts:
+            return True
+        at = folded.find(":", at + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _answer_starts() -> frozenset[str] | None:
+    """The first characters of `answer_words` (None when a word is empty or begins with a space or a tab)."""
+    words = answer_words()
+    if not all(words) or any(w[0] in " \t" for w in words):
+        return None
+    return frozenset(w[0] for w in words)
 
 
 def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:

@@ -346,8 +346,29 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
 
 def _nfc_block(block: Block) -> Block:
     """A block in NFC, its spans moved to the same characters."""
-    spans = [Span(len(nfc(block.text[:sp.start])), len(nfc(block.text[:sp.end])), sp.style) for sp in block.spans]
+    at = _nfc_offsets(block.text, [k for sp in block.spans for k in (sp.start, sp.end)])
+    spans = [Span(at[sp.start], at[sp.end], sp.style) for sp in block.spans]
     return _copy(block, text=nfc(block.text), spans=spans)
+
+
+def _nfc_offsets(text: str, points: Sequence[int]) -> dict[int, int]:
+    """``len(nfc(text[:k]))`` for each k of `points`, without normalising every prefix (a block's spans were a
+    square of its length): NFC of a text is NFC of its part before an ASCII character followed by NFC of the rest
+    (ASCII is never decomposed, has combining class 0, so no mark moves or composes across it, and composes with
+    nothing before it), so each prefix is cut at the last ASCII character at or before its end and only the part
+    after the last cut is normalised again."""
+    n = len(text)
+    out: dict[int, int] = {}
+    base, base_len = 0, 0  # a cut (0 or an ASCII character's position) and len(nfc(text[:base]))
+    for k in sorted(set(points)):
+        j = min(k, n)
+        while j > base and (j >= n or not text[j].isascii()):
+            j -= 1
+        if j > base:
+            base_len += len(nfc(text[base:j]))
+            base = j
+        out[k] = base_len + len(nfc(text[base:k]))
+    return out
 
 
 @functools.lru_cache(maxsize=16384)

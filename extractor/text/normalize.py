@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import regex
@@ -168,7 +169,20 @@ def fold(text: str) -> str:
     decomposed = nfd(nfd(text).lower()).replace("đ", "d")
     if _NOT_ASCII_OR_MARK.search(decomposed) is None:  # dropping the marks is dropping all that is not ASCII
         return decomposed.encode("ascii", "ignore").decode("ascii")
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.translate(_MARKS_DROPPED)  # every combining character (`unicodedata.combining`) dropped
+
+
+class _MarksDropped(dict[int, "int | None"]):
+    """A `str.translate` table that drops every character with a combining class and keeps the others, filled a
+    code point at a time as texts bring them (at most one entry per code point: a few hundred in practice)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS_DROPPED = _MarksDropped()
 
 
 # a character other than ASCII and the combining diacritical marks U+0300-U+036F that are marks (U+034F, the
@@ -250,18 +264,23 @@ def _abbreviation_pattern(items: tuple[tuple[str, str], ...]
 
 
 # the last abbreviation table `expand_abbreviations` was given (a copy), its `_abbreviation_pattern` and the word
-# keys made with it (`label_keys`): the same table comes with every label, and comparing it is cheaper than sorting
-# and hashing its items
-_LAST_TABLE: list[Any] = [None, None, None]
+# keys made with it (`label_keys`), and the read-only view it came as (or None): the same table comes with every
+# label, and comparing it is cheaper than sorting and hashing its items (and the same view cheaper still)
+_LAST_TABLE: list[Any] = [None, None, None, None]
 
 
 def _compiled_table(abbreviations: Mapping[str, str]
                     ) -> tuple[regex.Pattern[str] | None, dict[str, str], re.Pattern[str] | None]:
     """`_abbreviation_pattern` of `abbreviations`, remembered for the last table (a new table drops the word keys)."""
-    last, compiled, _ = _LAST_TABLE
+    last, compiled, _, proxy = _LAST_TABLE
+    if abbreviations is proxy:  # the read-only view it was copied from: the same table (see below)
+        return compiled  # type: ignore[no-any-return]
     if last is None or last != abbreviations:
         compiled = _abbreviation_pattern(tuple(sorted(abbreviations.items())))
-        _LAST_TABLE[:] = [dict(abbreviations), compiled, None if any(" " in k for k in compiled[1]) else {}]
+        _LAST_TABLE[:] = [dict(abbreviations), compiled, None if any(" " in k for k in compiled[1]) else {}, None]
+    # the vocabulary's table is a `MappingProxyType` over a dict only the proxy holds (`vocab._load_vocabulary`):
+    # it cannot change, so the same proxy is the same table without comparing its items at every call
+    _LAST_TABLE[3] = abbreviations if isinstance(abbreviations, MappingProxyType) else None
     return compiled  # type: ignore[no-any-return]
 
 
@@ -312,30 +331,49 @@ def label_keys(text: str, abbreviations: Mapping[str, str]) -> tuple[str, str]:
     if words is None:  # a spelling with a space: an abbreviation may span two words
         key = label_key(text, abbreviations)
         return key, fold(key)
-    tones, folds = [], []
-    for w in s.split(" "):
-        got = words.get(w)
-        if got is None:
-            raw = tone_key.__wrapped__(expand_abbreviations(w, abbreviations))
-            raw = _KEPT_RE.sub(r" \1 ", _PUNCT_RE.sub(" ", raw))
-            if _SPLIT_ODD.search(raw) is None:
-                tone = " ".join(raw.split())
-                got = (tone, fold.__wrapped__(tone))
-            else:  # U+001C-U+001F: `_squeeze` keeps them inside a text but strips them at its ends
-                got = _ODD_WORD
-            if len(words) >= _WORD_KEYS_MAX:
-                words.clear()
-            words[w] = got
-        if got is _ODD_WORD:
+    parts = s.split(" ")
+    try:
+        got = [words[w] for w in parts]
+    except KeyError:  # words not seen before: their keys, remembered (a word with an odd space is not)
+        got = [words.get(w) or _word_keys(w, abbreviations, words) for w in parts]  # type: ignore[misc]
+        if None in got:
             key = label_key(text, abbreviations)
             return key, fold(key)
-        if got[0]:
-            tones.append(got[0])
-            folds.append(got[1])
-    return " ".join(tones), " ".join(folds)
+    tones, folds = zip(*got, strict=True)
+    tone = " ".join(tones)
+    if "  " in tone or tone[:1] == " " or tone[-1:] == " ":  # a word with no key (punctuation alone): left out,
+        # its fold with it (a fold may be empty where the key is not: a lone combining mark). No word's key has a
+        # space at an end or two together, so only an empty key makes them.
+        kept = [g for g in got if g[0]]
+        return " ".join([g[0] for g in kept]), " ".join([g[1] for g in kept])
+    return tone, " ".join(folds)
 
 
-_ODD_WORD = ("\x1c", "\x1c")  # `label_keys`' mark of a word whose keys hold a character `_squeeze` treats apart
+def _word_keys(w: str, abbreviations: Mapping[str, str], words: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """The keys of one word of a cleaned label (`label_keys`), remembered in `words` (bounded: cleared when full);
+    None for a word whose keys hold U+001C-U+001F (`_squeeze` keeps them inside a text but strips them at its
+    ends: the whole text takes the plain steps). A word whose tone key is ASCII letters and digits has no
+    punctuation, symbol or odd space for the steps after `tone_key` to act on (ASCII's categories are fixed):
+    those steps are skipped."""
+    expanded = expand_abbreviations(w, abbreviations)
+    if expanded.isascii():  # NFD and NFC leave ASCII as it is, and it has no tone mark: `tone_key` is `lower`
+        raw = expanded.lower()
+        if raw.isalnum():
+            return _remember(words, w, (raw, raw))  # (`fold` of ASCII is `lower`)
+    else:
+        raw = tone_key.__wrapped__(expanded)
+    raw = _KEPT_RE.sub(r" \1 ", _PUNCT_RE.sub(" ", raw))
+    if _SPLIT_ODD.search(raw) is not None:
+        return None
+    tone = " ".join(raw.split())
+    return _remember(words, w, (tone, fold.__wrapped__(tone)))
+
+
+def _remember(words: dict[str, tuple[str, str]], w: str, got: tuple[str, str]) -> tuple[str, str]:
+    if len(words) >= _WORD_KEYS_MAX:
+        words.clear()
+    words[w] = got
+    return got
 
 
 def label_fold_key(text: str, abbreviations: Mapping[str, str]) -> str:

@@ -123,6 +123,16 @@ class _Lexicon:
 _NUM = r"\d+(?:(?:[.,]|\s(?=\d{3}(?!\d)))\d+)*"
 _NUM_RE = regex.compile(r"(?<![\p{L}\d])" + _NUM)
 _EDGE_RE = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _strip_edges(text: str) -> str:
+    """`_EDGE_RE.sub("", text)`: white space and punctuation off both ends. A text that begins and ends with an
+    ASCII letter or digit (never `\\s` or `\\p{P}`; `$` also stands before a final newline, which is `\\s`) has
+    none to strip: the pattern is run only on the others."""
+    if text[:1] in _ASCII_ALNUM and text[-1:] in _ASCII_ALNUM:
+        return text
+    return _EDGE_RE.sub("", text)
 _CONTENT_RE = regex.compile(r"[\p{L}\p{N}]")
 
 
@@ -232,7 +242,7 @@ def _split_unit(prefix: str, suffix: str, unit_hint: str | None) -> tuple[str | 
     m = units.after.search(suffix)
     if m:
         return units.table[_ukey(m.group(1))], prefix, suffix[m.end():]
-    m = units.before.search(prefix)
+    m = units.before.search(prefix) if _may_end_with_unit(units, prefix) else None
     if m:
         return units.table[_ukey(m.group(1))], prefix[:m.start()], suffix
     return None, prefix, suffix
@@ -250,7 +260,7 @@ def _residue(notes: _Notes, rest: str, *, zero_value: bool = False, numeric: boo
 
     A zero word beside the number 0 (``0 (không)``) is not leftover.
     """
-    rest = _EDGE_RE.sub("", rest)
+    rest = _strip_edges(rest)
     if not _CONTENT_RE.search(rest):
         return
     if zero_value and _fkey(_PUNCT_ONLY_RE.sub(" ", rest)) in _lexicon().zero_words:
@@ -293,6 +303,25 @@ def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | 
 
     Returns (value, reason, quality) or None when the separators fit no convention. Rules: module docstring.
     """
+    shape = _token_reading(token)
+    if shape is None or len(shape) == 3:  # the reading does not depend on the type
+        return shape
+    thousands, decimal, frac, mark = shape
+    readings = [(thousands, _plausibility(thousands, type_, None)), (decimal, _plausibility(decimal, type_, frac))]
+    if mark == ",":
+        readings.reverse()  # the Vietnamese reading first
+    (conv, p_conv), (other, p_other) = readings
+    if p_other > p_conv:
+        return other, "ambiguous_separator", Q_AGAINST_CONVENTION
+    if p_other == p_conv == 2:
+        return conv, "ambiguous_separator", Q_TIE
+    return conv, None, 1.0
+
+
+@lru_cache(maxsize=4096)  # bounded; pure: the three number types of one text read the same token
+def _token_reading(token: str) -> tuple[Any, ...] | None:
+    """What `read_number` reads of `token` before the slot's type matters: its (value, reason, quality), or
+    (thousands, decimal, fraction, mark) for the two readings of a single mark before three digits, or None."""
     parts = _NUMBER_SEP_RE.split(token.strip())
     groups, seps = parts[0::2], parts[1::2]
     if not all(map(_readable_digits, groups)):
@@ -320,16 +349,7 @@ def read_number(token: str, type_: str = "decimal") -> tuple[int | float, str | 
     decimal = float("".join(whole) + "." + frac)
     if not (len(frac) == 3 and _grouped(groups)):  # only a decimal reading
         return (decimal, None, 1.0) if mark == "," else (decimal, "foreign_separator", Q_FOREIGN)
-    thousands = int("".join(groups))
-    readings = [(thousands, _plausibility(thousands, type_, None)), (decimal, _plausibility(decimal, type_, frac))]
-    if mark == ",":
-        readings.reverse()  # the Vietnamese reading first
-    (conv, p_conv), (other, p_other) = readings
-    if p_other > p_conv:
-        return other, "ambiguous_separator", Q_AGAINST_CONVENTION
-    if p_other == p_conv == 2:
-        return conv, "ambiguous_separator", Q_TIE
-    return conv, None, 1.0
+    return int("".join(groups)), decimal, frac, mark
 
 
 @lru_cache(maxsize=4096)  # bounded; the three number types of one text come one after the other (`_readable`)
@@ -346,7 +366,7 @@ def _number_front(text: str, unit_hint: str | None) -> tuple[Any, ...]:
     if tail is not None and tail.start() > 0:
         head, unit = f[:tail.start()].rstrip(" \t([/:"), units.table[_ukey(tail.group(1))]
         mismatch = units.expected not in (None, unit)
-    if _fkey(_EDGE_RE.sub("", head)) in lex.zero_words:
+    if _fkey(_strip_edges(head)) in lex.zero_words:
         return "zero_word", unit, mismatch
     if "".join(head.split()) in lex.zero_signs:  # "-" typed alone for none
         return "zero_sign", unit, mismatch
@@ -444,7 +464,7 @@ def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
 
 def _boolean(text: str) -> ParsedValue:
     lex = _lexicon()
-    f = _EDGE_RE.sub("", fold(clean_text(text)))
+    f = _strip_edges(fold(clean_text(text)))
     digit = _BIT_RE.fullmatch(f)
     if digit:
         return ParsedValue(digit.group(1) == "1")
