@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -96,6 +95,8 @@ def store(name: str, key: str, obj: Any) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import tempfile  # only when storing (with shutil and random, ~3 ms of every start-up)
+
     tmp = None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

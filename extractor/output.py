@@ -9,7 +9,6 @@ import itertools
 import json
 import marshal
 import os
-import tempfile
 import types
 import unicodedata
 from collections import Counter
@@ -242,4 +241,6 @@ def _temp_file(folder: str, suffix: str) -> tuple[int, str]:
     try:
         return os.open(path, _TEMP_FLAGS, 0o600), path
     except FileExistsError:
+        import tempfile  # rarely needed (with shutil and random, ~3 ms of start-up)
+
         return tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)

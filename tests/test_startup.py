@@ -221,3 +221,11 @@ def test_a_failed_extraction_turns_the_collector_back_on(tmp_path: Path) -> None
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_second_extraction_from_the_cache_does_not_import_tempfile(tmp_path: Path) -> None:
+    code = ("import json, sys\nfrom extractor.cli import main\n"
+            f"main(['extract', {str(RETURN)!r}, '-o', {str(tmp_path / 'out')!r}], standalone_mode=False)\n"
+            "print(json.dumps({m: m in sys.modules for m in ('tempfile', 'random')}))\n")
+    _probe(code, tmp_path)  # fills the cache folder (storing uses tempfile)
+    assert _probe(code, tmp_path) == {"tempfile": False, "random": False}
