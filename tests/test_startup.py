@@ -229,3 +229,14 @@ def test_a_second_extraction_from_the_cache_does_not_import_tempfile(tmp_path: P
             "print(json.dumps({m: m in sys.modules for m in ('tempfile', 'random')}))\n")
     _probe(code, tmp_path)  # fills the cache folder (storing uses tempfile)
     assert _probe(code, tmp_path) == {"tempfile": False, "random": False}
+
+
+def test_the_key_names_a_file_by_its_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_text("x: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert compiled.fingerprint([Path("a.yaml")]) == compiled.fingerprint([f])
+    assert compiled.fingerprint([Path("sub/../a.yaml")]) == compiled.fingerprint([f])
+    other = tmp_path / "b.yaml"
+    other.write_text("x: 1\n", encoding="utf-8")
+    assert compiled.fingerprint([other]) != compiled.fingerprint([f])  # the same content elsewhere
