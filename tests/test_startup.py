@@ -236,7 +236,6 @@ def test_the_key_names_a_file_by_its_absolute_path(tmp_path: Path, monkeypatch: 
     f.write_text("x: 1\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert compiled.fingerprint([Path("a.yaml")]) == compiled.fingerprint([f])
-    assert compiled.fingerprint([Path("sub/../a.yaml")]) == compiled.fingerprint([f])
     other = tmp_path / "b.yaml"
     other.write_text("x: 1\n", encoding="utf-8")
     assert compiled.fingerprint([other]) != compiled.fingerprint([f])  # the same content elsewhere
