@@ -245,13 +245,14 @@ OPENBLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS
 
 def _hold_gc() -> bool:
     """Start-up of an extraction in a fresh process: True if the cyclic garbage collector was on and is now held
-    off until the first return is extracted (then `pipeline.settle_gc` has frozen what start-up made).
+    off over start-up and the returns after each of which `pipeline.settle_gc` freezes what is alive (the first
+    `SETTLE_RETURNS`): then it is turned back on.
 
-    Imports, the catalogue and the first return's tables are objects that live as long as the process, and
-    next to none is cyclic garbage (~360 objects over start-up and a first return): the collector's ~100 passes
-    over them (~50 ms) found nothing to free. Also, when the user sets no thread count, numpy's OpenBLAS is
-    loaded with one thread: extraction does no linear algebra, and starting a thread per core costs ~60 ms at
-    `import numpy`. Neither changes a result."""
+    Imports, the catalogue, the first returns' tables and the caches they fill are objects that live as long as
+    the process, and next to none is cyclic garbage (~360 objects over start-up and a first return, none in the
+    100 returns of the unseen-wording case): the collector's ~180 passes over them (~90 ms) found nothing to
+    free. Also, when the user sets no thread count, numpy's OpenBLAS is loaded with one thread: extraction does
+    no linear algebra, and starting a thread per core costs ~60 ms at `import numpy`. Neither changes a result."""
     if "numpy" not in sys.modules and not any(v in os.environ for v in OPENBLAS_THREADS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
     if not gc.isenabled():
@@ -262,10 +263,10 @@ def _hold_gc() -> bool:
 
 def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: bool, overlay: Path | None,
              held: bool) -> None:
-    """`extract_command`; `held`: the garbage collector is turned back on after the first return."""
+    """`extract_command`; `held`: the garbage collector is turned back on after the first `SETTLE_RETURNS`."""
     from .catalogue import load_catalogue
     from .output import output_paths, write_result
-    from .pipeline import extract_path
+    from .pipeline import SETTLE_RETURNS, extract_path
     from .text.legacy import label
 
     try:
@@ -278,7 +279,7 @@ def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: 
     targets = output_paths(found, output)
     files = [f for f, _ in found]
     failed = 0
-    for path in files:
+    for n, path in enumerate(files, 1):
         try:
             result = extract_path(path, catalogue, threshold=threshold)
             target = write_result(result, output, targets[path])
@@ -291,7 +292,7 @@ def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: 
             click.echo(f"FAILED {path}: cannot write the result: {exc}", err=True)
             continue
         finally:
-            if held:
+            if held and n >= SETTLE_RETURNS:
                 gc.enable()
                 held = False
         filled = sum(f.status != "empty" for f in result.fields)

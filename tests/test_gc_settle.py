@@ -44,3 +44,25 @@ def test_first_return_freezes_and_raises_young_threshold() -> None:
 def test_collection_turned_off_by_the_caller_stays_off() -> None:
     got = _probe("off")
     assert got["threshold"][0] == 0
+
+
+_PROBE_RETURNS = """
+import gc, json, sys
+from extractor import pipeline
+pipeline.SETTLE_RETURNS = 2
+counts = []
+for path in sys.argv[1:]:
+    pipeline.extract_path(path)
+    counts.append(gc.get_freeze_count())
+print(json.dumps(counts))
+"""
+
+
+def test_only_the_first_returns_are_frozen() -> None:
+    files = [ROOT / "corpora" / "returns" / name for name in
+             ("f003_r000.docx", "f000_r000.docx", "f001_r000.docx", "f002_r000.docx")]
+    out = subprocess.run([sys.executable, "-c", _PROBE_RETURNS, *map(str, files)], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    first, second, third, fourth = json.loads(out)
+    assert 0 < first < second  # what the second return's first sight added was frozen too
+    assert third <= second and fourth <= third  # then no more: objects leave the frozen set only (freed)
