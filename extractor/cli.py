@@ -245,8 +245,9 @@ OPENBLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS
 
 def _hold_gc() -> bool:
     """Start-up of an extraction in a fresh process: True if the cyclic garbage collector was on and is now held
-    off over start-up and the returns after each of which `pipeline.settle_gc` freezes what is alive (the first
-    `SETTLE_RETURNS`): then it is turned back on.
+    off over start-up and the returns after each of which `pipeline.settle_gc` freezes what is alive (up to the
+    first `SETTLE_RETURNS` DOCX returns): it is turned back on after the first return settling ends with, or that
+    failed.
 
     Imports, the catalogue, the first returns' tables and the caches they fill are objects that live as long as
     the process, and next to none is cyclic garbage (~360 objects over start-up and a first return, none in the
@@ -263,10 +264,10 @@ def _hold_gc() -> bool:
 
 def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: bool, overlay: Path | None,
              held: bool) -> None:
-    """`extract_command`; `held`: the garbage collector is turned back on after the first `SETTLE_RETURNS`."""
+    """`extract_command`; `held`: the garbage collector is to be turned back on when settling ends (`_hold_gc`)."""
     from .catalogue import load_catalogue
     from .output import output_paths, write_result
-    from .pipeline import SETTLE_RETURNS, extract_path
+    from .pipeline import extract_path, settling
     from .text.legacy import label
 
     try:
@@ -279,10 +280,12 @@ def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: 
     targets = output_paths(found, output)
     files = [f for f, _ in found]
     failed = 0
-    for n, path in enumerate(files, 1):
+    for path in files:
+        done = False
         try:
             result = extract_path(path, catalogue, threshold=threshold)
             target = write_result(result, output, targets[path])
+            done = True
         except ExtractionError as exc:
             failed += 1
             click.echo(f"FAILED {exc}", err=True)
@@ -292,7 +295,7 @@ def _extract(inputs: tuple[Path, ...], output: Path, threshold: float, explain: 
             click.echo(f"FAILED {path}: cannot write the result: {exc}", err=True)
             continue
         finally:
-            if held and n >= SETTLE_RETURNS:
+            if held and (not done or not settling()):
                 gc.enable()
                 held = False
         filled = sum(f.status != "empty" for f in result.fields)

@@ -39,26 +39,42 @@ GC_YOUNG_THRESHOLD = 5000
 # returns after each of which what is alive is frozen (`settle_gc`): a process's first returns fill its caches
 # (texts scored, typed values read, rows remembered), which then live as long as it does
 SETTLE_RETURNS = 32
+# formats whose reader leaves no cyclic garbage (the DOCX reader's trees are freed by reference counting; none
+# was found in the 100 returns of the unseen-wording case), while pdfminer's page objects refer to each other
+# (~500 objects a PDF return, ~12 MB over 32 returns if frozen)
+ACYCLIC_FORMATS = frozenset({"docx"})
 _settled = 0
 
 
-def settle_gc() -> None:
-    """After each of a process's first `SETTLE_RETURNS` returns, the objects alive now (modules, catalogue,
-    matching tables, the caches the returns filled) are frozen out of the garbage collector's walks (`gc.freeze`);
-    after the first, young collections are also made rarer. Cyclic garbage made later is still collected, and
-    the pipeline makes none (not one object in the collections of the 100 returns of the unseen-wording case):
-    at most these first returns' could stay. Without it, the collector walked the growing caches for nothing
-    (~20 collections, ~40 ms over 20 reworded returns). Nothing here changes a result."""
+def settle_gc(fmt: str | None = None) -> None:
+    """After a process's first return, the objects alive now (modules, catalogue, matching tables, caches) are
+    frozen out of the garbage collector's walks (`gc.freeze`) and young collections made rarer. After each of
+    the next returns up to the `SETTLE_RETURNS`th, what is alive is frozen again as long as every one of them
+    was of a format whose reader leaves no cyclic garbage (`fmt` in `ACYCLIC_FORMATS`): first sights fill the
+    caches, and the collector walked them for nothing (~20 passes, ~40 ms over 20 reworded DOCX returns). A
+    return of another format ends it. Cyclic garbage made later is still collected. Nothing here changes a
+    result."""
     global _settled
     if _settled >= SETTLE_RETURNS:
         return
     _settled += 1
-    gc.freeze()
     if _settled > 1:
+        if fmt in ACYCLIC_FORMATS:
+            gc.freeze()
+        else:
+            _settled = SETTLE_RETURNS
         return
+    gc.freeze()
     young, *older = gc.get_threshold()
     if young:  # 0: the caller turned collection off; leave it so
         gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), *older)
+    if fmt not in ACYCLIC_FORMATS:
+        _settled = SETTLE_RETURNS
+
+
+def settling() -> bool:
+    """Will `settle_gc` freeze what is alive after the next return?"""
+    return _settled < SETTLE_RETURNS
 
 
 class Stopwatch:
@@ -113,7 +129,7 @@ def extract_with_evidence(doc: Document, catalogue: Catalogue | None = None,
     matches = Matcher(cat).assign(slots, guess.id)
     lap("match")
     result, evidence = read_matches(doc, cat, printed, slots, headings, guess, matches, threshold, lap)
-    settle_gc()
+    settle_gc(doc.source.format)
     return result, evidence
 
 

@@ -66,3 +66,27 @@ def test_only_the_first_returns_are_frozen() -> None:
     first, second, third, fourth = json.loads(out)
     assert 0 < first < second  # what the second return's first sight added was frozen too
     assert third <= second and fourth <= third  # then no more: objects leave the frozen set only (freed)
+
+
+_PROBE_FORMATS = """
+import gc, json, sys
+from extractor import pipeline
+counts, settling = [], []
+for path in sys.argv[1:]:
+    pipeline.extract_path(path)
+    counts.append(gc.get_freeze_count())
+    settling.append(pipeline.settling())
+print(json.dumps([counts, settling]))
+"""
+
+
+def test_a_return_whose_reader_leaves_cycles_ends_the_freezing() -> None:
+    returns = ROOT / "corpora" / "returns"
+    files = [returns / "f003_r000.docx", returns / "f000_r000.docx", returns / "f001_r000.pdf",
+             returns / "f002_r000.docx"]
+    out = subprocess.run([sys.executable, "-c", _PROBE_FORMATS, *map(str, files)], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    counts, settling = json.loads(out)
+    assert counts[0] < counts[1]  # the second DOCX return was frozen too
+    assert counts[2] <= counts[1] and counts[3] <= counts[2]  # not the PDF return (pdfminer's cycles), nor later
+    assert settling == [True, True, False, False]
