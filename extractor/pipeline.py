@@ -39,9 +39,9 @@ GC_YOUNG_THRESHOLD = 5000
 # returns after each of which what is alive is frozen (`settle_gc`): a process's first returns fill its caches
 # (texts scored, typed values read, rows remembered), which then live as long as it does
 SETTLE_RETURNS = 32
-# formats whose reader leaves no cyclic garbage (the DOCX reader's trees are freed by reference counting; none
-# was found in the 100 returns of the unseen-wording case), while pdfminer's page objects refer to each other
-# (~500 objects a PDF return, ~12 MB over 32 returns if frozen)
+# formats whose reader leaves next to no cyclic garbage (the DOCX reader's trees are freed by reference counting:
+# ~2 objects a return in the 100 returns of the unseen-wording case), while pdfminer's page objects refer to each
+# other (~500 objects a PDF return, ~12 MB of peak memory over 32 returns if frozen)
 ACYCLIC_FORMATS = frozenset({"docx"})
 _settled = 0
 
@@ -50,7 +50,7 @@ def settle_gc(fmt: str | None = None) -> None:
     """After a process's first return, the objects alive now (modules, catalogue, matching tables, caches) are
     frozen out of the garbage collector's walks (`gc.freeze`) and young collections made rarer. After each of
     the next returns up to the `SETTLE_RETURNS`th, what is alive is frozen again as long as every one of them
-    was of a format whose reader leaves no cyclic garbage (`fmt` in `ACYCLIC_FORMATS`): first sights fill the
+    was of a format whose reader leaves next to no cyclic garbage (`fmt` in `ACYCLIC_FORMATS`): first sights fill the
     caches, and the collector walked them for nothing (~20 passes, ~40 ms over 20 reworded DOCX returns). A
     return of another format ends it. Cyclic garbage made later is still collected. Nothing here changes a
     result."""
