@@ -251,9 +251,10 @@ def _hold_gc() -> bool:
 
     Imports, the catalogue, the first returns' tables and the caches they fill are objects that live as long as
     the process, and next to none is cyclic garbage (~360 objects over start-up and a first return, ~2 a DOCX
-    return after it): the collector's ~180 passes over them (~90 ms) found nothing to
-    free. Also, when the user sets no thread count, numpy's OpenBLAS is loaded with one thread: extraction does
-    no linear algebra, and starting a thread per core costs ~60 ms at `import numpy`. Neither changes a result."""
+    return after it): the collector's ~180 passes over them (~90 ms in the unseen-wording case) freed next to
+    nothing. Also, when the user sets no thread count, numpy's OpenBLAS is loaded with one thread: extraction
+    does no linear algebra, and starting a thread per core costs ~60 ms at `import numpy`. Neither changes a
+    result."""
     if "numpy" not in sys.modules and not any(v in os.environ for v in OPENBLAS_THREADS):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
     if not gc.isenabled():
