@@ -9,7 +9,6 @@ import itertools
 import json
 import marshal
 import os
-import tempfile
 import types
 import unicodedata
 from collections import Counter
@@ -158,10 +157,23 @@ def _name_key(name: Path) -> str:
 def _owner(target: Path) -> str | None:
     """The ``source.path`` of the result already at `target`, None when there is none (or it is unreadable)."""
     try:
-        data = json.loads(target.read_bytes())
-        return str(data["source"]["path"])
+        return source_path(target.read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def source_path(blob: bytes) -> str:
+    """``str(json.loads(blob)["source"]["path"])`` (the same value or the same exception): orjson's reading when
+    it takes the text and the path is a string there (~3× faster on a result; strings read alike), else the
+    standard library's (orjson refuses NaN, lone surrogates, a byte-order mark, and reads integers past 64 bits
+    as floats)."""
+    try:
+        path = orjson.loads(blob)["source"]["path"]
+        if type(path) is str:
+            return path
+    except (ValueError, KeyError, TypeError):
+        pass
+    return str(json.loads(blob)["source"]["path"])
 
 
 def output_paths(inputs: list[tuple[Path, Path | None]], out_dir: Path) -> dict[Path, Path]:
@@ -242,4 +254,6 @@ def _temp_file(folder: str, suffix: str) -> tuple[int, str]:
     try:
         return os.open(path, _TEMP_FLAGS, 0o600), path
     except FileExistsError:
+        import tempfile  # rarely needed (with shutil and random, ~3 ms of start-up)
+
         return tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)

@@ -44,3 +44,49 @@ def test_first_return_freezes_and_raises_young_threshold() -> None:
 def test_collection_turned_off_by_the_caller_stays_off() -> None:
     got = _probe("off")
     assert got["threshold"][0] == 0
+
+
+_PROBE_RETURNS = """
+import gc, json, sys
+from extractor import pipeline
+pipeline.SETTLE_RETURNS = 2
+counts = []
+for path in sys.argv[1:]:
+    pipeline.extract_path(path)
+    counts.append(gc.get_freeze_count())
+print(json.dumps(counts))
+"""
+
+
+def test_only_the_first_returns_are_frozen() -> None:
+    files = [ROOT / "corpora" / "returns" / name for name in
+             ("f003_r000.docx", "f000_r000.docx", "f001_r000.docx", "f002_r000.docx")]
+    out = subprocess.run([sys.executable, "-c", _PROBE_RETURNS, *map(str, files)], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    first, second, third, fourth = json.loads(out)
+    assert 0 < first < second  # what the second return's first sight added was frozen too
+    assert third <= second and fourth <= third  # then no more: objects leave the frozen set only (freed)
+
+
+_PROBE_FORMATS = """
+import gc, json, sys
+from extractor import pipeline
+counts, settling = [], []
+for path in sys.argv[1:]:
+    pipeline.extract_path(path)
+    counts.append(gc.get_freeze_count())
+    settling.append(pipeline.settling())
+print(json.dumps([counts, settling]))
+"""
+
+
+def test_a_return_whose_reader_leaves_cycles_ends_the_freezing() -> None:
+    returns = ROOT / "corpora" / "returns"
+    files = [returns / "f003_r000.docx", returns / "f000_r000.docx", returns / "f001_r000.pdf",
+             returns / "f002_r000.docx"]
+    out = subprocess.run([sys.executable, "-c", _PROBE_FORMATS, *map(str, files)], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    counts, settling = json.loads(out)
+    assert counts[0] < counts[1]  # the second DOCX return was frozen too
+    assert counts[2] <= counts[1] and counts[3] <= counts[2]  # not the PDF return (pdfminer's cycles), nor later
+    assert settling == [True, True, False, False]

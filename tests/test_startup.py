@@ -167,3 +167,75 @@ def test_the_vocabulary_loader_still_refuses_duplicate_keys(tmp_path: Path) -> N
     f.write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
     with pytest.raises(PatternError, match="duplicate key"):
         _read_yaml(f)
+
+
+def _probe(code: str, tmp_path: Path, **env_extra: str) -> dict:
+    """Run `code` in a fresh interpreter; it prints one JSON line last."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), EXTRACTOR_CACHE_DIR=str(tmp_path / "cache"), **env_extra)
+    for name in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"):
+        if name not in env_extra:
+            env.pop(name, None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                         check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+_EXTRACT_THEN_REPORT = (
+    "import gc, json, os\n"
+    "from extractor.cli import main\n"
+    "main(['extract', {ret!r}, {ret!r}, '-o', {out!r}], standalone_mode=False)\n"
+    "print(json.dumps({{'gc': gc.isenabled(), 'frozen': gc.get_freeze_count(),\n"
+    "                  'blas': os.environ.get('OPENBLAS_NUM_THREADS')}}))\n")
+
+
+def test_extract_holds_the_collector_until_the_first_return_is_settled(tmp_path: Path) -> None:
+    code = _EXTRACT_THEN_REPORT.format(ret=str(RETURN), out=str(tmp_path / "out"))
+    seen = _probe(code, tmp_path)
+    assert seen["gc"] is True  # turned back on
+    assert seen["frozen"] > 10_000  # start-up's objects were frozen by settle_gc after the first return
+    assert seen["blas"] == "1"
+    assert (tmp_path / "out" / f"{RETURN.name}.json").is_file()
+
+
+def test_extract_leaves_a_thread_count_the_user_set(tmp_path: Path) -> None:
+    code = _EXTRACT_THEN_REPORT.format(ret=str(RETURN), out=str(tmp_path / "out"))
+    assert _probe(code, tmp_path, OMP_NUM_THREADS="2")["blas"] is None
+    assert _probe(code, tmp_path, OPENBLAS_NUM_THREADS="3")["blas"] == "3"
+
+
+def test_a_failed_extraction_turns_the_collector_back_on(tmp_path: Path) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    assert gc.isenabled()
+    missing = tmp_path / "missing.docx"
+    result = CliRunner().invoke(main, ["extract", str(missing), "-o", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned collection off keeps it off
+    try:
+        CliRunner().invoke(main, ["extract", str(missing), "-o", str(tmp_path / "out")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_second_extraction_from_the_cache_does_not_import_tempfile(tmp_path: Path) -> None:
+    code = ("import json, sys\nfrom extractor.cli import main\n"
+            f"main(['extract', {str(RETURN)!r}, '-o', {str(tmp_path / 'out')!r}], standalone_mode=False)\n"
+            "print(json.dumps({m: m in sys.modules for m in ('tempfile', 'random')}))\n")
+    _probe(code, tmp_path)  # fills the cache folder (storing uses tempfile)
+    assert _probe(code, tmp_path) == {"tempfile": False, "random": False}
+
+
+def test_the_key_names_a_file_by_its_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_text("x: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert compiled.fingerprint([Path("a.yaml")]) == compiled.fingerprint([f])
+    other = tmp_path / "b.yaml"
+    other.write_text("x: 1\n", encoding="utf-8")
+    assert compiled.fingerprint([other]) != compiled.fingerprint([f])  # the same content elsewhere

@@ -43,7 +43,7 @@ class Range:
 
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)?")
-_WORD = regex.compile(r"[\p{L}%]+(?:/[\p{L}]+)?")
+_WORD = r"[\p{L}%]+(?:/[\p{L}]+)?"  # a part of `_grammar` alone (compiled with it, at first need)
 _RUN = regex.compile(r"[\p{L}\p{N}]+")
 
 
@@ -79,7 +79,7 @@ def _grammar() -> regex.Pattern[str]:
     alternation = "|".join(
         (r"(?<![\p{L}\p{N}])" + regex.escape(w) + r"(?![\p{L}\p{N}])") if w[0].isalnum() else regex.escape(w)
         for w in words)
-    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{alternation})|(?P<word>{_WORD.pattern})")
+    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{alternation})|(?P<word>{_WORD})")
 
 
 def _may_be_range(folded: str) -> bool:
