@@ -64,9 +64,9 @@ def rounded3(x: np.ndarray) -> list[float]:
     `rint` of it is n; the other values (and any not finite or that large) go through `round` itself. (float32
     values: of their float64 value, as `round(float(v), 3)`.)"""
     x = x.astype(np.float64, copy=False)
-    scaled = x * 1000.0
-    out = np.rint(scaled) / 1000.0
-    with np.errstate(invalid="ignore"):  # (inf - inf: unsure)
+    with np.errstate(over="ignore", invalid="ignore"):  # (past 1.8e305 or inf - inf: unsure)
+        scaled = x * 1000.0
+        out = np.rint(scaled) / 1000.0
         unsure = ~(np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) > 1e-6) | ~(np.abs(x) < 1e6)
     got = out.tolist()
     if unsure.any():
