@@ -57,19 +57,14 @@ def settle_gc(fmt: str | None = None) -> None:
     global _settled
     if _settled >= SETTLE_RETURNS:
         return
-    _settled += 1
-    if _settled > 1:
-        if fmt in ACYCLIC_FORMATS:
-            gc.freeze()
-        else:
-            _settled = SETTLE_RETURNS
-        return
-    gc.freeze()
-    young, *older = gc.get_threshold()
-    if young:  # 0: the caller turned collection off; leave it so
-        gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), *older)
-    if fmt not in ACYCLIC_FORMATS:
-        _settled = SETTLE_RETURNS
+    first, acyclic = _settled == 0, fmt in ACYCLIC_FORMATS
+    if first or acyclic:
+        gc.freeze()
+    if first:
+        young, *older = gc.get_threshold()
+        if young:  # 0: the caller turned collection off; leave it so
+            gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), *older)
+    _settled = _settled + 1 if acyclic else SETTLE_RETURNS
 
 
 def settling() -> bool:

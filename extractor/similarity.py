@@ -448,11 +448,16 @@ MAX_TABLES = 256  # ~50 tables are in use (template views × key kinds); past it
 def _table(b: tuple[tuple[str, str], ...], subset: bool) -> SimTable:
     found = _TABLES.get((b, subset))
     if found is None:
-        if len(_TABLES) >= MAX_TABLES:
-            _TABLES.clear()
-            _CLEARED[0] += 1
+        _make_room()
         found = _TABLES[b, subset] = SimTable(b, subset)
     return found
+
+
+def _make_room() -> None:
+    """Before a table is added: past MAX_TABLES the tables start again (counted in `_CLEARED`)."""
+    if len(_TABLES) >= MAX_TABLES:
+        _TABLES.clear()
+        _CLEARED[0] += 1
 
 
 def _targets_table(b: Targets, subset: bool) -> SimTable:
@@ -521,9 +526,7 @@ def import_tables(tables: dict[tuple[tuple[tuple[str, str], ...], bool], SimTabl
     for key, table in tables.items():
         found = _TABLES.get(key)
         if found is None:
-            if len(_TABLES) >= MAX_TABLES:
-                _TABLES.clear()
-                _CLEARED[0] += 1
+            _make_room()
             _TABLES[key] = table
         else:
             for k, row in table.rows.items():

@@ -123,6 +123,7 @@ class _Lexicon:
 _NUM = r"\d+(?:(?:[.,]|\s(?=\d{3}(?!\d)))\d+)*"
 _NUM_RE = regex.compile(r"(?<![\p{L}\d])" + _NUM)
 _EDGE_RE = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_CONTENT_RE = regex.compile(r"[\p{L}\p{N}]")
 _ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -133,7 +134,6 @@ def _strip_edges(text: str) -> str:
     if text[:1] in _ASCII_ALNUM and text[-1:] in _ASCII_ALNUM:
         return text
     return _EDGE_RE.sub("", text)
-_CONTENT_RE = regex.compile(r"[\p{L}\p{N}]")
 
 
 @lru_cache(maxsize=1)
