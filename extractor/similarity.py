@@ -257,17 +257,22 @@ class _PairScores:
         self.values = np.full((0, 0), np.nan, dtype=np.float32)  # rows × columns, grown as needed
 
     def _grow(self, rows: int, columns: int) -> None:
-        """Make room for `rows` × `columns` scores (a few more: each growth copies them), MAX_PAIR_CELLS at most
-        unless `rows` × `columns` alone are more."""
-        h, w = height, width = self.values.shape
-        if rows > height or columns > width:
-            width = max(columns, width + 256) if columns > width else width
-            height = max(rows, min(max(2 * height, 64), MAX_PAIR_CELLS // width)) if rows > height else height
-            grown = np.empty((height, width), dtype=np.float32)  # (NaN but where copied)
-            grown[:h, :w] = self.values
-            grown[:h, w:] = np.nan
-            grown[h:] = np.nan
-            self.values = grown
+        """Make room for `rows` × `columns` scores. The matrix is made MAX_PAIR_CELLS high at once (unless `rows` ×
+        `columns` alone are more) and its rows are set to NaN only when given to texts (`_row_ids`): rows never
+        need copying, and memory not yet given out is never touched. New columns past the width copy the rows in
+        use (a few more columns each time)."""
+        height, width = self.values.shape
+        if rows <= height and columns <= width:
+            return
+        used = len(self.rows)
+        if columns > width:
+            width = max(columns, width + 256)
+        height = max(rows, MAX_PAIR_CELLS // width)
+        grown = np.empty((height, width), dtype=np.float32)
+        kept = self.values.shape[1]
+        grown[:used, :kept] = self.values[:used]
+        grown[:used, kept:] = np.nan
+        self.values = grown
 
     def register(self, texts: Sequence[str]) -> np.ndarray:
         """The columns of `texts` (target texts of a table), added where new."""
@@ -285,11 +290,12 @@ class _PairScores:
         if new:
             if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
                 rows.clear()
-                self.values[:] = np.nan
                 new = list(dict.fromkeys(texts))
+            start = len(rows)
+            self._grow(start + len(new), 0)
             for t in new:
                 rows[t] = len(rows)
-            self._grow(len(rows), 0)
+            self.values[start:len(rows)] = np.nan
         return np.array([rows[t] for t in texts], dtype=np.intp)
 
     def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None,
