@@ -139,10 +139,12 @@ class _TokenSetTargets:
         self._rows: Rows | None = None
         self._narrow_sets: list[str] | None = None  # `sets` narrowed (made at the first text scored)
 
-    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-        """(len(words), len(targets)) matrices: number of common words and their summed length, per pair; and
-        each common word of each pair: (flat pair index, its position in the text's words, in the target's)."""
-        shape = (len(words), len(self.sets))
+    def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                   tuple[np.ndarray, ...]]:
+        """The pairs (text, target) sharing a word, as flat indices into the (len(words), len(targets)) matrix in
+        increasing order, with their number of common words and these words' summed length; and each common word
+        of each such pair: (its pair's flat index, its position in the text's words, in the target's)."""
+        width = len(self.sets)
         flat = list(itertools.chain.from_iterable(words))
         ids = np.fromiter(map(self.ids.get, flat, itertools.repeat(-1)), dtype=np.intp, count=len(flat))
         counts = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
@@ -151,72 +153,84 @@ class _TokenSetTargets:
         found = ids >= 0
         if not found.any():
             none = np.zeros(0, dtype=np.intp)
-            return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=np.int64), (none, none, none)
+            return none, none, none, (none, none, none)
         texts, places, ids = texts[found], places[found], ids[found]
         sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
         first = np.cumsum(sizes) - sizes
         at = np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])
-        cells = np.repeat(texts * shape[1], sizes) + self.holders[at]
-        count = np.bincount(cells, minlength=shape[0] * shape[1])
+        cells = np.repeat(texts * width, sizes) + self.holders[at]
+        count = np.bincount(cells, minlength=len(words) * width)
         summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
-                             minlength=shape[0] * shape[1])
-        return (count.reshape(shape), summed.astype(np.int64).reshape(shape),
+                             minlength=len(words) * width)
+        shared = np.flatnonzero(count)
+        return (shared, count[shared], summed[shared].astype(np.int64),
                 (cells, np.repeat(places, sizes), self.places[at]))
 
     def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
         """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
         with `floor` (float32, same shape), pairs whose score cannot raise `floor` (weighted as in `SimTable`)
-        may hold an upper bound of their score instead."""
+        may hold an upper bound of their score instead.
+
+        A pair with no common word scores its sets' Indel similarity (the whole matrix, from one batch of
+        distances); the pairs sharing a word (a few) are worked out apart, on their own arrays."""
         words = [_words(t) for t in texts]
         sets = [" ".join(ws) for ws in words]
         count, letters = _sizes(words)
         lengths = np.array([len(t) for t in sets], dtype=np.int64)
         if self._narrow_sets is None:
             self._narrow_sets = narrowed(self.sets)
-        dist = process.cdist(narrowed(sets), self._narrow_sets, scorer=Indel.distance, workers=1).astype(np.int64)
-        lcs = (lengths[:, None] + self.lengths[None, :] - dist) // 2  # of the distinct sorted words
-        common, common_len, shared = self._common(words)
-        sect = common > 0
-        ab_count = count[:, None] - common
-        ba_count = self.count[None, :] - common
-        ab_len = np.where(ab_count > 0, letters[:, None] - common_len + ab_count - 1, 0)
-        ba_len = np.where(ba_count > 0, self.letters[None, :] - common_len + ba_count - 1, 0)
-        sect_len = np.where(sect, common_len + common - 1, 0)
-        sect_ab_len = sect_len + sect + ab_len
-        sect_ba_len = sect_len + sect + ba_len
-        lcs = np.where(sect, np.minimum(lcs, np.minimum(ab_len, ba_len)), lcs)  # exact without a common word
-        result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)  # (an upper bound with one)
-        lengths_only = np.where(sect, np.maximum(_norm(sect + ab_len, sect_len + sect_ab_len),
-                                                 _norm(sect + ba_len, sect_len + sect_ba_len)), 0.0)
-        out = np.maximum(result, lengths_only)
-        out[sect & ((ab_count == 0) | (ba_count == 0))] = 100.0
-        out[(count[:, None] == 0) | (self.count[None, :] == 0)] = 0.0
-        out = out.astype(np.float32)
-        todo = sect & (ab_count > 0) & (ba_count > 0) & (result > lengths_only)
-        if floor is not None:
-            todo &= out / 100.0 * SUBSET_WEIGHT > floor
-        rows, cols = np.nonzero(todo)
-        if not len(rows):
+        dist = process.cdist(narrowed(sets), self._narrow_sets, scorer=Indel.distance, workers=1)
+        # no common word: the difference strings are the sets themselves (exact); a text or target without a
+        # word scores 0
+        out = _norm(dist, lengths[:, None] + self.lengths[None, :]).astype(np.float32)
+        if not count.all():
+            out[count == 0] = 0.0
+        if not self.count.all():
+            out[:, self.count == 0] = 0.0
+        cells, common, common_len, (entry_cell, places_a, places_b) = self._common(words)
+        if not len(cells):
             return out
+        rows, cols = np.divmod(cells, out.shape[1])
+        ab_count = count[rows] - common
+        ba_count = self.count[cols] - common
+        ab_len = np.where(ab_count > 0, letters[rows] - common_len + ab_count - 1, 0)
+        ba_len = np.where(ba_count > 0, self.letters[cols] - common_len + ba_count - 1, 0)
+        sect_len = common_len + common - 1
+        sect_ab_len = sect_len + 1 + ab_len
+        sect_ba_len = sect_len + 1 + ba_len
+        # the difference strings are subsequences of the sets: their LCS is at most the sets' (an upper bound)
+        lcs = np.minimum((lengths[rows] + self.lengths[cols] - dist.reshape(-1)[cells]) // 2,
+                         np.minimum(ab_len, ba_len))
+        result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)
+        lengths_only = np.maximum(_norm(1 + ab_len, sect_len + sect_ab_len), _norm(1 + ba_len, sect_len + sect_ba_len))
+        both = (ab_count > 0) & (ba_count > 0)
+        values = np.where(both, np.maximum(result, lengths_only), 100.0).astype(np.float32)
+        out.reshape(-1)[cells] = values
+        todo = both & (result > lengths_only)
+        if floor is not None:
+            todo &= values / 100.0 * SUBSET_WEIGHT > floor.reshape(-1)[cells]
+        pairs = np.flatnonzero(todo)  # (sharing a word) the pairs needing a distance
+        if not len(pairs):
+            return out
+        rows, cols = rows[pairs], cols[pairs]
         if self._alphabet is None:
             self._alphabet = Alphabet(self.sets)
             self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
         if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
-            for i in np.flatnonzero(todo.any(axis=1)):  # on the distinct sorted words: the same words, less to sort
+            for i in np.flatnonzero(np.bincount(rows, minlength=len(texts))):  # on the distinct sorted words
                 js = cols[rows == i]
                 out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
             return out
-        pair = np.full(todo.size, -1, dtype=np.intp)  # each pair needing a distance: its index
-        pair[rows * todo.shape[1] + cols] = np.arange(len(rows))
-        cells, places_a, places_b = shared
-        p = pair[cells]
+        pair = np.full(out.size, -1, dtype=np.intp)  # each pair needing a distance: its index among `pairs`
+        pair[cells[pairs]] = np.arange(len(pairs))
+        p = pair[entry_cell]
         found = p >= 0
-        needed = np.flatnonzero(todo.any(axis=1))  # the texts with a pair needing a distance (np.unique: numpy.ma)
+        needed = np.flatnonzero(np.bincount(rows, minlength=len(texts)))  # the texts with a pair needing one
         dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
                                     self._rows, np.searchsorted(needed, rows), cols, p[found],
-                                    places_a[found], places_b[found], ab_len[rows, cols] + ba_len[rows, cols])
-        exact = _norm(dist, sect_ab_len[rows, cols] + sect_ba_len[rows, cols])
-        out[rows, cols] = np.maximum(exact, lengths_only[rows, cols])
+                                    places_a[found], places_b[found], ab_len[pairs] + ba_len[pairs])
+        exact = _norm(dist, sect_ab_len[pairs] + sect_ba_len[pairs])
+        out[rows, cols] = np.maximum(exact, lengths_only[pairs])
         return out
 
 
