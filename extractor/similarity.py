@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
-import re
 from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
@@ -38,7 +37,6 @@ from extractor.token_set import Alphabet, Rows, difference_distances
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
-_ODD_SPACE = re.compile(r"[^\S ]|  |^ | $")  # whitespace other than single spaces between words
 MAX_CELLS = 2**21  # remembered scores per table (8 MB); past it the table starts again
 MAX_PAIR_CELLS = 2**21  # (text, target text) scores shared by the tables, per key kind (8 MB: the ~3 300 texts of
 # 20 new returns against ~630 target texts, so that no row starts again within them)
@@ -53,7 +51,9 @@ def _sorted_tokens(text: str) -> str:
 
 @functools.lru_cache(maxsize=MAX_TEXTS)
 def _plain(text: str) -> bool:
-    return _ODD_SPACE.search(text) is None
+    """True when `text` holds no whitespace but single spaces between words (`str.split` cuts at the very
+    characters `re`'s \\s matches, and drops them at both ends)."""
+    return " ".join(text.split()) == text
 
 
 def _plain_spaces(texts: Sequence[str]) -> bool:
