@@ -405,7 +405,8 @@ class SimTable:
                                                    self.narrow()[n])))
         out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
-            for n, (qa, ia, m) in enumerate(kinds):
+            for n in reversed(range(len(ATTRS))):  # (folded first: its token-set scores are mostly the higher, so
+                qa, ia, m = kinds[n]  # the tone kind's floor rules out more pairs)
                 floor = _least(out, ia, self.inverse[n], m.shape)
                 weighted = _token_set(qa, self.targets[n], self.token_sets()[n], floor) / 100.0 * SUBSET_WEIGHT
                 np.maximum(out, grid(weighted, ia, self.inverse[n]), out=out)
