@@ -69,14 +69,16 @@ def grid(m: np.ndarray, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | 
 
 
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
-                qb_sorted_narrow: list[str] | None = None) -> np.ndarray:
+                qb_sorted_narrow: list[str] | None = None, qa_sorted_narrow: list[str] | None = None) -> np.ndarray:
     """`cdist(qa, qb, scorer=fuzz.token_sort_ratio)`, given qb's `_sorted_tokens` (None when not all
-    plain-spaced) and, optionally, these narrowed (`extractor.narrow`)."""
-    if qb_sorted is not None and _plain_spaces(qa):
+    plain-spaced) and, optionally, these narrowed (`extractor.narrow`), and qa's narrowed `_sorted_tokens` (when
+    qa is plain-spaced)."""
+    if qb_sorted is not None and (qa_sorted_narrow is not None or _plain_spaces(qa)):
         if qb_sorted_narrow is None:
             qb_sorted_narrow = narrowed(qb_sorted)
-        return process.cdist(narrowed([_sorted_tokens(t) for t in qa]), qb_sorted_narrow, scorer=fuzz.ratio,
-                             workers=1)
+        if qa_sorted_narrow is None:
+            qa_sorted_narrow = narrowed([_sorted_tokens(t) for t in qa])
+        return process.cdist(qa_sorted_narrow, qb_sorted_narrow, scorer=fuzz.ratio, workers=1)
     return process.cdist(qa, qb, scorer=fuzz.token_sort_ratio, workers=1)
 
 
@@ -246,8 +248,14 @@ def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weig
     """(ratio + token_sort_ratio) / 200 · weight of every pair, float32; `narrow`: qb and qb_sorted narrowed
     (`extractor.narrow`; made here when not given)."""
     qb_narrow, qb_sorted_narrow = narrow if narrow is not None else (narrowed(qb), None)
-    ratio = process.cdist(narrowed(qa), qb_narrow, scorer=fuzz.ratio, workers=1)
-    return (ratio + _token_sort(qa, qb, qb_sorted, qb_sorted_narrow)) / 200.0 * weight
+    qa_sorted_narrow = None
+    if qb_sorted is not None and _plain_spaces(qa):  # qa and its sorted words narrowed in one pass
+        both = narrowed(qa + [_sorted_tokens(t) for t in qa])
+        qa_narrow, qa_sorted_narrow = both[:len(qa)], both[len(qa):]
+    else:
+        qa_narrow = narrowed(qa)
+    ratio = process.cdist(qa_narrow, qb_narrow, scorer=fuzz.ratio, workers=1)
+    return (ratio + _token_sort(qa, qb, qb_sorted, qb_sorted_narrow, qa_sorted_narrow)) / 200.0 * weight
 
 
 class _PairScores:
