@@ -174,7 +174,8 @@ class _TokenSetTargets:
         may hold an upper bound of their score instead.
 
         A pair with no common word scores its sets' Indel similarity (the whole matrix, from one batch of
-        distances); the pairs sharing a word (a few) are worked out apart, on their own arrays."""
+        distances); the pairs sharing a word (about half on the reworded returns) are worked out apart, on their
+        own arrays."""
         words = [_words(t) for t in texts]
         sets = [" ".join(ws) for ws in words]
         count, letters = _sizes(words)
