@@ -304,14 +304,44 @@ def _templates(cat: Catalogue) -> _Templates:
     return tpl
 
 
-def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool]]:
+def _printed_texts(cat: Catalogue, form_id: str | None = None) -> list[Keys]:
+    """The keys of the texts form `form_id` prints (every form's, when None): its slots' labels, contexts, sections
+    and columns, and its headings, each distinct key once (the catalogue's own texts, nothing a return printed)."""
+    out: dict[tuple[str, str], Keys] = {}
+    for fid, form in cat.forms.items():
+        if form_id is not None and fid != form_id:
+            continue
+        for t in form.slots:
+            for k in (t.label_keys, t.context_keys, Keys.of(t.section), t.column_keys):
+                if k is not None:
+                    out.setdefault((k.tone, k.folded), k)
+        for k in form.heading_keys:
+            out.setdefault((k.tone, k.folded), k)
+    return list(out.values())
+
+
+def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool, Sequence[Keys]]]:
     """The fixed lists a return of a known form is scored against (form detection, the form's own label,
-    context, column and section columns, every template's options), with their subset flag as scored."""
-    lists = [(_form_keys(cat)[0], False), (tpl.option_keys, True)]
+    context, column and section columns, the other forms' (every column's) ones, the lists' columns and sections,
+    every template's options), with their subset flag as scored and the texts whose rows are seeded: the list's
+    own texts and the texts of the catalogue a plain return can ask of it (a label printed as a heading, a
+    section as a table's header): its form's printed texts for a form's own columns, every form's for the
+    others."""
+    every = _printed_texts(cat)
+    lists: list[tuple[Sequence[Keys], bool, Sequence[Keys]]] = [(_form_keys(cat)[0], False, ()),
+                                                                (tpl.option_keys, True, ())]
     for fid in cat.forms:
         v = tpl.view(fid, True)
-        lists += [(v.label_keys, True), (v.context_keys, False), (v.col_keys, True), (v.section_keys, False)]
-    return [(b, subset) for b, subset in lists if b]
+        own = _printed_texts(cat, fid)
+        lists += [(v.label_keys, True, own), (v.context_keys, False, own), (v.col_keys, True, own),
+                  (v.section_keys, False, own)]
+    w = tpl.all
+    lists += [(w.label_keys, True, every), (w.col_keys, True, every)]  # (context and section: cheap, not worth 2 MB)
+    if tpl.lists:
+        for fid in (*cat.forms, None):
+            plan = tpl.list_plan(fid)
+            lists += [(plan.label_keys, False, every), (plan.section_keys, True, every)]
+    return [(b, subset, texts) for b, subset, texts in lists if b]
 
 
 def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
@@ -319,7 +349,7 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     form prints these very texts, so its first return in a process scores next to nothing. Kept in the user's
     cache (`extractor.compiled`) under a key made of every list's texts and the scoring code; computed (once)
     only when the cache is on and can be written (else every process would pay for them). The rows are the
-    numbers a fresh computation gives (`similarity.SimTable`)."""
+    numbers a fresh computation gives (`similarity.SimTable`: a row is a function of its text and the list)."""
     if compiled.cache_dir() is None:
         return
     lists = _seed_lists(cat, tpl)
@@ -327,10 +357,12 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     for name in ("similarity.py", "narrow.py", "token_set.py", "matching.py"):
         h.update((compiled.PACKAGE / name).read_bytes())
     h.update(f"{rapidfuzz.__version__}\0{np.__version__}".encode())
-    for b, subset in lists:
-        h.update(f"\1{subset}".encode())
-        for k in b:
-            h.update(f"\0{k.tone}\0{k.folded}".encode())
+    hashed: dict[int, str] = {}  # (a text list shared by several lists is joined once)
+    for b, subset, texts in lists:
+        for part in (b, texts):
+            if id(part) not in hashed:
+                hashed[id(part)] = hashlib.sha256("\0".join(f"{k.tone}\1{k.folded}" for k in part).encode()).hexdigest()
+        h.update(f"\2{subset}\2{hashed[id(b)]}\2{hashed[id(texts)]}".encode())
     key = h.hexdigest()
     found = compiled.load("labelscores", key)
     if isinstance(found, dict):
@@ -338,10 +370,18 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
         return
     if not compiled.writable():
         return
-    for b, subset in lists:
+    wanted: dict[tuple[tuple[tuple[str, str], ...], bool], set[tuple[str, str]]] = {}
+    for b, subset, texts in lists:
         similarity.self_rows(b, subset)
-    wanted = {(tuple((k.tone, k.folded) for k in b), subset) for b, subset in lists}
-    compiled.store("labelscores", key, similarity.export_tables(wanted))
+        if texts:
+            _sim_matrix(texts, b, subset)
+        pairs = tuple((k.tone, k.folded) for k in b)
+        wanted.setdefault((pairs, subset), set()).update((k.tone, k.folded) for k in (*b, *texts))
+    stored = similarity.export_tables(set(wanted))
+    for table_key, table in stored.items():  # (`export_tables` keeps a list's own texts: the others seeded too)
+        rows = similarity._table(*table_key).rows
+        table.rows = {k: row for k, row in rows.items() if k in wanted[table_key]}
+    compiled.store("labelscores", key, stored)
 
 
 def _stacked(rows: list[np.ndarray]) -> np.ndarray:
