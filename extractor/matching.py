@@ -260,6 +260,13 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+def _pairs_mean(m: np.ndarray, pairs: list[tuple[int, int]]) -> float:
+    """`float(np.mean([m[i, j] for i, j in pairs]))` (some pairs): the same values in the same type and order, gathered
+    by one fancy index instead of a Python scalar per pair."""
+    rows, cols = zip(*pairs, strict=True)
+    return float(m[list(rows), list(cols)].mean())
+
+
 def _list_columns(tslots: Sequence[TemplateSlot], form_id: str | None) -> list[TemplateSlot]:
     """A list's columns in a return detected as `form_id`: one template per field (the form's own first), in
     column order."""
@@ -304,43 +311,50 @@ def _templates(cat: Catalogue) -> _Templates:
     return tpl
 
 
-def _printed_texts(cat: Catalogue, form_id: str | None = None) -> list[Keys]:
-    """The keys of the texts form `form_id` prints (every form's, when None): its slots' labels, contexts, sections
-    and columns, and its headings, each distinct key once (the catalogue's own texts, nothing a return printed)."""
-    out: dict[tuple[str, str], Keys] = {}
+def _printed_texts(cat: Catalogue) -> dict[str | None, dict[str, Targets]]:
+    """The keys of the texts each form prints (None: every form), each distinct key once, by the part of a slot they
+    can be: "column" (its slots' columns), "section" (their sections and its headings) and "any" (those and the
+    labels and contexts): the catalogue's own texts, nothing a return printed."""
+    def distinct(keys: list[Keys]) -> Targets:
+        return Targets({(k.tone, k.folded): k for k in keys}.values())
+
+    out: dict[str | None, dict[str, Targets]] = {}
+    every: dict[str, list[Keys]] = {"any": [], "column": [], "section": []}
     for fid, form in cat.forms.items():
-        if form_id is not None and fid != form_id:
-            continue
-        for t in form.slots:
-            for k in (t.label_keys, t.context_keys, Keys.of(t.section), t.column_keys):
-                if k is not None:
-                    out.setdefault((k.tone, k.folded), k)
-        for k in form.heading_keys:
-            out.setdefault((k.tone, k.folded), k)
-    return list(out.values())
+        slots = form.slots
+        sections = [Keys.of(t.section) for t in slots] + form.heading_keys
+        columns = [t.column_keys for t in slots if t.column_keys is not None]
+        parts = {"any": [t.label_keys for t in slots] + [t.context_keys for t in slots] + sections + columns,
+                 "column": columns, "section": sections}
+        out[fid] = {role: distinct(keys) for role, keys in parts.items()}
+        for role, keys in out[fid].items():
+            every[role] += keys
+    out[None] = {role: distinct(keys) for role, keys in every.items()}
+    return out
 
 
 def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool, Sequence[Keys]]]:
     """The fixed lists a return of a known form is scored against (form detection, the form's own label,
-    context, column and section columns, the other forms' (every column's) ones, the lists' columns and sections,
-    every template's options), with their subset flag as scored and the texts whose rows are seeded: the list's
-    own texts and the texts of the catalogue a plain return can ask of it (a label printed as a heading, a
-    section as a table's header): its form's printed texts for a form's own columns, every form's for the
-    others."""
-    every = _printed_texts(cat)
+    context, column and section columns, the other forms' (every column's) labels and columns, the lists' columns
+    and sections, every template's options), with their subset flag as scored and the texts whose rows are seeded:
+    the list's own texts and the texts of the catalogue a plain return can ask of it (`_printed_texts`: a heading
+    printed as a slot's label, a grid's column as a list's header): its form's for a form's own columns, every
+    form's for the others."""
+    texts = _printed_texts(cat)
+    every = texts[None]
     lists: list[tuple[Sequence[Keys], bool, Sequence[Keys]]] = [(_form_keys(cat)[0], False, ()),
                                                                 (tpl.option_keys, True, ())]
     for fid in cat.forms:
         v = tpl.view(fid, True)
-        own = _printed_texts(cat, fid)
-        lists += [(v.label_keys, True, own), (v.context_keys, False, own), (v.col_keys, True, own),
-                  (v.section_keys, False, own)]
-    w = tpl.all
-    lists += [(w.label_keys, True, every), (w.col_keys, True, every)]  # (context and section: cheap, not worth 2 MB)
+        own = texts[fid]
+        lists += [(v.label_keys, True, own["any"]), (v.context_keys, False, own["any"]),
+                  (v.col_keys, True, own["column"]), (v.section_keys, False, own["section"])]
+    w = tpl.all  # (its context and section rows: cheap to compute, not worth their room)
+    lists += [(w.label_keys, True, every["any"]), (w.col_keys, True, every["column"])]
     if tpl.lists:
         for fid in (*cat.forms, None):
             plan = tpl.list_plan(fid)
-            lists += [(plan.label_keys, False, every), (plan.section_keys, True, every)]
+            lists += [(plan.label_keys, False, every["column"]), (plan.section_keys, True, every["section"])]
     return [(b, subset, texts) for b, subset, texts in lists if b]
 
 
@@ -361,7 +375,8 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     for b, subset, texts in lists:
         for part in (b, texts):
             if id(part) not in hashed:
-                hashed[id(part)] = hashlib.sha256("\0".join(f"{k.tone}\1{k.folded}" for k in part).encode()).hexdigest()
+                pairs = part.pairs if isinstance(part, Targets) else tuple((k.tone, k.folded) for k in part)
+                hashed[id(part)] = hashlib.sha256("\0".join(map("\1".join, pairs)).encode()).hexdigest()
         h.update(f"\2{subset}\2{hashed[id(b)]}\2{hashed[id(texts)]}".encode())
     key = h.hexdigest()
     found = compiled.load("labelscores", key)
@@ -508,6 +523,7 @@ class _View:
         self.runs = [(int(idx[a]), int(idx[a]) + (b - a), a) for a, b in zip(starts, stops, strict=True) if b > a]
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._unit_steps: dict[tuple[Any, ...], np.ndarray] = {}
         self._by_field: dict[str, list[int]] | None = None
         # a view holding every column of this one (`matrix`): this view's positions among its targets, by list
         self.whole = whole
@@ -551,6 +567,22 @@ class _View:
             same = self.units == unit
             found = (np.flatnonzero(self.has_unit & same), np.flatnonzero(self.has_unit & ~same))
             self._unit_columns[unit] = found
+        return found
+
+    def unit_steps(self, unit: str, bonus: float, penalty: float, dtype: np.dtype[Any]) -> np.ndarray:
+        """What `Matcher._unit_adjust` takes off the row of a slot printing `unit` (not folded): -bonus on the view's
+        columns whose unit agrees with it (`unit_columns`), penalty on those with another unit, 0.0 elsewhere, in
+        `dtype` (made once per unit, amounts and type)."""
+        key = (unit, bonus, penalty, dtype)
+        found = self._unit_steps.get(key)
+        if found is None:
+            if len(self._unit_steps) > 4096:
+                self._unit_steps.clear()
+            agree, clash = self.unit_columns(fold(unit))
+            found = np.zeros(self.idx.size, dtype=dtype)
+            found[agree] = -np.asarray(bonus, dtype=dtype)
+            found[clash] = np.asarray(penalty, dtype=dtype)
+            self._unit_steps[key] = found
         return found
 
     def by_field(self) -> dict[str, list[int]]:
@@ -899,16 +931,14 @@ class Matcher:
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
         """A unit printed by the blank that a template's unit agrees with (a bonus) or clashes with (a penalty); the
         slots printing one unit in one step (the same additions, cell by cell)."""
-        by_unit: dict[str, list[int]] = {}
-        for i, s in enumerate(slots):
-            if s.unit_text:
-                by_unit.setdefault(s.unit_text, []).append(i)
-        for unit, rows in by_unit.items():
-            agree, clash = view.unit_columns(fold(unit))
-            if agree.size:
-                S[np.ix_(rows, agree)] += self.cfg["unit_agree_bonus"]
-            if clash.size:
-                S[np.ix_(rows, clash)] -= self.cfg["unit_clash_penalty"]
+        rows = [i for i, s in enumerate(slots) if s.unit_text]
+        if not rows:
+            return
+        # each row's steps (`_View.unit_steps`) taken off at once: x - (-bonus) is x + bonus and x - 0.0 is x, bit
+        # for bit, in S's type (as the bonus and penalty were added to it)
+        steps = view.unit_steps
+        bonus, penalty = self.cfg["unit_agree_bonus"], self.cfg["unit_clash_penalty"]
+        S[rows] -= _stacked([steps(slots[i].unit_text, bonus, penalty, S.dtype) for i in rows])
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
@@ -1289,15 +1319,17 @@ class Matcher:
         """
         if cols is None:  # (else: `_list_columns(tslots, form_id)`, given)
             cols = _list_columns(tslots, form_id)
-        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
         if m is None:  # (else: the similarity of `headers` to `cols`' labels, given)
             m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
-        strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
-        same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
+        best = m.max(axis=1)
+        strong = int((best >= self.cfg["list_column_min"]).sum())
         if strong < 1:
             return None
+        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
+        mean = None  # (the mean score of `pairs`: `np.mean` of their scores, in m's type, as a Python float)
         if len(headers) == len(cols) and one_form:
             pairs = list(enumerate(range(len(cols))))
+            same_shape = float(best.mean()) >= 0.6
         else:  # a column added or dropped: the best order-keeping alignment, so the others never swap places
             pairs = _greedy_pairs(m)
             crossed = any(j2 < j1 for (_, j1), (_, j2) in zip(pairs, pairs[1:], strict=False))
@@ -1306,8 +1338,10 @@ class Matcher:
             if crossed and len(aligned) >= len(pairs):
                 pairs = aligned  # best-first pairing swapped two neighbours: the order-keeping one, no fewer pairs
             # one strong header and every list column found in order, fairly well (`Tên thủ tục` for `Tên TTHC`)
-            same_shape = len(pairs) == len(cols) >= 2 and float(np.mean([m[i, j] for i, j in pairs])) >= 0.6
+            if pairs:
+                mean = _pairs_mean(m, pairs)
+            same_shape = len(pairs) == len(cols) >= 2 and mean >= 0.6  # type: ignore[operator]
         if not pairs or (strong < 2 and not same_shape):
             return None
         col_map = {headers[i]: cols[j] for i, j in pairs}
-        return col_map, float(np.mean([m[i, j] for i, j in pairs]))
+        return col_map, _pairs_mean(m, pairs) if mean is None else mean

@@ -25,11 +25,13 @@ def test_seed_lists_cover_the_other_forms_columns_and_the_lists() -> None:
     assert id(tpl.all.label_keys) in targets and id(tpl.all.col_keys) in targets
     for fid in (*cat.forms, None):
         assert id(tpl.list_plan(fid).label_keys) in targets and id(tpl.list_plan(fid).section_keys) in targets
-    every = _pairs(matching._printed_texts(cat))
+    printed = matching._printed_texts(cat)
+    every = _pairs(printed[None]["any"])
     for _b, _subset, texts in lists:
         assert _pairs(texts) <= every  # the catalogue's own texts only
     for fid in cat.forms:  # a form's headings and sections are among its printed texts
-        own = _pairs(matching._printed_texts(cat, fid))
+        own = _pairs(printed[fid]["any"])
+        assert _pairs(printed[fid]["section"]) <= own and _pairs(printed[fid]["column"]) <= own
         assert _pairs(cat.forms[fid].heading_keys) <= own
         assert _pairs(Keys.of(t.section) for t in cat.forms[fid].slots) <= own
 
@@ -40,7 +42,7 @@ def test_seeded_rows_equal_a_fresh_computation_and_hold_catalogue_texts_only(
     cat = load_catalogue()
     tpl = matching._templates(cat)
     lists = matching._seed_lists(cat, tpl)
-    allowed = _pairs(matching._printed_texts(cat))
+    allowed = _pairs(matching._printed_texts(cat)[None]["any"])
     for b, _subset, _texts in lists:
         allowed |= _pairs(b)
     for step in ("miss", "hit"):
