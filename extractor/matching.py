@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -648,7 +649,10 @@ class _Templates:
         # templates with options, and where each one's options start among `option_keys` (they are contiguous)
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
-        self.column_hits: dict[str, np.ndarray] = {}
+        self.column_hits: dict[str, np.ndarray | None] = {}
+        # (a search for any column written inside a text: most texts hold none)
+        written = sorted({col for col in self.col_texts if col}, key=len, reverse=True)
+        self.any_column = re.compile("|".join(map(re.escape, written))) if written else None
         # by the (readable types, rare types) of a typed answer: the columns `Matcher._type_adjust` changes
         self.type_columns: dict[tuple[frozenset[str], frozenset[str], np.dtype[Any]], list[np.ndarray]] = {}
         self.rows = _RowMemory()
@@ -732,11 +736,21 @@ class _Templates:
 
     def column_in(self, ctx: str) -> np.ndarray:
         """1.0 for each template column written inside the (folded) text `ctx`, else 0.3."""
-        hit = self.column_hits.get(ctx)
-        if hit is None:
+        hit = self.column_hit(ctx)
+        return np.full(len(self.col_folded), 0.3) if hit is None else hit
+
+    def column_hit(self, ctx: str) -> np.ndarray | None:
+        """`column_in(ctx)`, or None when no template column is written inside `ctx` (every value 0.3): one search
+        for any of the columns (an alternation matches at some place exactly when one of them is a part of `ctx`)
+        before the test of each column."""
+        hit = self.column_hits.get(ctx, False)
+        if hit is False:
             if len(self.column_hits) > 65536:
                 self.column_hits.clear()
-            hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
+            if self.any_column is not None and self.any_column.search(ctx) is not None:
+                hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
+            else:
+                hit = None
             self.column_hits[ctx] = hit
         return hit
 
@@ -815,9 +829,14 @@ class Matcher:
             # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …"): each slot's row of
             # column hits, all of them put in place at once (the same values as one slot at a time)
             without = [i for i, s in enumerate(slots) if not s.column]
-            column_in = tpl.column_in
-            hits = _stacked([column_in(fold(slots[i].context or slots[i].label)) for i in without])
-            K[np.ix_(without, view.col_folded_pos)] = hits[:, view.col_folded_sel]
+            # (0.3 where no column is written inside: most slots; the others' rows of hits over it)
+            column_hit = tpl.column_hit
+            hits = [column_hit(fold(slots[i].context or slots[i].label)) for i in without]
+            K[np.ix_(without, view.col_folded_pos)] = 0.3
+            some = [n for n, hit in enumerate(hits) if hit is not None]
+            if some:
+                K[np.ix_([without[n] for n in some], view.col_folded_pos)] = \
+                    _stacked([hits[n] for n in some])[:, view.col_folded_sel]
         by_kind: dict[str, list[int]] = {}
         for i, s in enumerate(slots):
             by_kind.setdefault(s.kind, []).append(i)

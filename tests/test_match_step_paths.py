@@ -110,3 +110,21 @@ def test_unit_adjust_equals_the_per_unit_steps(matcher: Matcher, dtype: type) ->
         assert fast.dtype == plain.dtype
         assert np.array_equal(fast, plain) and np.array_equal(np.signbit(fast), np.signbit(plain))
         assert not np.array_equal(fast, S)  # (the units did something)
+
+
+def test_column_hit_is_none_exactly_when_no_column_is_written_inside(matcher: Matcher) -> None:
+    """One search for any column decides the rows with no hit (every value 0.3); the others are the plain test of
+    each column. Over every folded label and context of the catalogue, the columns themselves and a few made
+    texts (a column at the very start or end, inside a word, an empty text)."""
+    tpl = matcher.tpl
+    cols = [col for _j, col in tpl.col_folded]
+    texts = {fold(t.context or t.label) for t in tpl.slots} | {fold(t.label) for t in tpl.slots} | set(cols)
+    texts |= {"", "x", cols[0] + " tong so", "tong so " + cols[-1], "ab" + cols[len(cols) // 2] + "cd"}
+    seen = {True: 0, False: 0}
+    for ctx in sorted(texts):
+        plain = np.array([1.0 if col and col in ctx else 0.3 for col in cols])
+        hit = tpl.column_hit(ctx)
+        assert (hit is None) == bool((plain == 0.3).all())
+        assert np.array_equal(tpl.column_in(ctx), plain) and tpl.column_in(ctx).dtype == plain.dtype
+        seen[hit is None] += 1
+    assert seen[True] and seen[False]
