@@ -989,16 +989,16 @@ class Matcher:
                     Match(s, templates[j].field, templates[j], score, margin, None, prior, cands)
                     for s, (j, score, margin, prior, cands) in zip(slots, plan.rows(tpl.field_names), strict=True)]
         S = memory.scored(self.cat.aliases, form_id, slots, self._wording_rows, self._finish, keys)
-        matches = self._greedy(slots, tpl.slots, S, form_id)
-        column, code = tpl.column_of, tpl.code_of
-        memory.assigned.put(key, Plan([-1 if m.template is None else column[id(m.template)] for m in matches],
-                                      [m.score for m in matches], [m.margin for m in matches],
-                                      [m.form_prior for m in matches],
-                                      [[(code[name], v) for name, v in m.candidates] for m in matches]), keys)
+        plans: list[Plan] = []
+        matches = self._greedy(slots, tpl.slots, S, form_id, plans)
+        memory.assigned.put(key, plans[0], keys)
         return matches
 
     def _greedy(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot], S: np.ndarray,
-                form_id: str | None) -> list[Match]:
+                form_id: str | None, plans: list[Plan] | None = None) -> list[Match]:
+        """The matches of `slots` from their score rows `S` over `templates`. With `plans`, the `Plan` of them is
+        appended to it, made from the arrays the matches are read from (`templates` being `_Templates.slots`: the
+        column of a match's template is its column in `S`)."""
         cfg = self.cfg
         if not slots:
             return []
@@ -1032,6 +1032,7 @@ class Matcher:
         in_order = np.sort(top_codes_arr, axis=1)
         repeats = set(np.flatnonzero((in_order[:, 1:] == in_order[:, :-1]).any(axis=1)).tolist())
         item = S.item
+        kept = np.ones((len(slots), k), dtype=bool) if plans is not None and repeats else None  # (candidates)
         for i, s in enumerate(slots):
             lo = i * k
             if i in repeats:
@@ -1041,6 +1042,8 @@ class Matcher:
                     if code not in seen:
                         seen.add(code)
                         cands.append((top_names[n], top_rounded[n]))
+                    elif kept is not None:
+                        kept[i, n - lo] = False
             else:
                 cands = list(zip(top_names[lo:lo + k], top_rounded[lo:lo + k], strict=True))
             j = chosen.get(i)
@@ -1049,6 +1052,17 @@ class Matcher:
                 matches.append(Match(s, t.field, t, item(i, j), margins[i], None, t.form == form_id, cands))
             else:  # (its score: the row maximum)
                 matches.append(Match(s, None, None, top_scores[lo] if k else 0.0, 0.0, None, False, cands))
+        if plans is not None:  # (each slot's candidates: its top columns' field codes and rounded scores, in order)
+            columns = np.full(len(slots), -1, dtype=np.intp)
+            if chosen:
+                columns[list(chosen)] = list(chosen.values())
+            values = np.array(top_rounded, dtype=np.float64)
+            if kept is None:
+                codes_kept, counts = top_codes_arr.ravel(), np.full(len(slots), k, dtype=np.intp)
+            else:
+                codes_kept, values, counts = top_codes_arr[kept], values[kept.ravel()], kept.sum(axis=1)
+            plans.append(Plan.of_arrays(columns, [m.score for m in matches], [m.margin for m in matches],
+                                        [m.form_prior for m in matches], counts, codes_kept, values))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
