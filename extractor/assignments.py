@@ -31,6 +31,22 @@ class Plan:
         self.codes = np.array([code for c in cands for code, _v in c], dtype=np.intp)
         self.values = np.array([v for c in cands for _code, v in c], dtype=np.float64)
 
+    @classmethod
+    def of_arrays(cls, columns: np.ndarray, scores: list[float], margins: list[float], priors: list[bool],
+                  counts: np.ndarray, codes: np.ndarray, values: np.ndarray) -> Plan:
+        """The plan whose slot i has `counts[i]` candidates, their field codes and rounded scores the next ones of
+        `codes` and `values` (already arrays: no Python pair per candidate)."""
+        plan = cls.__new__(cls)
+        plan.columns = np.asarray(columns, dtype=np.intp)
+        plan.scores = np.array(scores, dtype=np.float64)
+        plan.margins = np.array(margins, dtype=np.float64)
+        plan.priors = np.array(priors, dtype=bool)
+        plan.starts = np.zeros(len(counts) + 1, dtype=np.intp)
+        np.cumsum(counts, out=plan.starts[1:])
+        plan.codes = np.asarray(codes, dtype=np.intp)
+        plan.values = np.asarray(values, dtype=np.float64)
+        return plan
+
     def rows(self, names: Sequence[str]) -> list[tuple[int, float, float, bool, list[tuple[str, float]]]]:
         """(column, score, margin, prior, candidates as (field name, score)) of each slot, as Python values."""
         starts = self.starts.tolist()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -260,6 +261,13 @@ def _greedy_pairs(m: np.ndarray, floor: float = 0.4) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+def _pairs_mean(m: np.ndarray, pairs: list[tuple[int, int]]) -> float:
+    """`float(np.mean([m[i, j] for i, j in pairs]))` (some pairs): the same values in the same type and order, gathered
+    by one fancy index instead of a Python scalar per pair."""
+    rows, cols = zip(*pairs, strict=True)
+    return float(m[list(rows), list(cols)].mean())
+
+
 def _list_columns(tslots: Sequence[TemplateSlot], form_id: str | None) -> list[TemplateSlot]:
     """A list's columns in a return detected as `form_id`: one template per field (the form's own first), in
     column order."""
@@ -304,14 +312,51 @@ def _templates(cat: Catalogue) -> _Templates:
     return tpl
 
 
-def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool]]:
+def _printed_texts(cat: Catalogue) -> dict[str | None, dict[str, Targets]]:
+    """The keys of the texts each form prints (None: every form), each distinct key once, by the part of a slot they
+    can be: "column" (its slots' columns), "section" (their sections and its headings) and "any" (those and the
+    labels and contexts): the catalogue's own texts, nothing a return printed."""
+    def distinct(keys: list[Keys]) -> Targets:
+        return Targets({(k.tone, k.folded): k for k in keys}.values())
+
+    out: dict[str | None, dict[str, Targets]] = {}
+    every: dict[str, list[Keys]] = {"any": [], "column": [], "section": []}
+    for fid, form in cat.forms.items():
+        slots = form.slots
+        sections = [Keys.of(t.section) for t in slots] + form.heading_keys
+        columns = [t.column_keys for t in slots if t.column_keys is not None]
+        parts = {"any": [t.label_keys for t in slots] + [t.context_keys for t in slots] + sections + columns,
+                 "column": columns, "section": sections}
+        out[fid] = {role: distinct(keys) for role, keys in parts.items()}
+        for role, keys in out[fid].items():
+            every[role] += keys
+    out[None] = {role: distinct(keys) for role, keys in every.items()}
+    return out
+
+
+def _seed_lists(cat: Catalogue, tpl: _Templates) -> list[tuple[Sequence[Keys], bool, Sequence[Keys]]]:
     """The fixed lists a return of a known form is scored against (form detection, the form's own label,
-    context, column and section columns, every template's options), with their subset flag as scored."""
-    lists = [(_form_keys(cat)[0], False), (tpl.option_keys, True)]
+    context, column and section columns, the other forms' (every column's) labels and columns, the lists' columns
+    and sections, every template's options), with their subset flag as scored and the texts whose rows are seeded:
+    the list's own texts and the texts of the catalogue a plain return can ask of it (`_printed_texts`: a heading
+    printed as a slot's label, a grid's column as a list's header): its form's for a form's own columns, every
+    form's for the others."""
+    texts = _printed_texts(cat)
+    every = texts[None]
+    lists: list[tuple[Sequence[Keys], bool, Sequence[Keys]]] = [(_form_keys(cat)[0], False, ()),
+                                                                (tpl.option_keys, True, ())]
     for fid in cat.forms:
         v = tpl.view(fid, True)
-        lists += [(v.label_keys, True), (v.context_keys, False), (v.col_keys, True), (v.section_keys, False)]
-    return [(b, subset) for b, subset in lists if b]
+        own = texts[fid]
+        lists += [(v.label_keys, True, own["any"]), (v.context_keys, False, own["any"]),
+                  (v.col_keys, True, own["column"]), (v.section_keys, False, own["section"])]
+    w = tpl.all  # (its context and section rows: cheap to compute, not worth their room)
+    lists += [(w.label_keys, True, every["any"]), (w.col_keys, True, every["column"])]
+    if tpl.lists:
+        for fid in (*cat.forms, None):
+            plan = tpl.list_plan(fid)
+            lists += [(plan.label_keys, False, every["column"]), (plan.section_keys, True, every["section"])]
+    return [(b, subset, texts) for b, subset, texts in lists if b]
 
 
 def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
@@ -319,7 +364,7 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     form prints these very texts, so its first return in a process scores next to nothing. Kept in the user's
     cache (`extractor.compiled`) under a key made of every list's texts and the scoring code; computed (once)
     only when the cache is on and can be written (else every process would pay for them). The rows are the
-    numbers a fresh computation gives (`similarity.SimTable`)."""
+    numbers a fresh computation gives (`similarity.SimTable`: a row is a function of its text and the list)."""
     if compiled.cache_dir() is None:
         return
     lists = _seed_lists(cat, tpl)
@@ -327,10 +372,13 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
     for name in ("similarity.py", "narrow.py", "token_set.py", "matching.py"):
         h.update((compiled.PACKAGE / name).read_bytes())
     h.update(f"{rapidfuzz.__version__}\0{np.__version__}".encode())
-    for b, subset in lists:
-        h.update(f"\1{subset}".encode())
-        for k in b:
-            h.update(f"\0{k.tone}\0{k.folded}".encode())
+    hashed: dict[int, str] = {}  # (a text list shared by several lists is joined once)
+    for b, subset, texts in lists:
+        for part in (b, texts):
+            if id(part) not in hashed:
+                pairs = part.pairs if isinstance(part, Targets) else tuple((k.tone, k.folded) for k in part)
+                hashed[id(part)] = hashlib.sha256("\0".join(map("\1".join, pairs)).encode()).hexdigest()
+        h.update(f"\2{subset}\2{hashed[id(b)]}\2{hashed[id(texts)]}".encode())
     key = h.hexdigest()
     found = compiled.load("labelscores", key)
     if isinstance(found, dict):
@@ -338,10 +386,18 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
         return
     if not compiled.writable():
         return
-    for b, subset in lists:
+    wanted: dict[tuple[tuple[tuple[str, str], ...], bool], set[tuple[str, str]]] = {}
+    for b, subset, texts in lists:
         similarity.self_rows(b, subset)
-    wanted = {(tuple((k.tone, k.folded) for k in b), subset) for b, subset in lists}
-    compiled.store("labelscores", key, similarity.export_tables(wanted))
+        if texts:
+            _sim_matrix(texts, b, subset)
+        pairs = tuple((k.tone, k.folded) for k in b)
+        wanted.setdefault((pairs, subset), set()).update((k.tone, k.folded) for k in (*b, *texts))
+    stored = similarity.export_tables(set(wanted))
+    for table_key, table in stored.items():  # (`export_tables` keeps a list's own texts: the others seeded too)
+        rows = similarity._table(*table_key).rows
+        table.rows = {k: row for k, row in rows.items() if k in wanted[table_key]}
+    compiled.store("labelscores", key, stored)
 
 
 def _stacked(rows: list[np.ndarray]) -> np.ndarray:
@@ -468,6 +524,7 @@ class _View:
         self.runs = [(int(idx[a]), int(idx[a]) + (b - a), a) for a, b in zip(starts, stops, strict=True) if b > a]
         self._other: dict[str, tuple[np.ndarray, bool]] = {}
         self._unit_columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._unit_steps: dict[tuple[Any, ...], np.ndarray] = {}
         self._by_field: dict[str, list[int]] | None = None
         # a view holding every column of this one (`matrix`): this view's positions among its targets, by list
         self.whole = whole
@@ -511,6 +568,22 @@ class _View:
             same = self.units == unit
             found = (np.flatnonzero(self.has_unit & same), np.flatnonzero(self.has_unit & ~same))
             self._unit_columns[unit] = found
+        return found
+
+    def unit_steps(self, unit: str, bonus: float, penalty: float, dtype: np.dtype[Any]) -> np.ndarray:
+        """What `Matcher._unit_adjust` takes off the row of a slot printing `unit` (not folded): -bonus on the view's
+        columns whose unit agrees with it (`unit_columns`), penalty on those with another unit, 0.0 elsewhere, in
+        `dtype` (made once per unit, amounts and type)."""
+        key = (unit, bonus, penalty, dtype)
+        found = self._unit_steps.get(key)
+        if found is None:
+            if len(self._unit_steps) > 4096:
+                self._unit_steps.clear()
+            agree, clash = self.unit_columns(fold(unit))
+            found = np.zeros(self.idx.size, dtype=dtype)
+            found[agree] = -np.asarray(bonus, dtype=dtype)
+            found[clash] = np.asarray(penalty, dtype=dtype)
+            self._unit_steps[key] = found
         return found
 
     def by_field(self) -> dict[str, list[int]]:
@@ -576,7 +649,10 @@ class _Templates:
         # templates with options, and where each one's options start among `option_keys` (they are contiguous)
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
-        self.column_hits: dict[str, np.ndarray] = {}
+        self.column_hits: dict[str, np.ndarray | None] = {}
+        # (a search for any column written inside a text: most texts hold none)
+        written = sorted({col for col in self.col_texts if col}, key=len, reverse=True)
+        self.any_column = re.compile("|".join(map(re.escape, written))) if written else None
         # by the (readable types, rare types) of a typed answer: the columns `Matcher._type_adjust` changes
         self.type_columns: dict[tuple[frozenset[str], frozenset[str], np.dtype[Any]], list[np.ndarray]] = {}
         self.rows = _RowMemory()
@@ -660,11 +736,21 @@ class _Templates:
 
     def column_in(self, ctx: str) -> np.ndarray:
         """1.0 for each template column written inside the (folded) text `ctx`, else 0.3."""
-        hit = self.column_hits.get(ctx)
-        if hit is None:
+        hit = self.column_hit(ctx)
+        return np.full(len(self.col_folded), 0.3) if hit is None else hit
+
+    def column_hit(self, ctx: str) -> np.ndarray | None:
+        """`column_in(ctx)`, or None when no template column is written inside `ctx` (every value 0.3): one search
+        for any of the columns (an alternation matches at some place exactly when one of them is a part of `ctx`)
+        before the test of each column."""
+        hit = self.column_hits.get(ctx, False)
+        if hit is False:
             if len(self.column_hits) > 65536:
                 self.column_hits.clear()
-            hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
+            if self.any_column is not None and self.any_column.search(ctx) is not None:
+                hit = np.array([1.0 if col and col in ctx else 0.3 for col in self.col_texts])[self.col_text_of]
+            else:
+                hit = None
             self.column_hits[ctx] = hit
         return hit
 
@@ -743,9 +829,14 @@ class Matcher:
             # a per-level qualifier written inside the label ("Số lượng CBCCVC cấp huyện …"): each slot's row of
             # column hits, all of them put in place at once (the same values as one slot at a time)
             without = [i for i, s in enumerate(slots) if not s.column]
-            column_in = tpl.column_in
-            hits = _stacked([column_in(fold(slots[i].context or slots[i].label)) for i in without])
-            K[np.ix_(without, view.col_folded_pos)] = hits[:, view.col_folded_sel]
+            # (0.3 where no column is written inside: most slots; the others' rows of hits over it)
+            column_hit = tpl.column_hit
+            hits = [column_hit(fold(slots[i].context or slots[i].label)) for i in without]
+            K[np.ix_(without, view.col_folded_pos)] = 0.3
+            some = [n for n, hit in enumerate(hits) if hit is not None]
+            if some:
+                K[np.ix_([without[n] for n in some], view.col_folded_pos)] = \
+                    _stacked([hits[n] for n in some])[:, view.col_folded_sel]
         by_kind: dict[str, list[int]] = {}
         for i, s in enumerate(slots):
             by_kind.setdefault(s.kind, []).append(i)
@@ -859,16 +950,14 @@ class Matcher:
     def _unit_adjust(self, S: np.ndarray, slots: Sequence[Slot], view: _View) -> None:
         """A unit printed by the blank that a template's unit agrees with (a bonus) or clashes with (a penalty); the
         slots printing one unit in one step (the same additions, cell by cell)."""
-        by_unit: dict[str, list[int]] = {}
-        for i, s in enumerate(slots):
-            if s.unit_text:
-                by_unit.setdefault(s.unit_text, []).append(i)
-        for unit, rows in by_unit.items():
-            agree, clash = view.unit_columns(fold(unit))
-            if agree.size:
-                S[np.ix_(rows, agree)] += self.cfg["unit_agree_bonus"]
-            if clash.size:
-                S[np.ix_(rows, clash)] -= self.cfg["unit_clash_penalty"]
+        rows = [i for i, s in enumerate(slots) if s.unit_text]
+        if not rows:
+            return
+        # each row's steps (`_View.unit_steps`) taken off at once: x - (-bonus) is x + bonus and x - 0.0 is x, bit
+        # for bit, in S's type (as the bonus and penalty were added to it)
+        steps = view.unit_steps
+        bonus, penalty = self.cfg["unit_agree_bonus"], self.cfg["unit_clash_penalty"]
+        S[rows] -= _stacked([steps(slots[i].unit_text, bonus, penalty, S.dtype) for i in rows])
 
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
@@ -900,16 +989,16 @@ class Matcher:
                     Match(s, templates[j].field, templates[j], score, margin, None, prior, cands)
                     for s, (j, score, margin, prior, cands) in zip(slots, plan.rows(tpl.field_names), strict=True)]
         S = memory.scored(self.cat.aliases, form_id, slots, self._wording_rows, self._finish, keys)
-        matches = self._greedy(slots, tpl.slots, S, form_id)
-        column, code = tpl.column_of, tpl.code_of
-        memory.assigned.put(key, Plan([-1 if m.template is None else column[id(m.template)] for m in matches],
-                                      [m.score for m in matches], [m.margin for m in matches],
-                                      [m.form_prior for m in matches],
-                                      [[(code[name], v) for name, v in m.candidates] for m in matches]), keys)
+        plans: list[Plan] = []
+        matches = self._greedy(slots, tpl.slots, S, form_id, plans)
+        memory.assigned.put(key, plans[0], keys)
         return matches
 
     def _greedy(self, slots: Sequence[Slot], templates: Sequence[TemplateSlot], S: np.ndarray,
-                form_id: str | None) -> list[Match]:
+                form_id: str | None, plans: list[Plan] | None = None) -> list[Match]:
+        """The matches of `slots` from their score rows `S` over `templates`. With `plans`, the `Plan` of them is
+        appended to it, made from the arrays the matches are read from (`templates` being `_Templates.slots`: the
+        column of a match's template is its column in `S`)."""
         cfg = self.cfg
         if not slots:
             return []
@@ -943,6 +1032,7 @@ class Matcher:
         in_order = np.sort(top_codes_arr, axis=1)
         repeats = set(np.flatnonzero((in_order[:, 1:] == in_order[:, :-1]).any(axis=1)).tolist())
         item = S.item
+        kept = np.ones((len(slots), k), dtype=bool) if plans is not None and repeats else None  # (candidates)
         for i, s in enumerate(slots):
             lo = i * k
             if i in repeats:
@@ -952,6 +1042,8 @@ class Matcher:
                     if code not in seen:
                         seen.add(code)
                         cands.append((top_names[n], top_rounded[n]))
+                    elif kept is not None:
+                        kept[i, n - lo] = False
             else:
                 cands = list(zip(top_names[lo:lo + k], top_rounded[lo:lo + k], strict=True))
             j = chosen.get(i)
@@ -960,6 +1052,17 @@ class Matcher:
                 matches.append(Match(s, t.field, t, item(i, j), margins[i], None, t.form == form_id, cands))
             else:  # (its score: the row maximum)
                 matches.append(Match(s, None, None, top_scores[lo] if k else 0.0, 0.0, None, False, cands))
+        if plans is not None:  # (each slot's candidates: its top columns' field codes and rounded scores, in order)
+            columns = np.full(len(slots), -1, dtype=np.intp)
+            if chosen:
+                columns[list(chosen)] = list(chosen.values())
+            values = np.array(top_rounded, dtype=np.float64)
+            if kept is None:
+                codes_kept, counts = top_codes_arr.ravel(), np.full(len(slots), k, dtype=np.intp)
+            else:
+                codes_kept, values, counts = top_codes_arr[kept], values[kept.ravel()], kept.sum(axis=1)
+            plans.append(Plan.of_arrays(columns, [m.score for m in matches], [m.margin for m in matches],
+                                        [m.form_prior for m in matches], counts, codes_kept, values))
         return matches
 
     def _fill_gaps(self, matches: list[Match], form_id: str) -> None:
@@ -1249,15 +1352,17 @@ class Matcher:
         """
         if cols is None:  # (else: `_list_columns(tslots, form_id)`, given)
             cols = _list_columns(tslots, form_id)
-        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
         if m is None:  # (else: the similarity of `headers` to `cols`' labels, given)
             m = _sim_matrix([Keys.of(h) for h in headers], [t.label_keys for t in cols], subset=False)
-        strong = int((m.max(axis=1) >= self.cfg["list_column_min"]).sum())
-        same_shape = len(headers) == len(cols) and float(m.max(axis=1).mean()) >= 0.6
+        best = m.max(axis=1)
+        strong = int((best >= self.cfg["list_column_min"]).sum())
         if strong < 1:
             return None
+        one_form = len({t.form for t in cols}) == 1  # indexes of different forms say nothing about column order
+        mean = None  # (the mean score of `pairs`: `np.mean` of their scores, in m's type, as a Python float)
         if len(headers) == len(cols) and one_form:
             pairs = list(enumerate(range(len(cols))))
+            same_shape = float(best.mean()) >= 0.6
         else:  # a column added or dropped: the best order-keeping alignment, so the others never swap places
             pairs = _greedy_pairs(m)
             crossed = any(j2 < j1 for (_, j1), (_, j2) in zip(pairs, pairs[1:], strict=False))
@@ -1266,8 +1371,10 @@ class Matcher:
             if crossed and len(aligned) >= len(pairs):
                 pairs = aligned  # best-first pairing swapped two neighbours: the order-keeping one, no fewer pairs
             # one strong header and every list column found in order, fairly well (`Tên thủ tục` for `Tên TTHC`)
-            same_shape = len(pairs) == len(cols) >= 2 and float(np.mean([m[i, j] for i, j in pairs])) >= 0.6
+            if pairs:
+                mean = _pairs_mean(m, pairs)
+            same_shape = len(pairs) == len(cols) >= 2 and mean >= 0.6  # type: ignore[operator]
         if not pairs or (strong < 2 and not same_shape):
             return None
         col_map = {headers[i]: cols[j] for i, j in pairs}
-        return col_map, float(np.mean([m[i, j] for i, j in pairs]))
+        return col_map, _pairs_mean(m, pairs) if mean is None else mean

@@ -119,3 +119,36 @@ def test_starting_again_never_serves_a_plan_under_another_numbering(monkeypatch)
     for keys in (["a", "b"], ["c", "d"], ["x", "y"]):
         assert memory.get(memory.key("f", keys, [0, 1])) is None
     assert memory.get(memory.key("f", ["z", "w"], [0, 1])) is plan
+
+
+def _plan_of_matches(matcher: Matcher, matches: list[Match]) -> Plan:
+    """The plan made from the matches themselves (as `_assigned` made it before `_greedy` gave its arrays)."""
+    column, code = matcher.tpl.column_of, matcher.tpl.code_of
+    return Plan([-1 if m.template is None else column[id(m.template)] for m in matches], [m.score for m in matches],
+                [m.margin for m in matches], [m.form_prior for m in matches],
+                [[(code[name], v) for name, v in m.candidates] for m in matches])
+
+
+def test_the_plan_made_from_greedy_arrays_equals_the_plan_of_its_matches() -> None:
+    """Bit for bit (dtypes, the sign of zero), on real returns (rows whose top columns repeat a field among them)
+    and with the form unknown."""
+    from extractor.matching import _top_columns
+
+    cat = load_catalogue()
+    matcher = Matcher(cat)
+    repeated = 0
+    for name in ["f000_r002.docx", "f001_r003.docx", "f002_r001.docx", "f003_r001.docx", "f004_r001.docx"]:
+        slots = _rest(find_slots(read(RETURNS / name), cat.units))
+        for form in (detect_form(slots, [], cat).id, None):
+            S = matcher._finish(matcher._wording_rows(slots, form), slots)
+            plans: list[Plan] = []
+            matches = matcher._greedy(slots, matcher.tpl.slots, S, form, plans)
+            codes = matcher.tpl.field_code[_top_columns(S.copy(), matcher.cfg["top_k"])]
+            repeated += int((codes[:, :, None] == codes[:, None, :]).sum() > codes.size)
+            got, want = plans[0], _plan_of_matches(matcher, matches)
+            for attr in Plan.__slots__:
+                a, b = getattr(got, attr), getattr(want, attr)
+                assert a.dtype == b.dtype and a.shape == b.shape, attr
+                assert a.tobytes() == b.tobytes(), attr
+            assert got.rows(matcher.tpl.field_names) == want.rows(matcher.tpl.field_names)
+    assert repeated

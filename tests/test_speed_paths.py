@@ -282,7 +282,7 @@ def test_seeded_template_rows_equal_a_fresh_computation(tmp_path, monkeypatch: p
     cat = load_catalogue()
     tpl = matching._templates(cat)
     lists = matching._seed_lists(cat, tpl)
-    b, subset = next((b, s) for b, s in lists if s)  # a subset-scored list (labels, options)
+    b, subset = next((b, s) for b, s, _texts in lists if s)  # a subset-scored list (labels, options)
     seen = [Keys.of(x) for x in LABELS]
     for _ in ("miss", "hit"):
         monkeypatch.setattr(similarity, "_TABLES", {})
