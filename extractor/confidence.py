@@ -157,8 +157,11 @@ def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | Non
         return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
     sums: dict[str, list[str]] = defaultdict(list)
+    known = _relations(catalogue, form_id)
     for fid in values:
-        rel = catalogue.relations(fid, form_id)
+        rel = known.get(fid)
+        if rel is None:
+            rel = known[fid] = catalogue.relations(fid, form_id)
         if not rel:
             continue
         v = num(fid)
@@ -183,6 +186,17 @@ def consistency(values: dict[str, Any], catalogue: Catalogue, form_id: str | Non
             for fid in [total, *parts]:
                 fails[fid].append("sum_mismatch")
     return fails
+
+
+def _relations(catalogue: Catalogue, form_id: str | None) -> dict[str, dict[str, Any]]:
+    """Field id -> `catalogue.relations(field id, form_id)`, filled as fields are met (a function of the loaded
+    catalogue, which does not change, and its arguments: kept in the catalogue's `derived`, one table a form;
+    a caller only reads what it gives)."""
+    tables = catalogue.derived.setdefault("confidence.relations", {})
+    table = tables.get(form_id)
+    if table is None:
+        table = tables[form_id] = {}
+    return table
 
 
 @functools.lru_cache(maxsize=1)

@@ -61,7 +61,12 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     if not blocks:
         return []
     keys = tuple(blocks[0][1].location)
-    where = {_key(b.location, keys): n for n, b in blocks}
+    try:  # `_key` inlined while every value is hashable (a DOCX location: strings and numbers)
+        where = {tuple(map(b.location.get, keys)): n for n, b in blocks}
+        plain = True
+    except TypeError:  # a PDF bbox
+        where = {_key(b.location, keys): n for n, b in blocks}
+        plain = False
     covered: set[int] = set()
     for s in slots:
         own = s.location
@@ -69,7 +74,13 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
         for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
             if not isinstance(loc, dict):
                 continue
-            n = where.get(_key(loc, keys))
+            if plain:
+                try:
+                    n = where.get(tuple(map(loc.get, keys)))
+                except TypeError:  # a value that is a list
+                    n = where.get(_key(loc, keys))
+            else:
+                n = where.get(_key(loc, keys))
             if n is not None:
                 span = loc.get("blocks", 1)
                 if span == 1:

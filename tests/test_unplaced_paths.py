@@ -87,3 +87,12 @@ def test_unplaced_blocks_as_the_plain_form(pdf: bool, texts: list[str], data: st
 def test_is_typed_as_the_plain_form(text: str, bold: bool) -> None:
     block = Block(text, location={"part": "body", "block": 0}, bold=bold)
     assert is_typed(block, text.strip(), PRINTED) == plain_is_typed(block, text.strip())
+
+
+def test_a_slot_location_holding_a_list_among_plain_blocks() -> None:
+    """DOCX blocks (values that are keys) and a slot whose location holds a list: looked up through `_key`."""
+    items: list[Any] = [Block(t, location=location(False, n)) for n, t in enumerate(["Lê Hoàng Minh", "236 máy"])]
+    slots = [SimpleNamespace(location={"part": "body", "block": [0]}),
+             SimpleNamespace(location={"part": "body", "block": 1, "next_line": {"part": ["body"], "block": 0}})]
+    got = unplaced_blocks(items, slots, PRINTED)
+    assert [(id(b), a) for b, a in got] == [(id(b), a) for b, a in plain_unplaced(items, slots)]

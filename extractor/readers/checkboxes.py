@@ -9,11 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from extractor.errors import PatternError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
-from extractor.yamlfile import load_text
+from extractor.yamlfile import load_text, yaml_error
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "checkboxes.yaml"
 
@@ -31,7 +29,7 @@ def read_pattern_file(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
         raw = load_text(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PatternError(f"cannot be read ({exc.strerror or exc})", path=str(path)) from None
-    except yaml.YAMLError as exc:
+    except yaml_error() as exc:
         raise PatternError("is not valid YAML: " + " ".join(str(exc).split()), path=str(path)) from None
     if not isinstance(raw, dict) or set(raw) != set(keys):
         raise PatternError(f"must be a mapping with exactly the keys {', '.join(keys)}", path=str(path))

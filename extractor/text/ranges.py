@@ -15,6 +15,7 @@ apart by their limits, and a clerk writes `Trên 20` for `> 20` and `≥ 20` ali
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -74,12 +75,22 @@ def _cues() -> tuple[frozenset[str], tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _grammar() -> regex.Pattern[str]:
-    """One pattern finding numbers, range words and signs, other words."""
-    words = sorted(_roles(), key=lambda w: (-len(w), w))
-    alternation = "|".join(
-        (r"(?<![\p{L}\p{N}])" + regex.escape(w) + r"(?![\p{L}\p{N}])") if w[0].isalnum() else regex.escape(w)
-        for w in words)
-    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{alternation})|(?P<word>{_WORD})")
+    """One pattern finding numbers, range words and signs, other words (`_rel_pattern`)."""
+    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{_rel_pattern(_roles())})|(?P<word>{_WORD})")
+
+
+def _rel_pattern(roles: Iterable[str]) -> str:
+    """The range words and signs, longest first: a word whole (no letter or figure around it), a sign anywhere.
+
+    The words are one group between one look-behind and one look-ahead: the same matches as each word between
+    its own (`(?<!…)w1(?!…)|(?<!…)w2(?!…)|s1`, the plain form, ~10x slower to compile): at any position only the
+    words or only the signs can match (a word begins with a letter or figure, a sign with neither), each group
+    keeps its order, and a look-ahead that fails sends the search back to the group's next word."""
+    ordered = sorted(roles, key=lambda w: (-len(w), w))
+    words = "|".join(regex.escape(w) for w in ordered if w[0].isalnum())
+    signs = "|".join(regex.escape(w) for w in ordered if not w[0].isalnum())
+    parts = [rf"(?<![\p{{L}}\p{{N}}])(?:{words})(?![\p{{L}}\p{{N}}])" if words else "", signs]
+    return "|".join(p for p in parts if p)
 
 
 def _may_be_range(folded: str) -> bool:
