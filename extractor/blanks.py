@@ -350,11 +350,13 @@ def _answer_starts() -> frozenset[str] | None:
 def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
     """`CISM…)`, `Cao đẳng....;`: one `…` or a few dots glued to a word and closing a list is not a blank
     (a leader is longer: `………,` is a blank before a comma)."""
+    end = m.end()
+    if end >= len(text) or text[end] not in "),;:":  # (tested first: what follows most leaders says no)
+        return False
     before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
     mark = m.group(0).strip()
-    short = mark == "…" or (set(mark) <= {"."} and len(mark) <= 4) or mark in ("….", "...…")
-    return short and (before.isalnum() or before == ",") and after in "),;:"
+    short = mark == "…" or (len(mark) <= 4 and not mark.strip(".")) or mark in ("….", "...…")
+    return short and (before.isalnum() or before == ",")
 
 
 @functools.lru_cache(maxsize=16384)

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import regex
 import yaml
 from rapidfuzz import fuzz, process
@@ -235,15 +236,21 @@ def spaced_label(printed: Printed, text: str) -> int | None:
     `Họ tên Hồ Văn Khánh`, `2. Người báo cáo Dương Minh Tuấn`): at a capital after a lower-case word,
     the words before being one of the printed labels, reworded at most slightly (`Họ tên` for `Họ và tên:`);
     the best such place, the earliest of equals. None when there is none."""
-    best: tuple[int, float] | None = None
+    places: list[int] = []
+    keys: list[str] = []
     for m in _VALUE_START.finditer(text):
         key = line_key(text[:m.start()])
-        if len(key) < _MIN_LABEL:
-            continue
-        found = process.extractOne(key, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO)
-        if found is not None and (best is None or found[1] > best[1]):
-            best = (m.start(), found[1])
-    return best[0] if best else None
+        if len(key) >= _MIN_LABEL:
+            places.append(m.start())
+            keys.append(key)
+    if not keys or not printed.labels:
+        return None
+    # every place's words against every label in one call: each row's best is `extractOne`'s score (scores below the
+    # cutoff are 0, the cutoff is above 0), the first row of the highest best the earliest of equals
+    best = process.cdist(keys, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO, workers=1,
+                         dtype=np.float64).max(axis=1)
+    k = int(best.argmax())
+    return places[k] if best[k] >= SPACED_LABEL_RATIO else None
 
 
 @functools.lru_cache(maxsize=16384)
