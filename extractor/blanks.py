@@ -257,6 +257,19 @@ def _zero_sign_value() -> regex.Pattern[str]:
                          r"(?![-–—\d])(?=\s{0,3}(?:$|[,;.(…\t]|\p{Ll}))")
 
 
+@functools.lru_cache(maxsize=1)
+def _zero_sign_starts() -> frozenset[str] | None:
+    """The first characters of the vocabulary's zero signs (None when one is empty: it begins anywhere)."""
+    signs = load_vocabulary().zero_signs
+    return frozenset(s[0] for s in signs) if all(signs) else None
+
+
+def _may_zero_sign(text: str) -> bool:
+    """False when `_zero_sign_value` cannot match `text`: every match begins with a zero sign's first character."""
+    starts = _zero_sign_starts()
+    return starts is None or any(c in text for c in starts)
+
+
 def _may_lead(text: str) -> bool:
     """False when `LEADER` cannot match `text`: both its alternatives hold a `.`, `…` or `_`."""
     return "." in text or "…" in text or "_" in text
@@ -280,7 +293,7 @@ def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
         found += [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]
     if ":" in text:  # an answer word after a colon
         found += _answer_words_after_colon(text, units)
-    if ":" in text or ")" in text:  # a zero sign after a colon or a closing bracket
+    if (":" in text or ")" in text) and _may_zero_sign(text):  # a zero sign after a colon or a closing bracket
         found += _zero_sign_value().finditer(text)
     for m in found:
         if not any(a <= m.start() < b for a, b, _ in spans):

@@ -98,3 +98,18 @@ def test_a_line_without_boxes_has_a_place_per_count_typed_over_a_box(text: str) 
     typed = [(m.start(), m.end()) for m in counts._count_re().finditer(folded)
              if counts._after_words(text, m.end()) and counts._before_gap(text, m.start())]
     assert [(p.start, p.end) for p in line.places] == typed
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_TEXTS)
+def test_zero_sign_precheck_says_no_only_where_the_pattern_finds_nothing(text: str) -> None:
+    if not blanks._may_zero_sign(text):
+        assert blanks._zero_sign_value().search(text) is None
+
+
+def test_zero_sign_starts_are_the_signs_first_characters() -> None:
+    from extractor.text.vocab import load_vocabulary
+
+    signs = load_vocabulary().zero_signs
+    assert blanks._zero_sign_starts() == frozenset(s[0] for s in signs)
+    assert all(blanks._may_zero_sign(f"Số: {s}") for s in signs)
