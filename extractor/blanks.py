@@ -239,7 +239,8 @@ def _unit_suffix(units: tuple[str, ...]) -> regex.Pattern[str]:
 @functools.lru_cache(maxsize=1)
 def _after_anchor_word() -> regex.Pattern[str]:
     words = "|".join(regex.escape(w) for w in load_vocabulary().value_anchors)
-    return regex.compile(r"(?<=(?:^|\s)(?:" + words + r")\s{0,3})(?:" + NUMBER + r")(?:\s?%)?"
+    # (a number begins with a digit: the look-ahead lets the look-behind be tried only there, the same matches)
+    return regex.compile(r"(?=\d)(?<=(?:^|\s)(?:" + words + r")\s{0,3})(?:" + NUMBER + r")(?:\s?%)?"
                          r"(?=\s*(?:$|[,;.(…]|\s\S)|\p{L})",
                          regex.IGNORECASE)
 
@@ -256,9 +257,32 @@ def _zero_sign_value() -> regex.Pattern[str]:
                          r"(?![-–—\d])(?=\s{0,3}(?:$|[,;.(…\t]|\p{Ll}))")
 
 
+@functools.lru_cache(maxsize=1)
+def _zero_sign_starts() -> frozenset[str] | None:
+    """The first characters of the vocabulary's zero signs (None when one is empty: it begins anywhere)."""
+    signs = load_vocabulary().zero_signs
+    return frozenset(s[0] for s in signs) if all(signs) else None
+
+
+def _may_zero_sign(text: str) -> bool:
+    """False when `_zero_sign_value` cannot match `text`: every match begins with a zero sign's first character."""
+    starts = _zero_sign_starts()
+    return starts is None or any(c in text for c in starts)
+
+
 def _may_lead(text: str) -> bool:
     """False when `LEADER` cannot match `text`: both its alternatives hold a `.`, `…` or `_`."""
     return "." in text or "…" in text or "_" in text
+
+
+def unlead(text: str, repl: str = " ") -> str:
+    """`LEADER.sub(repl, text)`, with no pass over a text that holds no `.`, `…` or `_` (`_may_lead`)."""
+    return LEADER.sub(repl, text) if _may_lead(text) else text
+
+
+def find_leader(text: str) -> regex.Match[str] | None:
+    """`LEADER.search(text)`, with no pass over a text that holds no `.`, `…` or `_` (`_may_lead`)."""
+    return LEADER.search(text) if _may_lead(text) else None
 
 
 def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
@@ -269,7 +293,7 @@ def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
         found += [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]
     if ":" in text:  # an answer word after a colon
         found += _answer_words_after_colon(text, units)
-    if ":" in text or ")" in text:  # a zero sign after a colon or a closing bracket
+    if (":" in text or ")" in text) and _may_zero_sign(text):  # a zero sign after a colon or a closing bracket
         found += _zero_sign_value().finditer(text)
     for m in found:
         if not any(a <= m.start() < b for a, b, _ in spans):
@@ -339,11 +363,13 @@ def _answer_starts() -> frozenset[str] | None:
 def _is_ellipsis(text: str, m: regex.Match[str]) -> bool:
     """`CISM…)`, `Cao đẳng....;`: one `…` or a few dots glued to a word and closing a list is not a blank
     (a leader is longer: `………,` is a blank before a comma)."""
+    end = m.end()
+    if end >= len(text) or text[end] not in "),;:":  # (tested first: what follows most leaders says no)
+        return False
     before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
     mark = m.group(0).strip()
-    short = mark == "…" or (set(mark) <= {"."} and len(mark) <= 4) or mark in ("….", "...…")
-    return short and (before.isalnum() or before == ",") and after in "),;:"
+    short = mark == "…" or (len(mark) <= 4 and not mark.strip(".")) or mark in ("….", "...…")
+    return short and (before.isalnum() or before == ",")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -447,7 +473,7 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False,
     prev_end = 0
     for g in groups:
         start, end = g[0][0], g[-1][1]
-        raw = " ".join(LEADER.sub(" ", text[start:end]).split())
+        raw = " ".join(unlead(text[start:end]).split())
         if not raw and g[0][2] == "leader":
             # a value typed right before the leader, after the label's colon: ": .stp.gov.vn………"
             gap = text[prev_end:start]
@@ -518,12 +544,12 @@ def _date_frames(text: str, regions: list[Region]) -> None:
             regions.remove(r)
         if inside and inside[0].start < start:  # "Số: …… ngày ..12..": the blank before the frame stays its own
             head = inside[0]
-            regions.insert(at, Region(head.start, start, " ".join(LEADER.sub(" ", text[head.start:start]).split())
+            regions.insert(at, Region(head.start, start, " ".join(unlead(text[head.start:start]).split())
                                       .strip(" ,;:")))
             at += 1
         regions.insert(at, Region(start, m.end(), raw))
     for r in list(regions):  # "Phú Yên, 26/10/2017", "……, 26/10/2017": a signature line's date, its place before it
-        if _NUMERIC_DATE.fullmatch(r.raw) and (place := _PLACE.search(text[:r.start])):
+        if "/" in r.raw and _NUMERIC_DATE.fullmatch(r.raw) and (place := _PLACE.search(text[:r.start])):
             regions[:] = [o for o in regions if o is r or not place.start() <= o.start < r.start]
             r.start = place.start()
 
@@ -549,7 +575,8 @@ def is_date_line(text: str) -> bool:
     """Is this line a date to fill or filled (`……, ngày ...... tháng  8 năm 2019`, `Tuy Hòa, 15/08/2019`)?"""
     text = nfc(text)
     return bool(_frames(text)) or bool(
-        (m := _NUMERIC_DATE.search(text)) and _PLACE.search(text[:m.start()]) and not text[m.end():].strip(" .;"))
+        "/" in text and (m := _NUMERIC_DATE.search(text)) and _PLACE.search(text[:m.start()]) and
+        not text[m.end():].strip(" .;"))
 
 
 def date_words() -> str:
@@ -631,7 +658,7 @@ def _space_after(text: str, regions: list[Region], units: Sequence[str]) -> None
     sep = _SEPARATOR.search(tail) if _may_separate(tail) else None
     if sep is None:
         return
-    unit, before = split_unit(LEADER.sub(" ", tail[:sep.start()]), units)
+    unit, before = split_unit(unlead(tail[:sep.start()]), units)
     if before.strip(" \t.,;:%)") and not unit_like(before, units):
         return  # words of their own before the separator: not the last blank's unit
     found: list[Region] = []
@@ -662,18 +689,25 @@ def answer_words() -> frozenset[str]:
 
 def _colon_tail(text: str, regions: list[Region]) -> None:
     """A `label: text` tail after the last blank (dots deleted for a text answer), or an empty one."""
-    after = regions[-1].end if regions else 0
-    colons = [m for m in COLON.finditer(text) if m.start() >= after]
-    if not colons:
+    at = _last_colon(text, regions[-1].end if regions else 0)
+    if at < 0:
         return
-    c = colons[-1]
-    tail = text[c.end():]
+    tail = text[at + 1:]
     if "\t" in tail.strip():
         return
     words = tail.split()
     if len(words) > 25:
         return
-    regions.append(Region(c.end(), len(text), " ".join(words), weak=not words))
+    regions.append(Region(at + 1, len(text), " ".join(words), weak=not words))
+
+
+def _last_colon(text: str, after: int) -> int:
+    """The position of the last `COLON` match at or after `after` (-1: none): the last colon there that no `//`
+    follows (a match is the colon alone), found from the end instead of by every match of the text."""
+    at = text.rfind(":", after)
+    while at >= 0 and text.startswith("//", at + 1):
+        at = text.rfind(":", after, at)
+    return at
 
 
 def label_regions(text: str, regions: list[Region], units: Sequence[str]) -> list[Region]:
@@ -696,7 +730,7 @@ def _qualifier_row(text: str, regions: list[Region]) -> bool:
         return False
     prev_end = 0
     for r in regions:
-        gap = LEADER.sub(" ", text[prev_end:r.start]).strip(" \t,;:.")
+        gap = unlead(text[prev_end:r.start]).strip(" \t,;:.")
         q = QUALIFIER.fullmatch(gap)
         if not q:
             return False

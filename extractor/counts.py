@@ -84,6 +84,10 @@ def parse(text: str) -> CountLine | None:
         spans.append((m.start(), m.end(), "COUNT"))
     if EMPTY_BOX in text or CHECKED_BOX in text or UNKNOWN_BOX in text:  # (`_BOX` is one of the three)
         spans += [(m.start(), m.end(), "BOX") for m in _BOX.finditer(text)]
+    elif sum(_after_words(text, b) and _before_gap(text, a) for a, b, _ in spans) < 2:
+        return None  # no box: a place is only a count typed over one (the loop's third case), two are needed
+    if len(spans) < 2:
+        return None  # every place holds a box or a count (or both): two places need two of them
     spans.sort()
     places: list[_Place] = []
     k = 0

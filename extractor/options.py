@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz import fuzz
 
-from extractor.blanks import COLON, LEADER
+from extractor.blanks import COLON, find_leader, unlead
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
 from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
@@ -111,7 +111,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
             boxes_after = _boxes_follow_text(text, out)
         nxt = out[k + 1] if k + 1 < len(out) else None
         prev = out[k - 1] if k > 0 else None
-        words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(LEADER.sub(" ", text[nxt[1]:nxt[2]])))
+        words_after = nxt is not None and nxt[0] == "TEXT" and bool(_words(unlead(text[nxt[1]:nxt[2]])))
         words_before = prev is not None and prev[0] == "TEXT" and bool(_words(text[prev[1]:prev[2]]))
         # white space on either side (99: nothing but white space up to the line's end)
         left = _gap(text[prev[1]:prev[2]], end=True) if prev is not None and text[:a].strip() else 99
@@ -196,7 +196,7 @@ def parse(text: str) -> OptionLine | None:
         return "".join(text[a:b] for kind, a, b in segs[k] if kind == "TEXT")
 
     texts = [seg_text(k) for k in range(len(segs))]
-    after_last = _words(LEADER.sub(" ", texts[-1]))
+    after_last = _words(unlead(texts[-1]))
     tail = _tail_blank(texts, toks[boxes[0]]) if len(boxes) == 1 and after_last else None
     if tail is not None:
         # "Tưởng lửa mềm ☒  Tên phần mềm: ……": the box follows its option, a blank of its own after it
@@ -232,14 +232,14 @@ def parse(text: str) -> OptionLine | None:
             checked, how = True, "typed_x"
         options.append(_option(opt_text, checked, how, layout == "before"))
     # a lone box (a table cell "Có thực hiện" holding only ☐) is the yes/no answer of its row: kept without text
-    return OptionLine(_words(LEADER.sub(" ", label)), [o for o in options if o.text or layout == "single"], layout)
+    return OptionLine(_words(unlead(label)), [o for o in options if o.text or layout == "single"], layout)
 
 
 def _tail_blank(texts: list[str], box: tuple[str, int, int]) -> ParsedOption | None:
     """The `label: blank` after a line's only box when the box belongs to the words before it: those words are no
     label (no colon), and the box stands no farther from them than from the blank's label."""
     head, rest = texts[0], texts[-1]
-    if not _words(head) or COLON.search(head) or not (COLON.search(rest) or LEADER.search(rest)):
+    if not _words(head) or COLON.search(head) or not (COLON.search(rest) or find_leader(rest)):
         return None
     if box[0] == "BOX" and _gap(head, end=True) > _gap(rest):
         return None
@@ -315,13 +315,13 @@ def _mark_owner(text: str, toks: list[tuple[str, int, int]], k: int) -> int | No
 def _option(text: str, checked: bool | None, how: str, before_box: bool) -> ParsedOption:
     """An option's words, with the blank it may hold: `Khác (nêu tên): Misa ……` → `Khác (nêu tên)` + `Misa`."""
     text = text.split("\t")[0] if text.strip().split("\t")[0].strip() else text
-    leader = LEADER.search(text)
+    leader = find_leader(text)
     colon = COLON.search(text)
     cut = min([m.start() for m in (leader, colon) if m is not None], default=None)
     if cut is None:
         # "1. Ứng dụng một cửa điện tử ☐", "- Chưa cài đặt: ☐": the item's numbering is not the option's words
         return ParsedOption(_words(text) if before_box else clean_label(text), checked, how)
-    typed = _words(LEADER.sub(" ", text[cut:]))
+    typed = _words(unlead(text[cut:]))
     if not typed and leader is None and not before_box:
         return ParsedOption(clean_label(text), checked, how)  # "- Chưa cài đặt: ☐": the colon leads to the box
     return ParsedOption(_words(text[:cut]), checked, how, " ".join(typed.split()) or None, True)

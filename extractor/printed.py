@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import regex
 import yaml
 from rapidfuzz import fuzz, process
@@ -32,12 +33,13 @@ from rapidfuzz import fuzz, process
 from extractor import compiled
 from extractor.blanks import LEADER
 from extractor.blanks import _is_ellipsis as is_ellipsis
-from extractor.text.normalize import fold, nfc
+from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.yamlfile import load_text
 
 PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
 _LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
-_MARKS = regex.compile(r"[☐☑☒▢□■◻◼❑❒✓✔✗✘\uf020-\uf0ff]")
+_MARK_CHARS = "☐☑☒▢□■◻◼❑❒✓✔✗✘"
+_MARKS = regex.compile(f"[{_MARK_CHARS}\uf020-\uf0ff]")
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
 _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
 # the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
@@ -67,14 +69,33 @@ def _masked(text: str) -> str:
     few are remembered: a line's key is asked for (`is_printed`) just before its key positions (`align`)."""
     folded = masked = fold(text)
     plain = folded.isascii()  # (most folded lines: no mark, and no leader but of dots or underscores)
-    if not plain or "." in folded or "_" in folded:
+    if "." in folded or "_" in folded or (not plain and _may_lead_wide(folded)):
         masked = _LEADER.sub(_spaces, masked)
-    if not plain:
+    if not plain and max(folded) >= _FIRST_MARK:
         masked = _MARKS.sub(_spaces, masked)
-    numbering = _NUMBERING.match(masked)  # "3.", "1.2.", "a)", "-": renumbered or kept, not words
+    numbering = _NUMBERING.match(masked) if _may_number(masked) else None  # "3.", "1.2.", "a)", "-": not words
     if numbering:
         masked = " " * numbering.end() + masked[numbering.end():]
     return masked
+
+
+def _may_lead_wide(text: str) -> bool:
+    """Can `_LEADER` match `text` but for its `.` and `_` (tested apart)? Each match holds one of `.…_‥⋯`."""
+    return "…" in text or "‥" in text or "⋯" in text
+
+
+# the lowest character `_MARKS` matches (■, U+25A0): a text whose highest character is below it holds none
+_FIRST_MARK = min(_MARK_CHARS + "\uf020")
+# what a `_NUMBERING` match can begin with once its `\s*` took the white space: a digit (`\d`: any decimal
+# digit, which `str.isdigit` takes too), a lower-case letter of `[ivx]` or `[a-zđ]`, a bullet
+_NUMBER_STARTS = frozenset("abcdefghijklmnopqrstuvwxyzđ-+•*–")
+
+
+def _may_number(masked: str) -> bool:
+    """False when `_NUMBERING` cannot match at the start of `masked`: past its spaces and tabs, the first character
+    neither begins an alternative nor is white space of any kind (`\\s` may take more than spaces and tabs)."""
+    c = masked.lstrip(" \t")[:1]
+    return bool(c) and (c in _NUMBER_STARTS or c.isdigit() or c.isspace() or c in WHITESPACE)
 
 
 def _spaces(m: regex.Match[str]) -> str:
@@ -215,15 +236,21 @@ def spaced_label(printed: Printed, text: str) -> int | None:
     `Họ tên Hồ Văn Khánh`, `2. Người báo cáo Dương Minh Tuấn`): at a capital after a lower-case word,
     the words before being one of the printed labels, reworded at most slightly (`Họ tên` for `Họ và tên:`);
     the best such place, the earliest of equals. None when there is none."""
-    best: tuple[int, float] | None = None
+    places: list[int] = []
+    keys: list[str] = []
     for m in _VALUE_START.finditer(text):
         key = line_key(text[:m.start()])
-        if len(key) < _MIN_LABEL:
-            continue
-        found = process.extractOne(key, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO)
-        if found is not None and (best is None or found[1] > best[1]):
-            best = (m.start(), found[1])
-    return best[0] if best else None
+        if len(key) >= _MIN_LABEL:
+            places.append(m.start())
+            keys.append(key)
+    if not keys or not printed.labels:
+        return None
+    # every place's words against every label in one call: each row's best is `extractOne`'s score (scores below the
+    # cutoff are 0, the cutoff is above 0), the first row of the highest best the earliest of equals
+    best = process.cdist(keys, printed.labels, scorer=fuzz.ratio, score_cutoff=SPACED_LABEL_RATIO, workers=1,
+                         dtype=np.float64).max(axis=1)
+    k = int(best.argmax())
+    return places[k] if best[k] >= SPACED_LABEL_RATIO else None
 
 
 @functools.lru_cache(maxsize=16384)

@@ -21,6 +21,7 @@ from extractor.blanks import (
     Region,
     answer_words,
     date_words,
+    find_leader,
     has_leader,
     is_date_line,
     label_regions,
@@ -28,6 +29,7 @@ from extractor.blanks import (
     split_unit,
     stable_units,
     unit_like,
+    unlead,
 )
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Span, Table
 from extractor.options import OptionLine, is_yes_no
@@ -116,7 +118,7 @@ def _may_head(text: str) -> bool:
 def _heading_level(text: str, bold: bool) -> int:
     """1 when a paragraph of `text` is a section heading, 2 a sub-heading, 0 neither (remembered per line)."""
     text = text.strip()
-    if not text or len(text) > 160 or has_box(text) or LEADER.search(text):
+    if not text or len(text) > 160 or has_box(text) or find_leader(text):
         return 0
     if _may_head(text) and HEADING.match(text) and (bold or text.isupper() or len(text) < 90):
         return 1
@@ -188,7 +190,7 @@ def _line_slots(text: str, units: Sequence[str], printed: Printed | None, paragr
         pieces.append(text[pos:r.start])
         pos = r.end
     pieces.append(text[pos:])
-    context = clean_label(LEADER.sub(" ", " ".join(pieces)))
+    context = clean_label(unlead(" ".join(pieces)))
     return [(clean_label(r.label), context, r.column, r.raw or None, r.unit or None, r.start, r.end, r.weak,
              _extra(text, regions, k, units, printed, on_printed)) for k, r in enumerate(regions)]
 
@@ -237,7 +239,7 @@ def _extra(text: str, regions: Sequence[Region], k: int, units: Sequence[str], p
         seg = rest  # a unit ends the blank; one that words follow (`……Cổng dịch vụ công trực tuyến`) starts typed text
     if nxt is not None and nxt.label and seg.rstrip().endswith(nxt.label.strip()):
         seg = seg.rstrip()[:-len(nxt.label.strip())]
-    seg = " ".join(LEADER.sub(" ", seg).split()).strip(" :;,.()")
+    seg = " ".join(unlead(seg).split()).strip(" :;,.()")
     if seg and not _printed_piece(seg, printed) and not (on_printed and printed.in_printed(seg)):
         return seg
     # a value swallowed into the label: a number or an address the printed text nowhere has ("cơ quan1026")
@@ -527,7 +529,8 @@ def _count_candidate_text(text: str, printed: Printed | None) -> counts.CountLin
     boxed = has_box(text)
     if not boxed and not _DIGIT.search(text):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
-    if not boxed and ":" in text and len(_LABELLED_NUMBER.findall(text)) >= 2:  # (the pattern holds a colon)
+    # (each match holds one colon: two matches need two colons)
+    if not boxed and text.count(":") >= 2 and len(_LABELLED_NUMBER.findall(text)) >= 2:
         return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
     line = counts.parse(text)
     if line is None or not line.filled or (printed is not None and printed.is_printed(text)):
@@ -658,7 +661,7 @@ def _answers_line_above(block: Block, slots: Sequence[Slot], above: Block | None
         return False
     if is_date_line(above.text) and not any(ch.isdigit() for ch in text):
         return False  # under an empty signature date: the signer's caption, not a date
-    rest = LEADER.sub(" ", above.text[last.location.get("end") or 0:])
+    rest = unlead(above.text[last.location.get("end") or 0:])
     _, rest = split_unit(rest, units)
     rest = rest.strip(" \t.:;,")
     return not rest or printed.in_printed(rest) or unit_like(rest, units)

@@ -10,7 +10,7 @@ from typing import Any
 
 import regex
 
-from extractor.blanks import LEADER, has_leader, split_line, split_value_unit
+from extractor.blanks import find_leader, has_leader, split_line, split_value_unit, unlead
 from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
@@ -100,19 +100,19 @@ def _data_text(text: str) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _dotted(text: str) -> bool:
     """Does `text` hold a run of dots (a leader or an ellipsis)?"""
-    return LEADER.search(text) is not None
+    return find_leader(text) is not None
 
 
 @functools.lru_cache(maxsize=16384)
 def _bare(text: str) -> str:
     """`text` without its dots, stripped: the words printed or typed around them."""
-    return LEADER.sub("", text).strip()
+    return unlead(text, "").strip()
 
 
 @functools.lru_cache(maxsize=16384)
 def _typed_words(text: str) -> str:
     """`text` with its dots made spaces, white space collapsed: a cell's words as one value."""
-    return " ".join(LEADER.sub(" ", text).split())
+    return " ".join(unlead(text).split())
 
 
 def _looks_like_value(text: str) -> bool:
@@ -285,7 +285,7 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
         s.raw = before  # a number the label cleaner took for an item number (`1.500 ……`)
         return
     if not s.label and printed is None:  # no printed form to tell a unit from a value: what follows the dots
-        rest = " ".join(LEADER.sub(" ", text[s.location.get("end") or 0:]).split())
+        rest = " ".join(unlead(text[s.location.get("end") or 0:]).split())
         s.raw = rest or None
         return
     if not s.label:
@@ -329,7 +329,7 @@ def _after_sub_label(text: str, subs: Sequence[str]) -> tuple[str, str] | None:
 
 def _is_number_line(text: str, units: Sequence[str]) -> bool:
     """A cell line holding one number and nothing but dots and a unit around it (`…483……máy`, `15`)."""
-    value, _ = split_value_unit(" ".join(LEADER.sub(" ", text).split()), units)
+    value, _ = split_value_unit(" ".join(unlead(text).split()), units)
     return bool(value) and any(ch.isdigit() for ch in value) and _looks_like_value(value)
 
 
@@ -337,7 +337,7 @@ def _loose_slot(lines: list[str], loc: dict[str, Any], units: Sequence[str]) -> 
     """Lines typed without a blank of their own, one slot (none for no lines)."""
     if not lines:
         return []
-    raw = " ".join(LEADER.sub(" ", " ".join(lines)).split())
+    raw = " ".join(unlead(" ".join(lines)).split())
     value, unit = split_value_unit(raw, units)
     if value[:1].isdigit() and unit:
         return [Slot("cell", "", raw=value, unit_text=unit, location=dict(loc, lines=len(lines)))]
@@ -414,7 +414,10 @@ def _tick_state(text: str) -> bool | None:
     return None if t == UNKNOWN_BOX else True
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_tick_cell(text: str) -> bool:
+    """A cell holding only ticks (X, x, ✓, a box) or nothing (remembered per text: a table's data cells are asked
+    once for each option group, and the blank form's cells come back in every return)."""
     t = "".join(text.split())
     return not t or t in BOX_CHARS or (len(t) <= 3 and bool(tokens_of(t)) and
                                         all(k in ("MARK", "TICK", "BOX") for k, _, _ in tokens_of(t)))
