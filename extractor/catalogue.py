@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from extractor import compiled
 from extractor.errors import PatternError
 from extractor.text.normalize import fold, label_keys
 from extractor.text.vocab import UNITS_FILE, VOCABULARY_FILE, abbreviations, load_units
-from extractor.yamlfile import load_text
+from extractor.yamlfile import load_text, yaml_error
 
 PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 TYPES = {"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio"}
@@ -143,7 +141,7 @@ class Catalogue:
 def _read(path: Path) -> Any:
     try:
         return load_text(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml_error()) as exc:
         raise PatternError(f"cannot read patterns file: {exc}", path=str(path)) from exc
 
 

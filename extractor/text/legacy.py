@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from extractor.errors import PatternError
 from extractor.text.syllables import Judge
-from extractor.yamlfile import load_text
+from extractor.yamlfile import load_text, parse, yaml_error
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "encodings.yaml"
 LABELS = {"TCVN3": "TCVN3", "VNI": "VNI", "UTF8_AS_CP1252": "UTF-8 read as Windows-1252"}
@@ -216,7 +214,7 @@ def load_encodings(path: Path = PATTERN_FILE) -> Encodings:
     """Load and validate `patterns/encodings.yaml`; `PatternError` naming the file and the entry."""
     try:
         raw: Any = load_text(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml_error()) as exc:
         raise PatternError(f"cannot be read: {' '.join(str(exc).split())}", path=str(path)) from None
     keys = {"fonts", "TCVN3", "VNI", "combining", "repair"}
     _need(isinstance(raw, dict) and set(raw) == keys, path, f"must be a mapping with the keys {sorted(keys)}")
@@ -301,7 +299,6 @@ def lexicon() -> frozenset[str]:
     """The syllables the forms themselves use (every word of every string in `patterns/*.yaml` and
     `patterns/forms/*.yaml`, lowercased): what tells `Cã` (TCVN3 for Có) from a word typed in Unicode when
     both spell a valid syllable."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     words: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -320,8 +317,8 @@ def lexicon() -> frozenset[str]:
         if path.name in ("encodings.yaml", "syllables.yaml"):
             continue
         try:
-            walk(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))  # noqa: S506 (a safe loader)
-        except (OSError, yaml.YAMLError):
+            walk(parse(path.read_text(encoding="utf-8")))
+        except (OSError, yaml_error()):
             continue  # the stage that owns the file reports it
     return frozenset(unicodedata.normalize("NFC", w) for w in words)
 

@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from extractor.errors import PatternError
-from extractor.yamlfile import load_text
+from extractor.yamlfile import load_text, yaml_error
 
 PATTERN_FILE = Path(__file__).resolve().parents[2] / "patterns" / "syllables.yaml"
 REPLACEMENT = "\ufffd"  # what a reader puts where text could not be read (e.g. an unresolved XML entity)
@@ -106,7 +104,7 @@ def load_syllables(path: Path = PATTERN_FILE) -> Syllables:
     """Load and validate `patterns/syllables.yaml`; `PatternError` naming the file and the entry."""
     try:
         raw = load_text(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml_error()) as exc:
         raise PatternError(f"cannot be read: {' '.join(str(exc).split())}", path=str(path)) from None
     keys = ("onsets", "rimes", "tones", "stop_codas", "stop_tones", "vowels", "letter_marks")
     if not isinstance(raw, dict) or set(raw) != set(keys):

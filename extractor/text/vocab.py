@@ -17,11 +17,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from extractor.errors import PatternError
 from extractor.text.normalize import fold, nfc
-from extractor.yamlfile import SafeLoader
+from extractor.yamlfile import load_text, yaml_error
 
 __all__ = [
     "PATTERNS_DIR",
@@ -78,25 +76,6 @@ def _unit_fold(text: str) -> str:
 # ── YAML with duplicate-key detection ───────────────────────────────────────────────────────────
 
 
-class _UniqueKeyLoader(SafeLoader):  # type: ignore[misc,valid-type]
-    """The safe loader (libyaml's when available) refusing duplicate mapping keys (PyYAML keeps the last one
-    silently)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
@@ -104,8 +83,8 @@ def _read_yaml(path: Path) -> Any:
         raise PatternError(f"cannot read the pattern file ({exc.strerror or exc}); restore it from git",
                            path=str(path)) from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
+        return load_text(text, unique_keys=True)  # the safe loader refusing duplicate mapping keys
+    except yaml_error() as exc:
         raise PatternError(f"not valid YAML: {exc}", path=str(path)) from exc
 
 
