@@ -281,16 +281,17 @@ class _PairScores:
 
     def _grow(self, rows: int, columns: int) -> None:
         """Make room for `rows` × `columns` scores. The matrix is made MAX_PAIR_CELLS high at once (unless `rows` ×
-        `columns` alone are more) and its rows are set to NaN only when given to texts (`_row_ids`): rows never
-        need copying, and memory not yet given out is never touched. New columns past the width copy the rows in
-        use (a few more columns each time)."""
+        `columns` alone, or the rows in use, are more) and its rows are set to NaN only when given to texts
+        (`_row_ids`): rows never need copying, and memory not yet given out is never touched. New columns past the
+        width copy the rows in use (a few more columns each time)."""
         height, width = self.values.shape
         if rows <= height and columns <= width:
             return
         used = len(self.rows)
         if columns > width:
             width = max(columns, width + 256)
-        height = max(rows, MAX_PAIR_CELLS // width)
+        height = max(rows, used, MAX_PAIR_CELLS // width)  # (the rows in use are kept, past the cap if need be:
+        # the next new text starts them again, `_row_ids`)
         grown = np.empty((height, width), dtype=np.float32)
         kept = self.values.shape[1]
         grown[:used, :kept] = self.values[:used]
