@@ -386,18 +386,14 @@ def _seed_scores(cat: Catalogue, tpl: _Templates) -> None:
         return
     if not compiled.writable():
         return
-    wanted: dict[tuple[tuple[tuple[str, str], ...], bool], set[tuple[str, str]]] = {}
+    seeded: dict[tuple[tuple[tuple[str, str], ...], bool], set[tuple[str, str]]] = {}  # table -> other texts kept
     for b, subset, texts in lists:
         similarity.self_rows(b, subset)
         if texts:
             _sim_matrix(texts, b, subset)
         pairs = tuple((k.tone, k.folded) for k in b)
-        wanted.setdefault((pairs, subset), set()).update((k.tone, k.folded) for k in (*b, *texts))
-    stored = similarity.export_tables(set(wanted))
-    for table_key, table in stored.items():  # (`export_tables` keeps a list's own texts: the others seeded too)
-        rows = similarity._table(*table_key).rows
-        table.rows = {k: row for k, row in rows.items() if k in wanted[table_key]}
-    compiled.store("labelscores", key, stored)
+        seeded.setdefault((pairs, subset), set()).update((k.tone, k.folded) for k in texts)
+    compiled.store("labelscores", key, similarity.export_tables(seeded, seeded))
 
 
 def _stacked(rows: list[np.ndarray]) -> np.ndarray:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -538,17 +538,18 @@ def self_rows(b: Sequence[Keys], subset: bool) -> None:
         _table(tuple((k.tone, k.folded) for k in b), subset).matrix(list(b))
 
 
-def export_tables(wanted: Collection[tuple[tuple[tuple[str, str], ...], bool]]
+def export_tables(wanted: Collection[tuple[tuple[tuple[str, str], ...], bool]],
+                  also: Mapping[tuple[tuple[tuple[str, str], ...], bool], Collection[tuple[str, str]]] | None = None
                   ) -> dict[tuple[tuple[tuple[str, str], ...], bool], SimTable]:
-    """The `wanted` tables (target list, subset flag) with the rows of their own target texts only (pickled
-    compactly: one matrix per table); no other text a process has seen is kept."""
+    """The `wanted` tables (target list, subset flag) with the rows of their own target texts and of the texts
+    `also` names for them (pickled compactly: one matrix per table); no other text a process has seen is kept."""
     out = {}
     for key in wanted:
         table = _TABLES.get(key)
         if table is not None:
-            own = set(key[0])
+            keep = set(key[0]).union((also or {}).get(key, ()))
             out[key] = copy.copy(table)
-            out[key].rows = {k: row for k, row in table.rows.items() if k in own}
+            out[key].rows = {k: row for k, row in table.rows.items() if k in keep}
     return out
 
 
