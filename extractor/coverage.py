@@ -24,7 +24,7 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz, process
 
-from extractor.blanks import LEADER
+from extractor.blanks import unlead
 from extractor.catalogue import FormSpec, TemplateSlot
 from extractor.model import Block, Table
 from extractor.printed import Printed, line_key
@@ -53,6 +53,14 @@ def _key(location: dict[str, Any], keys: tuple[str, ...]) -> tuple[Any, ...]:
     return values
 
 
+def _found(where: dict[tuple[Any, ...], int], location: dict[str, Any], keys: tuple[str, ...]) -> int | None:
+    """`where.get(_key(location, keys))`, the values' tuple hashed once when they are all hashable."""
+    try:
+        return where.get(tuple(map(location.get, keys)))
+    except TypeError:  # a list among them (a PDF bbox)
+        return where.get(_key(location, keys))
+
+
 def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], printed: Printed
                     ) -> list[tuple[Block, str]]:
     """The paragraphs of `items` (the document body, top level) holding typed text that no slot covers, each
@@ -61,12 +69,10 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     if not blocks:
         return []
     keys = tuple(blocks[0][1].location)
-    try:  # `_key` inlined while every value is hashable (a DOCX location: strings and numbers)
+    try:  # (each block's `_key`: the values' tuple itself while they are all hashable, a DOCX location)
         where = {tuple(map(b.location.get, keys)): n for n, b in blocks}
-        plain = True
     except TypeError:  # a PDF bbox
         where = {_key(b.location, keys): n for n, b in blocks}
-        plain = False
     covered: set[int] = set()
     for s in slots:
         own = s.location
@@ -74,13 +80,7 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
         for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
             if not isinstance(loc, dict):
                 continue
-            if plain:
-                try:
-                    n = where.get(tuple(map(loc.get, keys)))
-                except TypeError:  # a value that is a list
-                    n = where.get(_key(loc, keys))
-            else:
-                n = where.get(_key(loc, keys))
+            n = _found(where, loc, keys)
             if n is not None:
                 span = loc.get("blocks", 1)
                 if span == 1:
@@ -114,7 +114,7 @@ def is_typed(block: Block, text: str, printed: Printed) -> bool:
 def _typed_words(text: str, printed: Printed) -> bool:
     """`is_typed` for a paragraph's words alone (no boxes, not a heading; `text` not empty): most paragraphs are a
     season's printed lines seen in every return, so the answer is kept by text."""
-    if not LEADER.sub("", text).strip(" \t.:;,-–—()"):
+    if not unlead(text, "").strip(" \t.:;,-–—()"):
         return False  # leaders and punctuation only
     if text[-1] in "?:" and not _FIGURES.search(clean_label(text)):
         return False  # a question, in whatever words: what answers it is typed elsewhere
