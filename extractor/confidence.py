@@ -192,11 +192,7 @@ def _relations(catalogue: Catalogue, form_id: str | None) -> dict[str, dict[str,
     """Field id -> `catalogue.relations(field id, form_id)`, filled as fields are met (a function of the loaded
     catalogue, which does not change, and its arguments: kept in the catalogue's `derived`, one table a form;
     a caller only reads what it gives)."""
-    tables = catalogue.derived.setdefault("confidence.relations", {})
-    table = tables.get(form_id)
-    if table is None:
-        table = tables[form_id] = {}
-    return table
+    return catalogue.derived.setdefault("confidence.relations", {}).setdefault(form_id, {})
 
 
 @functools.lru_cache(maxsize=1)

@@ -1367,9 +1367,8 @@ class Matcher:
             if crossed and len(aligned) >= len(pairs):
                 pairs = aligned  # best-first pairing swapped two neighbours: the order-keeping one, no fewer pairs
             # one strong header and every list column found in order, fairly well (`Tên thủ tục` for `Tên TTHC`)
-            if pairs:
-                mean = _pairs_mean(m, pairs)
-            same_shape = len(pairs) == len(cols) >= 2 and mean >= 0.6  # type: ignore[operator]
+            mean = _pairs_mean(m, pairs) if pairs else None
+            same_shape = mean is not None and len(pairs) == len(cols) >= 2 and mean >= 0.6
         if not pairs or (strong < 2 and not same_shape):
             return None
         col_map = {headers[i]: cols[j] for i, j in pairs}

@@ -12,6 +12,7 @@ kept: `yaml_error()` stands for its `YAMLError` in an ``except`` clause meanwhil
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import sys
@@ -100,30 +101,26 @@ def _key() -> str:
     return compiled.fingerprint(())
 
 
-_UNIQUE: list[type] = []
-
-
+@functools.lru_cache(maxsize=1)
 def _unique_key_loader() -> type:
     """The safe loader refusing a mapping that names a key twice (built once, when first needed)."""
-    if not _UNIQUE:
-        import yaml
+    import yaml
 
-        class UniqueKeyLoader(_safe_loader()):  # type: ignore[misc]
-            pass
+    class UniqueKeyLoader(_safe_loader()):  # type: ignore[misc]
+        pass
 
-        def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
-            seen = set()
-            for key_node, _ in node.value:
-                key = loader.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
-            return loader.construct_mapping(node, deep=deep)
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return loader.construct_mapping(node, deep=deep)
 
-        UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-        _UNIQUE.append(UniqueKeyLoader)
-    return _UNIQUE[0]
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return UniqueKeyLoader
 
 
 def read_yaml(path: Path) -> Any:
