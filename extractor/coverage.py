@@ -17,6 +17,7 @@ no value, never simply absent from the result.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -69,24 +70,8 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
     if not blocks:
         return []
     keys = tuple(blocks[0][1].location)
-    try:  # (each block's `_key`: the values' tuple itself while they are all hashable, a DOCX location)
-        where = {tuple(map(b.location.get, keys)): n for n, b in blocks}
-    except TypeError:  # a PDF bbox
-        where = {_key(b.location, keys): n for n, b in blocks}
-    covered: set[int] = set()
-    for s in slots:
-        own = s.location
-        nxt = own.get("next_line")
-        for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
-            if not isinstance(loc, dict):
-                continue
-            n = _found(where, loc, keys)
-            if n is not None:
-                span = loc.get("blocks", 1)
-                if span == 1:
-                    covered.add(n)
-                else:
-                    covered.update(range(n, n + int(span)))
+    where = _where(blocks, keys)
+    covered = _covered(where, slots, keys)
     out: list[tuple[Block, str]] = []
     above = ""
     for n, block in blocks:
@@ -101,6 +86,61 @@ def unplaced_blocks(items: Sequence[Block | Table], slots: Sequence[Slot], print
         if text:
             above = text
     return out
+
+
+def _where(blocks: list[tuple[int, Block]], keys: tuple[str, ...]) -> dict[tuple[Any, ...], int]:
+    """Each paragraph's number by its location's `_key` (the last paragraph of a key when several share it).
+
+    While every location holds every one of `keys` (two or more) with hashable values (a DOCX location), the
+    values' tuples are taken by `operator.itemgetter` in one pass; otherwise each location goes through `_key`
+    (a missing key is None there, a PDF bbox's lists become tuples)."""
+    numbers = [n for n, _ in blocks]
+    if len(keys) > 1:
+        try:
+            return dict(zip(map(operator.itemgetter(*keys), [b.location for _, b in blocks]), numbers, strict=True))
+        except (KeyError, TypeError):
+            pass
+    return {_key(b.location, keys): n for n, b in blocks}
+
+
+def _covered(where: dict[tuple[Any, ...], int], slots: Sequence[Slot], keys: tuple[str, ...]) -> set[int]:
+    """The numbers (`where`'s values) of the paragraphs the slots' locations name: a slot's own location and its
+    `next_line`, each with the paragraphs its `blocks` count spans (one when it has none).
+
+    Most slots' locations name one paragraph and nothing more (a dict with no `next_line` and no `blocks`): while
+    those hold every one of `keys` (two or more) with hashable values, they are looked up in one pass
+    (`operator.itemgetter`: the same tuples as `_key`'s), and the other locations one at a time (`_cover`);
+    otherwise every location goes through `_cover`. The same set either way."""
+    locations = [s.location for s in slots]
+    single = [loc for loc in locations if type(loc) is dict and "next_line" not in loc and "blocks" not in loc]
+    covered: set[int | None] = set()
+    fast = len(keys) > 1  # (`itemgetter` of one key gives the value, not a tuple)
+    if fast:
+        try:
+            covered = set(map(where.get, map(operator.itemgetter(*keys), single)))
+            covered.discard(None)
+        except (KeyError, TypeError):  # a location without one of the keys, a list among its values
+            fast = False
+    rest = [loc for loc in locations if not (type(loc) is dict and "next_line" not in loc and "blocks" not in loc)] \
+        if fast else locations
+    for loc in rest:
+        _cover(covered, where, loc, keys)
+    return covered  # type: ignore[return-value]
+
+
+def _cover(covered: set[int | None], where: dict[tuple[Any, ...], int], own: Any, keys: tuple[str, ...]) -> None:
+    """Add to `covered` the paragraphs a slot's location `own` names (see `_covered`)."""
+    nxt = own.get("next_line")
+    for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
+        if not isinstance(loc, dict):
+            continue
+        n = _found(where, loc, keys)
+        if n is not None:
+            span = loc.get("blocks", 1)
+            if span == 1:
+                covered.add(n)
+            else:
+                covered.update(range(n, n + int(span)))
 
 
 def is_typed(block: Block, text: str, printed: Printed) -> bool:
