@@ -26,6 +26,7 @@ import json
 import re
 from decimal import Decimal
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 # the properties of a field, in `extractor.model.Field`'s order (the order of its instance dict)
@@ -45,7 +46,9 @@ _LIST = frozenset({list})
 _TYPES = frozenset({"integer", "decimal", "percent", "boolean", "choice", "multi_choice", "text", "date", "ratio",
                     None})
 _STATUSES = frozenset({"accepted", "review", "empty"})
-_CANDIDATE = ("field_id", "score")
+_CANDIDATE_ID = itemgetter("field_id")  # a candidate's two properties
+_CANDIDATE_SCORE = itemgetter("score")
+_TWO = {2}
 # the schema's field id pattern as fastjsonschema compiles it (its `$` becomes `\Z`: no match before a final "\n")
 _FIELD_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*\Z")
 _GOOD_IDS: set[str] = set()  # field ids that matched _FIELD_ID (a pure test of the text)
@@ -98,10 +101,13 @@ def fields_valid(items: Any) -> bool:
         return False
     cands = list(chain.from_iterable(candidates))
     if cands:
-        if _types(cands) != _DICT or not all(map(_CANDIDATE.__eq__, map(tuple, cands))):
+        # plain dicts of two entries each holding both properties: exactly {"field_id", "score"}, in either order
+        if _types(cands) != _DICT or set(map(len, cands)) != _TWO:
             return False
-        cand_ids, scores = zip(*map(dict.values, cands), strict=True)
-        if not (_types(cand_ids) == _STR and _types(scores) <= _NUMBER):
+        try:
+            if not (_types(map(_CANDIDATE_ID, cands)) == _STR and _types(map(_CANDIDATE_SCORE, cands)) <= _NUMBER):
+                return False
+        except KeyError:
             return False
     return _ids_valid(ids)
 

@@ -154,3 +154,12 @@ def test_the_remembered_field_ids_are_bounded(monkeypatch: pytest.MonkeyPatch) -
         assert len(field_check._GOOD_IDS) <= 3
     assert not fields_valid([_field(field_id="f.")])
     assert "f." not in field_check._GOOD_IDS
+
+
+def test_candidates_are_read_by_their_two_properties() -> None:
+    """A candidate is a dict of exactly `field_id` and `score` (in either order); any other shape goes to the full
+    check (which allows more properties: this test never needs to accept them)."""
+    assert fields_valid([_field(candidates=[{"score": 0.5, "field_id": "a"}, {"field_id": "b", "score": 1}])])
+    for bad in ([{"field_id": "a"}], [{"field_id": "a", "score": 1, "x": 2}], [{"field_id": "a", "x": 1}],
+                [{"field_id": 1, "score": 1}], [{"field_id": "a", "score": True}], [("field_id", "score")]):
+        assert not fields_valid([_field(candidates=bad)])
