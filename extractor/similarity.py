@@ -415,7 +415,6 @@ class SimTable:
         scores: all (ratio + token_sort) scores come first, so that a token-set score is only needed where it
         could raise the max of everything else known (`_TokenSetTargets.scores`' floor: for each pair of
         distinct texts, the least of that max over the keys and targets holding them)."""
-        columns = self.columns()
         kinds = []
         for n in range(len(ATTRS)):
             index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
@@ -424,7 +423,8 @@ class SimTable:
             if len(qa) * len(self.targets[n]) <= SMALL_PAIRS:  # (the numbers `_PAIRS` would give or keep)
                 m = _sort_scores(qa, self.targets[n], self.targets_sorted[n], ATTRS[n][1], self.narrow()[n])
             else:
-                m = _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n], self.narrow()[n])
+                m = _PAIRS[n].scores(qa, self.targets[n], self.columns()[n], self.targets_sorted[n],
+                                     self.narrow()[n])
             kinds.append((qa, ia, m))
         out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
