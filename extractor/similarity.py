@@ -244,6 +244,16 @@ def _token_set(qa: list[str], qb: list[str], targets: _TokenSetTargets | None,
     return process.cdist(qa, qb, scorer=fuzz.token_set_ratio, workers=1)
 
 
+# a table's batch of few pairs (a key kind's distinct new texts x its targets) is scored by rapidfuzz straight: the
+# numpy steps of `_TokenSetTargets` (~0.5 ms whatever the size, ~0.2 ms more to build it for a table) and of
+# `_PairScores` (~0.1 ms) cost more than the pairs themselves (~3 µs a token-set pair). The same numbers either way:
+# each is its pair's own rapidfuzz score, which `_TokenSetTargets` and `_PairScores` give exactly. Callgrind, a replay
+# of the 270 sim_matrix calls of the 20 reworded returns' first pass: flat from 192 to 400 token-set pairs and from
+# 256 to 1024 (ratio + token_sort) pairs
+SMALL_TOKEN_SET = 256
+SMALL_PAIRS = 256
+
+
 def _sort_scores(qa: list[str], qb: list[str], qb_sorted: list[str] | None, weight: float,
                  narrow: tuple[list[str], list[str] | None] | None = None) -> np.ndarray:
     """(ratio + token_sort_ratio) / 200 · weight of every pair, float32; `narrow`: qb and qb_sorted narrowed
@@ -405,20 +415,27 @@ class SimTable:
         scores: all (ratio + token_sort) scores come first, so that a token-set score is only needed where it
         could raise the max of everything else known (`_TokenSetTargets.scores`' floor: for each pair of
         distinct texts, the least of that max over the keys and targets holding them)."""
-        columns = self.columns()
         kinds = []
         for n in range(len(ATTRS)):
             index: dict[str, int] = {}  # the distinct texts (each row depends on its text alone: any order)
             ia = np.array([index.setdefault(k[n], len(index)) for k in keys], dtype=np.intp)
             qa = list(index)
-            kinds.append((qa, ia, _PAIRS[n].scores(qa, self.targets[n], columns[n], self.targets_sorted[n],
-                                                   self.narrow()[n])))
+            if len(qa) * len(self.targets[n]) <= SMALL_PAIRS:  # (the numbers `_PAIRS` would give or keep)
+                m = _sort_scores(qa, self.targets[n], self.targets_sorted[n], ATTRS[n][1], self.narrow()[n])
+            else:
+                m = _PAIRS[n].scores(qa, self.targets[n], self.columns()[n], self.targets_sorted[n],
+                                     self.narrow()[n])
+            kinds.append((qa, ia, m))
         out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
             for n in reversed(range(len(ATTRS))):  # (folded first: its token-set scores are mostly the higher, so
                 qa, ia, m = kinds[n]  # the tone kind's floor rules out more pairs)
-                floor = _least(out, ia, self.inverse[n], m.shape)
-                weighted = _token_set(qa, self.targets[n], self.token_sets()[n], floor) / 100.0 * SUBSET_WEIGHT
+                if m.size <= SMALL_TOKEN_SET:  # (the same scores: every pair's own, exact)
+                    scores = process.cdist(qa, self.targets[n], scorer=fuzz.token_set_ratio, workers=1)
+                else:
+                    floor = _least(out, ia, self.inverse[n], m.shape)
+                    scores = _token_set(qa, self.targets[n], self.token_sets()[n], floor)
+                weighted = scores / 100.0 * SUBSET_WEIGHT
                 np.maximum(out, grid(weighted, ia, self.inverse[n]), out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row

@@ -1,0 +1,42 @@
+"""A table's batch of few pairs is scored by rapidfuzz straight (`similarity.SMALL_PAIRS`, `SMALL_TOKEN_SET`)
+instead of through the shared pair scores and `_TokenSetTargets`: the very numbers either way, whichever path
+each batch takes and whatever the other tables scored before (shared pair scores, token-set floors)."""
+
+import numpy as np
+import pytest
+from rapidfuzz import fuzz, process
+
+from extractor import similarity
+from extractor.catalogue import Keys, load_catalogue
+
+
+def _plain_matrix(a: list[Keys], b: list[Keys], subset: bool) -> np.ndarray:
+    out = None
+    for attr, weight in similarity.ATTRS:
+        qa, qb = [getattr(k, attr) for k in a], [getattr(k, attr) for k in b]
+        m = (process.cdist(qa, qb, scorer=fuzz.ratio) + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio)) \
+            / 200.0 * weight
+        if subset:
+            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio) / 100.0 * similarity.SUBSET_WEIGHT)
+        out = m if out is None else np.maximum(out, m)
+    assert out is not None
+    return out
+
+
+@pytest.mark.parametrize("small", [0, 40, 256, 10**9])  # never; some batches; the usual; always
+def test_small_batches_equal_a_fresh_computation(monkeypatch: pytest.MonkeyPatch, small: int) -> None:
+    monkeypatch.setattr(similarity, "SMALL_PAIRS", small)
+    monkeypatch.setattr(similarity, "SMALL_TOKEN_SET", small)
+    monkeypatch.setattr(similarity, "_PAIRS", [similarity._PairScores(w) for _a, w in similarity.ATTRS])
+    monkeypatch.setattr(similarity, "_TABLES", {})
+    cat = load_catalogue()
+    labels = [Keys.of(x) for x in sorted({t.label_keys.tone for f in cat.forms.values() for t in f.slots})]
+    every = labels[:60]
+    tables = ((every[:3], True), (every[:12], True), (every, False), (every[10:40], True), (every[5:9], False))
+    texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy", "Số lượng",
+                                  "số  lượng", "Sổ lượng", "so luong")] + labels[::4]
+    chunks = (texts[:1], texts[:4], texts[2:30], texts, texts[25:])
+    for step in range(len(chunks)):  # each table gets the chunks in its own order: new texts and seen ones
+        for t, (b, subset) in enumerate(tables):
+            chunk = chunks[(step + t) % len(chunks)]
+            assert np.array_equal(similarity.sim_matrix(chunk, b, subset), _plain_matrix(chunk, b, subset))
