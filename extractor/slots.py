@@ -332,6 +332,9 @@ def has_options(block: Block) -> bool:
 # -- document ----------------------------------------------------------------------------------------------
 def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     """The document's text in NFC (readers keep NFD as found; every rule here is written for NFC)."""
+    if _all_nfc([b.text for it in items for b in ([b for row in it.rows for c in row for b in c.blocks]
+                                                    if isinstance(it, Table) else [it])]):
+        return list(items)  # most documents are NFC already: one check of all their text
     out: list[Block | Table] = []
     for it in items:
         if isinstance(it, Table):
@@ -537,11 +540,13 @@ def _count_candidate_text(text: str, printed: Printed | None) -> counts.CountLin
     boxed = has_box(text)
     if not boxed and not _DIGIT.search(text):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
+    if printed is not None and printed.is_printed(text):
+        return None  # the form's own words (asked first: the line's key serves the slot finder after, parsing it not)
     # (each match holds one colon: two matches need two colons)
     if not boxed and text.count(":") >= 2 and len(_LABELLED_NUMBER.findall(text)) >= 2:
         return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
     line = counts.parse(text)
-    if line is None or not line.filled or (printed is not None and printed.is_printed(text)):
+    if line is None or not line.filled:
         return None
     return line
 
