@@ -32,3 +32,17 @@ def test_joined_check_of_any_texts(texts: list[str]) -> None:
 
 def test_a_mark_beginning_a_text_does_not_compose_across_the_join() -> None:
     assert _all_nfc(["e", "\u0301"]) and not _all_nfc(["e\u0301"]) and _all_nfc([])
+
+
+def test_a_block_in_nfd_moves_its_spans_the_same_when_its_text_comes_back() -> None:
+    """`_nfc_block` remembers the NFC text and moved span points per text and points (`_nfc_moved`)."""
+    from extractor.model import Block, Span
+    from extractor.slots import _nfc_block, _nfc_offsets
+
+    text = unicodedata.normalize("NFD", "Số lượng: …… người, Tỷ lệ")
+    spans = [Span(0, 6, "bold"), Span(10, len(text), "highlight")]
+    want_at = _nfc_offsets(text, [0, 6, 10, len(text)])
+    for _ in range(2):
+        got = _nfc_block(Block(text=text, spans=list(spans)))
+        assert got.text == unicodedata.normalize("NFC", text)
+        assert got.spans == [Span(want_at[s.start], want_at[s.end], s.style) for s in spans]
