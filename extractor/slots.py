@@ -340,8 +340,8 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     out: list[Block | Table] = []
     for it in items:
         if isinstance(it, Table):
-            if _all_nfc([b.text for row in it.rows for c in row for b in c.blocks]):
-                out.append(it)  # most documents are NFC already: nothing to copy
+            if all(map(_is_nfc, [b.text for row in it.rows for c in row for b in c.blocks])):
+                out.append(it)  # (a text checked once per process: a document in NFD brings its lines back)
                 continue
             rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
                     for row in it.rows]
