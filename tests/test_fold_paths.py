@@ -37,20 +37,3 @@ def test_fold_of_any_text_equals_the_plain_steps(text: str) -> None:
 def test_translate_table_drops_exactly_the_combining_characters() -> None:
     for code in (*range(0x250, 0x400), *range(0x591, 0x5d0), *range(0x1dc0, 0x1e10), *range(0x20d0, 0x2100)):
         assert (chr(code).translate(N._MARKS_DROPPED) == "") == bool(unicodedata.combining(chr(code)))
-
-
-def test_fold_a_character_at_a_time_equals_the_plain_steps_for_every_bmp_character() -> None:
-    """The per-character table (`_FoldedChars`, issue 18 round 9) gives each character its plain fold, and texts
-    mixing them (marks of one character beside the next's, Σ in a word or at its end) fold as the plain steps."""
-    for code in range(0x80, 0x10000):
-        assert N.fold.__wrapped__(chr(code)) == _plain_fold(chr(code)), hex(code)
-    for text in ("ΣΑΣ ΣΑΣ.", "aΣ", "Σ", "ὈΔΥΣΣΕΎΣ", "ΑΣ\u0301 b", "Đ\u0323\u0302ồ Σ", "x\u0338\u0301y", "ǅa\u0345"):
-        assert N.fold.__wrapped__(text) == _plain_fold(text)
-
-
-def test_folded_characters_table_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    table = N._FoldedChars()
-    monkeypatch.setattr(N, "_FOLDED_CHARS_MAX", 16)
-    text = "".join(chr(c) for c in range(0x4E00, 0x4E40)) + "Đồng"
-    assert text.translate(table) == _plain_fold(text)
-    assert len(table) <= 16

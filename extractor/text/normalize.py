@@ -166,13 +166,6 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()  # what the steps below give for ASCII
-    if "\u03a3" not in text:  # (Σ: `str.lower` gives σ or ς by its neighbours, so the text takes the steps below)
-        return text.translate(_FOLDED_CHARS)  # the steps below, a character at a time (`_FoldedChars`)
-    return _fold_steps(text)
-
-
-def _fold_steps(text: str) -> str:
-    """`fold` of a text that is not ASCII, step by step."""
     decomposed = nfd(nfd(text).lower()).replace("đ", "d")
     if _NOT_ASCII_OR_MARK.search(decomposed) is None:  # dropping the marks is dropping all that is not ASCII
         return decomposed.encode("ascii", "ignore").decode("ascii")
@@ -190,27 +183,6 @@ class _MarksDropped(dict[int, "int | None"]):
 
 
 _MARKS_DROPPED = _MarksDropped()
-
-_FOLDED_CHARS_MAX = 8192  # code points `_FoldedChars` keeps (a few hundred in practice: bounded for odd documents)
-
-
-class _FoldedChars(dict[int, str]):
-    """A `str.translate` table giving each character its `fold`, filled a code point at a time as texts bring them.
-
-    Exact for a text without Σ: every step of `fold` keeps to one character but canonical reordering, which only
-    moves combining characters (class > 0) among themselves, all of which `fold` drops, and `str.lower`, whose
-    only mapping that looks at the neighbours is Σ's (final sigma; nothing decomposes to Σ or lowers to σ/ς but
-    Σ). So the characters the steps keep, in order, are those each character keeps on its own. Cleared when
-    full (8 192 code points)."""
-
-    def __missing__(self, code: int) -> str:
-        if len(self) >= _FOLDED_CHARS_MAX:
-            self.clear()
-        got = self[code] = _fold_steps(chr(code)) if code > 0x7F else chr(code).lower()
-        return got
-
-
-_FOLDED_CHARS = _FoldedChars()
 
 
 # a character other than ASCII and the combining diacritical marks U+0300-U+036F that are marks (U+034F, the
