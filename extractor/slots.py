@@ -334,14 +334,11 @@ def has_options(block: Block) -> bool:
 # -- document ----------------------------------------------------------------------------------------------
 def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
     """The document's text in NFC (readers keep NFD as found; every rule here is written for NFC)."""
-    if _all_nfc([b.text for it in items for b in ([b for row in it.rows for c in row for b in c.blocks]
-                                                    if isinstance(it, Table) else [it])]):
-        return list(items)  # most documents are NFC already: one check of all their text
     out: list[Block | Table] = []
     for it in items:
         if isinstance(it, Table):
             if all(map(_is_nfc, [b.text for row in it.rows for c in row for b in c.blocks])):
-                out.append(it)  # (a text checked once per process: a document in NFD brings its lines back)
+                out.append(it)  # most documents are NFC already: nothing to copy
                 continue
             rows = [[_copy(c, blocks=[_nfc_block(b) for b in c.blocks]) for c in row]
                     for row in it.rows]
@@ -383,14 +380,6 @@ def _nfc_offsets(text: str, points: Sequence[int]) -> dict[int, int]:
             base = j
         out[k] = base_len + len(nfc(text[base:k]))
     return out
-
-
-def _all_nfc(texts: list[str]) -> bool:
-    """Are all `texts` NFC? One check of the texts joined by line feeds: a line feed has no decomposition, composes
-    with nothing and has combining class 0 (no mark moves across it), so NFC of the joined text is the texts' NFC
-    joined, and the joined text is NFC exactly when each is (a table's ~50 cells: one quick check, not a memo
-    look-up and, at first sight, a check and a memo entry per cell)."""
-    return unicodedata.is_normalized("NFC", "\n".join(texts))
 
 
 @functools.lru_cache(maxsize=16384)
