@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import OSA
 
-from extractor.text.normalize import fold, nfc
+from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.text.vocab import load_vocabulary
 
 LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
@@ -271,17 +271,38 @@ def _may_zero_sign(text: str) -> bool:
 
 
 def _may_lead(text: str) -> bool:
-    """False when `LEADER` cannot match `text`: both its alternatives hold a `.`, `…` or `_`."""
-    return "." in text or "…" in text or "_" in text
+    """False when `LEADER` cannot match `text`: a match is a `…`, or two of `.…_` with at most one `\\s` character
+    between them (a full stop, a decimal point or `a.b.c` alone is none: the pattern is not run there)."""
+    return "…" in text or close_pair(text, "._")
+
+
+# what `\s` matches (the `regex` module's white space): the one character a leader may hold between two dots
+_LEADER_GAP = frozenset(c for c in WHITESPACE if regex.match(r"\s", c))
+
+
+def close_pair(text: str, chars: str) -> bool:
+    """Does `text` hold two of `chars` (each one character) with at most one `\\s` character between them? A look
+    at each occurrence of `chars` (a few in a line) instead of a pattern's try at every position."""
+    end = len(text)
+    for ch in chars:
+        at = text.find(ch)
+        while at >= 0:
+            k = at + 1
+            if k < end and text[k] in _LEADER_GAP:
+                k += 1
+            if k < end and text[k] in chars:
+                return True
+            at = text.find(ch, at + 1)
+    return False
 
 
 def unlead(text: str, repl: str = " ") -> str:
-    """`LEADER.sub(repl, text)`, with no pass over a text that holds no `.`, `…` or `_` (`_may_lead`)."""
+    """`LEADER.sub(repl, text)`, with no pass over a text that holds no leader (`_may_lead`)."""
     return LEADER.sub(repl, text) if _may_lead(text) else text
 
 
 def find_leader(text: str) -> regex.Match[str] | None:
-    """`LEADER.search(text)`, with no pass over a text that holds no `.`, `…` or `_` (`_may_lead`)."""
+    """`LEADER.search(text)`, with no pass over a text that holds no leader (`_may_lead`)."""
     return LEADER.search(text) if _may_lead(text) else None
 
 

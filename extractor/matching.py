@@ -32,7 +32,9 @@ from extractor.yamlfile import load_text
 @functools.lru_cache(maxsize=4096)
 def _readable(raw: str | None) -> dict[str, float]:
     """Types that can read `raw`, with the reading's quality."""
-    out = {}
+    out: dict[str, float] = {}
+    if not raw:
+        return out  # (no type is kept for an empty or missing text: it is not read)
     for t in CHECKED_TYPES:
         parsed = parse_value(raw or "", t)
         if raw and parsed.ok:

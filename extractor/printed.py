@@ -30,7 +30,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from extractor import compiled
-from extractor.blanks import LEADER
+from extractor.blanks import LEADER, close_pair
 from extractor.blanks import _is_ellipsis as is_ellipsis
 from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.yamlfile import load_text
@@ -68,7 +68,7 @@ def _masked(text: str) -> str:
     few are remembered: a line's key is asked for (`is_printed`) just before its key positions (`align`)."""
     folded = masked = fold(text)
     plain = folded.isascii()  # (most folded lines: no mark, and no leader but of dots or underscores)
-    if "." in folded or "_" in folded or (not plain and _may_lead_wide(folded)):
+    if (not plain and _may_lead_wide(folded)) or close_pair(folded, "._"):  # (`_LEADER`: see `blanks._may_lead`)
         masked = _LEADER.sub(_spaces, masked)
     if not plain and max(folded) >= _FIRST_MARK:
         masked = _MARKS.sub(_spaces, masked)
@@ -79,7 +79,8 @@ def _masked(text: str) -> str:
 
 
 def _may_lead_wide(text: str) -> bool:
-    """Can `_LEADER` match `text` but for its `.` and `_` (tested apart)? Each match holds one of `.…_‥⋯`."""
+    """Can `_LEADER` match `text` by a `…`, `‥` or `⋯` (each a match, or part of one)? Else a match is two of `._`
+    with at most one `\\s` character between them (`blanks.close_pair`)."""
     return "…" in text or "‥" in text or "⋯" in text
 
 
@@ -93,8 +94,18 @@ _NUMBER_STARTS = frozenset("abcdefghijklmnopqrstuvwxyzđ-+•*–")
 def _may_number(masked: str) -> bool:
     """False when `_NUMBERING` cannot match at the start of `masked`: past its spaces and tabs, the first character
     neither begins an alternative nor is white space of any kind (`\\s` may take more than spaces and tabs)."""
-    c = masked.lstrip(" \t")[:1]
+    rest = masked.lstrip(" \t")
+    c = rest[:1]
+    if c.isalpha() and c != "đ":  # `[ivx]{1,4}` or `[a-zđ]`, then `[.)]`: after the letters of `ivx` (four at most)
+        k = 1
+        while k < 5 and rest[k:k + 1] in _ROMAN:
+            k += 1
+        return rest[k:k + 1] in _CLOSE_NUMBER and c in _NUMBER_STARTS
     return bool(c) and (c in _NUMBER_STARTS or c.isdigit() or c.isspace() or c in WHITESPACE)
+
+
+_ROMAN = frozenset("ivx")
+_CLOSE_NUMBER = frozenset(".)")
 
 
 def _spaces(m: regex.Match[str]) -> str:

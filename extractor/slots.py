@@ -118,6 +118,8 @@ def _may_head(text: str) -> bool:
 def _heading_level(text: str, bold: bool) -> int:
     """1 when a paragraph of `text` is a section heading, 2 a sub-heading, 0 neither (remembered per line)."""
     text = text.strip()
+    if not bold and not _may_head(text):
+        return 0  # (what follows gives 0 to such a line whatever it holds: leaders and boxes need not be looked for)
     if not text or len(text) > 160 or has_box(text) or find_leader(text):
         return 0
     if _may_head(text) and HEADING.match(text) and (bold or text.isupper() or len(text) < 90):
@@ -348,9 +350,16 @@ def _nfc_items(items: Sequence[Block | Table]) -> list[Block | Table]:
 
 def _nfc_block(block: Block) -> Block:
     """A block in NFC, its spans moved to the same characters."""
-    at = _nfc_offsets(block.text, [k for sp in block.spans for k in (sp.start, sp.end)])
+    text, at = _nfc_moved(block.text, tuple([k for sp in block.spans for k in (sp.start, sp.end)]))
     spans = [Span(at[sp.start], at[sp.end], sp.style) for sp in block.spans]
-    return _copy(block, text=nfc(block.text), spans=spans)
+    return _copy(block, text=text, spans=spans)
+
+
+@functools.lru_cache(maxsize=16384)
+def _nfc_moved(text: str, points: tuple[int, ...]) -> tuple[str, dict[int, int]]:
+    """(NFC of `text`, `_nfc_offsets` of `points`): remembered per text and span points (a return typed in NFD
+    brings the same lines back; callers only read the positions)."""
+    return nfc(text), _nfc_offsets(text, points)
 
 
 def _nfc_offsets(text: str, points: Sequence[int]) -> dict[int, int]:
@@ -529,11 +538,13 @@ def _count_candidate_text(text: str, printed: Printed | None) -> counts.CountLin
     boxed = has_box(text)
     if not boxed and not _DIGIT.search(text):
         return None  # a count line has a box or a number (a line of zero words alone sits beside one that has)
+    if printed is not None and printed.is_printed(text):
+        return None  # the form's own words (asked first: the line's key serves the slot finder after, parsing it not)
     # (each match holds one colon: two matches need two colons)
     if not boxed and text.count(":") >= 2 and len(_LABELLED_NUMBER.findall(text)) >= 2:
         return None  # `Chuyên trách:2 người   Phụ trách:1 người`: each number its label's blank, no box typed over
     line = counts.parse(text)
-    if line is None or not line.filled or (printed is not None and printed.is_printed(text)):
+    if line is None or not line.filled:
         return None
     return line
 
@@ -680,7 +691,7 @@ def _no_label(block: Block, found: Sequence[Slot], printed: Printed) -> bool:
     (`UBND phường 7`: a typed name ending with a number; `Số văn bản nhận có chữ ký số 418` has a label, `(Cấp xã)
     215` a qualifier)?"""
     text = block.text
-    return not has_leader(text) and ":" not in text and all(
+    return ":" not in text and not has_leader(text) and all(
         s.column is None and label_score(printed, s.label) < LABEL_LIKE for s in found)
 
 

@@ -225,7 +225,7 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
                  or _has_tick(b.text)]
     elif _lone_tick(text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
         return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
-    elif isinstance(units, tuple) and _plain_cell(tuple(b.text for b in cell.blocks), units, printed):
+    elif isinstance(units, tuple) and _plain_cell(tuple([b.text for b in cell.blocks]), units, printed):
         return [Slot("cell", "", location=loc)]  # the common cell, told once per text: what follows would say so
     out: list[Slot] = []
     if boxed:
@@ -302,12 +302,19 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
         s.extra = None if s.extra == s.raw else s.extra
 
 
-def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> list[str]:
+def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> tuple[str, ...]:
     """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`), longest
     first, labels of one length in the row's order (`Khac` and `Khác` beside each other: the first cell's; a set's
     order changed with the process's string hashing)."""
-    found = dict.fromkeys(label for c in cells for b in c.blocks for label in _clean_labels(b.text, units))
-    return sorted((x for x in found if x.strip(" :")), key=len, reverse=True)
+    return _sub_labels_of(tuple([b.text for c in cells for b in c.blocks]), units)
+
+
+@functools.lru_cache(maxsize=16384)
+def _sub_labels_of(texts: tuple[str, ...], units: Sequence[str]) -> tuple[str, ...]:
+    """`_sub_labels` of the cells whose lines are `texts` (remembered per row's texts: one look-up instead of one
+    per line)."""
+    found = dict.fromkeys(label for t in texts for label in _clean_labels(t, units))
+    return tuple(sorted((x for x in found if x.strip(" :")), key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -318,6 +325,8 @@ def _clean_labels(text: str, units: Sequence[str]) -> tuple[str, ...]:
 
 def _after_sub_label(text: str, subs: Sequence[str]) -> tuple[str, str] | None:
     """(label, value) of a cell typed as one of its row's sub-labels and a value, the colon and dots gone."""
+    if not subs:
+        return None
     t = " ".join(text.split())
     for sub in subs:
         if fold(t).startswith(fold(sub) + " "):

@@ -242,4 +242,4 @@ def test_sub_labels_of_one_length_keep_the_row_order() -> None:
     for first, second in (("Khac", "Khác"), ("Khác", "Khac")):
         cells = [Cell(0, 1, [Block(f"{first}:......23.......")]),
                  Cell(0, 2, [Block(f"{second}:…………74,1……..")])]
-        assert _sub_labels(cells, units) == [first, second]
+        assert _sub_labels(cells, units) == (first, second)

@@ -200,7 +200,26 @@ def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
     ``)``, ``]``, ``:``) does not end any unit key. A plain test instead of a search from every position."""
     if units.last_chars is None:
         return True
-    return text.rstrip(_CLOSING)[-1:] in units.last_chars
+    stripped = text.rstrip(_CLOSING)
+    if stripped[-1:] not in units.last_chars:
+        return False
+    tails = _unit_tails(units)
+    if tails is None:
+        return True
+    # the unit's last word ends where the closing characters begin (its last character is none of them)
+    size = len(stripped)
+    return any(n <= size and stripped[size - n:] in same for n, same in tails)
+
+
+@lru_cache(maxsize=64)  # one per `_UnitMatcher` (hashed by identity; `_units` keeps 64)
+def _unit_tails(units: _UnitMatcher) -> tuple[tuple[int, frozenset[str]], ...] | None:
+    """The last words of the unit keys (what follows a key's last space or ``/``, written as it is in the
+    pattern: `_unit_regex`), by length, longest first: a match of ``units.before`` ends with one of them, then
+    closing characters only. None when a key ends with a space or ``/`` (no last word: the search decides)."""
+    tails = {regex.split(r"/| ", key)[-1] for key in units.table}
+    if "" in tails:
+        return None
+    return tuple((n, frozenset(t for t in tails if len(t) == n)) for n in sorted({len(t) for t in tails}, reverse=True))
 
 
 @lru_cache(maxsize=64)
@@ -440,7 +459,7 @@ def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
     f = fold(clean_text(text))
     if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
         return _fail("no_number")
-    m = _lexicon().ratio_re.search(f)
+    m = _lexicon().ratio_re.search(f) if _may_be_ratio(f) else None
     if m is None:
         return _fail("no_ratio" if _NUM_RE.search(f) else "no_number")
     notes = _Notes()
@@ -457,6 +476,28 @@ def _ratio(text: str, unit_hint: str | None) -> ParsedValue:
     if sides[1] == 0:
         notes.add("zero_denominator", Q_RANGE)
     return notes.result(sides, unit)
+
+
+def _may_be_ratio(f: str) -> bool:
+    """False when the lexicon's `ratio_re` cannot match the folded `f`: a match holds `/`, `:` or a ratio word as
+    written in the pattern (`_fkey` of the vocabulary's, escaped: the word itself)."""
+    return "/" in f or ":" in f or any(w in f for w in _ratio_words())
+
+
+def _may_be_date(f: str) -> bool:
+    """False when the lexicon's `date_re` cannot match the folded `f`: its day-month-year form holds a month word
+    (as written in the pattern: `_fkey` of the vocabulary's) or one of `/.-`, its ISO form a `-`."""
+    return "/" in f or "." in f or "-" in f or any(w in f for w in _month_words())
+
+
+@lru_cache(maxsize=1)
+def _ratio_words() -> tuple[str, ...]:
+    return tuple({_fkey(w) for w in load_vocabulary().ratio_words})
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> tuple[str, ...]:
+    return tuple({_fkey(w) for w in load_vocabulary().month_words})
 
 
 # ── booleans, dates, text ───────────────────────────────────────────────────────────────────────
@@ -485,7 +526,7 @@ def _date(text: str) -> ParsedValue:
     f = fold(clean_text(text))
     if _DIGIT_RE.search(f) is None:  # (both patterns below need a digit)
         return _fail("no_date")
-    m = lex.date_re.search(f)
+    m = lex.date_re.search(f) if _may_be_date(f) else None
     if m is None:
         return _fail("partial_date" if _NUM_RE.search(f) else "no_date")
     if not all(map(_readable_digits, filter(None, m.groups()))):
