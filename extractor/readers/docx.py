@@ -102,6 +102,8 @@ HDRREF, FTRREF = map(_w, ("headerReference", "footerReference"))
 PPR, PSTYLE, RSTYLE, STYLE, STYLEID, BASEDON = map(_w, ("pPr", "pStyle", "rStyle", "style", "styleId", "basedOn"))
 DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
 STRIKE, DSTRIKE, HIGHLIGHT, SHD, FILL = map(_w, ("strike", "dstrike", "highlight", "shd", "fill"))
+# run properties `_Walker.plain_para` leaves to the full walk: fonts (symbols, legacy), styles, strike, colour
+_RUN_FORMATS = frozenset({_w("rFonts"), _w("rStyle"), _w("strike"), _w("dstrike"), _w("highlight"), _w("shd")})
 _NO_COLOUR = frozenset({"", "none", "auto", "clear", "ffffff", "white", "nil"})
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
@@ -451,11 +453,66 @@ class _Walker:
         # anything else (pPr, bookmarks, proofErr, instrText, delText, softHyphen, ...) gives no text
 
     # -- blocks ------------------------------------------------------------------------------------
+    def plain_para(self, kids: list[etree._Element], loc: dict[str, Any]) -> Block | None:
+        """The block of a paragraph of the common shape, or None for any other: w:pPr and w:r children only,
+        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside) and w:tab only, no
+        glyph or private-use character in its text. Call it only when the paragraph's legacy encoding is None
+        (then no such run is decoded); what it gives equals `_walk`'s (tests/test_docx_plain_para.py)."""
+        parts: list[str] = []
+        spans: list[Span] = []
+        n = text_runs = bold_runs = 0
+        for r in kids:
+            tag = r.tag
+            if tag == R:
+                bold = False
+                for x in r[:]:
+                    xt = x.tag
+                    if xt == T:
+                        if len(x):
+                            return None
+                        text = x.text
+                        if text:
+                            parts.append(text)
+                            end = n + len(text)
+                            if bold:
+                                if spans and spans[-1].end == n:
+                                    spans[-1].end = end
+                                else:
+                                    spans.append(Span(n, end, "bold"))
+                            n = end
+                            if not text.isspace():
+                                text_runs += 1
+                                bold_runs += bold
+                    elif xt == RPR:
+                        bold = False
+                        for prop in x[:]:
+                            ptag = prop.tag
+                            if ptag == B:
+                                bold = (prop.get(VAL) or "true").lower() not in _FALSE
+                            elif ptag in _RUN_FORMATS:
+                                return None
+                    elif xt == TAB:
+                        parts.append("\t")
+                        if bold:
+                            if spans and spans[-1].end == n:
+                                spans[-1].end = n + 1
+                            else:
+                                spans.append(Span(n, n + 1, "bold"))
+                        n += 1
+                    else:
+                        return None
+            elif tag != PPR:
+                return None
+        text = "".join(parts)
+        if self.special_search(text):
+            return None
+        return Block(text, [], dict(loc), text_runs > 0 and bold_runs == text_runs, spans)
+
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
-        if not len(p):  # an empty paragraph (a blank cell's)
+        kids = p[:]
+        if not kids:  # an empty paragraph (a blank cell's)
             out.append(Block("", [], dict(loc), False, []))
             return
-        st = _Para()
         if self.styles:  # a style's font matters (styles are loaded only for a document using a legacy font)
             ppr = p.find(PPR)
             pstyle = ppr.find(PSTYLE) if ppr is not None else None
@@ -465,7 +522,13 @@ class _Walker:
             self.para_font = self.default_font
         font = self.para_font
         cache = self.legacy_cache
-        self.para_legacy = cache[font] if font in cache else self._legacy(font)
+        self.para_legacy = legacy = cache[font] if font in cache else self._legacy(font)
+        if legacy is None:
+            block = self.plain_para(kids, loc)
+            if block is not None:
+                out.append(block)
+                return
+        st = _Para()
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
