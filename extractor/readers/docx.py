@@ -57,6 +57,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from typing import Any
@@ -159,14 +160,17 @@ class _Walker:
         self.unknown: dict[int, bool] = table["unknown_font"]
         self.special = re.compile("[" + re.escape("".join(self.glyphs)) + "\uf000-\uf0ff]")
         self.special_search = self.special.search
+        # no glyph is ASCII (nor is a private-use code): an ASCII text then needs no search
+        self.ascii_plain = not any(g.isascii() for g in self.glyphs)
         self.font_cache: dict[tuple[str, ...], tuple[str, bool] | None] = {}
         self.tracked = False
         self.textbox_no = 0
         self.styles: dict[str, str] = {}  # style id -> the Latin font it sets (resolved through basedOn)
         self.default_font = ""  # docDefaults' Latin font
         self.para_font = ""  # the current paragraph's font (its style's, else the default)
-        self.para_legacy: FontEncoding | None = None  # its legacy encoding (a run's, unless its w:rPr says)
         self.legacy_cache: dict[str, FontEncoding | None] = {}
+        # its legacy encoding (a run's, unless its w:rPr says); `para` keeps the default's while no style is loaded
+        self.para_legacy: FontEncoding | None = self._legacy("")
         self.decoded: dict[str, int] = {}  # legacy encoding -> runs decoded
         self.entities = 0  # XML entity references met inside text (read as U+FFFD)
 
@@ -187,6 +191,11 @@ class _Walker:
                 break
         self.font_cache[key] = found
         return found
+
+    def settle_default(self) -> None:
+        """The paragraph font and its legacy encoding for paragraphs with no style font: the default's."""
+        self.para_font = self.default_font
+        self.para_legacy = self._legacy(self.default_font)
 
     def _legacy(self, name: str) -> FontEncoding | None:
         if name not in self.legacy_cache:
@@ -504,7 +513,7 @@ class _Walker:
             elif tag != PPR:
                 return None
         text = "".join(parts)
-        if self.special_search(text):
+        if (not self.ascii_plain or not text.isascii()) and self.special_search(text):
             return None
         return Block(text, [], dict(loc), text_runs > 0 and bold_runs == text_runs, spans)
 
@@ -517,13 +526,11 @@ class _Walker:
             ppr = p.find(PPR)
             pstyle = ppr.find(PSTYLE) if ppr is not None else None
             style = pstyle.get(VAL) if pstyle is not None else None
-            self.para_font = self.styles.get(style or "", "") or self.default_font
-        else:
-            self.para_font = self.default_font
-        font = self.para_font
-        cache = self.legacy_cache
-        self.para_legacy = legacy = cache[font] if font in cache else self._legacy(font)
-        if legacy is None:
+            self.para_font = font = self.styles.get(style or "", "") or self.default_font
+            cache = self.legacy_cache
+            self.para_legacy = cache[font] if font in cache else self._legacy(font)
+        # else para_font / para_legacy stay the default font's (`settle_default`)
+        if self.para_legacy is None:
             block = self.plain_para(kids, loc)
             if block is not None:
                 out.append(block)
@@ -699,7 +706,42 @@ def _parser() -> etree.XMLParser:
 _PARSER = _parser()  # shared: lxml serialises its use across threads
 
 
-def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
+def _unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes taken straight from the package's bytes `data` (what `ZipFile.read` gives), or None
+    whenever anything is not plain: no local header there, a name differing from the directory's, flags
+    zipfile refuses, a method other than stored / deflate, a size or CRC-32 not the directory's. Then
+    `ZipFile.read` reads it (and raises what it raises). Skips zipfile's per-member file object."""
+    off = info.header_offset
+    if info.flag_bits & 0x61 or data[off:off + 4] != b"PK\x03\x04":
+        return None
+    try:
+        flags, name_len, extra_len = struct.unpack_from("<H18xHH", data, off + 6)
+        start = off + 30 + name_len
+        name = data[off + 30:start].decode("utf-8" if flags & 0x800 else "cp437")
+    except (struct.error, UnicodeDecodeError):
+        return None
+    if name != info.orig_filename:
+        return None
+    start += extra_len
+    raw = data[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            out = zlib.decompress(raw, -15)
+        except zlib.error:
+            return None
+    elif info.compress_type == zipfile.ZIP_STORED:
+        out = raw
+    else:
+        return None
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        return None
+    return out
+
+
+def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = None) -> bytes:
+    """A part's bytes; `data`: the package's bytes when the caller has them (read from there, see `_unpacked`)."""
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
         raise InputError("the document is password-protected; open it in Word, remove the password and save "
@@ -707,6 +749,10 @@ def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
     if info.file_size > MAX_PART_BYTES:
         raise InputError(f"{name} unpacks to {info.file_size / 2**20:.0f} MB, more than a form can hold; the file "
                          "is damaged or not a form", path=path)
+    if data is not None:
+        out = _unpacked(data, info)
+        if out is not None:
+            return out
     try:
         return z.read(name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
@@ -778,7 +824,8 @@ def _names_legacy_font(font_table: bytes) -> bool:
     return known
 
 
-def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage) -> None:
+def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage,
+                 data: bytes | None = None) -> None:
     """The Latin font of each style (through w:basedOn) and the default one, for legacy-font decoding."""
     folder = posixpath.dirname(main)
     name = posixpath.join(folder, "styles.xml")
@@ -787,13 +834,13 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
     table = posixpath.join(folder, "fontTable.xml")
     if table in z.namelist():  # the fonts the document uses: styles.xml (often 350 KB) matters only for a legacy one
         try:
-            legacy = _names_legacy_font(_read_part(z, table, path))
+            legacy = _names_legacy_font(_read_part(z, table, path, data))
         except InputError:  # unreadable: read as naming ".vn" (which `ENCODINGS.font` does not take as legacy)
             legacy = any(ENCODINGS.font(f) for f in (".vn",))
         if not legacy:
             return
     try:
-        root = _parse(_read_part(z, name, path), name, path, damage)
+        root = _parse(_read_part(z, name, path, data), name, path, damage)
     except InputError:
         return
 
@@ -818,6 +865,7 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
 
     walker.styles = {sid: resolve(sid) or default for sid in own}
     walker.default_font = walker.styles.get(default_para or "", "") or default
+    walker.settle_default()
 
 
 def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str | None, str]:
@@ -841,13 +889,13 @@ def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str 
     return targets
 
 
-def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
-                         ) -> list[tuple[str, str]]:
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str,
+                         data: bytes | None = None) -> list[tuple[str, str]]:
     """(kind, part name) of the headers and footers the sections reference, in reference order."""
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    targets = _rel_targets(_read_part(z, rels_name, path), rels_name, main, path)  # read even when unused
+    targets = _rel_targets(_read_part(z, rels_name, path, data), rels_name, main, path)  # read even when unused
     sections = _SECTIONS(body)
     refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
             for sect in sections for ref in sect.iterfind(ref_tag)]
@@ -889,8 +937,8 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()
-        root = _parse(_read_part(z, main, path), main, path, damage)
-        _load_styles(z, main, path, walker, damage)
+        root = _parse(_read_part(z, main, path, data), main, path, damage)
+        _load_styles(z, main, path, walker, damage, data)
         body = root.find(BODY)
         if body is None and damage.doubts:
             raise InputError(f"{main} is not well-formed XML and no document body could be recovered from it; the "
@@ -903,13 +951,13 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         feet: list[Block | Table] = []
         seen: set[tuple[str, str]] = set()
         try:
-            parts = _header_footer_parts(z, main, body, path)
+            parts = _header_footer_parts(z, main, body, path, data)
         except InputError:
             parts = []
             warnings.append("the document's relationships part is damaged; headers and footers were not read")
         for kind, name in parts:
             try:
-                part_root = _parse(_read_part(z, name, path), name, path, damage)
+                part_root = _parse(_read_part(z, name, path, data), name, path, damage)
             except KeyError:
                 warnings.append(f"{kind} part {name} is referenced but missing; skipped")
                 continue
