@@ -606,13 +606,15 @@ class _Walker:
                     self.content(tc, cell_loc, extra)
                     target.blocks.extend(b for b in extra if b.text.strip() or b.boxes)
                 else:
-                    cell = Cell(row=r, col=col, colspan=span)
-                    self.content(tc, cell_loc, cell.blocks)
+                    blocks: list[Block] = []
+                    cell = Cell(r, col, blocks, span)
+                    self.content(tc, cell_loc, blocks)
                     row.append(cell)
-                    for g in range(col, col + span):
-                        if vmerge == "restart":
+                    if vmerge == "restart":
+                        for g in range(col, col + span):
                             above[g] = cell
-                        else:
+                    elif above:  # nothing open for a merge: nothing to close
+                        for g in range(col, col + span):
                             above.pop(g, None)
                 col += span
         return Table(rows, dict(loc))
@@ -623,7 +625,11 @@ class _Walker:
         i = 0
         for ch in container[:]:
             tag = ch.tag
-            if tag in (P, TBL):
+            if tag == P:  # `_item`, inlined for the common case
+                self.textbox_no = 0
+                self.para(ch, {**base, "block": i}, items)
+                i += 1
+            elif tag == TBL:
                 self._item(ch, {**base, "block": i}, items)
                 i += 1
             elif tag in (SDT, CUSTOMXML, ALT):
@@ -668,13 +674,14 @@ def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
     """Children with `tag`, looking through w:sdt / w:customXml wrappers (rows, cells)."""
     out = []
     for ch in parent[:]:
-        if ch.tag == tag:
+        ctag = ch.tag
+        if ctag == tag:
             out.append(ch)
-        elif ch.tag == SDT:
+        elif ctag == SDT:
             inner = ch.find(SDTCONTENT)
             if inner is not None:
                 out.extend(_children(inner, tag))
-        elif ch.tag == CUSTOMXML:
+        elif ctag == CUSTOMXML:
             out.extend(_children(ch, tag))
     return out
 
