@@ -707,7 +707,7 @@ def _wrapped(el: etree._Element) -> list[etree._Element]:
 # -- the package ---------------------------------------------------------------------------------------------
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-                           remove_pis=True, huge_tree=False)
+                           remove_pis=True, huge_tree=False, collect_ids=False)
 
 
 _PARSER = _parser()  # shared: lxml serialises its use across threads
