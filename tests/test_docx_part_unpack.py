@@ -1,4 +1,4 @@
-"""`docx._unpacked` (a package member taken straight from the package's bytes) against `ZipFile.read`: the same
+"""`sniff.unpacked` (a package member taken straight from the package's bytes) against `ZipFile.read`: the same
 bytes for every member of every corpus DOCX; None (left to zipfile) for anything not plain."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from extractor.readers import docx as D
+from extractor.readers.sniff import unpacked
 from tests.docx_xml import docx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +20,7 @@ def test_corpus_members_equal() -> None:
         data = f.read_bytes()
         z = zipfile.ZipFile(io.BytesIO(data))
         for info in z.infolist():
-            got = D._unpacked(data, info)
+            got = unpacked(data, info)
             assert got is not None and got == z.read(info.filename), (f, info.filename)
             n += 1
     assert n > 1000
@@ -35,17 +36,17 @@ def _stored(data: bytes) -> tuple[bytes, zipfile.ZipInfo]:
 
 def test_stored_member() -> None:
     data, info = _stored(b"<x/>")
-    assert D._unpacked(data, info) == b"<x/>"
+    assert unpacked(data, info) == b"<x/>"
 
 
 def test_damage_left_to_zipfile() -> None:
     data, info = _stored(b"<abc/>")
     body = data.index(b"<abc/>")
-    assert D._unpacked(data[:body] + b"<abd/>" + data[body + 6:], info) is None  # CRC-32 differs
-    assert D._unpacked(data[:body + 3], info) is None  # truncated
-    assert D._unpacked(b"XX" + data[2:], info) is None  # no local header
+    assert unpacked(data[:body] + b"<abd/>" + data[body + 6:], info) is None  # CRC-32 differs
+    assert unpacked(data[:body + 3], info) is None  # truncated
+    assert unpacked(b"XX" + data[2:], info) is None  # no local header
     renamed = data.replace(b"word/document.xml", b"word/documenX.xml", 1)  # the local header's name only
-    assert D._unpacked(renamed, info) is None
+    assert unpacked(renamed, info) is None
 
 
 def test_reader_reads_the_same_document() -> None:

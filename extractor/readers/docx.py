@@ -57,7 +57,6 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from typing import Any
@@ -67,7 +66,7 @@ from lxml import etree
 from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Span, Table
 from extractor.readers.checkboxes import CHECKBOXES, PATTERN_FILE, load_checkboxes  # noqa: F401 (re-exported)
-from extractor.readers.sniff import main_part_name
+from extractor.readers.sniff import main_part_name, unpacked
 from extractor.text.legacy import ENCODINGS, FontEncoding, label
 from extractor.text.syllables import REPLACEMENT
 
@@ -713,42 +712,8 @@ def _parser() -> etree.XMLParser:
 _PARSER = _parser()  # shared: lxml serialises its use across threads
 
 
-def _unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A member's bytes taken straight from the package's bytes `data` (what `ZipFile.read` gives), or None
-    whenever anything is not plain: no local header there, a name differing from the directory's, flags
-    zipfile refuses, a method other than stored / deflate, a size or CRC-32 not the directory's. Then
-    `ZipFile.read` reads it (and raises what it raises). Skips zipfile's per-member file object."""
-    off = info.header_offset
-    if info.flag_bits & 0x61 or data[off:off + 4] != b"PK\x03\x04":
-        return None
-    try:
-        flags, name_len, extra_len = struct.unpack_from("<H18xHH", data, off + 6)
-        start = off + 30 + name_len
-        name = data[off + 30:start].decode("utf-8" if flags & 0x800 else "cp437")
-    except (struct.error, UnicodeDecodeError):
-        return None
-    if name != info.orig_filename:
-        return None
-    start += extra_len
-    raw = data[start:start + info.compress_size]
-    if len(raw) != info.compress_size:
-        return None
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        try:
-            out = zlib.decompress(raw, -15)
-        except zlib.error:
-            return None
-    elif info.compress_type == zipfile.ZIP_STORED:
-        out = raw
-    else:
-        return None
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
-        return None
-    return out
-
-
 def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = None) -> bytes:
-    """A part's bytes; `data`: the package's bytes when the caller has them (read from there, see `_unpacked`)."""
+    """A part's bytes; `data`: the package's bytes when the caller has them (read from there, see `sniff.unpacked`)."""
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
         raise InputError("the document is password-protected; open it in Word, remove the password and save "
@@ -757,7 +722,7 @@ def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = No
         raise InputError(f"{name} unpacks to {info.file_size / 2**20:.0f} MB, more than a form can hold; the file "
                          "is damaged or not a form", path=path)
     if data is not None:
-        out = _unpacked(data, info)
+        out = unpacked(data, info)
         if out is not None:
             return out
     try:
@@ -940,7 +905,7 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:
-        main = main or main_part_name(z)
+        main = main or main_part_name(z, data)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()
