@@ -66,7 +66,7 @@ from lxml import etree
 from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Span, Table
 from extractor.readers.checkboxes import CHECKBOXES, PATTERN_FILE, load_checkboxes  # noqa: F401 (re-exported)
-from extractor.readers.sniff import main_part_name
+from extractor.readers.sniff import main_part_name, unpacked
 from extractor.text.legacy import ENCODINGS, FontEncoding, label
 from extractor.text.syllables import REPLACEMENT
 
@@ -102,6 +102,8 @@ HDRREF, FTRREF = map(_w, ("headerReference", "footerReference"))
 PPR, PSTYLE, RSTYLE, STYLE, STYLEID, BASEDON = map(_w, ("pPr", "pStyle", "rStyle", "style", "styleId", "basedOn"))
 DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
 STRIKE, DSTRIKE, HIGHLIGHT, SHD, FILL = map(_w, ("strike", "dstrike", "highlight", "shd", "fill"))
+# run properties `_Walker.plain_para` leaves to the full walk: fonts (symbols, legacy), styles, strike, colour
+_RUN_FORMATS = frozenset({_w("rFonts"), _w("rStyle"), _w("strike"), _w("dstrike"), _w("highlight"), _w("shd")})
 _NO_COLOUR = frozenset({"", "none", "auto", "clear", "ffffff", "white", "nil"})
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
@@ -157,14 +159,17 @@ class _Walker:
         self.unknown: dict[int, bool] = table["unknown_font"]
         self.special = re.compile("[" + re.escape("".join(self.glyphs)) + "\uf000-\uf0ff]")
         self.special_search = self.special.search
+        # no glyph is ASCII (nor is a private-use code): an ASCII text then needs no search
+        self.ascii_plain = not any(g.isascii() for g in self.glyphs)
         self.font_cache: dict[tuple[str, ...], tuple[str, bool] | None] = {}
         self.tracked = False
         self.textbox_no = 0
         self.styles: dict[str, str] = {}  # style id -> the Latin font it sets (resolved through basedOn)
         self.default_font = ""  # docDefaults' Latin font
         self.para_font = ""  # the current paragraph's font (its style's, else the default)
-        self.para_legacy: FontEncoding | None = None  # its legacy encoding (a run's, unless its w:rPr says)
         self.legacy_cache: dict[str, FontEncoding | None] = {}
+        # its legacy encoding (a run's, unless its w:rPr says); `para` keeps the default's while no style is loaded
+        self.para_legacy: FontEncoding | None = self._legacy("")
         self.decoded: dict[str, int] = {}  # legacy encoding -> runs decoded
         self.entities = 0  # XML entity references met inside text (read as U+FFFD)
 
@@ -185,6 +190,11 @@ class _Walker:
                 break
         self.font_cache[key] = found
         return found
+
+    def settle_default(self) -> None:
+        """The paragraph font and its legacy encoding for paragraphs with no style font: the default's."""
+        self.para_font = self.default_font
+        self.para_legacy = self._legacy(self.default_font)
 
     def _legacy(self, name: str) -> FontEncoding | None:
         if name not in self.legacy_cache:
@@ -451,21 +461,80 @@ class _Walker:
         # anything else (pPr, bookmarks, proofErr, instrText, delText, softHyphen, ...) gives no text
 
     # -- blocks ------------------------------------------------------------------------------------
+    def plain_para(self, kids: list[etree._Element], loc: dict[str, Any]) -> Block | None:
+        """The block of a paragraph of the common shape, or None for any other: w:pPr and w:r children only,
+        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside) and w:tab only, no
+        glyph or private-use character in its text. Call it only when the paragraph's legacy encoding is None
+        (then no such run is decoded); what it gives equals `_walk`'s (tests/test_docx_plain_para.py)."""
+        parts: list[str] = []
+        spans: list[Span] = []
+        n = text_runs = bold_runs = 0
+        for r in kids:
+            tag = r.tag
+            if tag == R:
+                bold = False
+                for x in r[:]:
+                    xt = x.tag
+                    if xt == T:
+                        if len(x):
+                            return None
+                        text = x.text
+                        if text:
+                            parts.append(text)
+                            end = n + len(text)
+                            if bold:
+                                if spans and spans[-1].end == n:
+                                    spans[-1].end = end
+                                else:
+                                    spans.append(Span(n, end, "bold"))
+                            n = end
+                            if not text.isspace():
+                                text_runs += 1
+                                bold_runs += bold
+                    elif xt == RPR:
+                        bold = False
+                        for prop in x[:]:
+                            ptag = prop.tag
+                            if ptag == B:
+                                bold = (prop.get(VAL) or "true").lower() not in _FALSE
+                            elif ptag in _RUN_FORMATS:
+                                return None
+                    elif xt == TAB:
+                        parts.append("\t")
+                        if bold:
+                            if spans and spans[-1].end == n:
+                                spans[-1].end = n + 1
+                            else:
+                                spans.append(Span(n, n + 1, "bold"))
+                        n += 1
+                    else:
+                        return None
+            elif tag != PPR:
+                return None
+        text = "".join(parts)
+        if (not self.ascii_plain or not text.isascii()) and self.special_search(text):
+            return None
+        return Block(text, [], dict(loc), text_runs > 0 and bold_runs == text_runs, spans)
+
     def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
-        if not len(p):  # an empty paragraph (a blank cell's)
+        kids = p[:]
+        if not kids:  # an empty paragraph (a blank cell's)
             out.append(Block("", [], dict(loc), False, []))
             return
-        st = _Para()
         if self.styles:  # a style's font matters (styles are loaded only for a document using a legacy font)
             ppr = p.find(PPR)
             pstyle = ppr.find(PSTYLE) if ppr is not None else None
             style = pstyle.get(VAL) if pstyle is not None else None
-            self.para_font = self.styles.get(style or "", "") or self.default_font
-        else:
-            self.para_font = self.default_font
-        font = self.para_font
-        cache = self.legacy_cache
-        self.para_legacy = cache[font] if font in cache else self._legacy(font)
+            self.para_font = font = self.styles.get(style or "", "") or self.default_font
+            cache = self.legacy_cache
+            self.para_legacy = cache[font] if font in cache else self._legacy(font)
+        # else para_font / para_legacy stay the default font's (`settle_default`)
+        if self.para_legacy is None:
+            block = self.plain_para(kids, loc)
+            if block is not None:
+                out.append(block)
+                return
+        st = _Para()
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
         out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
@@ -536,13 +605,15 @@ class _Walker:
                     self.content(tc, cell_loc, extra)
                     target.blocks.extend(b for b in extra if b.text.strip() or b.boxes)
                 else:
-                    cell = Cell(row=r, col=col, colspan=span)
-                    self.content(tc, cell_loc, cell.blocks)
+                    blocks: list[Block] = []
+                    cell = Cell(r, col, blocks, span)
+                    self.content(tc, cell_loc, blocks)
                     row.append(cell)
-                    for g in range(col, col + span):
-                        if vmerge == "restart":
+                    if vmerge == "restart":
+                        for g in range(col, col + span):
                             above[g] = cell
-                        else:
+                    elif above:  # nothing open for a merge: nothing to close
+                        for g in range(col, col + span):
                             above.pop(g, None)
                 col += span
         return Table(rows, dict(loc))
@@ -553,7 +624,11 @@ class _Walker:
         i = 0
         for ch in container[:]:
             tag = ch.tag
-            if tag in (P, TBL):
+            if tag == P:  # `_item`, inlined for the common case
+                self.textbox_no = 0
+                self.para(ch, {**base, "block": i}, items)
+                i += 1
+            elif tag == TBL:
                 self._item(ch, {**base, "block": i}, items)
                 i += 1
             elif tag in (SDT, CUSTOMXML, ALT):
@@ -598,13 +673,14 @@ def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
     """Children with `tag`, looking through w:sdt / w:customXml wrappers (rows, cells)."""
     out = []
     for ch in parent[:]:
-        if ch.tag == tag:
+        ctag = ch.tag
+        if ctag == tag:
             out.append(ch)
-        elif ch.tag == SDT:
+        elif ctag == SDT:
             inner = ch.find(SDTCONTENT)
             if inner is not None:
                 out.extend(_children(inner, tag))
-        elif ch.tag == CUSTOMXML:
+        elif ctag == CUSTOMXML:
             out.extend(_children(ch, tag))
     return out
 
@@ -630,13 +706,14 @@ def _wrapped(el: etree._Element) -> list[etree._Element]:
 # -- the package ---------------------------------------------------------------------------------------------
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-                           remove_pis=True, huge_tree=False)
+                           remove_pis=True, huge_tree=False, collect_ids=False)
 
 
 _PARSER = _parser()  # shared: lxml serialises its use across threads
 
 
-def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
+def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = None) -> bytes:
+    """A part's bytes; `data`: the package's bytes when the caller has them (read from there, see `sniff.unpacked`)."""
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
         raise InputError("the document is password-protected; open it in Word, remove the password and save "
@@ -644,6 +721,10 @@ def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
     if info.file_size > MAX_PART_BYTES:
         raise InputError(f"{name} unpacks to {info.file_size / 2**20:.0f} MB, more than a form can hold; the file "
                          "is damaged or not a form", path=path)
+    if data is not None:
+        out = unpacked(data, info)
+        if out is not None:
+            return out
     try:
         return z.read(name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
@@ -715,7 +796,8 @@ def _names_legacy_font(font_table: bytes) -> bool:
     return known
 
 
-def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage) -> None:
+def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage,
+                 data: bytes | None = None) -> None:
     """The Latin font of each style (through w:basedOn) and the default one, for legacy-font decoding."""
     folder = posixpath.dirname(main)
     name = posixpath.join(folder, "styles.xml")
@@ -724,13 +806,13 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
     table = posixpath.join(folder, "fontTable.xml")
     if table in z.namelist():  # the fonts the document uses: styles.xml (often 350 KB) matters only for a legacy one
         try:
-            legacy = _names_legacy_font(_read_part(z, table, path))
+            legacy = _names_legacy_font(_read_part(z, table, path, data))
         except InputError:  # unreadable: read as naming ".vn" (which `ENCODINGS.font` does not take as legacy)
             legacy = any(ENCODINGS.font(f) for f in (".vn",))
         if not legacy:
             return
     try:
-        root = _parse(_read_part(z, name, path), name, path, damage)
+        root = _parse(_read_part(z, name, path, data), name, path, damage)
     except InputError:
         return
 
@@ -755,6 +837,7 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
 
     walker.styles = {sid: resolve(sid) or default for sid in own}
     walker.default_font = walker.styles.get(default_para or "", "") or default
+    walker.settle_default()
 
 
 def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str | None, str]:
@@ -778,13 +861,13 @@ def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str 
     return targets
 
 
-def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str
-                         ) -> list[tuple[str, str]]:
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str,
+                         data: bytes | None = None) -> list[tuple[str, str]]:
     """(kind, part name) of the headers and footers the sections reference, in reference order."""
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    targets = _rel_targets(_read_part(z, rels_name, path), rels_name, main, path)  # read even when unused
+    targets = _rel_targets(_read_part(z, rels_name, path, data), rels_name, main, path)  # read even when unused
     sections = _SECTIONS(body)
     refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
             for sect in sections for ref in sect.iterfind(ref_tag)]
@@ -822,12 +905,12 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:
-        main = main or main_part_name(z)
+        main = main or main_part_name(z, data)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()
-        root = _parse(_read_part(z, main, path), main, path, damage)
-        _load_styles(z, main, path, walker, damage)
+        root = _parse(_read_part(z, main, path, data), main, path, damage)
+        _load_styles(z, main, path, walker, damage, data)
         body = root.find(BODY)
         if body is None and damage.doubts:
             raise InputError(f"{main} is not well-formed XML and no document body could be recovered from it; the "
@@ -840,13 +923,13 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         feet: list[Block | Table] = []
         seen: set[tuple[str, str]] = set()
         try:
-            parts = _header_footer_parts(z, main, body, path)
+            parts = _header_footer_parts(z, main, body, path, data)
         except InputError:
             parts = []
             warnings.append("the document's relationships part is damaged; headers and footers were not read")
         for kind, name in parts:
             try:
-                part_root = _parse(_read_part(z, name, path), name, path, damage)
+                part_root = _parse(_read_part(z, name, path, data), name, path, damage)
             except KeyError:
                 warnings.append(f"{kind} part {name} is referenced but missing; skipped")
                 continue

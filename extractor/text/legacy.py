@@ -361,29 +361,33 @@ def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
     from extractor.model import Block, Table  # the model imports nothing from here; kept local to stay light
 
     used: Counter[str] = Counter()
+    texts: list[str] = []
+    for item in items:
+        if isinstance(item, Block):
+            texts.append(item.text)
+        elif isinstance(item, Table):
+            texts += [b.text for row in item.rows for cell in row for b in cell.blocks]
+    if not _SUSPECT.search("\n".join(texts)):
+        return used  # nothing any table decodes that Vietnamese text would not hold: the common case, cheaply
     blocks: list[Block] = []
     for item in items:
         if isinstance(item, Block):
             blocks.append(item)
         elif isinstance(item, Table):
             blocks += [b for row in item.rows for cell in row for b in cell.blocks]
-    if not _SUSPECT.search("\n".join([b.text for b in blocks])):
-        return used  # nothing any table decodes that Vietnamese text would not hold: the common case, cheaply
     candidates = [b for b in blocks if b.text and not b.text.isascii()]
+    suspect = [b for b in candidates if _SUSPECT.search(b.text)]  # the blocks repaired on their own evidence
     force = document_encoding([b.text for b in candidates], judge)
     plain = _repair if judge is None or judge is JUDGE else functools.partial(ENCODINGS.repair, judge=judge)
 
     found = False
     if not force:  # is there legacy text anywhere? then the forms' own syllables may settle ambiguous words
-        found = any(plain(b.text)[1] not in (None, "UTF8_AS_CP1252") for b in candidates
-                    if _SUSPECT.search(b.text))
+        found = any(plain(b.text)[1] not in (None, "UTF8_AS_CP1252") for b in suspect)
     known = lexicon() if force or found else None
     repair = plain if known is None and not force else functools.partial(ENCODINGS.repair, judge=judge, force=force,
                                                                         known=known)
 
     def fix(block: Block) -> None:
-        if not force and known is None and not _SUSPECT.search(block.text):
-            return
         if not block.boxes:
             block.text, enc = repair(block.text)
             used.update([enc] if enc else [])
@@ -402,6 +406,6 @@ def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
         block.text = text + seg
         used.update(e for e in encs if e)
 
-    for block in candidates:
+    for block in candidates if force or known is not None else suspect:  # else only suspect text is repaired
         fix(block)
     return used
