@@ -66,7 +66,7 @@ from lxml import etree
 from extractor.errors import InputError
 from extractor.model import CHECKED_BOX, EMPTY_BOX, Block, Box, Cell, Document, Source, Span, Table
 from extractor.readers.checkboxes import CHECKBOXES, PATTERN_FILE, load_checkboxes  # noqa: F401 (re-exported)
-from extractor.readers.sniff import main_part_name, unpacked
+from extractor.readers.sniff import main_part_name
 from extractor.text.legacy import ENCODINGS, FontEncoding, label
 from extractor.text.syllables import REPLACEMENT
 
@@ -712,8 +712,7 @@ def _parser() -> etree.XMLParser:
 _PARSER = _parser()  # shared: lxml serialises its use across threads
 
 
-def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = None) -> bytes:
-    """A part's bytes; `data`: the package's bytes when the caller has them (read from there, see `sniff.unpacked`)."""
+def _read_part(z: zipfile.ZipFile, name: str, path: str) -> bytes:
     info = z.getinfo(name)
     if info.flag_bits & 0x1:
         raise InputError("the document is password-protected; open it in Word, remove the password and save "
@@ -721,10 +720,6 @@ def _read_part(z: zipfile.ZipFile, name: str, path: str, data: bytes | None = No
     if info.file_size > MAX_PART_BYTES:
         raise InputError(f"{name} unpacks to {info.file_size / 2**20:.0f} MB, more than a form can hold; the file "
                          "is damaged or not a form", path=path)
-    if data is not None:
-        out = unpacked(data, info)
-        if out is not None:
-            return out
     try:
         return z.read(name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
@@ -796,8 +791,7 @@ def _names_legacy_font(font_table: bytes) -> bool:
     return known
 
 
-def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage,
-                 data: bytes | None = None) -> None:
+def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, damage: _Damage) -> None:
     """The Latin font of each style (through w:basedOn) and the default one, for legacy-font decoding."""
     folder = posixpath.dirname(main)
     name = posixpath.join(folder, "styles.xml")
@@ -806,13 +800,13 @@ def _load_styles(z: zipfile.ZipFile, main: str, path: str, walker: _Walker, dama
     table = posixpath.join(folder, "fontTable.xml")
     if table in z.namelist():  # the fonts the document uses: styles.xml (often 350 KB) matters only for a legacy one
         try:
-            legacy = _names_legacy_font(_read_part(z, table, path, data))
+            legacy = _names_legacy_font(_read_part(z, table, path))
         except InputError:  # unreadable: read as naming ".vn" (which `ENCODINGS.font` does not take as legacy)
             legacy = any(ENCODINGS.font(f) for f in (".vn",))
         if not legacy:
             return
     try:
-        root = _parse(_read_part(z, name, path, data), name, path, damage)
+        root = _parse(_read_part(z, name, path), name, path, damage)
     except InputError:
         return
 
@@ -861,13 +855,12 @@ def _rel_targets(data: bytes, rels_name: str, main: str, path: str) -> dict[str 
     return targets
 
 
-def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str,
-                         data: bytes | None = None) -> list[tuple[str, str]]:
+def _header_footer_parts(z: zipfile.ZipFile, main: str, body: etree._Element, path: str) -> list[tuple[str, str]]:
     """(kind, part name) of the headers and footers the sections reference, in reference order."""
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     if rels_name not in z.namelist():
         return []
-    targets = _rel_targets(_read_part(z, rels_name, path, data), rels_name, main, path)  # read even when unused
+    targets = _rel_targets(_read_part(z, rels_name, path), rels_name, main, path)  # read even when unused
     sections = _SECTIONS(body)
     refs = [(kind, ref.get(RID)) for kind, ref_tag in (("header", HDRREF), ("footer", FTRREF))
             for sect in sections for ref in sect.iterfind(ref_tag)]
@@ -905,12 +898,12 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
     warnings: list[str] = []
     walker = _Walker(checkboxes or CHECKBOXES)
     with z:
-        main = main or main_part_name(z, data)
+        main = main or main_part_name(z)
         if main not in z.namelist():
             raise InputError(f"not a Word document: the ZIP has no {main}; save the return as .docx", path=path)
         damage = _Damage()
-        root = _parse(_read_part(z, main, path, data), main, path, damage)
-        _load_styles(z, main, path, walker, damage, data)
+        root = _parse(_read_part(z, main, path), main, path, damage)
+        _load_styles(z, main, path, walker, damage)
         body = root.find(BODY)
         if body is None and damage.doubts:
             raise InputError(f"{main} is not well-formed XML and no document body could be recovered from it; the "
@@ -923,13 +916,13 @@ def read_docx(data: bytes, source: Source, checkboxes: dict[str, Any] | None = N
         feet: list[Block | Table] = []
         seen: set[tuple[str, str]] = set()
         try:
-            parts = _header_footer_parts(z, main, body, path, data)
+            parts = _header_footer_parts(z, main, body, path)
         except InputError:
             parts = []
             warnings.append("the document's relationships part is damaged; headers and footers were not read")
         for kind, name in parts:
             try:
-                part_root = _parse(_read_part(z, name, path, data), name, path, damage)
+                part_root = _parse(_read_part(z, name, path), name, path, damage)
             except KeyError:
                 warnings.append(f"{kind} part {name} is referenced but missing; skipped")
                 continue

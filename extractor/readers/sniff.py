@@ -28,9 +28,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -69,47 +67,10 @@ def _ole_entry(data: bytes, name: str) -> bool:
     return any(m.start() % 128 == 0 for m in re.finditer(re.escape(needle), data))
 
 
-def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """A member's bytes taken straight from the package's bytes `data` (what `ZipFile.read` gives), or None
-    whenever anything is not plain: no local header there, a name differing from the directory's, flags
-    zipfile refuses, a method other than stored / deflate, a size or CRC-32 not the directory's. Then
-    `ZipFile.read` reads it (and raises what it raises). Skips zipfile's per-member file object."""
-    off = info.header_offset
-    if info.flag_bits & 0x61 or data[off:off + 4] != b"PK\x03\x04":
-        return None
+def main_part_name(z: zipfile.ZipFile) -> str:
+    """The officeDocument target named by ``_rels/.rels``, else ``word/document.xml``."""
     try:
-        flags, name_len, extra_len = struct.unpack_from("<H18xHH", data, off + 6)
-        start = off + 30 + name_len
-        name = data[off + 30:start].decode("utf-8" if flags & 0x800 else "cp437")
-    except (struct.error, UnicodeDecodeError):
-        return None
-    if name != info.orig_filename:
-        return None
-    start += extra_len
-    raw = data[start:start + info.compress_size]
-    if len(raw) != info.compress_size:
-        return None
-    if info.compress_type == zipfile.ZIP_DEFLATED:
-        try:
-            out = zlib.decompress(raw, -15)
-        except zlib.error:
-            return None
-    elif info.compress_type == zipfile.ZIP_STORED:
-        out = raw
-    else:
-        return None
-    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
-        return None
-    return out
-
-
-def main_part_name(z: zipfile.ZipFile, data: bytes | None = None) -> str:
-    """The officeDocument target named by ``_rels/.rels``, else ``word/document.xml``; `data`: the package's
-    bytes when the caller has them (the part is then taken from there, see `unpacked`)."""
-    try:
-        rels = unpacked(data, z.getinfo("_rels/.rels")) if data is not None else None
-        if rels is None:
-            rels = z.read("_rels/.rels")
+        rels = z.read("_rels/.rels")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return "word/document.xml"
     name = _MAIN_PARTS.get(rels)
@@ -145,7 +106,7 @@ def _sniff_zip(data: bytes) -> tuple[Kind, zipfile.ZipFile | None]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise CorruptZip(str(exc)) from exc
     try:
-        kind = _zip_kind(z, data)
+        kind = _zip_kind(z)
     except BaseException:
         z.close()
         raise
@@ -155,8 +116,8 @@ def _sniff_zip(data: bytes) -> tuple[Kind, zipfile.ZipFile | None]:
     return kind, z
 
 
-def _zip_kind(z: zipfile.ZipFile, data: bytes | None = None) -> Kind:
-    """The kind of an open zip (see the module docstring); `data`: its bytes."""
+def _zip_kind(z: zipfile.ZipFile) -> Kind:
+    """The kind of an open zip (see the module docstring)."""
     names = set(z.namelist())
     if "mimetype" in names:
         try:
@@ -168,7 +129,7 @@ def _zip_kind(z: zipfile.ZipFile, data: bytes | None = None) -> Kind:
         if mime.startswith(b"application/vnd.oasis.opendocument"):
             return Kind("unknown", f"an OpenDocument file of another kind ({mime.decode('ascii', 'replace')})",
                         family="other_document")
-    main = main_part_name(z, data)
+    main = main_part_name(z)
     if main in names:
         return Kind("docx", "a Word document (.docx)", main)
     for prefix, what, family in _OOXML_OTHER:
