@@ -4,23 +4,10 @@ each batch takes and whatever the other tables scored before (shared pair scores
 
 import numpy as np
 import pytest
-from rapidfuzz import fuzz, process
 
 from extractor import similarity
 from extractor.catalogue import Keys, load_catalogue
-
-
-def _plain_matrix(a: list[Keys], b: list[Keys], subset: bool) -> np.ndarray:
-    out = None
-    for attr, weight in similarity.ATTRS:
-        qa, qb = [getattr(k, attr) for k in a], [getattr(k, attr) for k in b]
-        m = (process.cdist(qa, qb, scorer=fuzz.ratio) + process.cdist(qa, qb, scorer=fuzz.token_sort_ratio)) \
-            / 200.0 * weight
-        if subset:
-            m = np.maximum(m, process.cdist(qa, qb, scorer=fuzz.token_set_ratio) / 100.0 * similarity.SUBSET_WEIGHT)
-        out = m if out is None else np.maximum(out, m)
-    assert out is not None
-    return out
+from tests.test_speed_paths import _plain_matrix
 
 
 @pytest.mark.parametrize("small", [0, 40, 256, 10**9])  # never; some batches; the usual; always
