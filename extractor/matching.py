@@ -36,8 +36,8 @@ def _readable(raw: str | None) -> dict[str, float]:
     if not raw:
         return out  # (no type is kept for an empty or missing text: it is not read)
     for t in CHECKED_TYPES:
-        parsed = parse_value(raw or "", t)
-        if raw and parsed.ok:
+        parsed = parse_value(raw, t)
+        if parsed.ok:
             out[t] = parsed.quality
     return out
 
