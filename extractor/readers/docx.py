@@ -479,18 +479,10 @@ class _Walker:
                         if len(x):
                             return None
                         text = x.text
-                        if text:
-                            parts.append(text)
-                            end = n + len(text)
-                            if bold:
-                                if spans and spans[-1].end == n:
-                                    spans[-1].end = end
-                                else:
-                                    spans.append(Span(n, end, "bold"))
-                            n = end
-                            if not text.isspace():
-                                text_runs += 1
-                                bold_runs += bold
+                        if not text:
+                            continue
+                    elif xt == TAB:
+                        text = "\t"  # (white space: not a text run)
                     elif xt == RPR:
                         bold = False
                         for prop in x[:]:
@@ -499,16 +491,20 @@ class _Walker:
                                 bold = (prop.get(VAL) or "true").lower() not in _FALSE
                             elif ptag in _RUN_FORMATS:
                                 return None
-                    elif xt == TAB:
-                        parts.append("\t")
-                        if bold:
-                            if spans and spans[-1].end == n:
-                                spans[-1].end = n + 1
-                            else:
-                                spans.append(Span(n, n + 1, "bold"))
-                        n += 1
+                        continue
                     else:
                         return None
+                    parts.append(text)  # (`_Para.plain` and `_Para.counted` for the one style, bold)
+                    end = n + len(text)
+                    if bold:
+                        if spans and spans[-1].end == n:
+                            spans[-1].end = end
+                        else:
+                            spans.append(Span(n, end, "bold"))
+                    n = end
+                    if not text.isspace():
+                        text_runs += 1
+                        bold_runs += bold
             elif tag != PPR:
                 return None
         text = "".join(parts)
