@@ -17,6 +17,7 @@ no value, never simply absent from the result.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -111,24 +112,24 @@ def _covered(where: dict[tuple[Any, ...], int], slots: Sequence[Slot], keys: tup
     those hold every one of `keys` (two or more) with hashable values, they are looked up in one pass
     (`operator.itemgetter`: the same tuples as `_key`'s), and the other locations one at a time (`_cover`);
     otherwise every location goes through `_cover`. The same set either way."""
-    locations = [s.location for s in slots]
-    single = [loc for loc in locations if type(loc) is dict and "next_line" not in loc and "blocks" not in loc]
-    covered: set[int | None] = set()
-    fast = len(keys) > 1  # (`itemgetter` of one key gives the value, not a tuple)
-    if fast:
+    single: list[dict[str, Any]] = []  # locations naming one paragraph and nothing more
+    rest: list[Any] = []
+    for s in slots:
+        loc = s.location
+        (single if type(loc) is dict and "next_line" not in loc and "blocks" not in loc else rest).append(loc)
+    covered: set[int] = set()
+    if len(keys) > 1:  # (`itemgetter` of one key gives the value, not a tuple)
         try:
-            covered = set(map(where.get, map(operator.itemgetter(*keys), single)))
-            covered.discard(None)
+            covered = {n for n in map(where.get, map(operator.itemgetter(*keys), single)) if n is not None}
+            single = []
         except (KeyError, TypeError):  # a location without one of the keys, a list among its values
-            fast = False
-    rest = [loc for loc in locations if not (type(loc) is dict and "next_line" not in loc and "blocks" not in loc)] \
-        if fast else locations
-    for loc in rest:
+            pass
+    for loc in itertools.chain(rest, single):
         _cover(covered, where, loc, keys)
-    return covered  # type: ignore[return-value]
+    return covered
 
 
-def _cover(covered: set[int | None], where: dict[tuple[Any, ...], int], own: Any, keys: tuple[str, ...]) -> None:
+def _cover(covered: set[int], where: dict[tuple[Any, ...], int], own: Any, keys: tuple[str, ...]) -> None:
     """Add to `covered` the paragraphs a slot's location `own` names (see `_covered`)."""
     nxt = own.get("next_line")
     for loc in (own, nxt) if isinstance(nxt, dict) else (own,):
