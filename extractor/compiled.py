@@ -13,10 +13,16 @@ read or write the cache only costs the time of building the object again.
 The folder is `$EXTRACTOR_CACHE_DIR`, else `$XDG_CACHE_HOME/vn-form-extractor`, else
 `~/.cache/vn-form-extractor`; `EXTRACTOR_CACHE_DIR=off` turns the cache off. It holds pickles, so it must be
 writable by its user only (it is created with mode 0700, as the user's other caches are).
+
+    regex_compile(pattern, flags)   `regex.compile`, from the entry ``regex`` when a process compiled it before
+
+A `regex` pattern pickles as the code its compiler made (`regex` rebuilds it from that code, with no parsing): the
+patterns a process compiles are kept, and read back by the next process instead of being compiled again.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -27,10 +33,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from extractor import __version__
 
 FORMAT = 1  # bump when the layout of what is stored changes in a way the code hashes would not show
 KEEP = 8  # entries kept per name (older ones are removed when a new one is stored)
+PATTERNS_NAME = "regex"
+KEEP_PATTERNS = 1024  # compiled patterns kept in that entry (the oldest go first)
 PACKAGE = Path(__file__).resolve().parent
 # the modules whose code decides what a compiled catalogue holds
 CODE = ("catalogue.py", "compiled.py", "yamlfile.py", "text/__init__.py", "text/normalize.py", "text/vocab.py")
@@ -139,3 +149,81 @@ def _prune(folder: Path, name: str) -> None:
     for _mtime, p in sorted(entries, reverse=True)[KEEP:]:
         with contextlib.suppress(OSError):
             p.unlink()
+
+
+# ── compiled `regex` patterns ───────────────────────────────────────────────────────────────────
+
+
+def regex_compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """`regex.compile(pattern, flags)`: the same compiled code, read from the cache when a process compiled this
+    pattern before (~0.01 ms instead of 0.2-2.5 ms: `regex` compiles in Python; ~30 ms of every start-up).
+
+    The pattern is kept under its text, its flags and `regex`'s default version (the key of the entry holds the
+    versions of `regex` and Python); new ones are stored when the process exits."""
+    key = (pattern, int(flags), int(regex.DEFAULT_VERSION))
+    found = _PATTERNS.get(key)
+    if found is not None:
+        return found
+    blob = _kept_patterns().get(key)
+    if blob is not None:
+        found = _unpickle_pattern(blob, pattern)
+    if found is None:
+        found = regex.compile(pattern, flags)
+        _keep_pattern(key, found)
+    _PATTERNS[key] = found
+    return found
+
+
+# this process's patterns by key; the cache entry's pickles by key (read once); whether the entry is to be stored
+_PATTERNS: dict[tuple[str, int, int], regex.Pattern[str]] = {}
+_KEPT_PATTERNS: dict[tuple[str, int, int], bytes] | None = None
+_NEW_PATTERNS: list[bool] = [False]
+
+
+def _unpickle_pattern(blob: bytes, pattern: str) -> regex.Pattern[str] | None:
+    """The pattern pickled in `blob`, or None when it cannot be read or is not `pattern`'s."""
+    try:
+        found = pickle.loads(blob)  # noqa: S301 - the user's own cache folder (mode 0700)
+    except Exception:  # noqa: BLE001 - truncated or from another build: compiled again
+        return None
+    return found if isinstance(found, regex.Pattern) and found.pattern == pattern else None
+
+
+def _kept_patterns() -> dict[tuple[str, int, int], bytes]:
+    """Key of a pattern -> the pickle of its compiled form: the cache entry, read once per process."""
+    global _KEPT_PATTERNS
+    if _KEPT_PATTERNS is None:
+        found = load(PATTERNS_NAME, _patterns_key())
+        _KEPT_PATTERNS = found if isinstance(found, dict) else {}
+    return _KEPT_PATTERNS
+
+
+def _keep_pattern(key: tuple[str, int, int], compiled: regex.Pattern[str]) -> None:
+    """Add a newly compiled pattern to the entry, which is stored at exit. A locale-dependent pattern is not
+    kept (its code depends on the locale of the process)."""
+    if compiled.flags & regex.LOCALE or cache_dir() is None:
+        return
+    kept = _kept_patterns()
+    try:
+        kept[key] = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - not picklable: compiled again next time
+        return
+    while len(kept) > KEEP_PATTERNS:
+        del kept[next(iter(kept))]
+    if not _NEW_PATTERNS[0]:
+        _NEW_PATTERNS[0] = True
+        atexit.register(_store_patterns)
+
+
+def _store_patterns() -> None:
+    """Store the entry with this process's new patterns (at exit: one write, whatever their number)."""
+    if _NEW_PATTERNS[0] and _KEPT_PATTERNS is not None:
+        store(PATTERNS_NAME, _patterns_key(), _KEPT_PATTERNS)
+        _NEW_PATTERNS[0] = False
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns_key() -> str:
+    """The key of the pattern entry: what a compiled pattern depends on besides its text and flags."""
+    return hashlib.sha256(f"{FORMAT}\0{sys.version}\0regex {regex.__version__}\0{pickle.HIGHEST_PROTOCOL}"
+                          .encode()).hexdigest()

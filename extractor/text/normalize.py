@@ -27,6 +27,8 @@ from typing import Any
 
 import regex
 
+from extractor.compiled import regex_compile
+
 __all__ = [
     "CHECKBOX_GLYPHS",
     "WHITESPACE",
@@ -60,12 +62,12 @@ _INVISIBLE_OR_GLYPH_RE = re.compile(_INVISIBLE_RE.pattern[:-1] + _GLYPHS_RE.patt
 
 #: Dotted leaders: a run of two or more dots, or any run containing an ellipsis character (one `…` already
 #: draws three dots); also runs of two or more underscores.
-_LEADER_RE = regex.compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
+_LEADER_RE = regex_compile(r"[.…‥⋯]*[…‥⋯][.…‥⋯]*|\.{2,}|_{2,}")
 
-_BLANK_RE = regex.compile(r"[\s.…‥⋯_]*")
+_BLANK_RE = regex_compile(r"[\s.…‥⋯_]*")
 
-_SYLLABLE_RE = regex.compile(r"[\p{L}\p{M}]+")
-_SPACE_RE = regex.compile(r"\s+")
+_SYLLABLE_RE = regex_compile(r"[\p{L}\p{M}]+")
+_SPACE_RE = regex_compile(r"\s+")
 #: Every character `str.isspace` or `\s` takes (Unicode White_Space, and U+001C-U+001F, which only `str.isspace`
 #: takes), and those of them the two disagree on.
 WHITESPACE = "".join(map(chr, (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
@@ -75,7 +77,7 @@ _SPLIT_ODD = re.compile("[" + re.escape(_ODD_SPACES) + "]" if _ODD_SPACES else "
 
 #: Item numbering at the start of a label, removed repeatedly ("1.", "1.2.", "2.2.2", "1)", "a)", "a.",
 #: "đ.", "I.", "IV.", bullets). Heading words ("MỤC 2.") are wording and stay.
-_NUMBERING_RE = regex.compile(
+_NUMBERING_RE = regex_compile(
     r"""^(?:
         \d{1,3}(?:\.\d{1,3})*[.)](?!\d)          # 1.   1.2.   10.1.   1)
       | \d{1,3}(?:\.\d{1,3})+(?=\s|$)            # 2.2.2
@@ -105,13 +107,13 @@ def _may_be_numbered(s: str) -> bool:
     return not c.isascii() or c.isdigit()
 
 
-_TRAILING_RE = regex.compile(r"[\s:?：？]+$")
+_TRAILING_RE = regex_compile(r"[\s:?：？]+$")
 _TRAILING = " :?：？"  # what `_TRAILING_RE` takes from a text whose only whitespace is spaces
 
 #: Kept by label keys (they change meaning in option texts such as "KT < 10 Mb"); all other punctuation
 #: and symbols become spaces.
 _KEPT_SYMBOLS = "%/<>≤≥"
-_PUNCT_RE = regex.compile(r"[[\p{P}\p{S}]--[" + regex.escape(_KEPT_SYMBOLS) + "]]+", regex.V1)
+_PUNCT_RE = regex_compile(r"[[\p{P}\p{S}]--[" + regex.escape(_KEPT_SYMBOLS) + "]]+", regex.V1)
 _KEPT_RE = re.compile("([" + re.escape(_KEPT_SYMBOLS) + "])")
 
 
@@ -152,10 +154,10 @@ def tone_key(text: str) -> str:
 _TONE = "[" + "".join(sorted(TONE_MARKS)) + "]"
 _NOT_TONE = r"[[\p{L}\p{M}]--" + _TONE + "]"
 #: Two runs of tone marks in one syllable (letters or other marks between them): `_move_tone` syllable by syllable.
-_TONES_APART_RE = regex.compile(_TONE + _NOT_TONE + "+" + _TONE, regex.V1)
+_TONES_APART_RE = regex_compile(_TONE + _NOT_TONE + "+" + _TONE, regex.V1)
 #: A syllable's run of tone marks and the rest of the syllable after it (the syllable's only run): swapping the
 #: two is what `_move_tone` does to it.
-_TONE_RUN_RE = regex.compile("(" + _TONE + "+)(" + _NOT_TONE + "+)", regex.V1)
+_TONE_RUN_RE = regex_compile("(" + _TONE + "+)(" + _NOT_TONE + "+)", regex.V1)
 
 
 @lru_cache(maxsize=65536)  # pure, and called on the same few thousand texts again and again
@@ -259,7 +261,7 @@ def _abbreviation_pattern(items: tuple[tuple[str, str], ...]
         return None, table, None
     spellings = sorted(table, key=lambda k: (-len(k), k))
     alternatives = "|".join(regex.escape(k) for k in spellings)
-    return (regex.compile(r"(?<![\p{L}\p{N}])(?:" + alternatives + r")(?![\p{L}\p{N}])"), table,
+    return (regex_compile(r"(?<![\p{L}\p{N}])(?:" + alternatives + r")(?![\p{L}\p{N}])"), table,
             re.compile("|".join(re.escape(k) for k in spellings)))
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import regex
 
+from extractor.compiled import regex_compile
 from extractor.text.normalize import fold, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
@@ -43,9 +44,9 @@ class Range:
     upper: Bound | None
 
 
-_NUMBER = regex.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = regex_compile(r"\d+(?:[.,]\d+)?")
 _WORD = r"[\p{L}%]+(?:/[\p{L}]+)?"  # a part of `_grammar` alone (compiled with it, at first need)
-_RUN = regex.compile(r"[\p{L}\p{N}]+")
+_RUN = regex_compile(r"[\p{L}\p{N}]+")
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,7 @@ def _cues() -> tuple[frozenset[str], tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _grammar() -> regex.Pattern[str]:
     """One pattern finding numbers, range words and signs, other words (`_rel_pattern`)."""
-    return regex.compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{_rel_pattern(_roles())})|(?P<word>{_WORD})")
+    return regex_compile(rf"(?P<num>{_NUMBER.pattern})|(?P<rel>{_rel_pattern(_roles())})|(?P<word>{_WORD})")
 
 
 def _rel_pattern(roles: Iterable[str]) -> str:

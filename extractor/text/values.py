@@ -40,6 +40,7 @@ from typing import Any
 
 import regex
 
+from extractor.compiled import regex_compile
 from extractor.text.normalize import WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
@@ -121,9 +122,9 @@ class _Lexicon:
 
 
 _NUM = r"\d+(?:(?:[.,]|\s(?=\d{3}(?!\d)))\d+)*"
-_NUM_RE = regex.compile(r"(?<![\p{L}\d])" + _NUM)
-_EDGE_RE = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
-_CONTENT_RE = regex.compile(r"[\p{L}\p{N}]")
+_NUM_RE = regex_compile(r"(?<![\p{L}\d])" + _NUM)
+_EDGE_RE = regex_compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_CONTENT_RE = regex_compile(r"[\p{L}\p{N}]")
 _ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -145,7 +146,7 @@ def _lexicon() -> _Lexicon:
     month = _alternation([_fkey(w) for w in voc.month_words])
     year = _alternation([_fkey(w) for w in voc.year_words])
     ratio = _alternation([_fkey(w) for w in voc.ratio_words])
-    date_re = regex.compile(
+    date_re = regex_compile(
         rf"(?:(?:{day})\s*)?(?<!\d)(\d{{1,2}})\s*(?:(?:{month})|[/.\-])\s*(\d{{1,2}})\s*"
         rf"(?:(?:{year})|[/.\-]|,)\s*(\d{{4}}|\d{{2}})(?!\d)"
         rf"|(?<!\d)(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?!\d)")
@@ -153,33 +154,39 @@ def _lexicon() -> _Lexicon:
         zero_words=frozenset(_fkey(w) for w in voc.zero_words),
         zero_signs=frozenset("".join(w.split()) for w in voc.zero_signs),
         polarity=polarity,
-        boolean_re=regex.compile(word % _alternation(list(polarity))),
+        boolean_re=regex_compile(word % _alternation(list(polarity))),
         date_re=date_re,
-        ratio_re=regex.compile(rf"(?<![\p{{L}}\d])({_NUM})\s*(?:/|:|{word % ratio})\s*({_NUM})"),
+        ratio_re=regex_compile(rf"(?<![\p{{L}}\d])({_NUM})\s*(?:/|:|{word % ratio})\s*({_NUM})"),
         unit_by_fold=dict(units.by_fold),
     )
+
+
+_SLASH_RE = regex_compile(r"\s*/\s*")
+_UNIT_SPLIT_RE = regex_compile(r"(/| )")
+_UNIT_WORDS_RE = regex_compile(r"/| ")
+_WHITE_RE = regex_compile(r"\s")
 
 
 @lru_cache(maxsize=4096)
 def _ukey(text: str) -> str:
     """Lookup key of a unit spelling: folded, spaces collapsed, none around ``/``."""
-    return regex.sub(r"\s*/\s*", "/", _fkey(text))
+    return _SLASH_RE.sub("/", _fkey(text))
 
 
 @lru_cache(maxsize=4096)
 def _unit_regex(key: str) -> str:
     """A unit key as a pattern: flexible spaces between words and around ``/``."""
-    pieces = regex.split(r"(/| )", key)
+    pieces = _UNIT_SPLIT_RE.split(key)
     return "".join(r"\s*/\s*" if p == "/" else r"\s+" if p == " " else regex.escape(p) for p in pieces)
 
 
-_PUNCT_ONLY_RE = regex.compile(r"[\p{P}]")
-_DIGIT_RE = regex.compile(r"\d")
-_NUMBER_SEP_RE = regex.compile(r"([.,\s])")
-_MINUS_RE = regex.compile(r"(?:^|\s)[-−]$")
-_BIT_RE = regex.compile(r"0*([01])")
-_INVISIBLE_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_HINT_EDGE_RE = regex.compile(r"^[\s.,;:()\[\]_\-–]+|[\s.,;:()\[\]_\-–]+$")
+_PUNCT_ONLY_RE = regex_compile(r"[\p{P}]")
+_DIGIT_RE = regex_compile(r"\d")
+_NUMBER_SEP_RE = regex_compile(r"([.,\s])")
+_MINUS_RE = regex_compile(r"(?:^|\s)[-−]$")
+_BIT_RE = regex_compile(r"0*([01])")
+_INVISIBLE_RE = regex_compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HINT_EDGE_RE = regex_compile(r"^[\s.,;:()\[\]_\-–]+|[\s.,;:()\[\]_\-–]+$")
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,7 +199,7 @@ class _UnitMatcher:
 
 
 #: What `_UnitMatcher.before` takes after the unit: `\s` (White_Space as `regex` knows it), ``)``, ``]``, ``:``.
-_CLOSING = "".join(c for c in WHITESPACE if regex.match(r"\s", c)) + ")]:"
+_CLOSING = "".join(c for c in WHITESPACE if _WHITE_RE.match(c)) + ")]:"
 
 
 def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
@@ -216,7 +223,7 @@ def _unit_tails(units: _UnitMatcher) -> tuple[tuple[int, frozenset[str]], ...] |
     """The last words of the unit keys (what follows a key's last space or ``/``, written as it is in the
     pattern: `_unit_regex`), by length, longest first: a match of ``units.before`` ends with one of them, then
     closing characters only. None when a key ends with a space or ``/`` (no last word: the search decides)."""
-    tails = {regex.split(r"/| ", key)[-1] for key in units.table}
+    tails = {_UNIT_WORDS_RE.split(key)[-1] for key in units.table}
     if "" in tails:
         return None
     return tuple((n, frozenset(t for t in tails if len(t) == n)) for n in sorted({len(t) for t in tails}, reverse=True))
@@ -240,8 +247,8 @@ def _unit_patterns(keys: tuple[str, ...]) -> tuple[regex.Pattern[str], regex.Pat
     """The unit patterns of `_units` for these unit keys (a hint already in the unit table gives the same keys:
     the patterns are compiled once, not once per hint)."""
     alts = "|".join(_unit_regex(k) for k in keys)
-    return (regex.compile(r"^[\s(\[/:]*(" + alts + r")(?![\p{L}\p{N}])"),
-            regex.compile(r"(?<![\p{L}\p{N}])(" + alts + r")[\s)\]:]*$"))
+    return (regex_compile(r"^[\s(\[/:]*(" + alts + r")(?![\p{L}\p{N}])"),
+            regex_compile(r"(?<![\p{L}\p{N}])(" + alts + r")[\s)\]:]*$"))
 
 
 def _take_unit(notes: _Notes, prefix: str, suffix: str, type_: str, unit_hint: str | None,
@@ -549,7 +556,7 @@ def _date(text: str) -> ParsedValue:
 
 
 _TEXT_EDGE = r"[\s.…‥⋯_:;,\-–—·•*]"
-_TEXT_EDGE_RE = regex.compile(rf"^{_TEXT_EDGE}+|{_TEXT_EDGE}+$")
+_TEXT_EDGE_RE = regex_compile(rf"^{_TEXT_EDGE}+|{_TEXT_EDGE}+$")
 
 
 def _text(text: str) -> str:
