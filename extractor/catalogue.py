@@ -57,6 +57,8 @@ def _keys(text: str) -> Keys:
 
 @dataclass
 class OptionSpec:
+    """One option of a choice field: its key, the texts printed for it and their keys."""
+
     key: Any
     texts: list[str]
     keys: list[Keys] = field(default_factory=list)
@@ -64,6 +66,8 @@ class OptionSpec:
 
 @dataclass
 class FieldSpec:
+    """A field of the catalogue: its type, unit, labels, forms, options and consistency relations."""
+
     id: str
     type: str
     unit: str | None = None
@@ -103,6 +107,8 @@ class TemplateSlot:
 
 @dataclass
 class FormSpec:
+    """A known blank form: its headings and slots, with the headings' keys."""
+
     id: str
     headings: list[str]
     slots: list[TemplateSlot]
@@ -117,6 +123,8 @@ class FormSpec:
 
 @dataclass
 class Catalogue:
+    """The fields and forms of `patterns/` (and an overlay), with what matching derives from them."""
+
     fields: dict[str, FieldSpec]
     forms: dict[str, FormSpec]
     units: tuple[str, ...]  # folded unit spellings, longest first (for splitting units off values)

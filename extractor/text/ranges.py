@@ -30,6 +30,8 @@ __all__ = ["Bound", "Range", "read_range", "same_bounds"]
 
 @dataclass(frozen=True)
 class Bound:
+    """One end of a range of amounts: its value and unit."""
+
     value: float
     unit: str | None  # canonical unit (patterns/units.yaml), None when none was written
 
@@ -40,6 +42,8 @@ class Bound:
 
 @dataclass(frozen=True)
 class Range:
+    """A range of amounts an option states: its lower and upper bounds (None: open on that side)."""
+
     lower: Bound | None
     upper: Bound | None
 

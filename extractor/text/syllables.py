@@ -44,6 +44,8 @@ def _hex_char(value: Any, where: str, path: Path) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Syllables:
+    """The Vietnamese syllable of ``patterns/syllables.yaml``: onsets, rimes, tones and the letters marks sit on."""
+
     onsets: tuple[str, ...]  # longest first
     rimes: frozenset[str]
     tones: dict[str, str]  # combining character -> tone name

@@ -112,6 +112,8 @@ def _fkey(text: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class _Lexicon:
+    """The vocabulary's words as the value readers use them: folded sets and compiled patterns."""
+
     zero_words: frozenset[str]
     zero_signs: frozenset[str]
     polarity: dict[str, bool]  # folded boolean word -> True/False
@@ -191,6 +193,8 @@ _HINT_EDGE_RE = regex_compile(r"^[\s.,;:()\[\]_\-–]+|[\s.,;:()\[\]_\-–]+$")
 
 @dataclass(frozen=True, eq=False)
 class _UnitMatcher:
+    """The unit patterns and table of `_units` for one unit hint."""
+
     after: regex.Pattern[str]  # a unit at the start of the text after the number
     before: regex.Pattern[str]  # a unit at the end of the text before the number
     table: dict[str, str]  # unit key -> canonical unit
