@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -241,3 +242,25 @@ def test_the_key_names_a_file_by_its_absolute_path(tmp_path: Path, monkeypatch: 
     other = tmp_path / "b.yaml"
     other.write_text("x: 1\n", encoding="utf-8")
     assert compiled.fingerprint([other]) != compiled.fingerprint([f])  # the same content elsewhere
+
+
+def test_the_stored_catalogue_holds_each_string_once(patterns: Path) -> None:
+    built = _load(patterns)
+    stored = catalogue_module._share_strings(copy.deepcopy(built), {}, set())
+    assert stored == built
+    ids = {t.field: id(t.field) for f in stored.forms.values() for t in f.slots}
+    assert all(id(t.field) == ids[t.field] for f in stored.forms.values() for t in f.slots)
+    assert all(id(spec.id) == ids[fid] for fid, spec in stored.fields.items() if fid in ids)
+    cached = _load(patterns)  # from the cache: equal, strings shared as stored
+    assert cached == built
+    assert len({id(t.form) for t in cached.forms["f000"].slots}) == 1
+
+
+def test_sharing_strings_keeps_every_value() -> None:
+    pool: dict[str, str] = {}
+    a, b = "x" * 3, "".join(["x", "xx"])
+    assert a is not b
+    obj = {"k": [a, (b, 1, None)], a: catalogue_module.Keys(b, a)}
+    out = catalogue_module._share_strings(obj, pool, set())
+    assert out is obj and out == {"k": ["xxx", ("xxx", 1, None)], "xxx": catalogue_module.Keys("xxx", "xxx")}
+    assert out["k"][0] is out["k"][1][0] is out["xxx"].tone is out["xxx"].folded
