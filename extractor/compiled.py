@@ -156,10 +156,13 @@ def _prune(folder: Path, name: str) -> None:
 
 def regex_compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     """`regex.compile(pattern, flags)`: the same compiled code, read from the cache when a process compiled this
-    pattern before (~0.01 ms instead of 0.2-2.5 ms: `regex` compiles in Python; ~30 ms of every start-up).
+    pattern before (~0.01 ms instead of 0.2-2.5 ms: `regex` compiles in Python; ~30 ms of CPU in a process's
+    imports and first return).
 
     The pattern is kept under its text, its flags and `regex`'s default version (the key of the entry holds the
-    versions of `regex` and Python); new ones are stored when the process exits."""
+    versions of `regex` and Python); new ones are stored when the process exits. For patterns made once (at
+    import, or behind a cache) whose text is the same in every process: words joined in a set's order would
+    give each process a pattern of its own to store."""
     key = (pattern, int(flags), int(regex.DEFAULT_VERSION))
     found = _PATTERNS.get(key)
     if found is not None:
@@ -170,6 +173,8 @@ def regex_compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     if found is None:
         found = regex.compile(pattern, flags)
         _keep_pattern(key, found)
+    if len(_PATTERNS) >= KEEP_PATTERNS:
+        _PATTERNS.clear()
     _PATTERNS[key] = found
     return found
 
