@@ -43,6 +43,7 @@ _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
 _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
 # the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
 _NOISE_DELETED = {ord(c): None for c in _NOISE_CHARS if _NOISE.fullmatch(c)}
+_NOISE_BYTES = bytes(sorted(k for k in _NOISE_DELETED if k < 128))  # its ASCII characters, for `bytes.translate`
 _KEPT_RUN = regex.compile(f"[^{_NOISE_CHARS}]+")
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
@@ -59,7 +60,10 @@ _SUB_LABEL_WORDS = 4  # words of a sub-label a separator brings in between two b
 @functools.lru_cache(maxsize=65536)
 def line_key(text: str) -> str:
     """The comparison key of one printed or typed line: folded, leaders/boxes/punctuation/spaces removed."""
-    return _masked(text).translate(_NOISE_DELETED)
+    masked = _masked(text)
+    if masked.isascii():  # (most folded lines) the same deletions as bytes, at half the cost of `str.translate`
+        return masked.encode("ascii").translate(None, _NOISE_BYTES).decode("ascii")
+    return masked.translate(_NOISE_DELETED)
 
 
 @functools.lru_cache(maxsize=64)
