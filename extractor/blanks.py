@@ -67,7 +67,20 @@ def _spaced_values(text: str) -> Iterator[regex.Match[str]]:
     patterns' own class): a text without one has none (one search instead of a try at every word)."""
     if "@" in text or "http" in text or "www." in text:
         return _SPACED_VALUE.finditer(text)
-    return _SPACED_NUMBER.finditer(text) if _DIGIT.search(text) is not None else iter(())
+    start = _first_value_start(text)
+    return _SPACED_NUMBER.finditer(text, start) if start >= 0 else iter(())
+
+
+def _first_value_start(text: str) -> int:
+    """Where a match of a pattern that begins `(?=[\\d(])` (`ANCHORED_VALUE`, `_SPACED_NUMBER`) can begin first in a
+    text whose values all hold a digit: its first digit, or a bracket before it (-1: no digit). The search starts
+    there: its look-behinds still see the text before it (a start position is not a slice), and the scan for the
+    first character is not done twice."""
+    digit = _DIGIT.search(text)
+    if digit is None:
+        return -1
+    paren = text.find("(", 0, digit.start())
+    return paren if paren >= 0 else digit.start()
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DIGIT = regex.compile(r"\d")
 _ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
@@ -310,8 +323,9 @@ def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
     spans = [(m.start(), m.end(), "leader") for m in LEADER.finditer(text) if not _is_ellipsis(text, m)] \
         if _may_lead(text) else []
     found: list[regex.Match[str]] = []
-    if _DIGIT.search(text):  # a number, a phone or a date: digits
-        found += [*ANCHORED_VALUE.finditer(text), *_after_anchor_word().finditer(text)]
+    start = _first_value_start(text)
+    if start >= 0:  # a number, a phone or a date: digits (an anchor word's number begins at a digit, `(?=\d)`)
+        found += [*ANCHORED_VALUE.finditer(text, start), *_after_anchor_word().finditer(text, _digit_at(text, start))]
     if ":" in text:  # an answer word after a colon
         found += _answer_words_after_colon(text, units)
     if (":" in text or ")" in text) and _may_zero_sign(text):  # a zero sign after a colon or a closing bracket
@@ -320,6 +334,14 @@ def _spans(text: str, units: Sequence[str] = ()) -> list[tuple[int, int, str]]:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), "value"))
     return sorted(spans)
+
+
+def _digit_at(text: str, start: int) -> int:
+    """The first digit at or after `_first_value_start`'s `start` (itself, unless it is a bracket)."""
+    if text[start] != "(":
+        return start
+    digit = _DIGIT.search(text, start)
+    return digit.start() if digit is not None else len(text)
 
 
 @functools.lru_cache(maxsize=1)
