@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ _NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
 # the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
 _NOISE_DELETED = {ord(c): None for c in _NOISE_CHARS if _NOISE.fullmatch(c)}
 _NOISE_BYTES = bytes(sorted(k for k in _NOISE_DELETED if k < 128))  # its ASCII characters, for `bytes.translate`
-_KEPT_RUN = regex.compile(f"[^{_NOISE_CHARS}]+")
+_KEPT_RUN = re.compile(f"[^{_NOISE_CHARS}]+")  # (a literal class: `re` runs it at 60% of `regex`'s cost)
 _TRIM = " \t\u00a0:;,.…_-"
 _LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
 _NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
