@@ -81,6 +81,8 @@ def _first_value_start(text: str) -> int:
         return -1
     paren = text.find("(", 0, digit.start())
     return paren if paren >= 0 else digit.start()
+
+
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DIGIT = regex.compile(r"\d")
 _ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
