@@ -4,10 +4,14 @@ rapidfuzz's `token_set_ratio(a, b)` compares the two difference strings of a pai
 not in `b`, and of `b` not in `a`, each sorted and joined by single spaces. Building them pair by pair in
 Python costs more than rapidfuzz's own call. Here each text's distinct sorted words are laid out once as a row
 of bytes (`Rows`: every word followed by a space; one byte per character of the targets' `Alphabet`); a pair's
-string is its text's row with the bytes of the common words dropped: all pairs' rows at once (a gather, a
-scatter of the dropped words, one compaction), cut apart at a separator byte. Each string is the difference
-string plus one space, on both sides of a pair: the longest common subsequence is one more than that of the
-difference strings (both end with the same character). One `cpdist` call scores every pair, elementwise.
+string is its text's row with the bytes of the common words overwritten by a filler byte: all pairs' rows at once
+(a gather, a scatter of the dropped words), each row a bytes object without its trailing padding (numpy's `S`
+view). The fillers are not removed: the left texts' filler is the padding byte, the targets' another one, and
+neither occurs in the other side's rows, so no common subsequence holds one and the longest common subsequence is
+that of the strings without them (removing them, a compaction of every padded row, cost ~25 ms over the 20
+reworded returns against ~3 ms more in rapidfuzz for the longer strings). Each string is the difference string
+plus one space, on both sides of a pair: the longest common subsequence is one more than that of the difference
+strings (both end with the same character, fillers aside). One `cpdist` call scores every pair, elementwise.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-# bytes of a row: padding and dropped words, the end of a pair's string, a character no target holds, the rest
-DROPPED, SEPARATOR, OTHER, FIRST = 0, 1, 2, 3
-_SEPARATOR = bytes([SEPARATOR])
+# bytes of a row: padding (and the left texts' dropped words), the targets' dropped words, a character no target
+# holds, the rest
+DROPPED, FILLER, OTHER, FIRST = 0, 1, 2, 3
 
 
 class Alphabet:
@@ -48,11 +52,11 @@ class Alphabet:
 
 class Rows:
     """Texts' distinct sorted words (`sets`: joined by single spaces) as rows of bytes: each word followed by a
-    space, then DROPPED up to the last column, kept for the SEPARATOR."""
+    space, then DROPPED up to the last column."""
 
     def __init__(self, sets: Sequence[str], words: Sequence[tuple[str, ...]], alphabet: Alphabet) -> None:
         """`words`: each text's distinct sorted words (`sets` joins them)."""
-        self.width = max(map(len, sets), default=0) + 2
+        self.width = max(map(len, sets), default=0) + 1  # (with the last word's space)
         codes = np.array([s + " " if s else "" for s in sets], dtype=f"<U{self.width}")
         self.bytes = alphabet.encode(codes.view(np.uint32).reshape(len(sets), self.width))
         flat = list(itertools.chain.from_iterable(words))
@@ -64,17 +68,17 @@ class Rows:
         before = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.intp)  # characters before each word
         self.starts = before[:-1] - np.repeat(before[self.first], counts)  # each word's offset in its row
 
-    def differences(self, rows: np.ndarray, pairs: np.ndarray, places: np.ndarray) -> list[bytes]:
-        """For each pair p, the words of text `rows[p]` but those at the positions `places[e]` of the entries
-        e with `pairs[e] == p`, each word followed by a space."""
+    def differences(self, rows: np.ndarray, pairs: np.ndarray, places: np.ndarray, filler: int) -> list[bytes]:
+        """For each pair p, the row of text `rows[p]` with `filler` in place of the words at the positions
+        `places[e]` of the entries e with `pairs[e] == p` (each word followed by a space), up to its last byte
+        that is not DROPPED."""
         out = self.bytes.take(rows, axis=0)
         word = self.first[rows[pairs]] + places
         lengths = self.lengths[word]
         ends = np.cumsum(lengths)
         out.reshape(-1)[np.repeat(pairs * self.width + self.starts[word] - (ends - lengths), lengths)
-                        + np.arange(ends[-1] if len(ends) else 0)] = DROPPED
-        out[:, -1] = SEPARATOR
-        return out[out != DROPPED].tobytes().split(_SEPARATOR)[:-1]
+                        + np.arange(ends[-1] if len(ends) else 0)] = filler
+        return out.view(f"S{self.width}").ravel().tolist()  # (an `S` item drops its trailing zero bytes)
 
 
 def difference_distances(left: Rows, right: Rows, rows: np.ndarray, cols: np.ndarray, pairs: np.ndarray,
@@ -84,6 +88,7 @@ def difference_distances(left: Rows, right: Rows, rows: np.ndarray, cols: np.nda
     (rows of one alphabet), for each pair p. Their common words are given one by one: pair `pairs[e]` holds the
     word at position `left_places[e]` on the left and `right_places[e]` on the right; each side keeps a word at
     least. `difference_lengths[p]`: the two difference strings' summed length."""
-    lcs = process.cpdist(left.differences(rows, pairs, left_places), right.differences(cols, pairs, right_places),
+    lcs = process.cpdist(left.differences(rows, pairs, left_places, DROPPED),
+                         right.differences(cols, pairs, right_places, FILLER),
                          scorer=LCSseq.similarity, workers=1).astype(np.int64) - 1  # (the trailing spaces)
     return difference_lengths - 2 * lcs

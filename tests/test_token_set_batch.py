@@ -70,6 +70,30 @@ def test_difference_distances_equal_indel_of_the_difference_strings(pairs: list[
     assert got.tolist() == expected
 
 
+def test_difference_rows_hold_the_difference_strings_but_for_fillers() -> None:
+    """`Rows.differences` leaves each dropped word in place as filler bytes (none past the last kept byte on the
+    left, where the filler is the padding byte): with the fillers taken out, the difference string and a space;
+    the left and the right fillers never match, so the LCS is that of the strings without them."""
+    sets_a = ["a b c", "a b c", "b c", "c x"]
+    sets_b = ["a c", "c", "b c", "c x y"]
+    words_a = [tuple(s.split(" ")) for s in sets_a]
+    words_b = [tuple(s.split(" ")) for s in sets_b]
+    alphabet = token_set.Alphabet(sets_b)
+    left, right = token_set.Rows(sets_a, words_a, alphabet), token_set.Rows(sets_b, words_b, alphabet)
+    rows = cols = np.arange(4, dtype=np.intp)
+    # common words per pair (pair, place on the left, on the right): a & c; c (last on both sides); b & c; c & x
+    pairs, places_a, places_b = np.array([[0, 0, 0], [0, 2, 1], [1, 2, 0], [2, 0, 0], [2, 1, 1], [3, 0, 0],
+                                          [3, 1, 1]], dtype=np.intp).T
+    got_a = left.differences(rows, pairs, places_a, token_set.DROPPED)
+    got_b = right.differences(cols, pairs, places_b, token_set.FILLER)
+    code = dict(zip(map(chr, alphabet.codes.tolist()), range(token_set.FIRST, 256), strict=False))
+    assert [s.replace(b"\0", b"") for s in got_a] == [bytes([code["b"], code[" "]]), bytes([code["a"], code[" "],
+                                                      code["b"], code[" "]]), b"", b""]
+    assert got_a[0][0] == token_set.DROPPED and got_a[1][-1] == code[" "]  # (a trailing dropped word is cut off)
+    assert [s.replace(b"\1", b"") for s in got_b] == [b"", b"", b"", bytes([code["y"], code[" "]])]
+    assert got_b[0] == bytes([token_set.FILLER] * 4)  # (the right fillers are kept to the end)
+
+
 def test_a_character_no_target_holds_matches_nothing() -> None:
     qb = ["ab x", "ba x", "a b x", "số x"]
     qa = ["ßa x", "aß x", "ß ab x", "sß x", "ßß ßa x", "a ß x"]
