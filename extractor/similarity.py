@@ -84,8 +84,9 @@ def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
 
 @functools.lru_cache(maxsize=MAX_TEXTS)
 def _words(text: str) -> tuple[str, ...]:
-    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for "")."""
-    return tuple(sorted(set(text.split(" ")))) if text else ()
+    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for ""): its `_sorted_tokens` (mostly
+    remembered already: the (ratio + token_sort) scores come first) without repeats."""
+    return tuple(dict.fromkeys(_sorted_tokens(text).split(" "))) if text else ()
 
 
 def _sizes(words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
@@ -373,17 +374,30 @@ class _PairScores:
 _PAIRS = [_PairScores(weight) for _attr, weight in ATTRS]
 
 
-def _least(full: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """`shape` matrix: for each (row id, column id), the least of `full` over the rows and columns holding them
-    (every id of `shape` is held: `rows`, `cols` map `full`'s rows and columns onto ids)."""
+Runs = tuple[np.ndarray | None, np.ndarray | None]
+
+
+def _runs(ids: np.ndarray, count: int) -> Runs:
+    """How `_least` gathers `ids` (ids 0 .. count - 1, each held once at least): the order sorting them (None when
+    they are 0, 1, 2, … already) and, where some id is held twice, the start of each id's run in that order."""
+    if len(ids) == count and (ids[:-1] < ids[1:]).all():
+        return None, None
+    order = np.argsort(ids, kind="stable")
+    if len(ids) == count:
+        return order, None
+    return order, np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+
+
+def _least(full: np.ndarray, rows: Runs, cols: Runs) -> np.ndarray:
+    """The matrix of ids: for each (row id, column id), the least of `full` over the rows and columns holding them
+    (`rows`, `cols`: `_runs` of the ids of `full`'s rows and columns); `full` itself when each id is held once and
+    in order."""
     out = full
-    for axis, ids in ((0, rows), (1, cols)):
-        if len(ids) != shape[axis]:  # some id held twice
-            order = np.argsort(ids, kind="stable")
-            starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
-            out = np.minimum.reduceat(np.take(out, order, axis=axis), starts, axis=axis)
-        else:
-            out = np.take(out, np.argsort(ids), axis=axis)
+    for axis, (order, starts) in enumerate((rows, cols)):
+        if order is not None:
+            out = np.take(out, order, axis=axis)
+            if starts is not None:
+                out = np.minimum.reduceat(out, starts, axis=axis)
     return out
 
 
@@ -407,6 +421,7 @@ class SimTable:
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
         self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
+        self._column_runs: list[Runs] | None = None  # (`column_runs`)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
         """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind.
@@ -433,12 +448,19 @@ class SimTable:
                 if m.size <= SMALL_TOKEN_SET:  # (the same scores: every pair's own, exact)
                     scores = process.cdist(qa, self.targets[n], scorer=fuzz.token_set_ratio, workers=1)
                 else:
-                    floor = _least(out, ia, self.inverse[n], m.shape)
+                    floor = _least(out, _runs(ia, len(qa)), self.column_runs(n))
                     scores = _token_set(qa, self.targets[n], self.token_sets()[n], floor)
                 weighted = scores / 100.0 * SUBSET_WEIGHT
                 np.maximum(out, grid(weighted, ia, self.inverse[n]), out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
+
+    def column_runs(self, n: int) -> Runs:
+        """`_runs` of key kind n's `inverse` (made once)."""
+        runs = self._column_runs
+        if runs is None:
+            runs = self._column_runs = [_runs(ids, len(qb)) for ids, qb in zip(self.inverse, self.targets, strict=True)]
+        return runs[n]
 
     def columns(self) -> list[np.ndarray]:
         """Each key kind's targets' columns in `_PAIRS` (registered at the first text scored)."""
@@ -467,6 +489,7 @@ class SimTable:
         state["_token_sets"] = None  # made again when needed
         state["_narrow_targets"] = None  # (stand-ins are the process's own)
         state["_columns"] = None
+        state["_column_runs"] = None
         keys = list(self.rows)
         state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
         return state
@@ -474,6 +497,7 @@ class SimTable:
     def __setstate__(self, state: dict[str, object]) -> None:
         keys, matrix = state.pop("rows")  # type: ignore[misc]
         self.__dict__.update(state)
+        self.__dict__.setdefault("_column_runs", None)
         self.rows = dict(zip(keys, matrix, strict=True)) if keys else {}
 
     def matrix(self, a: Sequence[Keys]) -> np.ndarray:
