@@ -33,7 +33,7 @@ from rapidfuzz.distance import Indel
 
 from extractor.catalogue import Keys
 from extractor.narrow import narrowed
-from extractor.token_set import Alphabet, Rows, difference_distances
+from extractor.token_set import Rows, difference_distances, encoded
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
@@ -118,8 +118,8 @@ class _TokenSetTargets:
       score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
       same rounded operations: monotone), the bound is returned instead; the other pairs' difference strings
       are made all at once and their Indel distances come from one rapidfuzz call (`token_set.py`), then
-      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when the targets hold more
-      characters than a byte can tell apart: rapidfuzz's `token_set_ratio` itself, text by text)."""
+      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when a text's narrowed
+      codes do not fit a byte, `token_set.encoded`: rapidfuzz's `token_set_ratio` itself, text by text)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.words = words = [_words(t) for t in texts]
@@ -138,8 +138,8 @@ class _TokenSetTargets:
         self.holders = target_of[by_word]  # word by word
         self.places = place_of[by_word]  # the word's position among its holder's words
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
-        self._alphabet: Alphabet | None = None  # made at the first pair needing a distance
-        self._rows: Rows | None = None
+        self._rows: Rows | None = None  # made at the first pair needing a distance
+        self._unencoded = False  # (True: the targets have no `encoded` form)
         self._narrow_sets: list[str] | None = None  # `sets` narrowed (made at the first text scored)
 
     def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -183,7 +183,8 @@ class _TokenSetTargets:
         lengths = np.array([len(t) for t in sets], dtype=np.int64)
         if self._narrow_sets is None:
             self._narrow_sets = narrowed(self.sets)
-        dist = process.cdist(narrowed(sets), self._narrow_sets, scorer=Indel.distance, workers=1)
+        narrow = narrowed(sets)
+        dist = process.cdist(narrow, self._narrow_sets, scorer=Indel.distance, workers=1)
         # no common word: the difference strings are the sets themselves (exact); a text or target without a
         # word scores 0
         out = _norm(dist, lengths[:, None] + self.lengths[None, :]).astype(np.float32)
@@ -217,11 +218,14 @@ class _TokenSetTargets:
         if not len(pairs):
             return out
         rows, cols = rows[pairs], cols[pairs]
-        if self._alphabet is None:
-            self._alphabet = Alphabet(self.sets)
-            self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
-        if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
-            for i in np.flatnonzero(np.bincount(rows, minlength=len(texts))):  # on the distinct sorted words
+        if self._rows is None and not self._unencoded:
+            targets = encoded(self._narrow_sets)
+            self._unencoded = targets is None
+            self._rows = None if targets is None else Rows(targets, self.words)
+        needed = np.flatnonzero(np.bincount(rows, minlength=len(texts)))  # the texts with a pair needing one
+        left = None if self._rows is None else encoded([narrow[i] for i in needed])
+        if self._rows is None or left is None:  # (codes past a byte: rapidfuzz's own call, text by text)
+            for i in needed:  # on the distinct sorted words
                 js = cols[rows == i]
                 out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
             return out
@@ -229,8 +233,7 @@ class _TokenSetTargets:
         pair[cells[pairs]] = np.arange(len(pairs))
         p = pair[entry_cell]
         found = p >= 0
-        needed = np.flatnonzero(np.bincount(rows, minlength=len(texts)))  # the texts with a pair needing one
-        dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
+        dist = difference_distances(Rows(left, [words[i] for i in needed]),
                                     self._rows, np.searchsorted(needed, rows), cols, p[found],
                                     places_a[found], places_b[found], ab_len[pairs] + ba_len[pairs])
         exact = _norm(dist, sect_ab_len[pairs] + sect_ba_len[pairs])
