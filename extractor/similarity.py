@@ -322,9 +322,11 @@ class _PairScores:
         self._grow(0, len(self.columns))
         return np.array(cols, dtype=np.intp)
 
-    def _row_ids(self, texts: list[str]) -> np.ndarray:
+    def _row_ids(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """The rows of `texts`, and the first row given out by this call (rows from it on hold NaN only)."""
         rows = self.rows
         new = [t for t in texts if t not in rows]
+        start = len(rows)
         if new:
             if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
                 rows.clear()
@@ -334,13 +336,18 @@ class _PairScores:
             for t in new:
                 rows[t] = len(rows)
             self.values[start:len(rows)] = np.nan
-        return np.array([rows[t] for t in texts], dtype=np.intp)
+        return np.array([rows[t] for t in texts], dtype=np.intp), start
 
     def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None,
                narrow: tuple[list[str], list[str] | None]) -> np.ndarray:
         """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight, narrow)`, `cols` being qb's
         columns."""
-        rows = self._row_ids(qa)
+        rows, start = self._row_ids(qa)
+        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
+        if len(rows) and rows.min() >= start:  # (texts new to every table: the usual case at first sight)
+            out = _sort_scores(qa, qb, qb_sorted, self.weight, narrow)
+            flat[(rows[:, None] * self.values.shape[1] + cols).ravel()] = out.ravel()
+            return out
         out = grid(self.values, rows, cols)
         missing = np.isnan(out)
         count = missing.sum(axis=1)
@@ -355,7 +362,6 @@ class _PairScores:
             size, raw = packed.shape[1], packed.tobytes()
             for k, i in enumerate(partly.tolist()):
                 groups.setdefault(raw[k * size:(k + 1) * size], []).append(i)
-        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
         for key, idx in groups.items():
             if not key:  # every target (a text new to all of them: the usual case)
                 js, sub = cols, (qb, qb_sorted, narrow)
