@@ -158,16 +158,18 @@ class _TokenSetTargets:
             none = np.zeros(0, dtype=np.intp)
             return none, none, none, (none, none, none)
         texts, places, ids = texts[found], places[found], ids[found]
-        sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
+        # each found word's holders, one cell per (text, holder) (`take`: ~5 M instructions fewer than fancy
+        # indexing over the 20 reworded returns, for these gathers)
+        sizes = self.starts.take(ids + 1) - self.starts.take(ids)
         first = np.cumsum(sizes) - sizes
-        at = np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])
-        cells = np.repeat(texts * width, sizes) + self.holders[at]
+        at = np.repeat(self.starts.take(ids) - first, sizes) + np.arange(first[-1] + sizes[-1])
+        cells = np.repeat(texts * width, sizes) + self.holders.take(at)
         count = np.bincount(cells, minlength=len(words) * width)
         summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
                              minlength=len(words) * width)
         shared = np.flatnonzero(count)
-        return (shared, count[shared], summed[shared].astype(np.int64),
-                (cells, np.repeat(places, sizes), self.places[at]))
+        return (shared, count.take(shared), summed.take(shared).astype(np.int64),
+                (cells, np.repeat(places, sizes), self.places.take(at)))
 
     def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
         """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
@@ -196,15 +198,15 @@ class _TokenSetTargets:
         if not len(cells):
             return out
         rows, cols = np.divmod(cells, out.shape[1])
-        ab_count = count[rows] - common
-        ba_count = self.count[cols] - common
-        ab_len = np.where(ab_count > 0, letters[rows] - common_len + ab_count - 1, 0)
-        ba_len = np.where(ba_count > 0, self.letters[cols] - common_len + ba_count - 1, 0)
+        ab_count = count.take(rows) - common
+        ba_count = self.count.take(cols) - common
+        ab_len = np.where(ab_count > 0, letters.take(rows) - common_len + ab_count - 1, 0)
+        ba_len = np.where(ba_count > 0, self.letters.take(cols) - common_len + ba_count - 1, 0)
         sect_len = common_len + common - 1
         sect_ab_len = sect_len + 1 + ab_len
         sect_ba_len = sect_len + 1 + ba_len
         # the difference strings are subsequences of the sets: their LCS is at most the sets' (an upper bound)
-        lcs = np.minimum((lengths[rows] + self.lengths[cols] - dist.reshape(-1)[cells]) // 2,
+        lcs = np.minimum((lengths.take(rows) + self.lengths.take(cols) - dist.take(cells)) // 2,
                          np.minimum(ab_len, ba_len))
         result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)
         lengths_only = np.maximum(_norm(1 + ab_len, sect_len + sect_ab_len), _norm(1 + ba_len, sect_len + sect_ba_len))
