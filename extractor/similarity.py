@@ -68,6 +68,11 @@ def grid(m: np.ndarray, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | 
     return m.take(rows, axis=0).take(cols, axis=1)
 
 
+def _spread(m: np.ndarray, rows: np.ndarray | None, cols: np.ndarray) -> np.ndarray:
+    """`grid(m, rows, cols)`; `rows` None: every row of `m` in order (one `take` fewer)."""
+    return m.take(cols, axis=1) if rows is None else grid(m, rows, cols)
+
+
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
                 qb_sorted_narrow: list[str] | None = None, qa_sorted_narrow: list[str] | None = None) -> np.ndarray:
     """`cdist(qa, qb, scorer=fuzz.token_sort_ratio)`, given qb's `_sorted_tokens` (None when not all
@@ -451,18 +456,18 @@ class SimTable:
             else:
                 m = _PAIRS[n].scores(qa, self.targets[n], self.columns()[n], self.targets_sorted[n],
                                      self.narrow()[n])
-            kinds.append((qa, ia, m))
-        out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
+            kinds.append((qa, None if len(qa) == len(keys) else ia, m))  # (None: the keys' texts, in order)
+        out = np.maximum.reduce([_spread(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
             for n in reversed(range(len(ATTRS))):  # (folded first: its token-set scores are mostly the higher, so
                 qa, ia, m = kinds[n]  # the tone kind's floor rules out more pairs)
                 if m.size <= SMALL_TOKEN_SET:  # (the same scores: every pair's own, exact)
                     scores = process.cdist(qa, self.targets[n], scorer=fuzz.token_set_ratio, workers=1)
                 else:
-                    floor = _least(out, _runs(ia, len(qa)), self.column_runs(n))
+                    floor = _least(out, (None, None) if ia is None else _runs(ia, len(qa)), self.column_runs(n))
                     scores = _token_set(qa, self.targets[n], self.token_sets()[n], floor)
                 weighted = scores / 100.0 * SUBSET_WEIGHT
-                np.maximum(out, grid(weighted, ia, self.inverse[n]), out=out)
+                np.maximum(out, _spread(weighted, ia, self.inverse[n]), out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
 

@@ -51,3 +51,27 @@ def test_words_are_the_sorted_distinct_words(words: list[str]) -> None:
     text = " ".join(words)
     similarity._words.cache_clear()
     assert similarity._words(text) == (tuple(sorted(set(text.split(" ")))) if text else ())
+
+
+def test_spread_of_rows_in_order_is_the_grid() -> None:
+    m = np.arange(12, dtype=np.float32).reshape(3, 4)
+    cols = np.array([3, 0, 0, 2, 1], dtype=np.intp)
+    assert np.array_equal(similarity._spread(m, None, cols), similarity.grid(m, np.arange(3), cols))
+    rows = np.array([2, 0, 2], dtype=np.intp)
+    assert np.array_equal(similarity._spread(m, rows, cols), similarity.grid(m, rows, cols))
+
+
+def test_keys_sharing_a_folded_text_and_keys_in_order_score_as_each_pair() -> None:
+    """A batch whose folded texts repeat (rows gathered) and one whose texts are all distinct (rows in order):
+    each row the one its key alone gets."""
+    from extractor.catalogue import Keys
+
+    b = [Keys.of(t) for t in ("số máy tính", "sổ tay", "tính số", "máy chủ số", "sở hữu")]
+    a = [Keys.of(t) for t in ("so may tinh", "số máy tính", "sổ máy tính", "sở máy tính", "tay sổ", "chủ máy")]
+    assert len({k.folded for k in a}) < len(a)
+    for subset in (False, True):
+        table = similarity.SimTable([(k.tone, k.folded) for k in b], subset)
+        together = table.matrix(a)
+        for k, row in zip(a, together, strict=True):
+            alone = similarity.SimTable([(k.tone, k.folded) for k in b], subset).matrix([k])
+            assert np.array_equal(alone[0], row)
