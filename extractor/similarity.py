@@ -33,7 +33,7 @@ from rapidfuzz.distance import Indel
 
 from extractor.catalogue import Keys
 from extractor.narrow import narrowed
-from extractor.token_set import Alphabet, Rows, difference_distances
+from extractor.token_set import Rows, difference_distances, encoded
 
 SUBSET_WEIGHT = 0.8
 ATTRS = (("tone", 1.0), ("folded", 0.98))
@@ -68,6 +68,11 @@ def grid(m: np.ndarray, rows: Sequence[int] | np.ndarray, cols: Sequence[int] | 
     return m.take(rows, axis=0).take(cols, axis=1)
 
 
+def _spread(m: np.ndarray, rows: np.ndarray | None, cols: np.ndarray) -> np.ndarray:
+    """`grid(m, rows, cols)`; `rows` None: every row of `m` in order (one `take` fewer)."""
+    return m.take(cols, axis=1) if rows is None else grid(m, rows, cols)
+
+
 def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
                 qb_sorted_narrow: list[str] | None = None, qa_sorted_narrow: list[str] | None = None) -> np.ndarray:
     """`cdist(qa, qb, scorer=fuzz.token_sort_ratio)`, given qb's `_sorted_tokens` (None when not all
@@ -84,8 +89,9 @@ def _token_sort(qa: list[str], qb: list[str], qb_sorted: list[str] | None,
 
 @functools.lru_cache(maxsize=MAX_TEXTS)
 def _words(text: str) -> tuple[str, ...]:
-    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for "")."""
-    return tuple(sorted(set(text.split(" ")))) if text else ()
+    """`text`'s distinct words in sorted order (a plain-spaced `text`; none for ""): its `_sorted_tokens` (mostly
+    remembered already: the (ratio + token_sort) scores come first) without repeats."""
+    return tuple(dict.fromkeys(_sorted_tokens(text).split(" "))) if text else ()
 
 
 def _sizes(words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
@@ -117,8 +123,8 @@ class _TokenSetTargets:
       score up to the bound cannot matter (`max(floor, score / 100 * SUBSET_WEIGHT)` in float32, the
       same rounded operations: monotone), the bound is returned instead; the other pairs' difference strings
       are made all at once and their Indel distances come from one rapidfuzz call (`token_set.py`), then
-      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when the targets hold more
-      characters than a byte can tell apart: rapidfuzz's `token_set_ratio` itself, text by text)."""
+      rapidfuzz's own normalisation: `result` in float64 as `_norm`, the max, float32 (when a text's narrowed
+      codes do not fit a byte, `token_set.encoded`: rapidfuzz's `token_set_ratio` itself, text by text)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.words = words = [_words(t) for t in texts]
@@ -137,8 +143,8 @@ class _TokenSetTargets:
         self.holders = target_of[by_word]  # word by word
         self.places = place_of[by_word]  # the word's position among its holder's words
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=len(ids)))]).astype(np.intp)
-        self._alphabet: Alphabet | None = None  # made at the first pair needing a distance
-        self._rows: Rows | None = None
+        self._rows: Rows | None = None  # made at the first pair needing a distance
+        self._unencoded = False  # (True: the targets have no `encoded` form)
         self._narrow_sets: list[str] | None = None  # `sets` narrowed (made at the first text scored)
 
     def _common(self, words: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -157,16 +163,18 @@ class _TokenSetTargets:
             none = np.zeros(0, dtype=np.intp)
             return none, none, none, (none, none, none)
         texts, places, ids = texts[found], places[found], ids[found]
-        sizes = self.starts[ids + 1] - self.starts[ids]  # each found word's holders, one cell per (text, holder)
+        # each found word's holders, one cell per (text, holder) (`take`: ~5 M instructions fewer than fancy
+        # indexing over the 20 reworded returns, for these gathers)
+        sizes = self.starts.take(ids + 1) - self.starts.take(ids)
         first = np.cumsum(sizes) - sizes
-        at = np.repeat(self.starts[ids] - first, sizes) + np.arange(first[-1] + sizes[-1])
-        cells = np.repeat(texts * width, sizes) + self.holders[at]
+        at = np.repeat(self.starts.take(ids) - first, sizes) + np.arange(first[-1] + sizes[-1])
+        cells = np.repeat(texts * width, sizes) + self.holders.take(at)
         count = np.bincount(cells, minlength=len(words) * width)
         summed = np.bincount(cells, weights=np.repeat(self.word_lengths[ids], sizes).astype(np.float64),
                              minlength=len(words) * width)
         shared = np.flatnonzero(count)
-        return (shared, count[shared], summed[shared].astype(np.int64),
-                (cells, np.repeat(places, sizes), self.places[at]))
+        return (shared, count.take(shared), summed.take(shared).astype(np.int64),
+                (cells, np.repeat(places, sizes), self.places.take(at)))
 
     def scores(self, texts: Sequence[str], floor: np.ndarray | None = None) -> np.ndarray:
         """(len(texts), len(targets)) float32 matrix: `cdist(texts, targets, scorer=fuzz.token_set_ratio)`;
@@ -182,7 +190,8 @@ class _TokenSetTargets:
         lengths = np.array([len(t) for t in sets], dtype=np.int64)
         if self._narrow_sets is None:
             self._narrow_sets = narrowed(self.sets)
-        dist = process.cdist(narrowed(sets), self._narrow_sets, scorer=Indel.distance, workers=1)
+        narrow = narrowed(sets)
+        dist = process.cdist(narrow, self._narrow_sets, scorer=Indel.distance, workers=1)
         # no common word: the difference strings are the sets themselves (exact); a text or target without a
         # word scores 0
         out = _norm(dist, lengths[:, None] + self.lengths[None, :]).astype(np.float32)
@@ -194,15 +203,15 @@ class _TokenSetTargets:
         if not len(cells):
             return out
         rows, cols = np.divmod(cells, out.shape[1])
-        ab_count = count[rows] - common
-        ba_count = self.count[cols] - common
-        ab_len = np.where(ab_count > 0, letters[rows] - common_len + ab_count - 1, 0)
-        ba_len = np.where(ba_count > 0, self.letters[cols] - common_len + ba_count - 1, 0)
+        ab_count = count.take(rows) - common
+        ba_count = self.count.take(cols) - common
+        ab_len = np.where(ab_count > 0, letters.take(rows) - common_len + ab_count - 1, 0)
+        ba_len = np.where(ba_count > 0, self.letters.take(cols) - common_len + ba_count - 1, 0)
         sect_len = common_len + common - 1
         sect_ab_len = sect_len + 1 + ab_len
         sect_ba_len = sect_len + 1 + ba_len
         # the difference strings are subsequences of the sets: their LCS is at most the sets' (an upper bound)
-        lcs = np.minimum((lengths[rows] + self.lengths[cols] - dist.reshape(-1)[cells]) // 2,
+        lcs = np.minimum((lengths.take(rows) + self.lengths.take(cols) - dist.take(cells)) // 2,
                          np.minimum(ab_len, ba_len))
         result = _norm(ab_len + ba_len - 2 * lcs, sect_ab_len + sect_ba_len)
         lengths_only = np.maximum(_norm(1 + ab_len, sect_len + sect_ab_len), _norm(1 + ba_len, sect_len + sect_ba_len))
@@ -216,11 +225,14 @@ class _TokenSetTargets:
         if not len(pairs):
             return out
         rows, cols = rows[pairs], cols[pairs]
-        if self._alphabet is None:
-            self._alphabet = Alphabet(self.sets)
-            self._rows = Rows(self.sets, self.words, self._alphabet) if self._alphabet.fits else None
-        if self._rows is None:  # (more than 253 characters: rapidfuzz's own call, text by text)
-            for i in np.flatnonzero(np.bincount(rows, minlength=len(texts))):  # on the distinct sorted words
+        if self._rows is None and not self._unencoded:
+            targets = encoded(self._narrow_sets)
+            self._unencoded = targets is None
+            self._rows = None if targets is None else Rows(targets, self.words)
+        needed = np.flatnonzero(np.bincount(rows, minlength=len(texts)))  # the texts with a pair needing one
+        left = None if self._rows is None else encoded([narrow[i] for i in needed])
+        if self._rows is None or left is None:  # (codes past a byte: rapidfuzz's own call, text by text)
+            for i in needed:  # on the distinct sorted words
                 js = cols[rows == i]
                 out[i, js] = process.cdist([sets[i]], self.set_texts[js], scorer=fuzz.token_set_ratio, workers=1)[0]
             return out
@@ -228,8 +240,7 @@ class _TokenSetTargets:
         pair[cells[pairs]] = np.arange(len(pairs))
         p = pair[entry_cell]
         found = p >= 0
-        needed = np.flatnonzero(np.bincount(rows, minlength=len(texts)))  # the texts with a pair needing one
-        dist = difference_distances(Rows([sets[i] for i in needed], [words[i] for i in needed], self._alphabet),
+        dist = difference_distances(Rows(left, [words[i] for i in needed]),
                                     self._rows, np.searchsorted(needed, rows), cols, p[found],
                                     places_a[found], places_b[found], ab_len[pairs] + ba_len[pairs])
         exact = _norm(dist, sect_ab_len[pairs] + sect_ba_len[pairs])
@@ -318,9 +329,11 @@ class _PairScores:
         self._grow(0, len(self.columns))
         return np.array(cols, dtype=np.intp)
 
-    def _row_ids(self, texts: list[str]) -> np.ndarray:
+    def _row_ids(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """The rows of `texts`, and the first row given out by this call (rows from it on hold NaN only)."""
         rows = self.rows
         new = [t for t in texts if t not in rows]
+        start = len(rows)
         if new:
             if (len(rows) + len(new)) * max(self.values.shape[1], 1) > MAX_PAIR_CELLS:
                 rows.clear()
@@ -330,13 +343,18 @@ class _PairScores:
             for t in new:
                 rows[t] = len(rows)
             self.values[start:len(rows)] = np.nan
-        return np.array([rows[t] for t in texts], dtype=np.intp)
+        return np.array([rows[t] for t in texts], dtype=np.intp), start
 
     def scores(self, qa: list[str], qb: list[str], cols: np.ndarray, qb_sorted: list[str] | None,
                narrow: tuple[list[str], list[str] | None]) -> np.ndarray:
         """(len(qa), len(qb)) float32: `_sort_scores(qa, qb, qb_sorted, weight, narrow)`, `cols` being qb's
         columns."""
-        rows = self._row_ids(qa)
+        rows, start = self._row_ids(qa)
+        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
+        if len(rows) and rows.min() >= start:  # (texts new to every table: the usual case at first sight)
+            out = _sort_scores(qa, qb, qb_sorted, self.weight, narrow)
+            flat[(rows[:, None] * self.values.shape[1] + cols).ravel()] = out.ravel()
+            return out
         out = grid(self.values, rows, cols)
         missing = np.isnan(out)
         count = missing.sum(axis=1)
@@ -351,7 +369,6 @@ class _PairScores:
             size, raw = packed.shape[1], packed.tobytes()
             for k, i in enumerate(partly.tolist()):
                 groups.setdefault(raw[k * size:(k + 1) * size], []).append(i)
-        flat = self.values.reshape(-1)  # (a view: the matrix is C-contiguous)
         for key, idx in groups.items():
             if not key:  # every target (a text new to all of them: the usual case)
                 js, sub = cols, (qb, qb_sorted, narrow)
@@ -373,17 +390,30 @@ class _PairScores:
 _PAIRS = [_PairScores(weight) for _attr, weight in ATTRS]
 
 
-def _least(full: np.ndarray, rows: np.ndarray, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """`shape` matrix: for each (row id, column id), the least of `full` over the rows and columns holding them
-    (every id of `shape` is held: `rows`, `cols` map `full`'s rows and columns onto ids)."""
+Runs = tuple[np.ndarray | None, np.ndarray | None]
+
+
+def _runs(ids: np.ndarray, count: int) -> Runs:
+    """How `_least` gathers `ids` (ids 0 .. count - 1, each held once at least): the order sorting them (None when
+    they are 0, 1, 2, … already) and, where some id is held twice, the start of each id's run in that order."""
+    if len(ids) == count and (ids[:-1] < ids[1:]).all():
+        return None, None
+    order = np.argsort(ids, kind="stable")
+    if len(ids) == count:
+        return order, None
+    return order, np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+
+
+def _least(full: np.ndarray, rows: Runs, cols: Runs) -> np.ndarray:
+    """The matrix of ids: for each (row id, column id), the least of `full` over the rows and columns holding them
+    (`rows`, `cols`: `_runs` of the ids of `full`'s rows and columns); `full` itself when each id is held once and
+    in order."""
     out = full
-    for axis, ids in ((0, rows), (1, cols)):
-        if len(ids) != shape[axis]:  # some id held twice
-            order = np.argsort(ids, kind="stable")
-            starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
-            out = np.minimum.reduceat(np.take(out, order, axis=axis), starts, axis=axis)
-        else:
-            out = np.take(out, np.argsort(ids), axis=axis)
+    for axis, (order, starts) in enumerate((rows, cols)):
+        if order is not None:
+            out = np.take(out, order, axis=axis)
+            if starts is not None:
+                out = np.minimum.reduceat(out, starts, axis=axis)
     return out
 
 
@@ -407,6 +437,7 @@ class SimTable:
         self.width = len(b)
         self.rows: dict[tuple[str, str], np.ndarray] = {}  # (tone, folded) key of a text -> its row against b
         self._columns: tuple[tuple[int, ...], list[np.ndarray]] | None = None  # (generation, columns in _PAIRS)
+        self._column_runs: list[Runs] | None = None  # (`column_runs`)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
         """Compute the rows of `keys` (distinct, not yet remembered) in one batch per key kind.
@@ -425,20 +456,27 @@ class SimTable:
             else:
                 m = _PAIRS[n].scores(qa, self.targets[n], self.columns()[n], self.targets_sorted[n],
                                      self.narrow()[n])
-            kinds.append((qa, ia, m))
-        out = np.maximum.reduce([grid(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
+            kinds.append((qa, None if len(qa) == len(keys) else ia, m))  # (None: the keys' texts, in order)
+        out = np.maximum.reduce([_spread(m, ia, self.inverse[n]) for n, (_qa, ia, m) in enumerate(kinds)])
         if self.subset:
             for n in reversed(range(len(ATTRS))):  # (folded first: its token-set scores are mostly the higher, so
                 qa, ia, m = kinds[n]  # the tone kind's floor rules out more pairs)
                 if m.size <= SMALL_TOKEN_SET:  # (the same scores: every pair's own, exact)
                     scores = process.cdist(qa, self.targets[n], scorer=fuzz.token_set_ratio, workers=1)
                 else:
-                    floor = _least(out, ia, self.inverse[n], m.shape)
+                    floor = _least(out, (None, None) if ia is None else _runs(ia, len(qa)), self.column_runs(n))
                     scores = _token_set(qa, self.targets[n], self.token_sets()[n], floor)
                 weighted = scores / 100.0 * SUBSET_WEIGHT
-                np.maximum(out, grid(weighted, ia, self.inverse[n]), out=out)
+                np.maximum(out, _spread(weighted, ia, self.inverse[n]), out=out)
         for k, row in zip(keys, out, strict=True):
             self.rows[k] = row
+
+    def column_runs(self, n: int) -> Runs:
+        """`_runs` of key kind n's `inverse` (made once)."""
+        runs = self._column_runs
+        if runs is None:
+            runs = self._column_runs = [_runs(ids, len(qb)) for ids, qb in zip(self.inverse, self.targets, strict=True)]
+        return runs[n]
 
     def columns(self) -> list[np.ndarray]:
         """Each key kind's targets' columns in `_PAIRS` (registered at the first text scored)."""
@@ -467,6 +505,7 @@ class SimTable:
         state["_token_sets"] = None  # made again when needed
         state["_narrow_targets"] = None  # (stand-ins are the process's own)
         state["_columns"] = None
+        state["_column_runs"] = None
         keys = list(self.rows)
         state["rows"] = (keys, np.stack([self.rows[k] for k in keys]) if keys else None)
         return state
@@ -474,6 +513,7 @@ class SimTable:
     def __setstate__(self, state: dict[str, object]) -> None:
         keys, matrix = state.pop("rows")  # type: ignore[misc]
         self.__dict__.update(state)
+        self.__dict__.setdefault("_column_runs", None)
         self.rows = dict(zip(keys, matrix, strict=True)) if keys else {}
 
     def matrix(self, a: Sequence[Keys]) -> np.ndarray:

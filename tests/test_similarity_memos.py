@@ -84,17 +84,3 @@ def test_table_targets_in_np_unique_order() -> None:
         qb, ib = np.unique([k[n] for k in b], return_inverse=True)
         assert table.targets[n] == list(qb) and np.array_equal(table.inverse[n], ib.ravel())
         assert all(type(t) is str for t in table.targets[n])
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(st.characters(), max_size=12), min_size=1, max_size=6), st.text(st.characters(), max_size=40))
-def test_alphabet_bytes_by_look_up_equal_the_search(sets: list[str], text: str) -> None:
-    """An alphabet's look-up table gives each character the byte the sorted search gives (OTHER where absent)."""
-    from extractor import token_set
-
-    alphabet = token_set.Alphabet(sets)
-    codes = np.array([ord(c) for c in text] + [0, 32, 0x10FFFF], dtype=np.uint32)
-    got = alphabet.encode(codes)
-    at = np.minimum(np.searchsorted(alphabet.codes, codes), len(alphabet.codes) - 1)
-    want = np.where(alphabet.codes[at] == codes, at + token_set.FIRST, token_set.OTHER).astype(np.uint8)
-    assert got.dtype == np.uint8 and np.array_equal(got, want)

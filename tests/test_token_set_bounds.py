@@ -109,4 +109,6 @@ def test_least_over_the_keys_holding_each_text() -> None:
         for r, u in enumerate(rows):
             for c, v in enumerate(cols):
                 expected[u, v] = min(expected[u, v], full[r, c])
-        assert np.array_equal(similarity._least(full, np.array(rows), np.array(cols), shape), expected)
+        runs = similarity._runs(np.array(rows), shape[0]), similarity._runs(np.array(cols), shape[1])
+        got = similarity._least(full, *runs)
+        assert np.array_equal(got, expected)
