@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import OSA
 
+from extractor.compiled import regex_compile
 from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.text.vocab import load_vocabulary
 
-LEADER = regex.compile(r"(?:[.…_]\s?){2,}|…")
+LEADER = regex_compile(r"(?:[.…_]\s?){2,}|…")
 NUMBER = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)(?:[.,]\d+)?"
 # a phone: "0911773136", "0257.3841 234", "(0299) 387 7990", "024.3338547", "(0257) 3.840.392", "0257 3 842 554";
 # several joined by a dash or a slash: "0257 3 842 554 - 0902 642 322"
@@ -27,7 +28,7 @@ PHONE = _ONE_PHONE + r"(?:\s?[-–/;]\s?" + _ONE_PHONE + r")*"
 # a value typed where the dots were deleted: a number, percent, ratio or date right after ':' ')' or a leader (each
 # alternative first looks ahead for the digit or the phone's bracket it begins with: the look-behind, slower, is
 # tried only there)
-ANCHORED_VALUE = regex.compile(
+ANCHORED_VALUE = regex_compile(
     # every alternative begins with a digit or a bracket: one look-ahead for it before the alternatives (the same
     # matches as the look-ahead at the head of each, at about half the cost: the engine tried each in turn)
     r"(?=[\d(])(?:(?<=(?:[:)\]…\t]|\.\.)\s{0,3})"
@@ -53,7 +54,7 @@ def _spaced_value(addresses: bool) -> regex.Pattern[str]:
         r"|(?=\d)(?<=\p{Ll})(?!\d{1,2}/(?:19|20)\d\d(?!\d))" + NUMBER + r"\s?/\s?" + NUMBER + r"(?=[\s.,;]|/\p{L}|$)")
     # without addresses, a phone or a number begins with a digit or a bracket: one look-ahead before both
     # alternatives (the second's own `(?=\d)` is stricter)
-    return regex.compile(pattern if addresses else r"(?=[\d(])(?:" + pattern + ")")
+    return regex_compile(pattern if addresses else r"(?=[\d(])(?:" + pattern + ")")
 
 
 _SPACED_VALUE = _spaced_value(addresses=True)
@@ -83,27 +84,27 @@ def _first_value_start(text: str) -> int:
     return paren if paren >= 0 else digit.start()
 
 
-_YEAR = regex.compile(r"(?:19|20)\d\d")
-_DIGIT = regex.compile(r"\d")
-_ANSWER_AFTER_BRACKET = regex.compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
-_LEADING_VALUE = regex.compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
+_YEAR = regex_compile(r"(?:19|20)\d\d")
+_DIGIT = regex_compile(r"\d")
+_ANSWER_AFTER_BRACKET = regex_compile(r"\)[ \t]+(?P<word>\p{L}+(?: \p{L}+){0,3})[ \t.;,]*$")
+_LEADING_VALUE = regex_compile(r"\s*(?:" + NUMBER + r"(?:\s?%)?|\d{1,2}/\d{1,2}/\d{2,4})\s*")
 # what may follow the dots that end a line as its value: an address, or a few words (checked against the vocabulary)
-_TAIL_WORD = regex.compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
+_TAIL_WORD = regex_compile(r"[ \t]*(?P<value>(?P<addr>[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+?)"
                            r"|(?P<word>\p{L}+(?: \p{L}+){0,3}))[ \t.;,]*")
-QUALIFIER = regex.compile(r"\(([^()]{2,30})\)\s*$")
+QUALIFIER = regex_compile(r"\(([^()]{2,30})\)\s*$")
 # between a value (and its unit) and the next label: a tab, a run of spaces, a comma, the end of a sentence
-_SEPARATOR = regex.compile(r",?\t+|,? {3,}|, (?=\p{L})|(?<=\S{2})\. (?=\p{Lu})")
+_SEPARATOR = regex_compile(r",?\t+|,? {3,}|, (?=\p{L})|(?<=\S{2})\. (?=\p{Lu})")
 
 
 def _may_separate(text: str) -> bool:
     """False when `_SEPARATOR` cannot match `text`: each of its alternatives holds a tab, three spaces, `, ` or
     `. ` (substring tests instead of the pattern's four tries at every position)."""
     return "\t" in text or "   " in text or ", " in text or ". " in text
-_PHONE = regex.compile(PHONE)
+_PHONE = regex_compile(PHONE)
 _SHORT_LABEL = 4  # words of the label after a phone or an address typed with no separator before it
-_NOTE = regex.compile(r"^[ .;,]*\([^()]*\)[ .;,]*$")  # a bracketed note after a value and its unit
+_NOTE = regex_compile(r"^[ .;,]*\([^()]*\)[ .;,]*$")  # a bracketed note after a value and its unit
 _FUZZY_UNIT = 4  # letters a unit needs before a slip in it is still read as that unit
-_NEXT_LABEL = regex.compile(r" \p{L}[^,;\t]{0,40}:")
+_NEXT_LABEL = regex_compile(r" \p{L}[^,;\t]{0,40}:")
 
 
 @dataclass
@@ -218,7 +219,7 @@ def _split_value_unit(text: str, units: tuple[str, ...]) -> tuple[str, str]:
     return t[:-n].strip().rstrip("("), t[-n:]
 
 
-_LETTER = regex.compile(r"\p{L}")
+_LETTER = regex_compile(r"\p{L}")
 
 
 def _unit_suffix_length(folded: str, units: tuple[str, ...]) -> int:
@@ -248,14 +249,14 @@ def _unit_ends(units: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]
 def _unit_suffix(units: tuple[str, ...]) -> regex.Pattern[str]:
     """The longest unit ending the text after a non-letter: the leftmost match of the alternation (units longest
     first) is the first unit of the list `split_value_unit`'s loop would take."""
-    return regex.compile(r"(?<=\P{L})(?:" + "|".join(regex.escape(u) for u in units) + r")\Z")
+    return regex_compile(r"(?<=\P{L})(?:" + "|".join(regex.escape(u) for u in units) + r")\Z")
 
 
 @functools.lru_cache(maxsize=1)
 def _after_anchor_word() -> regex.Pattern[str]:
     words = "|".join(regex.escape(w) for w in load_vocabulary().value_anchors)
     # (a number begins with a digit: the look-ahead lets the look-behind be tried only there, the same matches)
-    return regex.compile(r"(?=\d)(?<=(?:^|\s)(?:" + words + r")\s{0,3})(?:" + NUMBER + r")(?:\s?%)?"
+    return regex_compile(r"(?=\d)(?<=(?:^|\s)(?:" + words + r")\s{0,3})(?:" + NUMBER + r")(?:\s?%)?"
                          r"(?=\s*(?:$|[,;.(…]|\s\S)|\p{L})",
                          regex.IGNORECASE)
 
@@ -267,7 +268,7 @@ def _zero_sign_value() -> regex.Pattern[str]:
     lower-case unit (a capital starts printed text: `Ghi chú: - Các …`)."""
     zero_signs = load_vocabulary().zero_signs
     signs = "|".join(regex.escape(w) for w in sorted(zero_signs, key=len, reverse=True))
-    return regex.compile(_first_of(zero_signs) + r"(?<=[:)]\s{0,3})(?<![\d\p{L}]\s{0,3}[-–—])(?:" + (signs or "(?!)") +
+    return regex_compile(_first_of(zero_signs) + r"(?<=[:)]\s{0,3})(?<![\d\p{L}]\s{0,3}[-–—])(?:" + (signs or "(?!)") +
                          r")"
                          r"(?![-–—\d])(?=\s{0,3}(?:$|[,;.(…\t]|\p{Ll}))")
 
@@ -292,7 +293,7 @@ def _may_lead(text: str) -> bool:
 
 
 # what `\s` matches (the `regex` module's white space): the one character a leader may hold between two dots
-_LEADER_GAP = frozenset(c for c in WHITESPACE if regex.match(r"\s", c))
+_LEADER_GAP = frozenset(c for c in WHITESPACE if regex_compile(r"\s").match(c))
 
 
 def close_pair(text: str, chars: str) -> bool:
@@ -348,8 +349,8 @@ def _digit_at(text: str, start: int) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _anchored_answer_word() -> regex.Pattern[str]:
-    words = sorted(answer_words(), key=len, reverse=True)
-    return regex.compile(_first_of(words) + r"(?<=:[ \t]{0,3})(?:" + "|".join(regex.escape(w) for w in words) +
+    words = sorted(answer_words(), key=lambda w: (-len(w), w))  # (the same pattern text in every process)
+    return regex_compile(_first_of(words) + r"(?<=:[ \t]{0,3})(?:" + "|".join(regex.escape(w) for w in words) +
                          r")(?!\p{L})")
 
 
@@ -466,7 +467,7 @@ def _sub_label_re(sub_labels: frozenset[str]) -> regex.Pattern[str] | None:
     if not sub_labels:
         return None
     words = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in sorted(sub_labels, key=len, reverse=True))
-    return regex.compile(r",\s*(?:" + words + r")")
+    return regex_compile(r",\s*(?:" + words + r")")
 
 
 def _sub_label_split(gap: str, sub_labels: frozenset[str]) -> tuple[int, int] | None:
@@ -544,10 +545,10 @@ def _split_line(text: str, units: Sequence[str], spaced: bool = False,
     return regions
 
 
-_DATE_TOKEN = regex.compile(r"\p{L}+|\d+")
-_NUMERIC_DATE = regex.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+_DATE_TOKEN = regex_compile(r"\p{L}+|\d+")
+_NUMERIC_DATE = regex_compile(r"\d{1,2}/\d{1,2}/\d{4}")
 # the place before a date frame: a leader or a few words ending with a comma, alone on the line but for a tab
-_PLACE = regex.compile(r"(?<=^[ \t]*)(?:(?:[.…_][ ]?)+|[\p{L}.][\p{L}. ]{0,40}),[ \t]*$")
+_PLACE = regex_compile(r"(?<=^[ \t]*)(?:(?:[.…_][ ]?)+|[\p{L}.][\p{L}. ]{0,40}),[ \t]*$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -561,7 +562,7 @@ def _date_frame() -> regex.Pattern[str]:
         return "(?:" + "|".join(regex.escape(fold(w)) for w in sorted(ws, key=len, reverse=True)) + ")"
 
     part = r"[ \t]*(?P<{}>(?:[.…_][ ]?)*\d{{1,4}}(?:[ ]?[.…_])*|(?:[.…_][ ]?)*[.…_])"
-    return regex.compile(r"(?<!\w)" + words(voc.day_words) + r"(?:" + part.format("day") + r"[ \t,]*" +
+    return regex_compile(r"(?<!\w)" + words(voc.day_words) + r"(?:" + part.format("day") + r"[ \t,]*" +
                          words(voc.month_words) + part.format("month") + r"[ \t,]*" +
                          words(voc.year_words) + part.format("year") +
                          r"|[ \t]*(?P<numeric>" + _NUMERIC_DATE.pattern + "))")  # "ngày 20/8/2019" over the frame

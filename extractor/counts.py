@@ -20,13 +20,14 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz import fuzz
 
+from extractor.compiled import regex_compile
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX
 from extractor.text.normalize import clean_label, fold
 from extractor.text.vocab import load_vocabulary
 
 _BOXES = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
-_SPACE_LETTER = regex.compile(r"[ \t\u00a0]+\p{L}")
-_BOX = regex.compile("[" + regex.escape(_BOXES) + "]")  # one box glyph (a regex walks the line in C)
+_SPACE_LETTER = regex_compile(r"[ \t\u00a0]+\p{L}")
+_BOX = regex_compile("[" + regex.escape(_BOXES) + "]")  # one box glyph (a regex walks the line in C)
 SAME_OPTION = 80  # rapidfuzz ratio of two folded option texts that are the same option
 
 
@@ -59,7 +60,7 @@ def _count_re() -> regex.Pattern[str]:
     """A count on the folded line: digits or a zero word, a whole word (a box may touch it)."""
     words = sorted({" ".join(fold(w).split()) for w in load_vocabulary().zero_words}, key=len, reverse=True)
     alternatives = "|".join([r"\d{1,4}"] + [r"\s+".join(map(regex.escape, w.split())) for w in words])
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])")
+    return regex_compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])")
 
 
 @dataclass

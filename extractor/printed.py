@@ -33,24 +33,25 @@ from rapidfuzz import fuzz, process
 from extractor import compiled
 from extractor.blanks import LEADER, close_pair
 from extractor.blanks import _is_ellipsis as is_ellipsis
+from extractor.compiled import regex_compile
 from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.yamlfile import load_text
 
 PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
-_LEADER = regex.compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
+_LEADER = regex_compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
 _MARK_CHARS = "☐☑☒▢□■◻◼❑❒✓✔✗✘"
-_MARKS = regex.compile(f"[{_MARK_CHARS}\uf020-\uf0ff]")
+_MARKS = regex_compile(f"[{_MARK_CHARS}\uf020-\uf0ff]")
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"
-_NOISE = regex.compile(f"[{_NOISE_CHARS}]+")
+_NOISE = regex_compile(f"[{_NOISE_CHARS}]+")
 # the characters `_NOISE` matches, each deleted by `str.translate` (a regex sub costs ~4x more)
 _NOISE_DELETED = {ord(c): None for c in _NOISE_CHARS if _NOISE.fullmatch(c)}
 _NOISE_BYTES = bytes(sorted(k for k in _NOISE_DELETED if k < 128))  # its ASCII characters, for `bytes.translate`
 _KEPT_RUN = re.compile(f"[^{_NOISE_CHARS}]+")  # (a literal class: `re` runs it at 60% of `regex`'s cost)
 _TRIM = " \t\u00a0:;,.…_-"
-_LABEL_COLON = regex.compile(r"[\p{L})]\s*:(?!//)")
-_NUMBERING = regex.compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
-_LABEL_END = regex.compile(r"[\p{L})]\s*:\s*$")  # a label line whose blank is the next line or was never drawn
-_VALUE_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word
+_LABEL_COLON = regex_compile(r"[\p{L})]\s*:(?!//)")
+_NUMBERING = regex_compile(r"(?:\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,4}|[a-zđ])[.)]|[-+•*–])(?=\s|\d|$))+")
+_LABEL_END = regex_compile(r"[\p{L})]\s*:\s*$")  # a label line whose blank is the next line or was never drawn
+_VALUE_START = regex_compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word
 _MIN_LABEL = 5  # key characters of the words a spaced value follows ("hoten")
 SPACED_LABEL_RATIO = 80  # rapidfuzz ratio of keys at which words typed before a value are a printed label
 _MIN_HEAD = 4  # key characters a printed head needs to anchor a line ("adsl")

@@ -31,6 +31,7 @@ from extractor.blanks import (
     unit_like,
     unlead,
 )
+from extractor.compiled import regex_compile
 from extractor.model import CHECKED_BOX, EMPTY_BOX, UNKNOWN_BOX, Block, Document, Span, Table
 from extractor.options import OptionLine, is_yes_no
 from extractor.options import parse as parse_options
@@ -39,14 +40,14 @@ from extractor.printed import Blank, Printed, label_score, line_key, spaced_labe
 from extractor.text.normalize import clean_label, fold, nfc
 
 BOX_CHARS = EMPTY_BOX + CHECKED_BOX + UNKNOWN_BOX
-DATE_ONLY = regex.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
-TYPED_MARK = regex.compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
-HEADING = regex.compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
-SUBHEADING = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
-_DIGIT = regex.compile(r"\d")
-_LABELLED_NUMBER = regex.compile(r"\p{L}\s*:[ \t]*\d")  # a number right after a label's colon
-_MARKED_TOKEN = regex.compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
-_NAME_START = regex.compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
+DATE_ONLY = regex_compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\p{L}{3,5}\s+\d{1,2}\s+\p{L}{4,5}\s+\d{1,2}\s+\p{L}{2,3}\s+\d{4}")
+TYPED_MARK = regex_compile(r"(?:(?<=^)|(?<=[\s\t]))(\[[xX✓✔]\]|\([xX]\)|[xX✓✔])(?=[ \t]+\S)")
+HEADING = regex_compile(r"^\s*(?:(?:MỤC|PHẦN|Mục|Phần)\s+[\dIVX]+|[IVX]{1,4}\.|[A-H][\.:]\s)", regex.V1)
+SUBHEADING = regex_compile(r"^\s*\d+(?:\.\d+)*\.?\s+\S")
+_DIGIT = regex_compile(r"\d")
+_LABELLED_NUMBER = regex_compile(r"\p{L}\s*:[ \t]*\d")  # a number right after a label's colon
+_MARKED_TOKEN = regex_compile(r"[\w@./-]*[\d@][\w@./-]*")  # a word holding a digit or an @
+_NAME_START = regex_compile(r"(?<=[\p{Ll})][ \t]+)\p{Lu}")  # a capital after a lower-case word: typed text starts
 LABEL_LIKE = 70  # `printed.label_score` from which words before a value are a label (reworded), not typed text
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 

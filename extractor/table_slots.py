@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from extractor.blanks import find_leader, has_leader, split_line, split_value_unit, unlead
+from extractor.compiled import regex_compile
 from extractor.model import EMPTY_BOX, UNKNOWN_BOX, Block, Cell, Table
 from extractor.options import parse as parse_options
 from extractor.options import tokens as tokens_of
@@ -29,12 +30,12 @@ from extractor.slots import (
 )
 from extractor.text.normalize import clean_label, fold
 
-COLUMN_NUMBER = regex.compile(r"\(?\d{1,2}\)?")
-_ITEM_NUMBER = regex.compile(r"[\da-zđ]{1,3}\.?")
-_NUMERIC = regex.compile(r"[\d\s.,%/]+")
-_NUMBERING_CELL = regex.compile(r"[\dIVXa-zđ]{0,4}\.?")
-_ITEM_MARK = regex.compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
-_LABELLED_NUMBER = regex.compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
+COLUMN_NUMBER = regex_compile(r"\(?\d{1,2}\)?")
+_ITEM_NUMBER = regex_compile(r"[\da-zđ]{1,3}\.?")
+_NUMERIC = regex_compile(r"[\d\s.,%/]+")
+_NUMBERING_CELL = regex_compile(r"[\dIVXa-zđ]{0,4}\.?")
+_ITEM_MARK = regex_compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
+_LABELLED_NUMBER = regex_compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
 
 
 def _group_title(row: Sequence[Cell], texts: Sequence[str], ncols: int) -> Cell | None:
