@@ -466,7 +466,8 @@ def _split_line_cached(text: str, units: tuple[str, ...], spaced: bool,
 def _sub_label_re(sub_labels: frozenset[str]) -> regex.Pattern[str] | None:
     if not sub_labels:
         return None
-    words = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in sorted(sub_labels, key=len, reverse=True))
+    # (longest first, then by text: the same pattern, and compiled-cache key, in every process)
+    words = "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in sorted(sub_labels, key=lambda w: (-len(w), w)))
     return regex_compile(r",\s*(?:" + words + r")")
 
 
