@@ -1288,8 +1288,8 @@ class Matcher:
             row_no = {r: n for n, r in enumerate(rows, start=1)}
             given: set[tuple[str, int]] = set()  # two columns under one header: the second is not that field
             rounded = round(quality, 3)
+            consumed.update(map(id, cells))
             for s in cells:
-                consumed.add(id(s))
                 t = col_map.get(s.column or "")
                 n = row_no.get(s.row)  # (None: not a data row with something typed)
                 if t is not None and n is not None:
@@ -1302,8 +1302,9 @@ class Matcher:
                         matched.append(Match(s, None, None, 0.0, 0.0))
                     continue
                 matched.append(Match(s, t.field, t, quality, 1.0, n, t.form == form_id, [(t.field, rounded)]))
-        rest = [s for s in slots if id(s) not in consumed]
-        return matched, rest
+        if not consumed:
+            return matched, list(slots)
+        return matched, [s for s, key in zip(slots, map(id, slots), strict=True) if key not in consumed]
 
     def _list_options(self, headers: tuple[str, ...], section: str | None, form_id: str | None
                       ) -> list[tuple[float, str, dict[str, TemplateSlot], float]]:
