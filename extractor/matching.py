@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,14 @@ def _type_key(raw: str) -> tuple[frozenset[str], frozenset[str]]:
     """The types that can read `raw` and its rare type (`_rare_type`): what `Matcher._type_adjust` groups by."""
     quality = _readable(raw)
     return frozenset(quality), frozenset(_rare_type(quality))
+
+
+_SLOT_ORDER = attrgetter("slot.order")  # a match's place in the document (C-level, no Python frame a call)
+
+
+def _answered(s: Slot) -> bool:
+    """Was something typed in `s` or one of its boxes ticked?"""
+    return bool(s.raw or (s.options and any(o.checked for o in s.options)))
 
 
 def rounded3(x: np.ndarray) -> list[float]:
@@ -964,7 +973,7 @@ class Matcher:
         matches = self._assigned(rest, form_id)
         if form_id:
             self._fill_gaps(matches, form_id)
-        return sorted(matches + list_matches, key=lambda m: m.slot.order)
+        return sorted(matches + list_matches, key=_SLOT_ORDER)
 
     def _assigned(self, slots: Sequence[Slot], form_id: str | None) -> list[Match]:
         """`_greedy(slots, *self.score(slots, form_id), form_id)`, remembered. What `_greedy` gives depends on
@@ -1075,11 +1084,13 @@ class Matcher:
             return
         orders = [a[0] for a in anchored]
         in_order: set[str] = set()  # rare-type fields placed by order: their typed values go in form order
-        by_order = sorted(matches, key=lambda m: m.slot.order)  # (the slots' orders never change below)
+        # the unmatched answers, in document order (the slots' orders never change below); a match given a field
+        # below is passed over after (a match losing its field, `_held_by_empty`, holds no answer)
+        pending = sorted((m for m in matches if m.field_id is None and _answered(m.slot)), key=_SLOT_ORDER)
         for strict in (True, False):  # first the answers whose type says where they go (dates, ratios)
-            for m in by_order:
+            for m in pending:
                 s = m.slot
-                if m.field_id is not None or not (s.raw or (s.options and any(o.checked for o in s.options))):
+                if m.field_id is not None:
                     continue
                 if strict and not _type_key(s.raw or "")[1]:
                     continue  # (no rare type: neither `_gap_candidate` nor `_held_by_empty` takes it when strict)
@@ -1124,14 +1135,14 @@ class Matcher:
         if not rare:
             return None
         held = [m for m in matches if m.template is not None and m.template.form == form_id and m.template.type in rare
-                and not m.slot.raw and not (m.slot.options and any(o.checked for o in m.slot.options))]
+                and not _answered(m.slot)]
         return min(held, key=lambda m: abs(m.slot.order - s.order), default=None)
 
     @staticmethod
     def _in_form_order(group: Sequence[Match]) -> None:
         """Give the fields of `group` (typed values of one rare type placed by order) to its slots in the form's
         order: the first typed date the form's first date field (`……, 18/09/2017` then `……, ngày 10 tháng 9 …`)."""
-        slots = sorted(group, key=lambda m: m.slot.order)
+        slots = sorted(group, key=_SLOT_ORDER)
         templates = sorted((m.template for m in group if m.template is not None), key=lambda t: t.index)
         if len(templates) != len(slots):
             return
@@ -1277,8 +1288,8 @@ class Matcher:
             row_no = {r: n for n, r in enumerate(rows, start=1)}
             given: set[tuple[str, int]] = set()  # two columns under one header: the second is not that field
             rounded = round(quality, 3)
+            consumed.update(map(id, cells))
             for s in cells:
-                consumed.add(id(s))
                 t = col_map.get(s.column or "")
                 n = row_no.get(s.row)  # (None: not a data row with something typed)
                 if t is not None and n is not None:
@@ -1291,8 +1302,9 @@ class Matcher:
                         matched.append(Match(s, None, None, 0.0, 0.0))
                     continue
                 matched.append(Match(s, t.field, t, quality, 1.0, n, t.form == form_id, [(t.field, rounded)]))
-        rest = [s for s in slots if id(s) not in consumed]
-        return matched, rest
+        if not consumed:
+            return matched, list(slots)
+        return matched, [s for s, key in zip(slots, map(id, slots), strict=True) if key not in consumed]
 
     def _list_options(self, headers: tuple[str, ...], section: str | None, form_id: str | None
                       ) -> list[tuple[float, str, dict[str, TemplateSlot], float]]:

@@ -61,3 +61,12 @@ def test_the_memory_is_bounded(monkeypatch) -> None:  # noqa: ANN001
         ev = evidence(n / 40, 0.3, 1.0, True, True, 0.9, [], False)
         assert score(ev)[0] == plain(ev)
         assert len(confidence._CONFIDENCE) <= 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(EVIDENCE)
+def test_score_remembers_under_the_inputs_of_the_features(ev: Evidence) -> None:
+    """`score` writes `Evidence.inputs()` out in place: the key it remembers under is that tuple."""
+    confidence._CONFIDENCE.clear()
+    score(ev)
+    assert list(confidence._CONFIDENCE) == [ev.inputs()]
