@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import regex
 from rapidfuzz import fuzz
 
 from extractor.catalogue import FieldSpec, Keys, TemplateSlot
+from extractor.compiled import regex_compile
 from extractor.slots import Slot
 from extractor.text.normalize import clean_label, fold, nfc
 from extractor.text.ranges import Range, read_range, same_bounds
@@ -27,17 +27,17 @@ OPTION_PLACE = 0.7  # an option known by its place between the options known by 
 OPTION_PLACE_MIN = 0.5  # … whose words it must share at least this much (token set ratio)
 OPTION_PLACE_MARGIN = 0.15  # how far its words must be closer to it than to the other options of that place
 OPTION_RANGE = 0.9  # the quality of an option known by the bounds it states (`Trên 20 Mb` for `KT > 20 Mb`)
-_LETTER = regex.compile(r"\s*([A-ZĐ])[.)]\s")
+_LETTER = regex_compile(r"\s*([A-ZĐ])[.)]\s")
 _NUMBER_TYPES = frozenset({"integer", "decimal", "percent"})
 GLUED_LABEL_NUMBER = 0.9  # a value glued to the number its field's label ends with (`năm 2018` + `88`)
 GLUED_YEAR = 0.6  # … to a year after a year word, the field's label ending with no such number: for a reviewer
-_TRAILING_NUMBER = regex.compile(r"(?<![\d.,])(\d+)[\s.:…]*$")
-_GLUED_YEAR = regex.compile(r"((?:19|20)\d\d)(\d.*)")
+_TRAILING_NUMBER = regex_compile(r"(?<![\d.,])(\d+)[\s.:…]*$")
+_GLUED_YEAR = regex_compile(r"((?:19|20)\d\d)(\d.*)")
 LABEL_CUT = 70  # rapidfuzz score at which the words before a typed text are the field's label, reworded
 LABEL_WORDS = 0.6  # the share of the words before the cut that must be words of the label
-_WORD = regex.compile(r"\w+")
+_WORD = regex_compile(r"\w+")
 LABEL_CUT_QUALITY = 0.9  # the quality of a text value read after a reworded label cut off
-_VALUE_WORD = regex.compile(r"(?<=^|[\s(])(?:\p{Lu}|\d|[\w.+-]+@)")
+_VALUE_WORD = regex_compile(r"(?<=^|[\s(])(?:\p{Lu}|\d|[\w.+-]+@)")
 FORMAT_MARK = 0.85  # the quality of options shown chosen by formatting alone (every box empty)
 CHOSEN_STYLES = ("bold", "highlight")  # an option's text formatted so to show it chosen (Span.style)
 NOT_CHOSEN_STYLES = ("strike",)  # … or struck through to show it is not

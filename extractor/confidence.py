@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from extractor.answers import Answer
 from extractor.catalogue import PATTERNS, Catalogue
+from extractor.compiled import regex_compile
 from extractor.matching import Match
 from extractor.text.values import Q_TIE
 from extractor.yamlfile import load_text
@@ -225,7 +224,7 @@ def ocr_cap(conf: float, reasons: list[str], location: dict[str, Any], answer: A
     return min(conf, rules["cap"]), [*reasons, f"ocr: word confidence {quality}"]
 
 
-_TONED = regex.compile(r"[\u0300-\u036f\u0110\u0111]")  # any mark of a decomposed letter (tone, hat, horn), đ
+_TONED = regex_compile(r"[\u0300-\u036f\u0110\u0111]")  # any mark of a decomposed letter (tone, hat, horn), đ
 
 
 def doubts(answer: Answer, document_doubts: Sequence[str], type_: str | None = "text") -> list[str]:

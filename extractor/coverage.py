@@ -23,11 +23,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-import regex
 from rapidfuzz import fuzz, process
 
 from extractor.blanks import unlead
 from extractor.catalogue import FormSpec, TemplateSlot
+from extractor.compiled import regex_compile
 from extractor.model import Block, Table
 from extractor.printed import Printed, line_key
 from extractor.slots import Slot, is_heading
@@ -40,7 +40,7 @@ NOT_FOUND = "not_found"
 MIN_PRINTED_LINE = 6
 MIN_PRINTED_PIECE = 12
 REWORDED_RATIO = 80  # rapidfuzz ratio of line keys above which a line is a printed line reworded
-_FIGURES = regex.compile(r"\d+|@")
+_FIGURES = regex_compile(r"\d+|@")
 MAX_WORDS = 60  # a longer typed paragraph is prose (a report's own comments), still shown, cut to this
 
 
