@@ -104,6 +104,7 @@ DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
 STRIKE, DSTRIKE, HIGHLIGHT, SHD, FILL = map(_w, ("strike", "dstrike", "highlight", "shd", "fill"))
 # run properties `_Walker.plain_para` leaves to the full walk: fonts (symbols, legacy), styles, strike, colour
 _RUN_FORMATS = frozenset({_w("rFonts"), _w("rStyle"), _w("strike"), _w("dstrike"), _w("highlight"), _w("shd")})
+_BREAKS = {BR: "\n", CR: "\n", PTAB: "\t"}  # run content `plain_para` writes besides w:t and w:tab
 _NO_COLOUR = frozenset({"", "none", "auto", "clear", "ffffff", "white", "nil"})
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
@@ -463,10 +464,10 @@ class _Walker:
     # -- blocks ------------------------------------------------------------------------------------
     def plain_para(self, kids: list[etree._Element], loc: dict[str, Any]) -> Block | None:
         """The block of a paragraph of the common shape, or None for any other: w:pPr and w:r children only,
-        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside) and w:tab only, no
-        glyph or private-use character in its text. Call it only when the paragraph's legacy encoding is None
-        (then no such run is decoded); what it gives equals `_walk`'s (tests/test_docx_plain_para.py). The block
-        takes `loc` itself: give it a dict of its own."""
+        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside), w:tab, w:ptab, w:br
+        and w:cr only, no glyph or private-use character in its text. Call it only when the paragraph's legacy
+        encoding is None (then no such run is decoded); what it gives equals `_walk`'s
+        (tests/test_docx_plain_para.py). The block takes `loc` itself: give it a dict of its own."""
         parts: list[str] = []
         spans: list[Span] = []
         n = text_runs = bold_runs = 0
@@ -493,6 +494,8 @@ class _Walker:
                             elif ptag in _RUN_FORMATS:
                                 return None
                         continue
+                    elif xt in _BREAKS:  # w:br, w:cr, w:ptab: white space as `_other` writes it (3 a return)
+                        text = _BREAKS[xt]
                     else:
                         return None
                     parts.append(text)  # (`_Para.plain` and `_Para.counted` for the one style, bold)
