@@ -91,6 +91,9 @@ def _one(xml: str) -> tuple[Block | None, Block]:
     '<w:p><w:r><w:rPr><w:highlight w:val="yellow"/></w:rPr><w:t>x</w:t></w:r></w:p>',
     '<w:p><w:r><w:rPr><w:rStyle w:val="S"/></w:rPr><w:t>x</w:t></w:r></w:p>',
     '<w:p><w:r><w:br/><w:t>x</w:t></w:r></w:p>',
+    '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>a</w:t><w:br w:type="page"/><w:t>b</w:t></w:r><w:r><w:br/></w:r></w:p>',
+    '<w:p><w:r><w:rPr><w:b/></w:rPr><w:cr/></w:r><w:r><w:t>x</w:t><w:ptab w:alignment="right"/><w:cr/></w:r></w:p>',
+    '<w:p><w:r><w:rPr><w:b/></w:rPr><w:br/><w:ptab/></w:r></w:p>',
     '<w:p><w:r><w:t>x</w:t></w:r><w:ins><w:r><w:t>y</w:t></w:r></w:ins></w:p>',
     '<w:p><w:r><w:t>x</w:t></w:r><w:bookmarkStart w:id="0" w:name="a"/></w:p>',
     '<w:p><w:t>loose</w:t></w:p>',
@@ -103,6 +106,8 @@ def test_edges_equal(xml: str) -> None:
 
 def test_edges_taken_or_left() -> None:
     assert _one('<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>a</w:t><w:tab/></w:r></w:p>')[0] is not None
+    for brk in ("<w:br/>", "<w:cr/>", "<w:ptab/>"):
+        assert _one(f'<w:p><w:r><w:t>a</w:t>{brk}<w:t>b</w:t></w:r></w:p>')[0] is not None
     assert _one('<w:p><w:r><w:t>☐</w:t></w:r></w:p>')[0] is None
     assert _one('<w:p><w:r><w:sym w:font="Wingdings" w:char="F0A8"/></w:r></w:p>')[0] is None
     assert _one('<w:p><w:r><w:rPr><w:rFonts w:ascii="Arial"/></w:rPr><w:t>x</w:t></w:r></w:p>')[0] is None

@@ -104,6 +104,7 @@ DOCDEFAULTS, SOFTHYPHEN = _w("docDefaults"), _w("softHyphen")
 STRIKE, DSTRIKE, HIGHLIGHT, SHD, FILL = map(_w, ("strike", "dstrike", "highlight", "shd", "fill"))
 # run properties `_Walker.plain_para` leaves to the full walk: fonts (symbols, legacy), styles, strike, colour
 _RUN_FORMATS = frozenset({_w("rFonts"), _w("rStyle"), _w("strike"), _w("dstrike"), _w("highlight"), _w("shd")})
+_BREAKS = {BR: "\n", CR: "\n", PTAB: "\t"}  # run content `plain_para` writes besides w:t and w:tab
 _NO_COLOUR = frozenset({"", "none", "auto", "clear", "ffffff", "white", "nil"})
 ASCII, HANSI, CS, EASTASIA = map(_w, ("ascii", "hAnsi", "cs", "eastAsia"))
 W14_CHECKBOX, W14_CHECKED, W14_VAL = f"{{{W14}}}checkbox", f"{{{W14}}}checked", f"{{{W14}}}val"
@@ -463,9 +464,10 @@ class _Walker:
     # -- blocks ------------------------------------------------------------------------------------
     def plain_para(self, kids: list[etree._Element], loc: dict[str, Any]) -> Block | None:
         """The block of a paragraph of the common shape, or None for any other: w:pPr and w:r children only,
-        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside) and w:tab only, no
-        glyph or private-use character in its text. Call it only when the paragraph's legacy encoding is None
-        (then no such run is decoded); what it gives equals `_walk`'s (tests/test_docx_plain_para.py)."""
+        each run holding w:rPr (whose only text formatting is w:b), w:t (no entity inside), w:tab, w:ptab, w:br
+        and w:cr only, no glyph or private-use character in its text. Call it only when the paragraph's legacy
+        encoding is None (then no such run is decoded); what it gives equals `_walk`'s
+        (tests/test_docx_plain_para.py). The block takes `loc` itself: give it a dict of its own."""
         parts: list[str] = []
         spans: list[Span] = []
         n = text_runs = bold_runs = 0
@@ -492,6 +494,8 @@ class _Walker:
                             elif ptag in _RUN_FORMATS:
                                 return None
                         continue
+                    elif xt in _BREAKS:  # w:br, w:cr, w:ptab: white space as `_other` writes it (3 a return)
+                        text = _BREAKS[xt]
                     else:
                         return None
                     parts.append(text)  # (`_Para.plain` and `_Para.counted` for the one style, bold)
@@ -510,12 +514,15 @@ class _Walker:
         text = "".join(parts)
         if (not self.ascii_plain or not text.isascii()) and self.special_search(text):
             return None
-        return Block(text, [], dict(loc), text_runs > 0 and bold_runs == text_runs, spans)
+        return Block(text, [], loc, text_runs > 0 and bold_runs == text_runs, spans)
 
-    def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
+    def para(self, p: etree._Element, loc: dict[str, Any], out: list[Block], own: bool = False) -> None:
+        """The blocks of a w:p (its own, then its text boxes'); `own`: its block may keep `loc` (a dict made for
+        it alone) instead of a copy (one dict less a paragraph, ~270 a return)."""
         kids = p[:]
+        here = loc if own else dict(loc)
         if not kids:  # an empty paragraph (a blank cell's)
-            out.append(Block("", [], dict(loc), False, []))
+            out.append(Block("", [], here, False, []))
             return
         if self.styles:  # a style's font matters (styles are loaded only for a document using a legacy font)
             ppr = p.find(PPR)
@@ -526,25 +533,27 @@ class _Walker:
             self.para_legacy = cache[font] if font in cache else self._legacy(font)
         # else para_font / para_legacy stay the default font's (`settle_default`)
         if self.para_legacy is None:
-            block = self.plain_para(kids, loc)
+            block = self.plain_para(kids, here)
             if block is not None:
                 out.append(block)
                 return
         st = _Para()
         self._walk(p, st)
         bold = st.text_runs > 0 and st.bold_runs == st.text_runs
-        out.append(Block("".join(st.parts), st.boxes, dict(loc), bold, st.spans))
+        out.append(Block("".join(st.parts), st.boxes, here, bold, st.spans))
         for tx in st.textboxes:
             k = self.textbox_no
             self.textbox_no += 1
-            self.content(tx, {**loc, "textbox": k}, out)
+            self.content(tx, {**loc, "textbox": k}, out, True)
 
-    def content(self, container: etree._Element, loc: dict[str, Any], out: list[Block]) -> None:
-        """Paragraphs of a cell, text box or wrapper as blocks; nested tables flattened."""
+    def content(self, container: etree._Element, loc: dict[str, Any], out: list[Block], own: bool = False) -> None:
+        """Paragraphs of a cell, text box or wrapper as blocks; nested tables flattened. `own`: `loc` was made for
+        this content alone, so its first paragraph's block may keep it (the others get copies)."""
         for ch in container[:]:
             tag = ch.tag
             if tag == P:
-                self.para(ch, loc, out)
+                self.para(ch, loc, out, own)
+                own = False
             elif tag == TBL:
                 for r, tr in enumerate(_children(ch, TR)):
                     trpr = _first(tr, TRPR)
@@ -552,7 +561,7 @@ class _Walker:
                         self.tracked = True
                         continue
                     for c, tc in enumerate(_children(tr, TC)):
-                        self.content(tc, {**loc, "nested": [r, c]}, out)
+                        self.content(tc, {**loc, "nested": [r, c]}, out, True)
             elif tag == SDT:
                 pr = ch.find(SDTPR)
                 inner = ch.find(SDTCONTENT)
@@ -598,12 +607,12 @@ class _Walker:
                     if vmerge == "continue":
                         target.rowspan = r - target.row + 1
                     extra: list[Block] = []
-                    self.content(tc, cell_loc, extra)
+                    self.content(tc, cell_loc, extra, True)
                     target.blocks.extend(b for b in extra if b.text.strip() or b.boxes)
                 else:
                     blocks: list[Block] = []
                     cell = Cell(r, col, blocks, span)
-                    self.content(tc, cell_loc, blocks)
+                    self.content(tc, cell_loc, blocks, True)
                     row.append(cell)
                     if vmerge == "restart":
                         for g in range(col, col + span):
@@ -622,7 +631,7 @@ class _Walker:
             tag = ch.tag
             if tag == P:  # `_item`, inlined for the common case
                 self.textbox_no = 0
-                self.para(ch, {**base, "block": i}, items)
+                self.para(ch, {**base, "block": i}, items, True)
                 i += 1
             elif tag == TBL:
                 self._item(ch, {**base, "block": i}, items)

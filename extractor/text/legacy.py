@@ -264,8 +264,20 @@ ENCODINGS = load_encodings()
 JUDGE = Judge(ENCODINGS.mark_chars())
 # a character that may start mojibake: one the tables decode that no Vietnamese text has (no repair is made
 # without one, see `Encodings.repair`), so text without any is skipped cheaply
-_SUSPECT = re.compile("[" + re.escape("".join(sorted(c for c in ENCODINGS.mark_chars()
-                                                     if not JUDGE.syllables.vietnamese_char(c)))) + "]")
+_SUSPECT_CHARS = frozenset(c for c in ENCODINGS.mark_chars() if not JUDGE.syllables.vietnamese_char(c))
+_SUSPECT = re.compile("[" + re.escape("".join(sorted(_SUSPECT_CHARS))) + "]")
+# the Latin-1 bytes of no suspect character (`_suspect_in` deletes them), when every suspect character is Latin-1
+_NOT_SUSPECT = bytes(b for b in range(256) if chr(b) not in _SUSPECT_CHARS) \
+    if all(ord(c) <= 0xFF for c in _SUSPECT_CHARS) else None
+
+
+def _suspect_in(text: str) -> bool:
+    """Whether `text` holds a suspect character (`_SUSPECT.search`). When they are all Latin-1 (the tables'
+    are): its Latin-1 characters as bytes, less the bytes of no suspect one, are not empty. Over a return's
+    text that is ~240K instructions against the regex's ~520K (one set test per character)."""
+    if _NOT_SUSPECT is None:
+        return _SUSPECT.search(text) is not None
+    return bool(text.encode("latin-1", "ignore").translate(None, _NOT_SUSPECT))
 
 
 def label(encodings: Counter[str] | dict[str, int] | list[str]) -> str:
@@ -367,7 +379,7 @@ def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
             texts.append(item.text)
         elif isinstance(item, Table):
             texts += [b.text for row in item.rows for cell in row for b in cell.blocks]
-    if not _SUSPECT.search("\n".join(texts)):
+    if not _suspect_in("\n".join(texts)):
         return used  # nothing any table decodes that Vietnamese text would not hold: the common case, cheaply
     blocks: list[Block] = []
     for item in items:
