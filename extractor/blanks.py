@@ -16,7 +16,7 @@ import regex
 from rapidfuzz.distance import OSA
 
 from extractor.compiled import regex_compile
-from extractor.text.normalize import WHITESPACE, fold, nfc
+from extractor.text.normalize import REGEX_WHITESPACE, fold, nfc
 from extractor.text.vocab import load_vocabulary
 
 LEADER = regex_compile(r"(?:[.…_]\s?){2,}|…")
@@ -292,8 +292,7 @@ def _may_lead(text: str) -> bool:
     return "…" in text or close_pair(text, "._")
 
 
-# what `\s` matches (the `regex` module's white space): the one character a leader may hold between two dots
-_LEADER_GAP = frozenset(c for c in WHITESPACE if regex_compile(r"\s").match(c))
+_LEADER_GAP = frozenset(REGEX_WHITESPACE)  # (`\s`: the one character a leader may hold between two dots)
 
 
 def close_pair(text: str, chars: str) -> bool:

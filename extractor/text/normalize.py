@@ -31,6 +31,7 @@ from extractor.compiled import regex_compile
 
 __all__ = [
     "CHECKBOX_GLYPHS",
+    "REGEX_WHITESPACE",
     "WHITESPACE",
     "clean_label",
     "clean_text",
@@ -72,7 +73,9 @@ _SPACE_RE = regex_compile(r"\s+")
 #: takes), and those of them the two disagree on.
 WHITESPACE = "".join(map(chr, (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))
-_ODD_SPACES = "".join(c for c in WHITESPACE if c.isspace() != bool(_SPACE_RE.match(c)))
+#: The characters of `WHITESPACE` that `\s` matches in `regex` patterns (Unicode White_Space).
+REGEX_WHITESPACE = "".join(c for c in WHITESPACE if _SPACE_RE.match(c))
+_ODD_SPACES = "".join(c for c in WHITESPACE if c.isspace() != (c in REGEX_WHITESPACE))
 _SPLIT_ODD = re.compile("[" + re.escape(_ODD_SPACES) + "]" if _ODD_SPACES else "(?!)")  # (?!): never matches
 
 #: Item numbering at the start of a label, removed repeatedly ("1.", "1.2.", "2.2.2", "1)", "a)", "a.",

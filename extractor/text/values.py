@@ -41,7 +41,7 @@ from typing import Any
 import regex
 
 from extractor.compiled import regex_compile
-from extractor.text.normalize import WHITESPACE, clean_text, fold, is_blank_text, nfc
+from extractor.text.normalize import REGEX_WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
 __all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
@@ -166,7 +166,6 @@ def _lexicon() -> _Lexicon:
 _SLASH_RE = regex_compile(r"\s*/\s*")
 _UNIT_SPLIT_RE = regex_compile(r"(/| )")
 _UNIT_WORDS_RE = regex_compile(r"/| ")
-_WHITE_RE = regex_compile(r"\s")
 
 
 @lru_cache(maxsize=4096)
@@ -203,7 +202,7 @@ class _UnitMatcher:
 
 
 #: What `_UnitMatcher.before` takes after the unit: `\s` (White_Space as `regex` knows it), ``)``, ``]``, ``:``.
-_CLOSING = "".join(c for c in WHITESPACE if _WHITE_RE.match(c)) + ")]:"
+_CLOSING = REGEX_WHITESPACE + ")]:"
 
 
 def _may_end_with_unit(units: _UnitMatcher, text: str) -> bool:
