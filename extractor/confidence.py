@@ -103,9 +103,7 @@ def score(evidence: Evidence, weights: dict[str, Any] | None = None) -> tuple[fl
     if weights:
         conf = _logistic(coefficients(weights), evidence.values())
     else:  # the calibrated model's, remembered by the inputs of the features (see `_model_confidence`)
-        # (`evidence.inputs()`, written out: one call less a field)
-        key = (m.score, m.margin, m.form_prior, m.slot.options is not None, answer.ok, answer.quality,
-               evidence.form_confidence, bool(evidence.consistency))
+        key = evidence.inputs()
         conf = _CONFIDENCE.get(key)
         if conf is None:
             conf = _model_confidence(key)

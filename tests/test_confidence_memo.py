@@ -66,7 +66,7 @@ def test_the_memory_is_bounded(monkeypatch) -> None:  # noqa: ANN001
 @settings(max_examples=200, deadline=None)
 @given(EVIDENCE)
 def test_score_remembers_under_the_inputs_of_the_features(ev: Evidence) -> None:
-    """`score` writes `Evidence.inputs()` out in place: the key it remembers under is that tuple."""
+    """The key `score` remembers a confidence under is `Evidence.inputs()`."""
     confidence._CONFIDENCE.clear()
     score(ev)
     assert list(confidence._CONFIDENCE) == [ev.inputs()]
