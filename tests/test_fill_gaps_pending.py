@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 
 from extractor.catalogue import load_catalogue
-from extractor.matching import Match, Matcher, _type_key, detect_form
-from extractor.model import Block
-from extractor.printed import load_printed
-from extractor.readers import read
-from extractor.slots import find_slots
+from extractor.matching import Match, Matcher, _type_key
+from tests.matching_inputs import detected
 
 RETURNS = sorted((Path(__file__).parent.parent / "corpora" / "returns").glob("*.docx"))[::6]
 
@@ -78,10 +75,7 @@ def _state(matches: list[Match]) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("path", RETURNS, ids=lambda p: p.name)
 def test_pending_walk_is_the_walk_over_every_match(path: Path) -> None:
-    cat = load_catalogue()
-    doc = read(path)
-    slots = find_slots(doc, cat.units, load_printed())
-    guess = detect_form(slots, [b.text for b in doc.items if isinstance(b, Block) and b.bold], cat)
+    cat, slots, guess = detected(path)
     if guess.id is None:
         pytest.skip("no form detected")
     matcher = Matcher(cat)

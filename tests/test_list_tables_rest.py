@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from extractor.catalogue import load_catalogue
-from extractor.matching import Matcher, detect_form
-from extractor.model import Block
-from extractor.printed import load_printed
-from extractor.readers import read
-from extractor.slots import Slot, find_slots
+from extractor.matching import Matcher
+from extractor.slots import Slot
+from tests.matching_inputs import detected
 
 CORPORA = Path(__file__).parent.parent / "corpora"
 RETURNS = sorted((CORPORA / "returns").glob("*.docx"))[::9] + sorted((CORPORA / "returns_more").glob("*.docx"))[::9]
@@ -25,10 +23,7 @@ def _eligible(s: Slot) -> bool:
 
 @pytest.mark.parametrize("path", RETURNS, ids=lambda p: p.name)
 def test_rest_is_the_slots_less_the_taken_tables(path: Path) -> None:
-    cat = load_catalogue()
-    doc = read(path)
-    slots = find_slots(doc, cat.units, load_printed())
-    guess = detect_form(slots, [b.text for b in doc.items if isinstance(b, Block) and b.bold], cat)
+    cat, slots, guess = detected(path)
     matched, rest = Matcher(cat)._list_tables(slots, guess.id)
     assert rest is not slots
     kept = {id(s) for s in rest}
