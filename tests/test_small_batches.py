@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from extractor import similarity
-from extractor.catalogue import Keys, load_catalogue
+from extractor.catalogue import Keys
+from tests.similarity_state import catalogue_labels, fresh_tables
 from tests.test_speed_paths import _plain_matrix
 
 
@@ -14,10 +15,8 @@ from tests.test_speed_paths import _plain_matrix
 def test_small_batches_equal_a_fresh_computation(monkeypatch: pytest.MonkeyPatch, small: int) -> None:
     monkeypatch.setattr(similarity, "SMALL_PAIRS", small)
     monkeypatch.setattr(similarity, "SMALL_TOKEN_SET", small)
-    monkeypatch.setattr(similarity, "_PAIRS", [similarity._PairScores(w) for _a, w in similarity.ATTRS])
-    monkeypatch.setattr(similarity, "_TABLES", {})
-    cat = load_catalogue()
-    labels = [Keys.of(x) for x in sorted({t.label_keys.tone for f in cat.forms.values() for t in f.slots})]
+    fresh_tables(monkeypatch)
+    labels = catalogue_labels()
     every = labels[:60]
     tables = ((every[:3], True), (every[:12], True), (every, False), (every[10:40], True), (every[5:9], False))
     texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy", "Số lượng",

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from extractor import similarity
 from extractor.catalogue import Keys, load_catalogue
+from tests.similarity_state import catalogue_labels, fresh_tables
 
 # words sharing letters, prefixes of one another, with and without tones: repeats, "" and one-word texts come too
 _WORDS = st.sampled_from(["số", "so", "sổ", "lượng", "luong", "cán", "bộ", "bo", "tổng", "máy", "tính", "a", "ab",
@@ -83,10 +84,8 @@ def test_pair_scores_shared_by_tables_equal_a_fresh_computation(monkeypatch: pyt
     """Tables with overlapping targets (detect_form's and a view's) gather the (ratio + token_sort) scores of
     pairs another table scored: the very numbers, also when the shared scores start again."""
     monkeypatch.setattr(similarity, "MAX_PAIR_CELLS", cells)
-    monkeypatch.setattr(similarity, "_PAIRS", [similarity._PairScores(w) for _a, w in similarity.ATTRS])
-    monkeypatch.setattr(similarity, "_TABLES", {})
-    cat = load_catalogue()
-    labels = [Keys.of(x) for x in sorted({t.label_keys.tone for f in cat.forms.values() for t in f.slots})]
+    fresh_tables(monkeypatch)
+    labels = catalogue_labels()
     every = labels[:40]
     view, other = every[5:25], [Keys.of(x) for x in ("Tổng số máy tính", "Số lượng", "ghi rõ")] + every[30:36]
     texts = [Keys.of(x) for x in ("Tổng số máy tính được trang bị", "So luong can bo", "", "máy", "Số lượng",
