@@ -37,6 +37,7 @@ import platform
 import resource
 import statistics
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -373,6 +374,12 @@ def markdown(r: dict[str, Any]) -> str:
         for x in sc.get(fmt, []):
             lines.append(f"| {fmt} | {x['returns']} | {x['workers']} | {x['wall_s']} | {x['returns_per_s']} | "
                          f"{x['cpu_ms_per_return']} | {', '.join(f'{v:.0f}' for v in x['peak_rss_mb_per_worker'])} |")
+    m = r.get("machine") or {}
+    if m.get("python_build"):
+        b = m["python_build"]
+        lines += ["", f"Python {m.get('python')} ({b['executable']}, "
+                      f"{'shared' if b['shared_libpython'] else 'static'} libpython, {b['compiler']}), "
+                      f"{m.get('cpus')} CPUs."]
     return "\n".join(lines) + "\n"
 
 
@@ -425,6 +432,14 @@ def _sizes(text: str) -> list[int]:
     return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
+def python_build() -> dict[str, Any]:
+    """The interpreter the figures come from: its path and whether it runs from a shared libpython. The same
+    Python version runs the pure-Python stages a few percent slower from a shared library (calls through the PLT):
+    pyenv builds one, Debian's /usr/bin/python3 is linked statically."""
+    return {"executable": sys.executable, "shared_libpython": bool(sysconfig.get_config_var("Py_ENABLE_SHARED")),
+            "compiler": platform.python_compiler()}
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(prog="python3 -m bench.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "returns", help="folder of returns")
@@ -452,7 +467,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {
         "command": " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_start": [round(x, 2) for x in os.getloadavg()]},
+                    "python_build": python_build(), "load_average_start": [round(x, 2) for x in os.getloadavg()]},
         "stages": {}, "floors": {}, "user_cases": {}, "scaling": {}, "scaling_summary": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         files = {fmt: sorted(args.corpus.glob(f"*.{fmt}"))[: args.limit or None] for fmt in formats}

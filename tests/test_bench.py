@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,9 @@ def test_the_run_writes_json_png_and_tables(results: tuple[dict, Path]) -> None:
     assert set(data) >= {"command", "machine", "stages", "floors", "user_cases", "scaling", "scaling_summary",
                          "seconds"}
     assert "unseen-wording DOCX returns" in table and "PDF end to end" in table
+    build = data["machine"]["python_build"]
+    assert build["executable"] == sys.executable and isinstance(build["shared_libpython"], bool)
+    assert f"({sys.executable}, " in table
 
 
 def test_stages_cover_every_step_for_both_formats(results: tuple[dict, Path]) -> None:
