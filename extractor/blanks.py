@@ -110,7 +110,7 @@ _FUZZY_UNIT = 4  # letters a unit needs before a slip in it is still read as tha
 _NEXT_LABEL = regex_compile(r" \p{L}[^,;\t]{0,40}:")
 
 
-@dataclass
+@dataclass(slots=True)
 class Region:
     """One blank of a line."""
 
