@@ -38,7 +38,8 @@ from extractor.text.normalize import WHITESPACE, fold, nfc
 from extractor.yamlfile import load_text
 
 PRINTED_DIR = Path(__file__).resolve().parent.parent / "patterns" / "printed"
-_LEADER = regex_compile(r"(?:[.…_‥⋯]\s?){2,}|[…‥⋯]")
+# `(?:[.…_‥⋯]\s?){2,}|[…‥⋯]` matched a run at a time (see `blanks.LEADER`): the same matches
+_LEADER = regex_compile(r"[.…_‥⋯](?:[.…_‥⋯]++|\s[.…_‥⋯])++\s?|[…‥⋯]")
 _MARK_CHARS = "☐☑☒▢□■◻◼❑❒✓✔✗✘"
 _MARKS = regex_compile(f"[{_MARK_CHARS}\uf020-\uf0ff]")
 _NOISE_CHARS = " \t\n\u00a0\\-–—+*•:;,.()\\[\\]?!\"'“”"

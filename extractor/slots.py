@@ -52,7 +52,7 @@ LABEL_LIKE = 70  # `printed.label_score` from which words before a value are a l
 _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to count as printed words
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
     text: str
     checked: bool | None  # None: unknown (box state not readable)
@@ -60,7 +60,7 @@ class Option:
     styles: tuple[str, ...] = ()  # span styles covering the option's text (Span.style: bold, highlight, strike)
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     """One place a clerk could answer, with what was typed or ticked there."""
 

@@ -35,7 +35,10 @@ _ITEM_NUMBER = regex_compile(r"[\da-zđ]{1,3}\.?")
 _NUMERIC = regex_compile(r"[\d\s.,%/]+")
 _NUMBERING_CELL = regex_compile(r"[\dIVXa-zđ]{0,4}\.?")
 _ITEM_MARK = regex_compile(r"[\dA-ZĐa-zđ]{1,4}[.)]?")  # an item's number or letter: `1`, `A`, `IV.`, `b)`
-_LABELLED_NUMBER = regex_compile(r"\p{L}[^:\n]*:[ \t]*\d[\d \t.,]*$", regex.M)  # `Leased Line:31` ends a line
+# `Leased Line:31` ends a line: a colon with a letter before it on its line (no colon between), digits after it.
+# Searched from each colon, the letter looked for behind it: `\p{L}[^:\n]*:…`, searched from each letter, read the
+# rest of the line from every one (97 µs for a 120-character line, 1.2 µs so). Only whether it matches is asked.
+_LABELLED_NUMBER = regex_compile(r"(?=:)(?<=\p{L}[^:\n]*):[ \t]*\d[\d \t.,]*$", regex.M)
 
 
 def _group_title(row: Sequence[Cell], texts: Sequence[str], ncols: int) -> Cell | None:
