@@ -61,3 +61,26 @@ def test_cdist_on_catalogue_labels() -> None:
         assert (lb.size - lb.sum()) * (la.sum() * similarity.PAIR_GAIN - similarity.QUERY_SETUP) \
             > similarity.SPLIT_COST  # (`_cdist` splits this one)
         _check(qa, qb)
+
+
+@pytest.mark.parametrize("split", [[True, False, True], [False, False, False], [True, True, True]])
+def test_split_cdist_whatever_the_split(split: list[bool]) -> None:
+    """The numbers never depend on which columns go which way (a remembered `_long_targets` of a list changed since
+    gives a wrong split, never a wrong number)."""
+    qa = ["số lượng cán bộ chuyên trách " * 3, "máy tính", "tổng số máy tính được trang bị tại đơn vị năm nay " * 2]
+    qb = ["số lượng", "cán bộ chuyên trách công nghệ thông tin của đơn vị trong năm báo cáo này ạ", "máy"]
+    for scorer in _SCORERS:
+        want = process.cdist(qa, qb, scorer=scorer, workers=1)
+        for rows in ([True, False, True], [True, True, True]):
+            got = similarity._split_cdist(qa, qb, scorer, np.array(rows), np.array(split))
+            assert np.array_equal(got, want)
+
+
+def test_long_targets_remembered_per_list() -> None:
+    qb = ["a" * 70, "b"]
+    long, count = similarity._long_targets(qb)
+    assert long.tolist() == [True, False] and count == 1
+    assert similarity._long_targets(qb)[0] is long  # (remembered)
+    qb.append("c" * 65)  # (a list changed in place: its length tells)
+    long, count = similarity._long_targets(qb)
+    assert long.tolist() == [True, False, True] and count == 2
