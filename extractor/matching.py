@@ -26,7 +26,7 @@ from extractor.similarity import Targets, grid
 from extractor.similarity import sim_matrix as _sim_matrix
 from extractor.slots import Slot
 from extractor.text.normalize import fold
-from extractor.text.values import parse_value
+from extractor.text.values import parse_value, plain_number_qualities
 from extractor.yamlfile import load_text
 
 
@@ -36,6 +36,9 @@ def _readable(raw: str | None) -> dict[str, float]:
     out: dict[str, float] = {}
     if not raw:
         return out  # (no type is kept for an empty or missing text: it is not read)
+    plain = plain_number_qualities(raw, CHECKED_TYPES)
+    if plain is not None:
+        return plain
     for t in CHECKED_TYPES:
         parsed = parse_value(raw, t)
         if parsed.ok:

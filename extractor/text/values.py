@@ -44,7 +44,8 @@ from extractor.compiled import regex_compile
 from extractor.text.normalize import REGEX_WHITESPACE, clean_text, fold, is_blank_text, nfc
 from extractor.text.vocab import load_units, load_vocabulary
 
-__all__ = ["TYPES", "ParsedValue", "is_blank_text", "parse_value", "read_number"]
+__all__ = ["PLAIN_NUMBER_TYPES", "TYPES", "ParsedValue", "is_blank_text", "parse_value", "plain_number_qualities",
+           "read_number"]
 
 TYPES = ("integer", "decimal", "percent", "ratio", "boolean", "date", "text", "choice", "multi_choice")
 
@@ -581,6 +582,65 @@ def parse_value(text: str, type_: str, unit_hint: str | None = None) -> ParsedVa
     if type(parsed.value) is list:  # a ratio: the caller gets a list of its own, the remembered one stays as read
         return replace(parsed, value=list(parsed.value))
     return parsed
+
+
+#: The types `plain_number_qualities` reads.
+PLAIN_NUMBER_TYPES = ("integer", "decimal", "percent", "ratio", "date", "boolean")
+# a number typed alone in ASCII: digits in groups joined by one `.`, `,` or a space before exactly three digits
+# (`_NUM`'s shape in ASCII: `_NUM_RE` finds it whole); at most 18 characters (int and float read it, no overflow)
+_PLAIN_NUMBER_RE = regex_compile(r"[0-9]+(?:(?:[.,]| (?=[0-9]{3}(?![0-9])))[0-9]+)*\Z")
+_PLAIN_NUMBER_MAX = 18
+_PLAIN_CHARS = frozenset("0123456789., ")
+
+
+def plain_number_qualities(text: str, types: tuple[str, ...]) -> dict[str, float] | None:
+    """``{t: parse_value(text, t).quality for t in types if parse_value(text, t).ok}`` (no unit hint) for a
+    number typed alone in ASCII (``1250``, ``1.250``, ``12,5``, ``1 250``), read once for the three number
+    types, the others known to fail without a search; None for any other text (the caller parses it). A
+    quarter to a third of the typed texts of a return are such numbers."""
+    if (len(text) > _PLAIN_NUMBER_MAX or not text.isascii() or _PLAIN_NUMBER_RE.match(text) is None
+            or not set(types) <= set(PLAIN_NUMBER_TYPES) or not _plain_numbers_apart()):
+        return None
+    found = {t: _plain_number_quality(text, t) for t in ("integer", "decimal", "percent")}
+    if None in found.values() and " " in text:
+        return None  # "2019 150": `_number` reads its first number (multiple_numbers)
+    bit = text.lstrip("0") in ("", "1")  # `_BIT_RE`: 0*([01])
+    out: dict[str, float] = {}
+    for t in types:
+        if t == "date":  # (`_may_be_date`: only a "." can begin a date here: "1.2.2020")
+            parsed = _parse(text, t, None) if "." in text else None
+            quality = parsed.quality if parsed is not None and parsed.ok else None
+        elif t == "boolean":
+            quality = 1.0 if bit else None
+        else:  # (a ratio needs "/", ":" or a ratio word)
+            quality = found.get(t)
+        if quality is not None:
+            out[t] = quality
+    return out
+
+
+def _plain_number_quality(text: str, type_: str) -> float | None:
+    """`_number(text, type_, None)`'s quality (None: not ok) for a text `_PLAIN_NUMBER_RE` matches, when
+    `_plain_numbers_apart`: the token is the whole text, with no sign, unit, zero word or leftover beside it."""
+    reading = read_number(text, type_)
+    if reading is None:
+        return None
+    value, _reason, quality = reading  # (a reason comes with a quality below 1, none with 1.0)
+    if type_ == "integer":
+        return quality if float(value).is_integer() else None
+    if type_ == "percent" and not 0 <= float(value) <= 100:
+        return min(quality, Q_RANGE)
+    return quality
+
+
+@lru_cache(maxsize=1)
+def _plain_numbers_apart() -> bool:
+    """Does no word a reading looks for fit in a plain number's characters (digits, ``.``, ``,``, space)? Units
+    (no unit hint), zero words and signs, boolean, ratio and month words: each holds another character, so
+    none is found in such a text (and no empty one matches anywhere)."""
+    lex = _lexicon()
+    words = [*_units(None).table, *lex.zero_words, *lex.zero_signs, *lex.polarity, *_ratio_words(), *_month_words()]
+    return all(set(w) - _PLAIN_CHARS for w in words)
 
 
 @lru_cache(maxsize=4096)  # bounded; pure: the six types `matching._readable` tries come one after the other
