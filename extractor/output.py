@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import itertools
 import json
 import marshal
@@ -16,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import fastjsonschema
 import orjson
 
 from extractor import compiled, field_check
@@ -48,23 +48,56 @@ def _fast_check() -> Callable[[Any], Any]:
     schema part in each `raise`): half the code to compile, and `validate` lets jsonschema, not this check,
     tell what is wrong. Generating and compiling it took ~25 ms per process; the compiled code is kept in the
     cache folder (`extractor.compiled`, as the catalogue is), keyed by the schema, this module and
-    fastjsonschema's code, and loaded in well under a millisecond."""
-    key = compiled.fingerprint([SCHEMA, Path(__file__), *_FASTJSONSCHEMA_CODE])
+    fastjsonschema's code, and loaded in well under a millisecond. The code raises fastjsonschema's exception
+    through `_refusal` (`_lazy_exceptions`): fastjsonschema itself is imported only to generate the code, or when
+    a check refuses (its import: ~18 M instructions a process)."""
+    key = compiled.fingerprint([SCHEMA, Path(__file__), *_fastjsonschema_code()])
     code = None
     blob = compiled.load("schema_check", key)
     if isinstance(blob, bytes):
         with contextlib.suppress(Exception):  # a damaged entry: generated again
             code = marshal.loads(blob)  # noqa: S302 - the user's own cache folder (mode 0700), like its pickles
     if not isinstance(code, types.CodeType):
-        code = compile(check_source(), "<result schema check>", "exec")
+        code = compile(_lazy_exceptions(check_source()), "<result schema check>", "exec")
         compiled.store("schema_check", key, marshal.dumps(code))
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"JsonSchemaValueException": _refusal}
     exec(code, namespace)  # noqa: S102 - code fastjsonschema generated from our schema
     return namespace["validate"]
 
 
+# how the generated code imports the exceptions it raises
+_EXCEPTIONS_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
+_RAISE = "raise JsonSchemaValueException("
+
+
+def _lazy_exceptions(source: str) -> str:
+    """`source` without its import of fastjsonschema's exceptions when it uses them only to raise
+    ``JsonSchemaValueException(…)`` (then `_refusal` stands for that name); else `source` as it is."""
+    rest = source.replace(_EXCEPTIONS_IMPORT, "", 1)
+    if (rest == source or "JsonSchemaValuesException" in rest
+            or rest.count("JsonSchemaValueException") != rest.count(_RAISE)):
+        return source
+    return rest
+
+
+def _refusal(*args: Any, **kwargs: Any) -> Exception:
+    """``fastjsonschema.JsonSchemaValueException(*args, **kwargs)``, the package imported on the first refusal."""
+    from fastjsonschema import JsonSchemaValueException
+
+    return JsonSchemaValueException(*args, **kwargs)
+
+
+def _refused(exc: Exception) -> bool:
+    """Is `exc` fastjsonschema's refusal of a document?"""
+    from fastjsonschema import JsonSchemaException
+
+    return isinstance(exc, JsonSchemaException)
+
+
 def check_source() -> str:
     """The Python source of the result schema's check (fastjsonschema; its entry point is ``validate``)."""
+    import fastjsonschema
+
     with open(SCHEMA, encoding="utf-8") as fh:
         schema = json.load(fh)
     schema.pop("$schema", None)
@@ -79,8 +112,14 @@ def _fields_shortcut() -> bool:
         return field_check.enabled(json.load(fh))
 
 
-# the code that decides what fastjsonschema generates: a new version gives a new cache key
-_FASTJSONSCHEMA_CODE = sorted(Path(fastjsonschema.__file__).parent.glob("*.py"))
+@functools.lru_cache(maxsize=1)
+def _fastjsonschema_code() -> list[Path]:
+    """The code that decides what fastjsonschema generates (a new version gives a new cache key), found without
+    importing it."""
+    spec = importlib.util.find_spec("fastjsonschema")
+    if spec is None or spec.origin is None:
+        raise ImportError("fastjsonschema is not installed")
+    return sorted(Path(spec.origin).parent.glob("*.py"))
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +164,9 @@ def validate(data: dict[str, Any]) -> None:
             check({**data, "fields": [], "unmatched": []})  # the same keys, the fields known to be valid
         else:
             check(data)
-    except fastjsonschema.JsonSchemaException:
+    except Exception as exc:  # noqa: BLE001 - only fastjsonschema's refusal (`_refused`) is caught
+        if not _refused(exc):
+            raise
         # jsonschema has the last word (and the clearer message); fastjsonschema is a little stricter
         # (e.g. its `$` does not match before a final newline)
         validator().validate(data)
