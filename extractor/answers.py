@@ -45,6 +45,8 @@ NOT_CHOSEN_STYLES = ("strike",)  # … or struck through to show it is not
 
 @dataclass(slots=True)
 class Answer:
+    """A slot's answer: its typed value, the text it was read from, its unit, whether it parsed, how sure, why."""
+
     value: Any
     raw: str | None
     unit: str | None

@@ -51,6 +51,8 @@ def model() -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Evidence:
+    """What a matched field's confidence is made of: its match, its answer, the form's confidence, failed rules."""
+
     match: Match
     answer: Answer
     form_confidence: float

@@ -109,6 +109,8 @@ class Table:
 
 @dataclass
 class Source:
+    """The file a result was read from: its path, the SHA-256 of its bytes and its format."""
+
     path: str
     sha256: str
     format: str  # docx | pdf | doc …
