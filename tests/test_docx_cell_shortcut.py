@@ -80,3 +80,34 @@ def test_table_same_with_and_without_shortcut(cell: str) -> None:
     slow = _NoShortcut(D.CHECKBOXES).table(tbl, {"part": "body", "block": 0})
     assert fast == slow
     assert fast.rows[0][0].blocks
+
+
+def _direct(tcpr: etree._Element) -> list[etree._Element]:
+    return [prop for prop in tcpr if prop.tag in (D.GRIDSPAN, D.VMERGE, D.HMERGE)]
+
+
+def test_corpus_merges_are_the_cells_own() -> None:
+    """`_merges` gives each w:tcPr exactly its own merge children, in order (what a loop over them gives)."""
+    merged = 0
+    for f in CORPUS:
+        root, _ = _root(f.read_bytes(), str(f))
+        for tbl in root.iter(D.TBL):
+            merges = D._merges(tbl)
+            for tcpr in tbl.iter(D.TCPR):
+                assert merges.get(tcpr, []) == _direct(tcpr), (f, etree.tostring(tcpr, encoding=str))
+                merged += bool(_direct(tcpr))
+    assert merged > 100
+
+
+def test_merges_edges() -> None:
+    """Repeated and tracked-change merge elements: only direct children count, the last one wins."""
+    xml = (f'<w:body {XMLNS}><w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/><w:gridSpan w:val="3"/>'
+           '<w:tcPrChange><w:tcPr><w:gridSpan w:val="5"/></w:tcPr></w:tcPrChange></w:tcPr><w:p/></w:tc>'
+           '<w:tc><w:tcPr><w:tcW w:w="1"/></w:tcPr><w:p/></w:tc></w:tr>'
+           '<w:tr><w:tc><w:tcPr><w:vMerge/><w:hMerge w:val="restart"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body>')
+    tbl = etree.fromstring(xml)[0]
+    merges = D._merges(tbl)
+    for tcpr in tbl.iter(D.TCPR):
+        assert merges.get(tcpr, []) == _direct(tcpr)
+    table = D._Walker(D.CHECKBOXES).table(tbl, {"part": "body", "block": 0})
+    assert [c.colspan for c in table.rows[0]] == [3, 1]
