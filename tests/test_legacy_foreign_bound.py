@@ -5,6 +5,7 @@ of every corpus return as read (before any repair) and on hand-made texts."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -76,3 +77,12 @@ def test_legacy_document_still_found() -> None:
     texts = ["Hä tªn: NguyÔn V¨n A, ®Þa chØ: Hµ Néi, sè ®iÖn tho¹i " * 3]
     assert L.foreign_chars(texts) >= L.WHOLE_MIN
     assert L.document_encoding(texts) == "TCVN3"
+
+
+def test_word_pattern_is_a_repeated_character() -> None:
+    """The bound reads `JUDGE`'s word pattern as a one-character group repeated: every word is that many matches."""
+    single = L._foreign_char()
+    assert single is not None
+    group = L.JUDGE.word_re.pattern[:-1]
+    for word in ["Số", "·Có", "®Þa", "mañana", "\ufffdx"]:
+        assert len(re.findall(group, word)) == len(word)

@@ -339,9 +339,9 @@ def lexicon() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _foreign_char() -> re.Pattern[str] | None:
-    """One word character of `JUDGE`'s (a character its word pattern repeats) that is no Vietnamese letter, or
-    None when that pattern is not one character class repeated. The Vietnamese letters are sought in ASCII and
-    the Latin blocks they live in; missing one would only count more characters (a looser bound)."""
+    """One word character of `JUDGE`'s (the one-character group its word pattern repeats) that is no Vietnamese
+    letter, or None when that pattern is not written as a repeated group. The Vietnamese letters are sought in
+    ASCII and the Latin blocks they live in; missing one would only count more characters (a looser bound)."""
     word = JUDGE.word_re.pattern
     if not (word.startswith("(?:") and word.endswith(")+")):
         return None
