@@ -8,7 +8,7 @@ debugging dumps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -105,6 +105,17 @@ class Table:
 
     def to_dict(self) -> dict[str, Any]:
         return {"rows": [[c.to_dict() for c in row] for row in self.rows], "location": self.location}
+
+
+def item_texts(items: Iterable[Block | Table]) -> list[str]:
+    """The texts of a document's items in order: each Block's, each Table cell's blocks' (row by row)."""
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, Block):
+            out.append(item.text)
+        elif isinstance(item, Table):
+            out += [b.text for row in item.rows for cell in row for b in cell.blocks]
+    return out
 
 
 @dataclass

@@ -4,8 +4,6 @@ near its edges, both give the same blocks; whole tables read the same with the s
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +11,11 @@ import pytest
 from lxml import etree
 
 from extractor.readers import docx as D
+from tests.docx_parts import parsed_main
 from tests.docx_xml import XMLNS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "corpora").glob("**/*.docx"))
-
-
-def _root(data: bytes, path: str) -> tuple[etree._Element, D._Walker]:
-    z = zipfile.ZipFile(io.BytesIO(data))
-    main = D.main_part_name(z)
-    walker = D._Walker(D.CHECKBOXES)
-    damage = D._Damage()
-    root = D._parse(D._read_part(z, main, path), main, path, damage)
-    D._load_styles(z, main, path, walker, damage)
-    return root, walker
 
 
 def _both(walker: D._Walker, tc: etree._Element) -> tuple[list[Any], list[Any]]:
@@ -44,7 +33,7 @@ def test_corpus_one_paragraph_cells_equal() -> None:
     assert CORPUS
     cells = 0
     for f in CORPUS:
-        root, walker = _root(f.read_bytes(), str(f))
+        root, walker = parsed_main(f.read_bytes(), str(f))
         for tc in root.iter(D.TC):
             kids = tc[:]
             if len(kids) == 2 and kids[0].tag == D.TCPR and kids[1].tag == D.P:
@@ -90,7 +79,7 @@ def test_corpus_merges_are_the_cells_own() -> None:
     """`_merges` gives each w:tcPr exactly its own merge children, in order (what a loop over them gives)."""
     merged = 0
     for f in CORPUS:
-        root, _ = _root(f.read_bytes(), str(f))
+        root, _ = parsed_main(f.read_bytes(), str(f))
         for tbl in root.iter(D.TBL):
             merges = D._merges(tbl)
             for tcpr in tbl.iter(D.TCPR):

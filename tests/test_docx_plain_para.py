@@ -3,8 +3,6 @@ on every paragraph of every corpus DOCX it takes, and on hand-made shapes near i
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from lxml import etree
 
 from extractor.model import Block
 from extractor.readers import docx as D
+from tests.docx_parts import parsed_main
 from tests.docx_xml import NS, XMLNS, docx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,12 +26,7 @@ def _walked(walker: D._Walker, p: etree._Element, loc: dict) -> Block:
 
 def _check_package(data: bytes, path: str) -> tuple[int, int]:
     """(paragraphs the shortcut took, paragraphs with a None legacy encoding), asserting equality on each."""
-    z = zipfile.ZipFile(io.BytesIO(data))
-    main = D.main_part_name(z)
-    walker = D._Walker(D.CHECKBOXES)
-    damage = D._Damage()
-    root = D._parse(D._read_part(z, main, path), main, path, damage)
-    D._load_styles(z, main, path, walker, damage)
+    root, walker = parsed_main(data, path)
     taken = plain = 0
     for p in root.iter(D.P):
         kids = p[:]

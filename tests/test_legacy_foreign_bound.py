@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.model import Block, Source, Table
+from extractor.model import Source, item_texts
 from extractor.readers import docx as D
 from extractor.text import legacy as L
 
@@ -23,13 +23,7 @@ def _texts(path: Path) -> list[str]:
     data = path.read_bytes()
     z = zipfile.ZipFile(io.BytesIO(data))
     items = D.read_docx(data, Source(path=str(path), sha256="", format="docx"), package=z).items
-    out = []
-    for item in items:
-        if isinstance(item, Block):
-            out.append(item.text)
-        elif isinstance(item, Table):
-            out += [b.text for row in item.rows for cell in row for b in cell.blocks]
-    return [t for t in out if t and not t.isascii()]
+    return [t for t in item_texts(items) if t and not t.isascii()]
 
 
 def _foreign_words(texts: list[str]) -> int:

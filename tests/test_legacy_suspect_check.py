@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor import readers
-from extractor.model import Block, Table
+from extractor.model import item_texts
 from extractor.text import legacy as L
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,14 +16,7 @@ CORPUS = sorted((ROOT / "corpora").glob("**/*.docx"))
 
 
 def _texts(path: Path) -> list[str]:
-    items = readers.read(path).items
-    out = []
-    for item in items:
-        if isinstance(item, Block):
-            out.append(item.text)
-        elif isinstance(item, Table):
-            out += [b.text for row in item.rows for cell in row for b in cell.blocks]
-    return out
+    return item_texts(readers.read(path).items)
 
 
 def test_corpus_texts_agree() -> None:

@@ -434,15 +434,10 @@ def repair_items(items: list[Any], judge: Judge | None = None) -> Counter[str]:
     follow the text. A document in legacy text throughout (`document_encoding`) is decoded word by word
     wherever the decoding is valid; otherwise each block is repaired on its own evidence (`Encodings.repair`).
     Returns the number of blocks repaired per encoding."""
-    from extractor.model import Block, Table  # the model imports nothing from here; kept local to stay light
+    from extractor.model import Block, Table, item_texts  # (the model imports nothing from here; kept local)
 
     used: Counter[str] = Counter()
-    texts: list[str] = []
-    for item in items:
-        if isinstance(item, Block):
-            texts.append(item.text)
-        elif isinstance(item, Table):
-            texts += [b.text for row in item.rows for cell in row for b in cell.blocks]
+    texts = item_texts(items)
     if not _suspect_in("\n".join(texts)):
         return used  # nothing any table decodes that Vietnamese text would not hold: the common case, cheaply
     blocks: list[Block] = []
