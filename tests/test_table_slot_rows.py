@@ -13,8 +13,9 @@ from extractor.catalogue import load_catalogue
 from extractor.model import Table
 from extractor.printed import Printed, build
 from extractor.readers import read
-from extractor.slots import has_box, stable_units
+from extractor.slots import Slot, has_box, stable_units
 from extractor.table_slots import (
+    _cell_slots,
     _Grid,
     _has_own_label,
     _is_label_cell,
@@ -67,7 +68,11 @@ def test_row_shortcuts_equal_the_plain_steps_on_corpus_tables() -> None:
             plain = next((k for k, (c, t) in enumerate(zip(row, texts, strict=True)) if c.col not in numbering
                           and _is_label_cell(t) and not any(_has_own_label(b.text, UNITS) for b in c.blocks)), None)
             assert _label_index(row, texts, numbering, UNITS) == plain
-            for ls in lines:
+            for c, ls, text in zip(row, lines, texts, strict=True):
                 for printed in (None, PRINTED):
-                    assert _simple_cell(ls, UNITS, printed) == _plain_kind(ls, printed)
+                    kind = _simple_cell(ls, UNITS, printed)
+                    assert kind == _plain_kind(ls, printed)
+                    if kind == "plain":  # `table_slots` makes this slot itself without calling `_cell_slots`
+                        loc = {"row": 1, "cell": 0}
+                        assert _cell_slots(c, text, loc, "", UNITS, printed) == [Slot("cell", "", location=loc)]
 
