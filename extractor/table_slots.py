@@ -235,17 +235,27 @@ def _choice_slots(table: Table, row: Sequence[Cell], texts: Sequence[str], ticks
     return out
 
 
-def _whole_cell_value(s: Slot, text: str, units: Sequence[str], subs: Sequence[str]) -> None:
+def _whole_cell_value(s: Slot, text: str, units: Sequence[str], subs: tuple[str, ...]) -> None:
     """A cell read as one slot: its whole text typed, a unit after a number, a row's sub-label before it."""
-    raw = _typed_words(text)
-    if raw:
-        raw_value, unit = split_value_unit(raw, units)
-        if not raw_value[:1].isdigit():  # a unit only follows a number
-            raw_value, unit = raw, ""
-        s.raw, s.unit_text = raw_value or None, unit or None
-        split = _after_sub_label(s.raw or "", subs)
+    found = _whole_value(text, units, subs) if isinstance(units, tuple) else _whole_value.__wrapped__(text, units, subs)
+    if found is not None:
+        s.raw, s.unit_text, split = found
         if split is not None:
             s.label, s.raw = split
+
+
+@functools.lru_cache(maxsize=16384)
+def _whole_value(text: str, units: Sequence[str], subs: tuple[str, ...]
+                 ) -> tuple[str | None, str | None, tuple[str, str] | None] | None:
+    """(raw, unit, (sub-label, raw) or None) of a cell `text` read whole; None: nothing typed (remembered per text:
+    the blank form's cells come back in every return)."""
+    raw = _typed_words(text)
+    if not raw:
+        return None
+    raw_value, unit = split_value_unit(raw, units)
+    if not raw_value[:1].isdigit():  # a unit only follows a number
+        raw_value, unit = raw, ""
+    return raw_value or None, unit or None, _after_sub_label(raw_value or "", subs)
 
 
 def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units: Sequence[str],

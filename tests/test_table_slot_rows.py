@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from extractor.blanks import split_value_unit, unlead
 from extractor.catalogue import load_catalogue
 from extractor.model import Table
 from extractor.printed import Printed, build
 from extractor.readers import read
 from extractor.slots import Slot, has_box, stable_units
 from extractor.table_slots import (
+    _after_sub_label,
     _cell_slots,
     _Grid,
     _has_own_label,
@@ -23,6 +25,7 @@ from extractor.table_slots import (
     _lone_tick,
     _plain_cell,
     _simple_cell,
+    _whole_cell_value,
 )
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "returns"
@@ -76,3 +79,40 @@ def test_row_shortcuts_equal_the_plain_steps_on_corpus_tables() -> None:
                         loc = {"row": 1, "cell": 0}
                         assert _cell_slots(c, text, loc, "", UNITS, printed) == [Slot("cell", "", location=loc)]
 
+
+
+def _plain_whole(text: str, subs: tuple[str, ...]) -> Slot:
+    """`_whole_cell_value` as it was written out before its memo."""
+    s = Slot("cell", "row")
+    raw = " ".join(unlead(text).split())
+    if raw:
+        raw_value, unit = split_value_unit(raw, UNITS)
+        if not raw_value[:1].isdigit():
+            raw_value, unit = raw, ""
+        s.raw, s.unit_text = raw_value or None, unit or None
+        split = _after_sub_label(s.raw or "", subs)
+        if split is not None:
+            s.label, s.raw = split
+    return s
+
+
+def _whole(text: str, subs: tuple[str, ...]) -> Slot:
+    s = Slot("cell", "row")
+    _whole_cell_value(s, text, UNITS, subs)
+    return s
+
+
+@pytest.mark.parametrize("text", ["", " … ", "150 chiếc.", "…74……… máy", "Leased Line 93,8", "Leased Line",
+                                  "Kaspersky", "1063/KH-SYT", "12 máy\n3"])
+@pytest.mark.parametrize("subs", [(), ("Leased Line",), ("Leased Line", "ADSL")])
+def test_a_whole_cells_remembered_value_equals_the_plain_reading(text: str, subs: tuple[str, ...]) -> None:
+    assert _whole(text, subs) == _plain_whole(text, subs)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus returns not built")
+def test_whole_cell_values_equal_the_plain_reading_on_corpus_cells() -> None:
+    for table in _tables():
+        for row in table.rows:
+            for c in row:
+                for subs in ((), ("Leased Line",)):
+                    assert _whole(c.text, subs) == _plain_whole(c.text, subs)
