@@ -44,6 +44,8 @@ class CountPlace:
 
 @dataclass(frozen=True)
 class CountLine:
+    """A line of boxes that take numbers: its label, one place per box, its printed words."""
+
     label: str  # the line's own label ("Tiến sỹ"), "" when the line starts with a box
     places: tuple[CountPlace, ...]
     glued: bool  # some number is glued to its box: a count line whatever its neighbours
@@ -65,6 +67,8 @@ def _count_re() -> regex.Pattern[str]:
 
 @dataclass
 class _Place:
+    """A box of a count line while it is being read."""
+
     start: int
     end: int
     count: tuple[int, int] | None = None  # span of the typed count

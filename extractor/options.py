@@ -30,6 +30,8 @@ _TRIM = " \t\u00a0-–+•*:;,."
 
 @dataclass
 class ParsedOption:
+    """One option of an option line: its words, box state, mark and the blank it may hold."""
+
     text: str
     checked: bool | None
     mark: str  # box | typed_x
@@ -40,6 +42,8 @@ class ParsedOption:
 
 @dataclass
 class OptionLine:
+    """A line read by the option grammar: its label, its options and where the boxes sit."""
+
     label: str  # the question printed before the options on the same line ("" when it is the line above)
     options: list[ParsedOption]
     layout: str  # before | after | single

@@ -202,6 +202,8 @@ class Printed:
 
 @dataclass(frozen=True)
 class _Boundaries:
+    """A line's key text and the positions in the line its characters come from."""
+
     text: str
     pos: list[int]
 

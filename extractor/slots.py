@@ -54,6 +54,8 @@ _MIN_PRINTED_PIECE = 6  # key characters a piece of a printed line needs to coun
 
 @dataclass(slots=True)
 class Option:
+    """One option of a checkbox group: its words, whether it was ticked, and how."""
+
     text: str
     checked: bool | None  # None: unknown (box state not readable)
     mark: str  # box | typed_x
@@ -92,14 +94,20 @@ def is_heading(block: Block) -> bool:
 
 @dataclass
 class _Section:
+    """The heading path (section, sub-section) the finder is in, as it walks the document."""
+
     path: list[str] = field(default_factory=lambda: ["", ""])
 
     def update(self, block: Block) -> bool:
-        level = _heading_level(block.text, block.bold)
+        """Enter `block` when it is a heading; True when it is one."""
+        return self.enter(block.text, _heading_level(block.text, block.bold))
+
+    def enter(self, text: str, level: int) -> bool:
+        """Enter a paragraph of `text` whose `_heading_level` is `level`; True when it is a heading."""
         if level == 1:
-            self.path = [block.text.strip(), ""]
+            self.path = [text.strip(), ""]
         elif level == 2:
-            self.path[1] = block.text.strip()
+            self.path[1] = text.strip()
         return level > 0
 
     def __str__(self) -> str:
@@ -425,14 +433,14 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             i += 1
             continue
         block = item
-        if section.update(block):
+        level, candidate, boxed, ticked, typed = _paragraph_facts(block.text, block.bold, printed)
+        if section.enter(block.text, level):
             where = str(section)
             last_text = block.text
             last_block = None
             i += 1
             continue
-        candidate = count_memo[i] if i in count_memo else count_memo.setdefault(i, _count_candidate_text(block.text,
-                                                                                                     printed))
+        count_memo[i] = candidate  # (what `_count_candidate` gives: the neighbours' readings ask the memo)
         count = _count_line(items, i, printed, count_memo) if candidate is not None else None  # (None: no candidate)
         if count is not None:  # boxes that take a number ("☐0 Chuyên trách  1☐ Phụ trách"): count blanks
             found, j = _count_slots(count, block, items, i, where)
@@ -440,8 +448,8 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
             last_text, last_block = block.text, None
             i = j
             continue
-        parsed = parse_options(block.text) if has_box(block.text) or _ticked_line(block, items, i) else None
-        options = _options_in(block) if (parsed is not None or _has_typed_mark(block.text)) else []
+        parsed = parse_options(block.text) if boxed or (ticked and _looks_like_choice_line(block, items, i)) else None
+        options = _options_in(block) if (parsed is not None or typed) else []
         if options and (parsed is not None or _looks_like_choice_line(block, items, i)):
             label = clean_label(parsed.label) if parsed is not None else _label_before_boxes(block)
             group = list(options)
@@ -514,6 +522,21 @@ def find_slots(doc: Document, units: Sequence[str], printed: Printed | None = No
     for n, s in enumerate(slots):
         s.order = n
     return slots
+
+
+_Facts = tuple[int, "counts.CountLine | None", bool, bool, bool]
+
+
+@functools.lru_cache(maxsize=16384)
+def _paragraph_facts(text: str, bold: bool, printed: Printed | None) -> _Facts:
+    """(`_heading_level`, `_count_candidate_text`, `has_box`, `_has_tick` unless boxed, `_has_typed_mark`) of a
+    paragraph: what `find_slots` asks of every paragraph whatever its neighbours, in one memo look-up instead of
+    four (a look-up hashes and compares its key anew for each document's new text objects)."""
+    level = _heading_level(text, bold)
+    if level:
+        return level, None, False, False, False  # (a heading is asked nothing else)
+    boxed = has_box(text)
+    return level, _count_candidate_text(text, printed), boxed, not boxed and _has_tick(text), _has_typed_mark(text)
 
 
 def signer_label(after: Iterable[Block | Table]) -> str:
