@@ -117,6 +117,8 @@ class Match:
 
 @dataclass
 class FormGuess:
+    """The form a return was detected as (None: none clearly), its confidence and every form's score."""
+
     id: str | None
     confidence: float
     scores: dict[str, float]
@@ -660,6 +662,7 @@ class _Templates:
         self.option_owner = sorted(set(owner))
         self.option_start = np.array([owner.index(j) for j in self.option_owner], dtype=np.intp)
         self.column_hits: dict[str, np.ndarray | None] = {}
+        self.column_hits_raw: dict[str, np.ndarray | None] = {}  # (`column_hit_of`: by unfolded text)
         # (a search for any column written inside a text: most texts hold none)
         written = sorted({col for col in self.col_texts if col}, key=len, reverse=True)
         self.any_column = re.compile("|".join(map(re.escape, written))) if written else None
@@ -749,6 +752,16 @@ class _Templates:
         hit = self.column_hit(ctx)
         return np.full(len(self.col_folded), 0.3) if hit is None else hit
 
+    def column_hit_of(self, text: str) -> np.ndarray | None:
+        """`column_hit(fold(text))`, remembered by the unfolded text (a slot's context is scored in both views
+        of its return and in later returns: the fold is the larger part of a hit's cost)."""
+        hit = self.column_hits_raw.get(text, False)
+        if hit is False:
+            if len(self.column_hits_raw) > 65536:
+                self.column_hits_raw.clear()
+            hit = self.column_hits_raw[text] = self.column_hit(fold(text))
+        return hit
+
     def column_hit(self, ctx: str) -> np.ndarray | None:
         """`column_in(ctx)`, or None when no template column is written inside `ctx` (every value 0.3): one search
         for any of the columns (an alternation matches at some place exactly when one of them is a part of `ctx`)
@@ -786,7 +799,8 @@ class Matcher:
         """Wording rows `S` of `slots` (changed in place) made score rows: what was typed (its type) and weak blanks."""
         self._type_adjust(S, slots)
         weak = [i for i, s in enumerate(slots) if s.weak]
-        S[weak] -= self.cfg["weak_blank_penalty"]
+        if weak:  # (an empty gather and scatter cost more than the loop)
+            S[weak] -= self.cfg["weak_blank_penalty"]
         return S
 
     def _wording_rows(self, slots: Sequence[Slot], form_id: str | None) -> np.ndarray:
@@ -822,8 +836,9 @@ class Matcher:
         templates = view.slots
         cfg = self.cfg
         n, width = len(slots), len(templates)
-        s_label = [Keys.of(s.label) for s in slots]
-        s_ctx = [Keys.of(s.context or s.label) for s in slots]
+        of = Keys.of  # (a class method: looked up once, not per slot)
+        s_label = [of(s.label) for s in slots]
+        s_ctx = [of(s.context or s.label) for s in slots]
         L = view.matrix(s_label, "label_keys")
         C = view.matrix(s_ctx, "context_keys", subset=False)
         if self.cat.aliases:
@@ -840,9 +855,12 @@ class Matcher:
             # column hits, all of them put in place at once (the same values as one slot at a time)
             without = [i for i, s in enumerate(slots) if not s.column]
             # (0.3 where no column is written inside: most slots; the others' rows of hits over it)
-            column_hit = tpl.column_hit
-            hits = [column_hit(fold(slots[i].context or slots[i].label)) for i in without]
-            K[np.ix_(without, view.col_folded_pos)] = 0.3
+            column_hit = tpl.column_hit_of
+            hits = [column_hit(slots[i].context or slots[i].label) for i in without]
+            if with_col:
+                K[np.ix_(without, view.col_folded_pos)] = 0.3
+            else:  # (every row: a slice, no index grid)
+                K[:, view.col_folded_pos] = 0.3
             some = [n for n, hit in enumerate(hits) if hit is not None]
             if some:
                 K[np.ix_([without[n] for n in some], view.col_folded_pos)] = \
@@ -877,7 +895,7 @@ class Matcher:
         if S is None:
             S = np.zeros_like(L)
         # the section a slot sits in: same label under another heading is another question
-        sec_keys = [Keys.of(s.section) for s in slots]
+        sec_keys = [of(s.section) for s in slots]
         Sec = view.matrix(sec_keys, "section_keys", subset=False)
         S += cfg["section_weight"] * (Sec - 0.5)
         if form_id:
@@ -1043,6 +1061,7 @@ class Matcher:
         repeats = set(np.flatnonzero((in_order[:, 1:] == in_order[:, :-1]).any(axis=1)).tolist())
         item = S.item
         kept = np.ones((len(slots), k), dtype=bool) if plans is not None and repeats else None  # (candidates)
+        named = list(zip(top_names, top_rounded, strict=True))  # (a row's candidates: a slice, when no repeats)
         for i, s in enumerate(slots):
             lo = i * k
             if i in repeats:
@@ -1055,7 +1074,7 @@ class Matcher:
                     elif kept is not None:
                         kept[i, n - lo] = False
             else:
-                cands = list(zip(top_names[lo:lo + k], top_rounded[lo:lo + k], strict=True))
+                cands = named[lo:lo + k]
             j = chosen.get(i)
             if j is not None:
                 t = templates[j]

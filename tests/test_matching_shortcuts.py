@@ -70,3 +70,53 @@ def test_strict_gap_filling_takes_only_rare_typed_values(name: str) -> None:
         for lo in range(0, len(form.slots), 7):
             assert matcher._gap_candidate(s, form.slots[lo:], set(), True) is None
         assert matcher._held_by_empty(s, empty, form_id) is None
+
+
+@pytest.mark.parametrize("name", ["f000_r001.docx", "f001_r002.docx", "f002_r003.docx", "f004_r001.docx"])
+def test_column_hit_by_unfolded_text_is_the_folded_hit(name: str) -> None:
+    """`_Templates.column_hit_of(text)` (remembered by the unfolded text) is `column_hit(fold(text))`, asked
+    twice, over a corpus return's slot texts and texts that fold alike."""
+    from extractor.text.normalize import fold
+
+    cat = load_catalogue()
+    tpl = Matcher(cat).tpl
+    texts = [s.context or s.label for s in find_slots(read(RETURNS / name), cat.units)]
+    texts += ["", "  ", *(t.upper() for t in texts[:5]), *(col.upper() for col in tpl.col_texts[:5])]
+    for _ in range(2):
+        for text in texts:
+            got, want = tpl.column_hit_of(text), tpl.column_hit(fold(text))
+            assert (got is None and want is None) or np.array_equal(got, want)
+
+
+def test_view_rows_without_columns_equal_in_a_mixed_batch() -> None:
+    """The rows of slots with no column written are the same whether their batch holds only such slots (the
+    column factors set by a slice) or also slots with a column (set through an index grid)."""
+    cat = load_catalogue()
+    matcher = Matcher(cat)
+    tried = 0
+    for path in sorted(RETURNS.glob("*.docx"))[:40]:
+        slots = [s for s in find_slots(read(path), cat.units) if s.kind != "list" and s.kind != "label"]
+        plain = [s for s in slots if not s.column]
+        if len(plain) == len(slots) or not plain:
+            continue
+        form_id = detect_form(slots, [], cat).id
+        view = matcher.tpl.all
+        mixed = matcher._view_rows(slots, form_id, view)
+        alone = matcher._view_rows(plain, form_id, view)
+        at = [i for i, s in enumerate(slots) if not s.column]
+        assert np.array_equal(mixed[at], alone)
+        tried += 1
+        if tried == 3:
+            break
+    assert tried
+
+
+def test_finish_without_weak_blanks_is_the_wording_rows_typed() -> None:
+    """`_finish` of slots with no weak blank: `_type_adjust` alone (the weak penalty step skipped)."""
+    cat = load_catalogue()
+    matcher = Matcher(cat)
+    slots = [s for s in find_slots(read(RETURNS / "f000_r001.docx"), cat.units) if not s.weak]
+    rows = matcher._view_rows(slots, None, matcher.tpl.all)
+    want = rows.copy()
+    matcher._type_adjust(want, slots)
+    assert np.array_equal(matcher._finish(rows.copy(), slots), want)
