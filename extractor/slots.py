@@ -744,12 +744,6 @@ def _plain_text(text: str) -> bool:
         and not has_box(text)
 
 
-def _ticked_line(block: Block, items: Sequence[Any], i: int) -> bool:
-    """A line whose only box the clerk replaced by a mark (`… tại văn thư: X`): a choice line when its neighbours
-    have boxes (`Phần X` alone is a heading)."""
-    return _has_tick(block.text) and _looks_like_choice_line(block, items, i)
-
-
 @functools.lru_cache(maxsize=16384)
 def _has_typed_mark(text: str) -> bool:
     """Does `text` hold an X or a tick typed before words (`TYPED_MARK`)?"""

@@ -365,17 +365,12 @@ def _typed_in_label(s: Slot, text: str, printed: Printed | None) -> None:
         s.extra = None if s.extra == s.raw else s.extra
 
 
-def _sub_labels(cells: Sequence[Cell], units: Sequence[str]) -> tuple[str, ...]:
-    """The labels printed inside a row's cells before their blanks (`Leased Line:` of `Leased Line:31`), longest
-    first, labels of one length in the row's order (`Khac` and `Khác` beside each other: the first cell's; a set's
-    order changed with the process's string hashing)."""
-    return _sub_labels_of(tuple([b.text for c in cells for b in c.blocks]), units)
-
-
 @functools.lru_cache(maxsize=16384)
 def _sub_labels_of(texts: tuple[str, ...], units: Sequence[str]) -> tuple[str, ...]:
-    """`_sub_labels` of the cells whose lines are `texts` (remembered per row's texts: one look-up instead of one
-    per line)."""
+    """The labels printed before the blanks of a row's cells whose lines are `texts` (`Leased Line:` of
+    `Leased Line:31`), longest first, labels of one length in the row's order (`Khac` and `Khác` beside each
+    other: the first cell's; a set's order changed with the process's string hashing). Remembered per row's
+    texts: one look-up instead of one per line."""
     found = dict.fromkeys(label for t in texts for label in _clean_labels(t, units))
     return tuple(sorted((x for x in found if x.strip(" :")), key=len, reverse=True))
 

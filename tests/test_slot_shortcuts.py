@@ -235,11 +235,8 @@ def test_line_key_by_translate_equals_the_noise_regex(text: str) -> None:
 
 def test_sub_labels_of_one_length_keep_the_row_order() -> None:
     """`Khac:` and `Khác:` in two cells of a row: the first cell's label comes first, whatever the string hashing."""
-    from extractor.model import Block, Cell
-    from extractor.table_slots import _sub_labels
+    from extractor.table_slots import _sub_labels_of
 
     units = stable_units(tuple(UNITS))
     for first, second in (("Khac", "Khác"), ("Khác", "Khac")):
-        cells = [Cell(0, 1, [Block(f"{first}:......23.......")]),
-                 Cell(0, 2, [Block(f"{second}:…………74,1……..")])]
-        assert _sub_labels(cells, units) == (first, second)
+        assert _sub_labels_of((f"{first}:......23.......", f"{second}:…………74,1…….."), units) == (first, second)
