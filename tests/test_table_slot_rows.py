@@ -11,10 +11,10 @@ import pytest
 
 from extractor.blanks import split_value_unit, unlead
 from extractor.catalogue import load_catalogue
-from extractor.model import Table
+from extractor.model import Block, Cell, Table
 from extractor.printed import Printed, build
 from extractor.readers import read
-from extractor.slots import Slot, has_box, stable_units
+from extractor.slots import Slot, stable_units
 from extractor.table_slots import (
     _after_sub_label,
     _cell_slots,
@@ -22,8 +22,6 @@ from extractor.table_slots import (
     _has_own_label,
     _is_label_cell,
     _label_index,
-    _lone_tick,
-    _plain_cell,
     _simple_cell,
     _whole_cell_value,
 )
@@ -33,14 +31,12 @@ UNITS = stable_units(load_catalogue().units)
 PRINTED = build(["Số máy chủ đang sử dụng", "……máy", "Tường lửa mềm ☐ Tên phần mềm:……………"])
 
 
-def _plain_kind(lines: tuple[str, ...], printed: Printed | None) -> str | None:
-    """`_cell_slots`' first tests as they were written out before the shortcut."""
-    text = "\n".join(lines)
-    if has_box(text):
-        return None
-    if _lone_tick(text):
-        return "tick"
-    return "plain" if _plain_cell(lines, UNITS, printed) else None
+def _both_paths(cell: Cell, printed: Printed | None) -> tuple[list[Slot], list[Slot]]:
+    """`_cell_slots` of `cell` through the remembered first tests (units as a tuple) and through the plain steps
+    (the same units as a list, which the memo cannot take)."""
+    loc = {"row": 1, "cell": 0}
+    return (_cell_slots(cell, cell.text, dict(loc), "", UNITS, printed),
+            _cell_slots(cell, cell.text, dict(loc), "", list(UNITS), printed))
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,8 +49,10 @@ def _tables() -> list[Table]:
                                    ("…483……máy",), ("89", "1", "7"), ("ADSL: ……", "FTTH: ……"),
                                    ("Số máy chủ đang sử dụng",), ("Fortinet 60F", "X")])
 @pytest.mark.parametrize("printed", [None, PRINTED])
-def test_a_cells_remembered_first_tests_equal_the_plain_ones(lines: tuple[str, ...], printed: Printed | None) -> None:
-    assert _simple_cell(lines, UNITS, printed) == _plain_kind(lines, printed)
+def test_a_cells_remembered_first_tests_give_the_plain_steps_slots(lines: tuple[str, ...],
+                                                                    printed: Printed | None) -> None:
+    fast, plain = _both_paths(Cell(0, 1, [Block(t) for t in lines]), printed)
+    assert fast == plain
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus returns not built")
@@ -73,9 +71,10 @@ def test_row_shortcuts_equal_the_plain_steps_on_corpus_tables() -> None:
             assert _label_index(row, texts, numbering, UNITS) == plain
             for c, ls, text in zip(row, lines, texts, strict=True):
                 for printed in (None, PRINTED):
-                    kind = _simple_cell(ls, UNITS, printed)
-                    assert kind == _plain_kind(ls, printed)
-                    if kind == "plain":  # `table_slots` makes this slot itself without calling `_cell_slots`
+                    fast, plain = _both_paths(c, printed)
+                    assert fast == plain
+                    # a plain cell's slot `table_slots` makes itself, without calling `_cell_slots`
+                    if _simple_cell(ls, UNITS, printed) == "plain":
                         loc = {"row": 1, "cell": 0}
                         assert _cell_slots(c, text, loc, "", UNITS, printed) == [Slot("cell", "", location=loc)]
 
