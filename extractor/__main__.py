@@ -1,16 +1,22 @@
-"""``python -m extractor`` runs the command-line interface."""
+"""``python -m extractor`` and the ``extractor`` command: the command-line interface."""
 
 import gc
 
-# the command line's imports (click, the commands) make objects that live as long as the process and no cyclic
-# garbage: the collector is held off while they run, and what they made is frozen out of its later walks
-held = gc.isenabled()
-gc.disable()
-try:
-    from extractor.cli import main
-finally:
-    if held:
-        gc.freeze()
-        gc.enable()
 
-main()
+def run() -> None:
+    """Run the command line. Its imports (click, the commands) make objects that live as long as the process and
+    no cyclic garbage: the collector is held off while they run, and what they made is frozen out of its later
+    walks (on again before the command runs, unless the caller had turned it off)."""
+    held = gc.isenabled()
+    gc.disable()
+    try:
+        from extractor.cli import main
+    finally:
+        if held:
+            gc.freeze()
+            gc.enable()
+    main()
+
+
+if __name__ == "__main__":
+    run()

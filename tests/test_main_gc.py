@@ -1,10 +1,12 @@
-"""`python -m extractor` holds the garbage collector off over the command line's imports only: the collector is on
-again when a command runs if it was on before, and stays off if the caller had turned it off."""
+"""`python -m extractor` and the `extractor` command hold the garbage collector off over the command line's imports
+only: the collector is on again when a command runs if it was on before, and stays off if the caller had turned it
+off."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +42,8 @@ def test_the_command_line_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "extractor", "--version"], cwd=ROOT, capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout
     assert out.startswith("extractor, version")
+
+
+def test_the_extractor_command_runs_the_same_entry_as_python_m() -> None:
+    (script,) = entry_points(group="console_scripts", name="extractor")
+    assert script.value == "extractor.__main__:run"
