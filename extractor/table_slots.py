@@ -259,25 +259,23 @@ def _whole_value(text: str, units: Sequence[str], subs: tuple[str, ...]
 
 
 def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units: Sequence[str],
-                printed: Printed | None, lines: tuple[str, ...] | None = None) -> list[Slot]:
+                printed: Printed | None, line_texts: tuple[str, ...] | None = None) -> list[Slot]:
     """The slots of one value cell, in its line order: a choice for its checkbox lines, a slot for each blank an
     option holds (`☒ Tên thiết bị: …`), a slot for each blank of its other lines (`ADSL: ……`) and for each run of
     lines typed without one. A cell with none of these is one slot, its whole text read later. `text`: the cell's;
-    `lines`: its blocks' texts (None: read from the cell)."""
-    if isinstance(units, tuple):  # the common cells, told once per text
-        kind = _simple_cell(tuple([b.text for b in cell.blocks]) if lines is None else lines, units, printed)
-        if kind == "tick":
-            return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
-        if kind == "plain":
-            return [Slot("cell", "", location=loc)]
+    `line_texts`: its blocks' texts (None: read from the cell)."""
+    if line_texts is None:
+        line_texts = tuple([b.text for b in cell.blocks])
+    # (told once per text when `units` is a tuple; a list, which the memory cannot take, is told afresh)
+    kind = (_simple_cell if isinstance(units, tuple) else _simple_cell.__wrapped__)(line_texts, units, printed)
+    if kind == "tick":
+        return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
+    if kind == "plain":
+        return [Slot("cell", "", location=loc)]
     boxed = [b for b in cell.blocks if has_box(b.text)] if has_box(text) else []  # (`text` joins the lines)
     if boxed:  # beside box lines, a line ticked with a typed mark instead (`Tường lửa cứng [x] Tên thiết bị …`)
         boxed = [b for b in cell.blocks if has_box(b.text) or TYPED_MARK.search(b.text)
                  or _has_tick(b.text)]
-    elif _lone_tick(text):  # a single-box cell whose box the clerk replaced by a mark: `X`, `[x]`, `✓`
-        return [Slot("choice", "", options=_cell_options(cell.blocks), location=dict(loc))]
-    elif isinstance(units, tuple) and _plain_cell(tuple([b.text for b in cell.blocks]), units, printed):
-        return [Slot("cell", "", location=loc)]  # the common cell, told once per text: what follows would say so
     out: list[Slot] = []
     if boxed:
         out.append(Slot("choice", "", options=_cell_options(boxed), location=dict(loc)))
@@ -312,15 +310,16 @@ def _cell_slots(cell: Cell, text: str, loc: dict[str, Any], section: str, units:
 
 
 @functools.lru_cache(maxsize=16384)
-def _simple_cell(lines: tuple[str, ...], units: tuple[str, ...], printed: Printed | None) -> str | None:
-    """`_cell_slots`' first tests on a cell's `lines`, remembered: "tick" (a lone mark in a box's place), "plain"
-    (one slot, its whole text read later) or None (boxes, dots or blanks: read line by line)."""
+def _simple_cell(lines: tuple[str, ...], units: Sequence[str], printed: Printed | None) -> str | None:
+    """`_cell_slots`' first tests on a cell's `lines`, remembered: "tick" (a single-box cell whose box the clerk
+    replaced by a mark: `X`, `[x]`, `✓`), "plain" (one slot, its whole text read later; told by `_plain_cell` when
+    `units` is a tuple, else by the line-by-line reading) or None (boxes, dots or blanks: read line by line)."""
     text = "\n".join(lines)
     if has_box(text):
         return None
     if _lone_tick(text):
         return "tick"
-    return "plain" if _plain_cell(lines, units, printed) else None
+    return "plain" if isinstance(units, tuple) and _plain_cell(lines, units, printed) else None
 
 
 @functools.lru_cache(maxsize=16384)
